@@ -1,0 +1,17 @@
+# Every dependency comes from Debian's packages (scripts/install-deps.sh).
+# Nothing is downloaded at configure or build time.
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 REQUIRED COMPONENTS json)
+find_package(ICU 72 REQUIRED COMPONENTS uc i18n data)
+find_package(spdlog REQUIRED)
+find_package(fmt REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
+if(QUARRY_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+
+# Test and benchmark data shared beside the project root (../shared).
+get_filename_component(QUARRY_SHARED_DIR "${PROJECT_SOURCE_DIR}/../shared" ABSOLUTE)

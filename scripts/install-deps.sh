@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs every Debian package Quarry needs to build, test and benchmark.
+# Idempotent: packages already present are left alone, and `apt-get update`
+# runs only when something is missing. Must run as root (or with sudo present).
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git clang-14 libclang-rt-14-dev
+  # core libraries
+  libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
+  libicu-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  libxxhash-dev libzstd-dev
+  # tests and micro-benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # end-to-end tests: Debian's Python 3 (stdlib only) as the HTTP/CLI client
+  python3 curl
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then SUDO="sudo"; else
+    echo "install-deps: missing packages (${missing[*]}) and not root; rerun as root" >&2
+    exit 1
+  fi
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
