@@ -1,0 +1,243 @@
+#include "ingest/file_source.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <set>
+#include <system_error>
+#include <unordered_map>
+
+#include "ingest/markdown_sections.h"
+#include "ingest/text_decode.h"
+#include "text/utf8.h"
+
+namespace quarry::ingest {
+namespace fs = std::filesystem;
+namespace {
+
+std::string LowercaseExtension(std::string_view path) {
+  const size_t slash = path.find_last_of('/');
+  const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  const size_t dot = name.find_last_of('.');
+  if (dot == std::string_view::npos || dot == 0) return "";
+  std::string ext(name.substr(dot));
+  for (char& c : ext) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return ext;
+}
+
+// strerror's text ("Permission denied"), without strerror's shared buffer.
+std::string SystemError(int error) { return std::generic_category().message(error); }
+
+// Closes a file descriptor when it goes out of scope.
+class ScopedFd {
+ public:
+  explicit ScopedFd(int fd) : fd_(fd) {}
+  ScopedFd(const ScopedFd&) = delete;
+  ScopedFd& operator=(const ScopedFd&) = delete;
+  ~ScopedFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// One CollectFiles call: the result so far and what has been seen.
+class Collector {
+ public:
+  explicit Collector(const FileSourceOptions& options) : options_(options) {}
+
+  Status AddArgument(const std::string& arg) {
+    if (arg.empty()) return Status::InvalidArgument("empty path");
+    const fs::path path(arg);
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);  // arguments are followed
+    if (ec || !fs::exists(status)) {
+      if (!ec || ec == std::errc::no_such_file_or_directory) {
+        return Status::NotFound("no such file or directory: " + arg);
+      }
+      return Status::IOError(arg + ": " + ec.message());
+    }
+    if (fs::is_directory(status)) {
+      fs::path absolute = fs::absolute(path, ec).lexically_normal();
+      if (ec) return Status::IOError(arg + ": " + ec.message());
+      if (!absolute.has_filename()) absolute = absolute.parent_path();  // "docs/" -> "docs"
+      Walk(path, absolute.filename().string());
+    } else if (fs::is_regular_file(status)) {
+      AddFile(arg, path.lexically_normal().generic_string());
+    } else {
+      Skip(arg, "not a regular file or folder");
+    }
+    return Status::Ok();
+  }
+
+  CollectResult Take() { return std::move(result_); }
+
+ private:
+  // Adds the supported files under `dir`, whose ids start with `id_prefix`.
+  void Walk(const fs::path& dir, const std::string& id_prefix) {
+    std::error_code ec;
+    const fs::path canonical = fs::canonical(dir, ec);
+    if (ec) {
+      Skip(dir.string(), ec.message());
+      return;
+    }
+    if (!visited_dirs_.insert(canonical.string()).second) {
+      Skip(dir.string(), "folder already visited (symbolic link loop or repeated argument)");
+      return;
+    }
+    std::vector<std::string> names;
+    fs::directory_iterator it(dir, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      names.push_back(it->path().filename().string());
+    }
+    if (ec) {
+      Skip(dir.string(), "cannot read folder: " + ec.message());
+      return;
+    }
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names) {
+      const fs::path child = dir / name;
+      const std::string child_id = id_prefix.empty() ? name : id_prefix + "/" + name;
+      if (name[0] == '.') {
+        Skip(child.string(), "hidden");
+        continue;
+      }
+      fs::file_status status = fs::symlink_status(child, ec);
+      if (!ec && fs::is_symlink(status)) {
+        if (!options_.follow_symlinks) {
+          Skip(child.string(), "symbolic link (not followed)");
+          continue;
+        }
+        status = fs::status(child, ec);
+        if (ec) {
+          Skip(child.string(), "broken symbolic link: " + ec.message());
+          continue;
+        }
+      }
+      if (ec) {
+        Skip(child.string(), ec.message());
+      } else if (fs::is_directory(status)) {
+        Walk(child, child_id);
+      } else if (!fs::is_regular_file(status)) {
+        Skip(child.string(), "not a regular file");
+      } else if (!IsSupportedTextFile(name)) {
+        Skip(child.string(), "unsupported extension");
+      } else if (::access(child.c_str(), R_OK) != 0) {
+        Skip(child.string(), "unreadable: " + SystemError(errno));
+      } else {
+        AddFile(child.string(), child_id);
+      }
+    }
+  }
+
+  void AddFile(const std::string& path, const std::string& id) {
+    if (!text::IsValidUtf8(id)) {
+      Skip(path, "file name is not valid UTF-8, so it cannot be a document id");
+      return;
+    }
+    if (id.size() > kMaxDocumentIdBytes) {
+      Skip(path, "document id is longer than " + std::to_string(kMaxDocumentIdBytes) + " bytes");
+      return;
+    }
+    const auto [existing, inserted] = id_to_path_.emplace(id, path);
+    if (!inserted) {
+      Skip(path, "document id '" + id + "' is already taken by " + existing->second);
+      return;
+    }
+    result_.files.push_back(FileEntry{path, id});
+  }
+
+  void Skip(const std::string& path, const std::string& reason) {
+    result_.skipped.push_back(text::SanitizeUtf8(path + ": " + reason));
+  }
+
+  const FileSourceOptions& options_;
+  CollectResult result_;
+  std::set<std::string> visited_dirs_;
+  std::unordered_map<std::string, std::string> id_to_path_;
+};
+
+}  // namespace
+
+bool IsSupportedTextFile(std::string_view path) {
+  const std::string ext = LowercaseExtension(path);
+  return ext == ".txt" || ext == ".text" || ext == ".md" || ext == ".markdown";
+}
+
+const char* MediaTypeForPath(std::string_view path) {
+  const std::string ext = LowercaseExtension(path);
+  return ext == ".md" || ext == ".markdown" ? kMediaTypeMarkdown : kMediaTypePlainText;
+}
+
+Result<CollectResult> CollectFiles(const std::vector<std::string>& paths,
+                                   const FileSourceOptions& options) {
+  Collector collector(options);
+  for (const std::string& path : paths) QUARRY_RETURN_IF_ERROR(collector.AddArgument(path));
+  return collector.Take();
+}
+
+Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceOptions& options) {
+  const std::string& path = entry.path;
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+  const ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (fd.get() < 0) {
+    const int error = errno;
+    if (error == ENOENT) return Status::NotFound(path + ": " + SystemError(error));
+    return Status::IOError(path + ": " + SystemError(error));
+  }
+  struct stat info;
+  if (::fstat(fd.get(), &info) != 0) return Status::IOError(path + ": " + SystemError(errno));
+  if (!S_ISREG(info.st_mode)) return Status::InvalidArgument(path + ": not a regular file");
+  const auto size = static_cast<uint64_t>(info.st_size);
+  const auto too_large = [&](uint64_t bytes) {
+    return Status::ResourceExhausted(path + " is " + std::to_string(bytes) +
+                                     " bytes, over the limit of " +
+                                     std::to_string(options.max_file_bytes) + " bytes");
+  };
+  if (size > options.max_file_bytes) return too_large(size);
+
+  // Read to the end rather than `size` bytes: the file may change meanwhile.
+  // Reading up to one byte past the limit tells "at the limit" from "over it".
+  const uint64_t cap =
+      options.max_file_bytes == UINT64_MAX ? UINT64_MAX : options.max_file_bytes + 1;
+  std::string bytes;
+  bytes.resize(static_cast<size_t>(size) + 1);
+  size_t used = 0;
+  while (true) {
+    if (used == bytes.size()) {
+      if (used > options.max_file_bytes) return too_large(used);
+      bytes.resize(static_cast<size_t>(std::min<uint64_t>(bytes.size() * 2, cap)));
+    }
+    const ssize_t n = ::read(fd.get(), bytes.data() + used, bytes.size() - used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError(path + ": " + SystemError(errno));
+    }
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+  }
+  if (used > options.max_file_bytes) return too_large(used);
+  bytes.resize(used);
+
+  DocumentInput document;
+  document.id = entry.document_id;
+  document.source = path;
+  document.media_type = MediaTypeForPath(path);
+  document.text = DecodeTextBytes(bytes);
+  if (document.media_type == kMediaTypeMarkdown)
+    document.title = FirstMarkdownHeading(document.text);
+  if (document.title.empty()) {
+    document.title = text::SanitizeUtf8(fs::path(path).filename().string());
+  }
+  return document;
+}
+
+}  // namespace quarry::ingest

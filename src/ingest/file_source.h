@@ -1,0 +1,73 @@
+// File source: which files an "ingest these paths" request means, and reading
+// one of them into a DocumentInput.
+//
+// Folders are walked recursively in byte order of names, so the same tree
+// always yields the same list. Supported extensions when walking are .txt,
+// .text, .md and .markdown (any case); a file named explicitly is read whatever
+// its extension (as plain text unless it is Markdown). Entries whose name starts
+// with '.' are skipped when walking (so .git is never entered), and symbolic
+// links found while walking are skipped unless follow_symlinks is set (loops
+// are detected). A path named explicitly is always followed.
+//
+// Document ids: a file found under a folder argument gets its path relative to
+// that folder's parent ("ingest docs/" gives "docs/design/x.md"); an explicitly
+// named file gets its path as given, lexically normalized ("./a.md" -> "a.md").
+// Separators are '/'. A second file with an id already taken is skipped, not
+// silently merged.
+//
+// Thread-safety: pure functions over the file system; safe to call from several
+// threads.
+#ifndef QUARRY_INGEST_FILE_SOURCE_H_
+#define QUARRY_INGEST_FILE_SOURCE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "quarry/document.h"
+#include "quarry/status.h"
+
+namespace quarry::ingest {
+
+struct FileSourceOptions {
+  uint64_t max_file_bytes = 100ull << 20;  // larger files fail with ResourceExhausted
+  bool follow_symlinks = false;            // for links found while walking folders
+};
+
+struct FileEntry {
+  std::string path;         // to open: the argument, or the argument joined with names below it
+  std::string document_id;  // see the header comment
+};
+
+struct CollectResult {
+  std::vector<FileEntry> files;
+  // "path: reason" for each entry left out: unsupported extension, hidden,
+  // symbolic link, not a regular file, unreadable, duplicate or invalid id.
+  std::vector<std::string> skipped;
+};
+
+// Expands `paths` (files and folders) into the files to ingest, in order.
+// Fails with NotFound naming the path if one does not exist, InvalidArgument for
+// an empty path, IOError if one cannot be examined. Problems below a folder
+// argument do not fail the call; they are listed in `skipped`.
+Result<CollectResult> CollectFiles(const std::vector<std::string>& paths,
+                                   const FileSourceOptions& options);
+
+// Reads one file: text decoded to valid UTF-8 (ingest/text_decode.h),
+// media_type by extension, title = the first Markdown heading or else the file
+// name, source = entry.path, id = entry.document_id. Fails with
+// ResourceExhausted (naming size and limit) for a file over max_file_bytes,
+// checked before reading; NotFound if it vanished; InvalidArgument if it is not
+// a regular file; IOError with the system's reason if it cannot be read.
+Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceOptions& options);
+
+// True for the extensions picked up when walking folders (case-insensitive).
+bool IsSupportedTextFile(std::string_view path);
+
+// kMediaTypeMarkdown for .md and .markdown (any case), else kMediaTypePlainText.
+const char* MediaTypeForPath(std::string_view path);
+
+}  // namespace quarry::ingest
+
+#endif  // QUARRY_INGEST_FILE_SOURCE_H_
