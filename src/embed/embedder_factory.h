@@ -1,0 +1,19 @@
+// Builds the embedder a collection's config names.
+//
+// Thread-safety: pure function.
+#ifndef QUARRY_EMBED_EMBEDDER_FACTORY_H_
+#define QUARRY_EMBED_EMBEDDER_FACTORY_H_
+
+#include <memory>
+
+#include "quarry/embedder.h"
+#include "quarry/options.h"
+
+namespace quarry::embed {
+
+// REQUIRES: `config` passed ValidateCollectionConfig.
+Result<std::unique_ptr<Embedder>> MakeEmbedder(const EmbedderConfig& config);
+
+}  // namespace quarry::embed
+
+#endif  // QUARRY_EMBED_EMBEDDER_FACTORY_H_

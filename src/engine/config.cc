@@ -1,0 +1,64 @@
+// Validation and names for the configuration types of include/quarry/options.h.
+#include <string>
+
+#include "quarry/options.h"
+
+namespace quarry {
+
+std::string_view EmbedderKindName(EmbedderKind kind) {
+  switch (kind) {
+    case EmbedderKind::kLexical: return "lexical";
+  }
+  return "unknown";
+}
+
+std::string_view MetricName(Metric metric) {
+  switch (metric) {
+    case Metric::kCosine: return "cosine";
+  }
+  return "unknown";
+}
+
+Status ValidateCollectionConfig(const CollectionConfig& config) {
+  const auto range = [](std::string_view field, auto value, auto lo, auto hi) -> Status {
+    if (value >= lo && value <= hi) return Status::Ok();
+    return Status::InvalidArgument(std::string(field) + " must be between " + std::to_string(lo) +
+                                   " and " + std::to_string(hi) + ", got " +
+                                   std::to_string(value));
+  };
+  QUARRY_RETURN_IF_ERROR(range("embedder.dimensions", config.embedder.dimensions, kMinDimensions,
+                               kMaxDimensions));
+  QUARRY_RETURN_IF_ERROR(range("chunking.target_tokens", config.chunking.target_tokens,
+                               kMinTargetTokens, kMaxTargetTokens));
+  if (config.chunking.max_tokens != 0 &&
+      config.chunking.max_tokens < config.chunking.target_tokens) {
+    return Status::InvalidArgument("chunking.max_tokens (" +
+                                   std::to_string(config.chunking.max_tokens) +
+                                   ") must be 0 (the model's maximum) or at least target_tokens (" +
+                                   std::to_string(config.chunking.target_tokens) + ")");
+  }
+  if (!(config.chunking.overlap >= 0.0 && config.chunking.overlap <= kMaxOverlap)) {
+    return Status::InvalidArgument("chunking.overlap must be between 0 and " +
+                                   std::to_string(kMaxOverlap) + ", got " +
+                                   std::to_string(config.chunking.overlap));
+  }
+  return Status::Ok();
+}
+
+Status ValidateCollectionName(const std::string& name) {
+  if (name.empty() || name.size() > 64) {
+    return Status::InvalidArgument("collection name must be 1 to 64 characters");
+  }
+  if (name[0] == '-') return Status::InvalidArgument("collection name must not start with '-'");
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-';
+    if (!ok) {
+      return Status::InvalidArgument("collection name '" + name +
+                                     "' may contain only letters, digits, '_' and '-'");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace quarry

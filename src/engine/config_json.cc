@@ -1,0 +1,119 @@
+// The JSON form of CollectionConfig (see include/quarry/options.h).
+#include <boost/json.hpp>
+#include <cmath>
+#include <string>
+
+#include "engine/json_util.h"
+#include "quarry/options.h"
+
+namespace quarry {
+namespace {
+
+namespace json = boost::json;
+
+Status RejectUnknownKeys(const json::object& obj, std::string_view where,
+                         std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : obj) {
+    bool found = false;
+    for (std::string_view k : known) found = found || (key == k);
+    if (!found) {
+      return Status::InvalidArgument("unknown field '" + std::string(where) +
+                                     std::string(key) + "'");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<const json::object*> OptionalObject(const json::object& parent, std::string_view key) {
+  const json::value* v = parent.if_contains(key);
+  if (v == nullptr) return static_cast<const json::object*>(nullptr);
+  if (!v->is_object()) return Status::InvalidArgument("'" + std::string(key) + "' must be an object");
+  return &v->get_object();
+}
+
+Status ReadUint32(const json::object& obj, std::string_view key, std::string_view path,
+                  uint32_t* out) {
+  const json::value* v = obj.if_contains(key);
+  if (v == nullptr) return Status::Ok();
+  if (v->is_int64() && v->get_int64() >= 0 && v->get_int64() <= UINT32_MAX) {
+    *out = static_cast<uint32_t>(v->get_int64());
+  } else if (v->is_uint64() && v->get_uint64() <= UINT32_MAX) {
+    *out = static_cast<uint32_t>(v->get_uint64());
+  } else {
+    return Status::InvalidArgument("'" + std::string(path) + "' must be a non-negative integer");
+  }
+  return Status::Ok();
+}
+
+Status ReadDouble(const json::object& obj, std::string_view key, std::string_view path,
+                  double* out) {
+  const json::value* v = obj.if_contains(key);
+  if (v == nullptr) return Status::Ok();
+  if (!v->is_number()) return Status::InvalidArgument("'" + std::string(path) + "' must be a number");
+  *out = v->to_number<double>();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
+  CollectionConfig config;
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return config;
+  QUARRY_ASSIGN_OR_RETURN(json::value root, engine::ParseJson(text, "collection config"));
+  if (!root.is_object()) return Status::InvalidArgument("collection config must be a JSON object");
+  const json::object& obj = root.get_object();
+  QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(obj, "", {"embedder", "chunking", "vectors"}));
+
+  QUARRY_ASSIGN_OR_RETURN(const json::object* embedder, OptionalObject(obj, "embedder"));
+  if (embedder != nullptr) {
+    QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(*embedder, "embedder.", {"type", "dimensions"}));
+    if (const json::value* type = embedder->if_contains("type")) {
+      if (!type->is_string()) return Status::InvalidArgument("'embedder.type' must be a string");
+      if (type->get_string() != "lexical") {
+        return Status::InvalidArgument("unsupported embedder.type '" +
+                                       std::string(type->get_string()) +
+                                       "' (available: lexical)");
+      }
+      config.embedder.kind = EmbedderKind::kLexical;
+    }
+    QUARRY_RETURN_IF_ERROR(
+        ReadUint32(*embedder, "dimensions", "embedder.dimensions", &config.embedder.dimensions));
+  }
+
+  QUARRY_ASSIGN_OR_RETURN(const json::object* chunking, OptionalObject(obj, "chunking"));
+  if (chunking != nullptr) {
+    QUARRY_RETURN_IF_ERROR(
+        RejectUnknownKeys(*chunking, "chunking.", {"target_tokens", "max_tokens", "overlap"}));
+    QUARRY_RETURN_IF_ERROR(ReadUint32(*chunking, "target_tokens", "chunking.target_tokens",
+                                      &config.chunking.target_tokens));
+    QUARRY_RETURN_IF_ERROR(ReadUint32(*chunking, "max_tokens", "chunking.max_tokens",
+                                      &config.chunking.max_tokens));
+    QUARRY_RETURN_IF_ERROR(
+        ReadDouble(*chunking, "overlap", "chunking.overlap", &config.chunking.overlap));
+  }
+
+  QUARRY_ASSIGN_OR_RETURN(const json::object* vectors, OptionalObject(obj, "vectors"));
+  if (vectors != nullptr) {
+    QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(*vectors, "vectors.", {"metric"}));
+    if (const json::value* metric = vectors->if_contains("metric")) {
+      if (!metric->is_string() || metric->get_string() != "cosine") {
+        return Status::InvalidArgument("unsupported vectors.metric (available: cosine)");
+      }
+    }
+  }
+  QUARRY_RETURN_IF_ERROR(ValidateCollectionConfig(config));
+  return config;
+}
+
+std::string CollectionConfigToJson(const CollectionConfig& config) {
+  json::object root;
+  root["embedder"] = {{"type", EmbedderKindName(config.embedder.kind)},
+                      {"dimensions", config.embedder.dimensions}};
+  root["chunking"] = {{"target_tokens", config.chunking.target_tokens},
+                      {"max_tokens", config.chunking.max_tokens},
+                      {"overlap", config.chunking.overlap}};
+  root["vectors"] = {{"metric", MetricName(config.vectors.metric)}};
+  return json::serialize(root);
+}
+
+}  // namespace quarry

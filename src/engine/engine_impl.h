@@ -1,0 +1,48 @@
+// EngineImpl: owns the data directory and the collections in it.
+//
+// Layout: <data>/LOCK (held while open), <data>/collections/<name>/ for each
+// collection. A collection directory is created as .tmp-<name> and renamed
+// into place once its first file is durable, and removed by renaming it to
+// .trash-<name>-<n> first, so a crash never leaves a half-made collection under
+// a real name; leftovers are cleaned at the next open.
+//
+// Thread-safety: all methods may be called concurrently (mu_ guards the map).
+#ifndef QUARRY_ENGINE_ENGINE_IMPL_H_
+#define QUARRY_ENGINE_ENGINE_IMPL_H_
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+
+#include "engine/collection_impl.h"
+#include "quarry/engine.h"
+#include "storage/file_util.h"
+
+namespace quarry::engine {
+
+class EngineImpl final : public Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options);
+
+  Result<std::shared_ptr<Collection>> CreateCollection(const std::string& name,
+                                                       const CollectionConfig& config) override;
+  Result<std::shared_ptr<Collection>> GetCollection(const std::string& name) const override;
+  std::vector<CollectionInfo> ListCollections() const override;
+  Status DropCollection(const std::string& name) override;
+
+ private:
+  EngineImpl(std::string collections_dir, storage::DirectoryLock lock)
+      : collections_dir_(std::move(collections_dir)), lock_(std::move(lock)) {}
+
+  const std::string collections_dir_;
+  storage::DirectoryLock lock_;
+  mutable std::shared_mutex mu_;
+  std::map<std::string, std::shared_ptr<CollectionImpl>> collections_;  // guarded by mu_
+  uint64_t trash_counter_ = 0;  // guarded by mu_
+};
+
+}  // namespace quarry::engine
+
+#endif  // QUARRY_ENGINE_ENGINE_IMPL_H_
