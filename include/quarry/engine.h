@@ -26,6 +26,7 @@ struct CollectionInfo {
   std::string name;
   CollectionConfig config;
   std::string embedder_fingerprint;
+  bool embedder_semantic = false;  // false for the lexical embedder: it matches words, not meaning
   uint64_t documents = 0;
   uint64_t chunks = 0;
   uint64_t generation = 0;

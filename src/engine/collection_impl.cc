@@ -395,6 +395,7 @@ CollectionInfo CollectionImpl::Info() const {
   info.name = name_;
   info.config = config_;
   info.embedder_fingerprint = embedder_->fingerprint();
+  info.embedder_semantic = embedder_->semantic();
   info.documents = documents_.size();
   info.chunks = chunk_count_;
   info.generation = generation_;

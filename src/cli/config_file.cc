@@ -1,0 +1,96 @@
+#include "cli/config_file.h"
+
+// toml++ is used header-only, with exceptions off, so that parse() returns a
+// parse_result instead of throwing (the core does not throw).
+#define TOML_HEADER_ONLY 1
+#define TOML_EXCEPTIONS 0
+#include <toml++/toml.h>
+
+#include <sstream>
+
+#include "storage/file_util.h"
+
+namespace quarry::cli {
+namespace {
+
+constexpr uint64_t kMaxConfigBytes = 1 << 20;
+
+Status Invalid(const std::string& origin, const std::string& what) {
+  return Status::InvalidArgument("config file " + origin + ": " + what);
+}
+
+template <typename T>
+Status Read(const toml::table& table, std::string_view key, const std::string& path,
+            const std::string& origin, std::optional<T>* out) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return Status::Ok();
+  std::optional<T> value = node->value_exact<T>();
+  if (!value) {
+    const char* expected = std::is_same_v<T, std::string> ? "a string" : "an integer";
+    return Invalid(origin, "'" + path + "' must be " + expected);
+  }
+  *out = std::move(value);
+  return Status::Ok();
+}
+
+Status CheckKeys(const toml::table& table, const std::string& prefix, const std::string& origin,
+                 std::initializer_list<std::string_view> known) {
+  for (const auto& [key, node] : table) {
+    bool found = false;
+    for (std::string_view k : known) found = found || key.str() == k;
+    if (!found) return Invalid(origin, "unknown key '" + prefix + std::string(key.str()) + "'");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<FileConfig> ParseConfig(std::string_view toml_text, const std::string& origin) {
+  toml::parse_result parsed = toml::parse(toml_text, origin);
+  if (!parsed) {
+    const toml::parse_error& err = parsed.error();
+    std::ostringstream where;
+    where << "line " << err.source().begin.line << ", column " << err.source().begin.column;
+    return Invalid(origin, where.str() + ": " + std::string(err.description()));
+  }
+  const toml::table& root = parsed.table();
+  QUARRY_RETURN_IF_ERROR(CheckKeys(root, "", origin, {"data", "server"}));
+  FileConfig config;
+  QUARRY_RETURN_IF_ERROR(Read(root, "data", "data", origin, &config.data));
+  if (const toml::node* server = root.get("server")) {
+    const toml::table* table = server->as_table();
+    if (table == nullptr) return Invalid(origin, "'server' must be a table");
+    QUARRY_RETURN_IF_ERROR(CheckKeys(*table, "server.", origin,
+                                     {"host", "port", "threads", "max_body_bytes",
+                                      "default_collection", "log_level"}));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "host", "server.host", origin, &config.host));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "port", "server.port", origin, &config.port));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "threads", "server.threads", origin, &config.threads));
+    QUARRY_RETURN_IF_ERROR(
+        Read(*table, "max_body_bytes", "server.max_body_bytes", origin, &config.max_body_bytes));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "default_collection", "server.default_collection", origin,
+                                &config.default_collection));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "log_level", "server.log_level", origin, &config.log_level));
+  }
+  if (config.port && (*config.port < 0 || *config.port > 65535)) {
+    return Invalid(origin, "'server.port' must be between 0 and 65535");
+  }
+  if (config.threads && (*config.threads < 1 || *config.threads > 256)) {
+    return Invalid(origin, "'server.threads' must be between 1 and 256");
+  }
+  if (config.max_body_bytes && (*config.max_body_bytes < 1024 || *config.max_body_bytes > (1ll << 32))) {
+    return Invalid(origin, "'server.max_body_bytes' must be between 1024 and 4294967296");
+  }
+  return config;
+}
+
+Result<FileConfig> LoadConfigFile(const std::string& path) {
+  Result<std::string> text = storage::ReadFileToString(path, kMaxConfigBytes);
+  if (!text.ok()) {
+    // A missing or unreadable config file is the user's to fix: a usage error.
+    return Status::InvalidArgument("config file " + path + ": " + text.status().message());
+  }
+  return ParseConfig(*text, path);
+}
+
+}  // namespace quarry::cli

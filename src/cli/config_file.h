@@ -1,0 +1,43 @@
+// The optional TOML configuration file of `quarry serve` (--config FILE).
+//
+//   data = "./quarry-data"
+//   [server]
+//   host = "127.0.0.1"
+//   port = 8765
+//   threads = 2
+//   max_body_bytes = 33554432
+//   default_collection = "default"
+//   log_level = "info"
+//
+// Flags given on the command line win over the file. Unknown keys are errors,
+// so a misspelt setting is never silently ignored.
+//
+// Thread-safety: pure functions.
+#ifndef QUARRY_CLI_CONFIG_FILE_H_
+#define QUARRY_CLI_CONFIG_FILE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "quarry/status.h"
+
+namespace quarry::cli {
+
+struct FileConfig {
+  std::optional<std::string> data;
+  std::optional<std::string> host;
+  std::optional<int64_t> port;
+  std::optional<int64_t> threads;
+  std::optional<int64_t> max_body_bytes;
+  std::optional<std::string> default_collection;
+  std::optional<std::string> log_level;
+};
+
+// Parses TOML text; `origin` names the file in error messages.
+Result<FileConfig> ParseConfig(std::string_view toml_text, const std::string& origin);
+Result<FileConfig> LoadConfigFile(const std::string& path);
+
+}  // namespace quarry::cli
+
+#endif  // QUARRY_CLI_CONFIG_FILE_H_

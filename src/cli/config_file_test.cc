@@ -1,0 +1,75 @@
+#include "cli/config_file.h"
+
+#include <gtest/gtest.h>
+
+#include "base/testing/temp_dir.h"
+#include "storage/file_util.h"
+
+namespace quarry::cli {
+namespace {
+
+TEST(ConfigFileTest, ParsesEveryKey) {
+  auto c = ParseConfig(R"(
+data = "/srv/quarry"
+[server]
+host = "0.0.0.0"
+port = 9000
+threads = 4
+max_body_bytes = 1048576
+default_collection = "docs"
+log_level = "warn"
+)",
+                       "test.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(*c->data, "/srv/quarry");
+  EXPECT_EQ(*c->host, "0.0.0.0");
+  EXPECT_EQ(*c->port, 9000);
+  EXPECT_EQ(*c->threads, 4);
+  EXPECT_EQ(*c->max_body_bytes, 1048576);
+  EXPECT_EQ(*c->default_collection, "docs");
+  EXPECT_EQ(*c->log_level, "warn");
+  auto empty = ParseConfig("", "empty.toml");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_FALSE(empty->port.has_value());
+}
+
+TEST(ConfigFileTest, BadFilesNameTheProblem) {
+  struct Case {
+    const char* toml;
+    const char* expected;
+  } cases[] = {
+      {"data = ", "line 1"},
+      {"[server]\nport = \"80\"", "'server.port' must be an integer"},
+      {"[server]\nport = 70000", "between 0 and 65535"},
+      {"[server]\nthreads = 0", "'server.threads'"},
+      {"[server]\nprot = 80", "unknown key 'server.prot'"},
+      {"colour = 1", "unknown key 'colour'"},
+      {"server = 3", "'server' must be a table"},
+      {"[server]\nmax_body_bytes = 1", "max_body_bytes"},
+      {"\xff\xfe garbage", "bad.toml"},
+  };
+  for (const Case& c : cases) {
+    auto r = ParseConfig(c.toml, "bad.toml");
+    ASSERT_FALSE(r.ok()) << c.toml;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(c.expected), std::string::npos)
+        << c.toml << " -> " << r.status().message();
+    EXPECT_NE(r.status().message().find("bad.toml"), std::string::npos);
+  }
+}
+
+TEST(ConfigFileTest, LoadsFromDiskAndRefusesMissingOrHugeFiles) {
+  testing::TempDir dir;
+  ASSERT_TRUE(storage::WriteFileAtomically(dir.Sub("q.toml"), "[server]\nport = 1234\n").ok());
+  auto c = LoadConfigFile(dir.Sub("q.toml"));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(*c->port, 1234);
+  EXPECT_EQ(LoadConfigFile(dir.Sub("missing.toml")).status().code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(storage::WriteFileAtomically(dir.Sub("huge.toml"),
+                                           std::string(2 << 20, '#')).ok());
+  EXPECT_FALSE(LoadConfigFile(dir.Sub("huge.toml")).ok());
+}
+
+}  // namespace
+}  // namespace quarry::cli

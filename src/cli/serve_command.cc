@@ -1,0 +1,102 @@
+// `quarry serve`: open the data directory and serve the HTTP API.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "cli/cli_error.h"
+#include "cli/commands.h"
+#include "cli/config_file.h"
+#include "quarry/engine.h"
+#include "server/http_server.h"
+
+namespace quarry::cli {
+namespace {
+
+struct ServeFlags {
+  std::string config_path;
+  std::string data = "./quarry-data";
+  std::string host = "127.0.0.1";
+  int port = 8765;
+  unsigned threads = 0;
+  size_t max_body_bytes = 32u << 20;
+  std::string default_collection = "default";
+  std::string log_level = "info";
+};
+
+// Fills in every flag the user did not give from the config file.
+Status ApplyConfigFile(const CLI::App& cmd, ServeFlags* flags) {
+  if (flags->config_path.empty()) return Status::Ok();
+  QUARRY_ASSIGN_OR_RETURN(FileConfig file, LoadConfigFile(flags->config_path));
+  const auto given = [&](const char* name) { return cmd.get_option(name)->count() > 0; };
+  if (file.data && !given("--data")) flags->data = *file.data;
+  if (file.host && !given("--host")) flags->host = *file.host;
+  if (file.port && !given("--port")) flags->port = static_cast<int>(*file.port);
+  if (file.threads && !given("--threads")) flags->threads = static_cast<unsigned>(*file.threads);
+  if (file.max_body_bytes && !given("--max-body-bytes")) {
+    flags->max_body_bytes = static_cast<size_t>(*file.max_body_bytes);
+  }
+  if (file.default_collection && !given("--default-collection")) {
+    flags->default_collection = *file.default_collection;
+  }
+  if (file.log_level && !given("--log-level")) flags->log_level = *file.log_level;
+  return Status::Ok();
+}
+
+int RunServe(const CLI::App& cmd, ServeFlags flags) {
+  Status s = ApplyConfigFile(cmd, &flags);
+  if (!s.ok()) return FailWith(s);
+  spdlog::level::level_enum level = spdlog::level::from_str(flags.log_level);
+  if (level == spdlog::level::off && flags.log_level != "off") {
+    return Fail(kExitUsageError, "unknown log level '" + flags.log_level +
+                                     "' (trace, debug, info, warn, error, off)");
+  }
+  spdlog::set_level(level);
+
+  auto engine = Engine::Open({.data_dir = flags.data});
+  if (!engine.ok()) return FailWith(engine.status());
+
+  server::ServerOptions options;
+  options.host = flags.host;
+  options.port = static_cast<uint16_t>(flags.port);
+  options.io_threads = flags.threads;
+  options.cpu_threads = flags.threads;
+  options.max_body_bytes = flags.max_body_bytes;
+  options.default_collection = flags.default_collection;
+  auto server = server::HttpServer::Create(engine->get(), options);
+  if (!server.ok()) return FailWith(server.status());
+
+  // Scripts and tests wait for this exact line; it goes out once bound.
+  std::printf("quarry listening on %s\n", (*server)->url().c_str());
+  std::fflush(stdout);
+  Status run = (*server)->Run();
+  if (!run.ok()) return FailWith(run);
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandRunner RegisterServe(CLI::App& app) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* cmd = app.add_subcommand("serve", "Serve the HTTP API and the web page");
+  cmd->add_option("--config", flags->config_path, "TOML config file (flags override it)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--data", flags->data, "Data directory")->capture_default_str();
+  cmd->add_option("--host", flags->host, "Address to listen on")->capture_default_str();
+  cmd->add_option("--port", flags->port, "Port (0 picks a free one)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  cmd->add_option("--threads", flags->threads, "IO and CPU threads (default: one per core)")
+      ->check(CLI::Range(1u, 256u));
+  cmd->add_option("--max-body-bytes", flags->max_body_bytes, "Largest request body accepted")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 32))
+      ->capture_default_str();
+  cmd->add_option("--default-collection", flags->default_collection,
+                  "Collection searched when a request names none")
+      ->capture_default_str();
+  cmd->add_option("--log-level", flags->log_level, "trace, debug, info, warn, error or off")
+      ->capture_default_str();
+  return [cmd, flags] { return RunServe(*cmd, *flags); };
+}
+
+}  // namespace quarry::cli

@@ -1,0 +1,37 @@
+// The route handlers, one per method and path; routes.cc binds them to their
+// routes. Each is named for its verb and noun (get_health -> GetHealth).
+//
+// Thread-safety: see handler.h.
+#ifndef QUARRY_SERVER_HANDLERS_H_
+#define QUARRY_SERVER_HANDLERS_H_
+
+#include "server/handler.h"
+
+namespace quarry::server {
+
+// Bodies of POST /api/search above this size are refused before parsing: a
+// valid one holds a query of at most kMaxQueryBytes (escaped, up to 6 bytes
+// per character) and two short fields.
+inline constexpr size_t kMaxSearchBodyBytes = 128 * 1024;
+
+// site_handlers.cc
+HandlerReply GetIndex(RequestContext& context);
+HandlerReply GetHealth(RequestContext& context);
+
+// collection_handlers.cc
+HandlerReply GetCollections(RequestContext& context);
+HandlerReply PutCollection(RequestContext& context);
+HandlerReply GetCollection(RequestContext& context);
+HandlerReply DeleteCollection(RequestContext& context);
+
+// document_handlers.cc
+HandlerReply PostDocuments(RequestContext& context);
+HandlerReply GetDocument(RequestContext& context);
+HandlerReply DeleteDocument(RequestContext& context);
+
+// search_handlers.cc
+HandlerReply PostSearch(RequestContext& context);
+
+}  // namespace quarry::server
+
+#endif  // QUARRY_SERVER_HANDLERS_H_

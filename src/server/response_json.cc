@@ -1,0 +1,91 @@
+#include "server/response_json.h"
+
+#include <cmath>
+
+#include <boost/json/array.hpp>
+
+#include "server/json_body.h"
+#include "server/server_options.h"
+
+namespace quarry::server {
+
+namespace json = boost::json;
+
+namespace {
+
+// A stored JSON text as a value. The engine stores what the server validated
+// as an object; anything else (written by an older tool) is passed as a string
+// rather than dropped.
+json::value StoredJson(const std::string& text) {
+  Result<json::value> parsed = ParseJsonBody(text, kMaxJsonDepth);
+  if (parsed.ok()) return std::move(parsed).value();
+  return json::value(text);
+}
+
+// Milliseconds rounded to microseconds: finer digits are noise.
+double RoundMillis(double ms) { return std::round(ms * 1000.0) / 1000.0; }
+
+}  // namespace
+
+json::object CollectionInfoToJson(const CollectionInfo& info) {
+  json::object embedder;
+  embedder["type"] = EmbedderKindName(info.config.embedder.kind);
+  embedder["dimensions"] = info.config.embedder.dimensions;
+  embedder["fingerprint"] = info.embedder_fingerprint;
+  // The web page tells the user when search only matches words.
+  embedder["semantic"] = info.embedder_semantic;
+
+  json::object out;
+  out["name"] = info.name;
+  out["documents"] = info.documents;
+  out["chunks"] = info.chunks;
+  out["generation"] = info.generation;
+  out["embedder"] = std::move(embedder);
+  out["config"] = StoredJson(CollectionConfigToJson(info.config));
+  return out;
+}
+
+json::object DocumentInfoToJson(const DocumentInfo& info) {
+  json::object out;
+  out["id"] = info.id;
+  out["title"] = info.title;
+  out["source"] = info.source;
+  out["media_type"] = info.media_type;
+  out["metadata"] =
+      info.metadata_json.empty() ? json::value(json::object()) : StoredJson(info.metadata_json);
+  out["content_hash"] = info.content_hash;
+  out["chunk_count"] = info.chunk_count;
+  out["text_bytes"] = info.text_bytes;
+  return out;
+}
+
+json::object SearchResponseToJson(std::string_view collection, const SearchResponse& response,
+                                  double took_ms) {
+  json::array hits;
+  hits.reserve(response.hits.size());
+  for (const SearchHit& hit : response.hits) {
+    json::object h;
+    h["document_id"] = hit.document_id;
+    h["chunk"] = hit.chunk;
+    h["score"] = static_cast<double>(hit.score);
+    h["title"] = hit.title;
+    h["heading"] = hit.heading;
+    h["text"] = hit.text;
+    h["start"] = hit.start;
+    h["end"] = hit.end;
+    hits.push_back(std::move(h));
+  }
+  json::object timing;
+  timing["embed_ms"] = RoundMillis(response.embed_ms);
+  timing["search_ms"] = RoundMillis(response.search_ms);
+
+  json::object out;
+  out["collection"] = collection;
+  out["generation"] = response.generation;
+  out["took_ms"] = RoundMillis(took_ms);
+  out["timing"] = std::move(timing);
+  out["hits"] = std::move(hits);
+  return out;
+}
+
+}  // namespace quarry::server

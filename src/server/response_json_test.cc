@@ -1,0 +1,86 @@
+#include "server/response_json.h"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace quarry::server {
+namespace {
+
+namespace json = boost::json;
+
+TEST(ResponseJsonTest, CollectionInfo) {
+  CollectionInfo info;
+  info.name = "news";
+  info.config.embedder.dimensions = 512;
+  info.embedder_fingerprint = "lexical-v1-512";
+  info.documents = 3;
+  info.chunks = 7;
+  info.generation = 9;
+  json::object out = CollectionInfoToJson(info);
+  EXPECT_EQ(out.at("name").as_string(), "news");
+  EXPECT_EQ(out.at("documents").to_number<uint64_t>(), 3u);
+  EXPECT_EQ(out.at("chunks").to_number<uint64_t>(), 7u);
+  EXPECT_EQ(out.at("generation").to_number<uint64_t>(), 9u);
+  const json::object& embedder = out.at("embedder").as_object();
+  EXPECT_EQ(embedder.at("type").as_string(), "lexical");
+  EXPECT_EQ(embedder.at("dimensions").to_number<uint32_t>(), 512u);
+  EXPECT_EQ(embedder.at("fingerprint").as_string(), "lexical-v1-512");
+  EXPECT_FALSE(embedder.at("semantic").as_bool());
+  // The config is embedded as an object, the same one PUT accepts.
+  ASSERT_TRUE(out.at("config").is_object());
+  EXPECT_EQ(out.at("config"), json::parse(CollectionConfigToJson(info.config)));
+}
+
+TEST(ResponseJsonTest, DocumentInfoParsesMetadata) {
+  DocumentInfo info;
+  info.id = "a/b";
+  info.title = "Title";
+  info.media_type = "text/plain";
+  info.metadata_json = R"({"year": 2024})";
+  info.content_hash = "abc";
+  info.chunk_count = 2;
+  info.text_bytes = 120;
+  json::object out = DocumentInfoToJson(info);
+  EXPECT_EQ(out.at("id").as_string(), "a/b");
+  EXPECT_EQ(out.at("metadata").at("year").to_number<int>(), 2024);
+  EXPECT_EQ(out.at("chunk_count").to_number<int>(), 2);
+  EXPECT_EQ(out.at("text_bytes").to_number<int>(), 120);
+
+  info.metadata_json = "";
+  EXPECT_TRUE(DocumentInfoToJson(info).at("metadata").as_object().empty());
+  info.metadata_json = "not json";
+  EXPECT_EQ(DocumentInfoToJson(info).at("metadata").as_string(), "not json");
+}
+
+TEST(ResponseJsonTest, SearchResponse) {
+  SearchResponse response;
+  response.generation = 4;
+  response.embed_ms = 0.12345;
+  response.search_ms = 1.5;
+  response.hits.push_back(SearchHit{.document_id = "d1",
+                                    .chunk = 2,
+                                    .score = 0.5f,
+                                    .text = "text with \"quotes\" and <tags>",
+                                    .title = "T",
+                                    .heading = "Intro > Setup",
+                                    .start = 10,
+                                    .end = 42});
+  json::value out = json::parse(json::serialize(SearchResponseToJson("news", response, 2.0004)));
+  EXPECT_EQ(out.at("collection").as_string(), "news");
+  EXPECT_EQ(out.at("generation").to_number<int>(), 4);
+  EXPECT_DOUBLE_EQ(out.at("took_ms").as_double(), 2.0);
+  EXPECT_DOUBLE_EQ(out.at("timing").at("embed_ms").as_double(), 0.123);
+  EXPECT_DOUBLE_EQ(out.at("timing").at("search_ms").as_double(), 1.5);
+  const json::object& h = out.at("hits").at(0).as_object();
+  EXPECT_EQ(h.at("document_id").as_string(), "d1");
+  EXPECT_EQ(h.at("chunk").to_number<int>(), 2);
+  EXPECT_DOUBLE_EQ(h.at("score").as_double(), 0.5);
+  EXPECT_EQ(h.at("text").as_string(), "text with \"quotes\" and <tags>");
+  EXPECT_EQ(h.at("heading").as_string(), "Intro > Setup");
+  EXPECT_EQ(h.at("start").to_number<int>(), 10);
+  EXPECT_EQ(h.at("end").to_number<int>(), 42);
+}
+
+}  // namespace
+}  // namespace quarry::server

@@ -1,0 +1,25 @@
+#include "server/routes.h"
+
+#include "server/handlers.h"
+
+namespace quarry::server {
+
+namespace http = boost::beast::http;
+
+Router MakeApiRouter() {
+  return Router({
+      {http::verb::get, "/", GetIndex, "get_index"},
+      {http::verb::get, "/api/health", GetHealth, "get_health"},
+      {http::verb::get, "/api/collections", GetCollections, "get_collections"},
+      {http::verb::put, "/api/collections/{name}", PutCollection, "put_collection"},
+      {http::verb::get, "/api/collections/{name}", GetCollection, "get_collection"},
+      {http::verb::delete_, "/api/collections/{name}", DeleteCollection, "delete_collection"},
+      {http::verb::post, "/api/collections/{name}/documents", PostDocuments, "post_documents"},
+      {http::verb::get, "/api/collections/{name}/documents/{id}", GetDocument, "get_document"},
+      {http::verb::delete_, "/api/collections/{name}/documents/{id}", DeleteDocument,
+       "delete_document"},
+      {http::verb::post, "/api/search", PostSearch, "post_search"},
+  });
+}
+
+}  // namespace quarry::server

@@ -1,0 +1,34 @@
+// Options of the HTTP server: where it listens, how many threads it runs and
+// the limits it enforces before doing any work.
+//
+// Thread-safety: a plain value.
+#ifndef QUARRY_SERVER_SERVER_OPTIONS_H_
+#define QUARRY_SERVER_SERVER_OPTIONS_H_
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace quarry::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8765;      // 0 = pick an ephemeral port
+  unsigned io_threads = 0;   // 0 = std::thread::hardware_concurrency()
+  unsigned cpu_threads = 0;  // pool for CPU and disk-bound work; 0 = hardware_concurrency()
+  size_t max_body_bytes = 32u << 20;
+  std::string default_collection = "default";
+  // Deadline for receiving one whole request (and for an idle keep-alive
+  // connection to send its next one), and for sending one response.
+  std::chrono::seconds read_timeout{30};
+};
+
+// Limits that are not options.
+inline constexpr size_t kMaxHeaderBytes = 16 * 1024;
+inline constexpr int kMaxJsonDepth = 64;
+inline constexpr size_t kMaxDocumentsPerRequest = 10000;
+
+}  // namespace quarry::server
+
+#endif  // QUARRY_SERVER_SERVER_OPTIONS_H_

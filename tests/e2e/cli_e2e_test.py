@@ -1,0 +1,183 @@
+"""End-to-end tests of the `quarry` command line: the real binary on a real
+data directory. Run with Debian's /usr/bin/python3; QUARRY_BIN names the binary.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+QUARRY_BIN = os.environ.get("QUARRY_BIN")
+
+
+def run(*args, timeout=120):
+    return subprocess.run([QUARRY_BIN, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def write(path, text, mode="w"):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, mode) as f:
+        f.write(text)
+
+
+class CliTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="quarry-cli-")
+        self.data = os.path.join(self.tmp.name, "data")
+        self.corpus = os.path.join(self.tmp.name, "notes")
+        write(os.path.join(self.corpus, "storage", "wal.md"),
+              "# Write-ahead log\n\nEvery change is appended to the log and fsynced before "
+              "it is acknowledged.\n\n## Recovery\n\nAfter a crash the log is replayed.\n")
+        write(os.path.join(self.corpus, "vectors", "hnsw.txt"),
+              "HNSW is a graph for approximate nearest neighbour search over vectors.")
+        write(os.path.join(self.corpus, "kitchen.markdown"),
+              "# Bread\n\nKnead the dough, let it rise and bake the bread in a hot oven.")
+        write(os.path.join(self.corpus, ".hidden.md"), "secret hidden words")
+        write(os.path.join(self.corpus, "image.png"), "\x89PNG not text", "w")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def ingest(self, *paths, extra=()):
+        return run("ingest", "--data", self.data, "--collection", "notes", *extra, *paths)
+
+    def test_ingest_search_and_list(self):
+        r = self.ingest(self.corpus)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ingested 3 documents", r.stdout)
+        self.assertIn("image.png", r.stdout)  # reported as skipped
+
+        r = run("search", "--data", self.data, "--collection", "notes", "replay the log after a crash")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        first = r.stdout.splitlines()[0]
+        self.assertIn("notes/storage/wal.md", first)
+        # Both sections are far under a quarter of the target size, so they share
+        # one chunk, which keeps the first section's heading path.
+        self.assertIn("[Write-ahead log]", first)
+
+        r = run("search", "--data", self.data, "--collection", "notes", "--k", "2", "--json",
+                "bake bread")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        answer = json.loads(r.stdout)
+        self.assertLessEqual(len(answer["hits"]), 2)
+        top = answer["hits"][0]
+        self.assertEqual(top["document_id"], "notes/kitchen.markdown")
+        self.assertIn("bake the bread", top["text"])
+        self.assertGreater(top["score"], 0)
+        self.assertLess(top["start"], top["end"])
+        self.assertNotIn("secret", r.stdout)
+
+        r = run("collections", "--data", self.data)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("notes", r.stdout)
+        r = run("collections", "--data", self.data, "--json")
+        listed = json.loads(r.stdout)
+        self.assertEqual(listed[0]["name"], "notes")
+        self.assertEqual(listed[0]["documents"], 3)
+
+    def test_reingest_is_idempotent_and_changes_replace(self):
+        self.assertEqual(self.ingest(self.corpus).returncode, 0)
+        r = self.ingest(self.corpus)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ingested 0 documents", r.stdout)
+        self.assertIn("3 unchanged", r.stdout)
+        write(os.path.join(self.corpus, "kitchen.markdown"), "# Soup\n\nSimmer tomato soup slowly.")
+        r = self.ingest(self.corpus)
+        self.assertIn("ingested 1 documents", r.stdout)
+        r = run("search", "--data", self.data, "--collection", "notes", "--json", "knead dough oven")
+        for hit in json.loads(r.stdout)["hits"]:
+            self.assertNotIn("Knead", hit["text"])
+
+    def test_single_file_ids_and_failures_do_not_stop_the_batch(self):
+        big = os.path.join(self.tmp.name, "big.txt")
+        write(big, "word " * 5000)
+        r = self.ingest(os.path.join(self.corpus, "vectors", "hnsw.txt"), big,
+                        extra=("--max-file-bytes", "10000"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("big.txt", r.stderr)
+        self.assertIn("limit", r.stderr)
+        self.assertIn("ingested 1 documents", r.stdout)
+        r = run("search", "--data", self.data, "--collection", "notes", "--json", "nearest neighbour")
+        self.assertTrue(json.loads(r.stdout)["hits"][0]["document_id"].endswith("hnsw.txt"))
+
+    def test_usage_errors_exit_2_with_one_line(self):
+        cases = [
+            (),
+            ("frobnicate",),
+            ("search", "--data", self.data),             # missing query
+            ("search", "--data", self.data, "--k", "0", "x"),
+            ("search", "--data", self.data, "--k", "abc", "x"),
+            ("ingest", "--data", self.data),             # no paths
+            ("serve", "--port", "70000"),
+            ("serve", "--bogus"),
+            ("serve", "--config", os.path.join(self.tmp.name, "missing.toml")),
+            ("ingest", "--data", self.data, "--dimensions", "3", self.corpus),
+        ]
+        for args in cases:
+            r = run(*args)
+            self.assertEqual(r.returncode, 2, f"{args}: {r.stderr}")
+            self.assertTrue(r.stderr.startswith("quarry: "), f"{args}: {r.stderr!r}")
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, f"{args}: {r.stderr!r}")
+
+    def test_bad_config_file_is_a_usage_error(self):
+        config = os.path.join(self.tmp.name, "bad.toml")
+        write(config, "[server]\nprot = 80\n")
+        r = run("serve", "--config", config, "--data", self.data)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown key 'server.prot'", r.stderr)
+
+    def test_runtime_errors_exit_1(self):
+        r = run("search", "--data", self.data, "--collection", "nope", "x")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("does not exist", r.stderr)
+        r = run("ingest", "--data", self.data, os.path.join(self.tmp.name, "missing"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("missing", r.stderr)
+
+    def test_help_and_version(self):
+        r = run("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"quarry \d+\.\d+\.\d+")
+        for cmd in ("serve", "ingest", "search", "collections"):
+            r = run(cmd, "--help")
+            self.assertEqual(r.returncode, 0, cmd)
+            self.assertIn("--data", r.stdout)
+        self.assertEqual(run("--help").returncode, 0)
+
+    def test_data_directory_is_locked_while_serving(self):
+        self.assertEqual(self.ingest(self.corpus).returncode, 0)
+        server = subprocess.Popen([QUARRY_BIN, "serve", "--data", self.data, "--port", "0"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            line = server.stdout.readline()
+            self.assertIn("listening on", line)
+            r = self.ingest(self.corpus)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("in use", r.stderr)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            server.stdout.close()
+            server.stderr.close()
+
+    def test_corrupt_collection_file_is_reported_not_served(self):
+        self.assertEqual(self.ingest(self.corpus).returncode, 0)
+        path = os.path.join(self.data, "collections", "notes", "collection.qc")
+        with open(path, "r+b") as f:
+            f.seek(100)
+            byte = f.read(1)
+            f.seek(100)
+            f.write(bytes([byte[0] ^ 0xFF]))
+        r = run("search", "--data", self.data, "--collection", "notes", "log")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("checksum", r.stderr)
+        self.assertIn("notes", r.stderr)
+
+
+if __name__ == "__main__":
+    if not QUARRY_BIN:
+        sys.exit("QUARRY_BIN must name the quarry binary (ctest sets it)")
+    unittest.main(verbosity=2)
