@@ -1,0 +1,564 @@
+// The server over real loopback sockets, in process, on a real Engine in a
+// fresh temporary directory: the protocol layer (limits, keep-alive,
+// pipelining, shutdown) and the handlers, without the CLI around them.
+// tests/e2e/http_e2e_test.py drives the real binary.
+#include "server/http_server.h"
+
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <future>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <system_error>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "base/testing/temp_dir.h"
+#include "quarry/engine.h"
+#include "server/handlers.h"
+
+namespace quarry::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace json = boost::json;
+using tcp = asio::ip::tcp;
+
+// Liveness bound for waits that would otherwise hang a broken test. Not a
+// speed assertion: healthy runs finish in milliseconds.
+constexpr auto kLiveness = std::chrono::seconds(60);
+
+bool IsHex32(const std::string& s) {
+  if (s.size() != 32) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// A blocking client connection whose reads give up after a while instead of
+// hanging the test.
+class Client {
+ public:
+  explicit Client(uint16_t port) : socket_(ioc_) {
+    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    timeval tv{10, 0};
+    setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  }
+
+  http::response<http::string_body> Request(
+      http::verb method, const std::string& target, const std::string& body = "",
+      const std::map<std::string, std::string>& headers = {}) {
+    Send(method, target, body, headers);
+    return Read();
+  }
+
+  void Send(http::verb method, const std::string& target, const std::string& body = "",
+            const std::map<std::string, std::string>& headers = {}) {
+    http::request<http::string_body> request{method, target, 11};
+    request.set(http::field::host, "127.0.0.1");
+    for (const auto& [name, value] : headers) request.set(name, value);
+    request.body() = body;
+    request.prepare_payload();
+    http::write(socket_, request);
+  }
+
+  http::response<http::string_body> Read() {
+    http::response<http::string_body> response;
+    http::read(socket_, buffer_, response);
+    return response;
+  }
+
+  void ReadHeadResponse(http::response_parser<http::empty_body>& parser) {
+    http::read(socket_, buffer_, parser);
+  }
+
+  void WriteRaw(const std::string& bytes) { asio::write(socket_, asio::buffer(bytes)); }
+
+  // Everything the server sends until it closes (or the read times out:
+  // then `closed` is false).
+  std::string ReadUntilClosed(bool* closed) {
+    std::string out(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    buffer_.consume(buffer_.size());
+    char chunk[4096];
+    while (true) {
+      beast::error_code ec;
+      size_t n = socket_.read_some(asio::buffer(chunk), ec);
+      out.append(chunk, n);
+      if (ec) {
+        *closed = ec == asio::error::eof || ec == asio::error::connection_reset;
+        return out;
+      }
+    }
+  }
+
+ private:
+  asio::io_context ioc_;
+  tcp::socket socket_;
+  beast::flat_buffer buffer_;
+};
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void StartServer(ServerOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    if (options.io_threads == 0) options.io_threads = 2;
+    if (options.cpu_threads == 0) options.cpu_threads = 2;
+    Result<std::unique_ptr<HttpServer>> server = HttpServer::Create(&engine_, options);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(server).value();
+    std::promise<std::thread::id> started;
+    run_thread_id_ = started.get_future();
+    run_done_ = std::async(std::launch::async, [this, p = std::move(started)]() mutable {
+      p.set_value(std::this_thread::get_id());
+      return server_->Run();
+    });
+  }
+
+  // Stops the server and checks that Run() returned OK.
+  void StopServer() {
+    if (!server_) return;
+    server_->Stop();
+    ASSERT_EQ(run_done_.wait_for(kLiveness), std::future_status::ready) << "Run() did not return";
+    Status status = run_done_.get();
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    server_.reset();
+  }
+
+  void TearDown() override { StopServer(); }
+
+  uint16_t port() const { return server_->port(); }
+
+  http::response<http::string_body> Call(http::verb method, const std::string& target,
+                                         const std::string& body = "",
+                                         const std::map<std::string, std::string>& headers = {}) {
+    Client client(port());
+    return client.Request(method, target, body, headers);
+  }
+
+  FakeEngine engine_;
+  std::unique_ptr<HttpServer> server_;
+  std::future<std::thread::id> run_thread_id_;
+  std::future<Status> run_done_;
+};
+
+std::string Header(const http::response<http::string_body>& response, const char* name) {
+  return std::string(response[name]);
+}
+
+std::string ErrorCode(const http::response<http::string_body>& response) {
+  return std::string(json::parse(response.body()).at("error").at("code").as_string());
+}
+
+TEST_F(HttpServerTest, UrlAndPort) {
+  StartServer();
+  EXPECT_NE(port(), 0);
+  EXPECT_EQ(server_->url(), "http://127.0.0.1:" + std::to_string(port()));
+}
+
+TEST_F(HttpServerTest, HealthCarriesProtocolHeaders) {
+  StartServer();
+  auto response = Call(http::verb::get, "/api/health");
+  EXPECT_EQ(response.result(), http::status::ok);
+  json::value body = json::parse(response.body());
+  EXPECT_EQ(body.at("status").as_string(), "ok");
+  EXPECT_EQ(body.at("collections").to_number<int>(), 0);
+  EXPECT_FALSE(body.at("version").as_string().empty());
+  EXPECT_EQ(Header(response, "Content-Type"), "application/json");
+  EXPECT_EQ(Header(response, "Server").rfind("quarry/", 0), 0u);
+  EXPECT_TRUE(IsHex32(Header(response, "X-Request-ID"))) << Header(response, "X-Request-ID");
+  std::string elapsed = Header(response, "X-Response-Time");
+  ASSERT_GE(elapsed.size(), 3u);
+  EXPECT_EQ(elapsed.substr(elapsed.size() - 2), "ms");
+  EXPECT_GE(std::stod(elapsed), 0.0);
+}
+
+TEST_F(HttpServerTest, RequestIdEchoedWhenAcceptable) {
+  StartServer();
+  auto echoed = Call(http::verb::get, "/api/health", "", {{"X-Request-ID", "client-42"}});
+  EXPECT_EQ(Header(echoed, "X-Request-ID"), "client-42");
+  auto replaced = Call(http::verb::get, "/api/health", "", {{"X-Request-ID", "has space"}});
+  EXPECT_TRUE(IsHex32(Header(replaced, "X-Request-ID")));
+  auto on_error = Call(http::verb::get, "/nope", "", {{"X-Request-ID", "err-1"}});
+  EXPECT_EQ(Header(on_error, "X-Request-ID"), "err-1");
+}
+
+TEST_F(HttpServerTest, IndexPageIsHtml) {
+  StartServer();
+  auto response = Call(http::verb::get, "/");
+  EXPECT_EQ(response.result(), http::status::ok);
+  EXPECT_EQ(Header(response, "Content-Type").rfind("text/html", 0), 0u);
+  EXPECT_NE(response.body().find("/api/search"), std::string::npos);
+  EXPECT_NE(response.body().find("textContent"), std::string::npos);
+  EXPECT_EQ(response.body().find("innerHTML"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, UnknownRouteIs404AndWrongMethodIs405) {
+  StartServer();
+  auto missing = Call(http::verb::get, "/api/nothing?x=1");
+  EXPECT_EQ(missing.result(), http::status::not_found);
+  EXPECT_EQ(ErrorCode(missing), "not_found");
+  EXPECT_TRUE(IsHex32(Header(missing, "X-Request-ID")));
+  EXPECT_FALSE(Header(missing, "X-Response-Time").empty());
+
+  auto wrong = Call(http::verb::delete_, "/api/search");
+  EXPECT_EQ(wrong.result(), http::status::method_not_allowed);
+  EXPECT_EQ(Header(wrong, "Allow"), "POST");
+  EXPECT_EQ(ErrorCode(wrong), "invalid_argument");
+}
+
+TEST_F(HttpServerTest, HeadIsGetWithoutBody) {
+  StartServer();
+  auto get = Call(http::verb::get, "/api/health");
+  Client client(port());
+  client.Send(http::verb::head, "/api/health");
+  // A HEAD answer has a Content-Length but no body: read the header only.
+  http::response_parser<http::empty_body> parser;
+  parser.skip(true);
+  client.ReadHeadResponse(parser);
+  EXPECT_EQ(parser.get().result(), http::status::ok);
+  EXPECT_EQ(parser.get()[http::field::content_length], std::to_string(get.body().size()));
+  EXPECT_FALSE(Header(get, "X-Request-ID").empty());
+  // The connection is still in step: the next answers parse cleanly.
+  client.Send(http::verb::head, "/nope");
+  http::response_parser<http::empty_body> missing;
+  missing.skip(true);
+  client.ReadHeadResponse(missing);
+  EXPECT_EQ(missing.get().result(), http::status::not_found);
+  EXPECT_EQ(client.Request(http::verb::get, "/api/health").result(), http::status::ok);
+}
+
+TEST_F(HttpServerTest, CollectionLifecycle) {
+  StartServer();
+  auto created =
+      Call(http::verb::put, "/api/collections/c1", R"({"embedder": {"dimensions": 64}})");
+  ASSERT_EQ(created.result(), http::status::created) << created.body();
+  json::value info = json::parse(created.body());
+  EXPECT_EQ(info.at("name").as_string(), "c1");
+  EXPECT_EQ(info.at("embedder").at("dimensions").to_number<int>(), 64);
+  EXPECT_TRUE(info.at("config").is_object());
+
+  EXPECT_EQ(Call(http::verb::put, "/api/collections/c1").result(), http::status::conflict);
+  EXPECT_EQ(Call(http::verb::put, "/api/collections/c2", "{").result(), http::status::bad_request);
+  EXPECT_EQ(
+      Call(http::verb::put, "/api/collections/c2", R"({"embedder": {"dimensions": 1}})").result(),
+      http::status::bad_request);
+  auto bad_name = Call(http::verb::put, "/api/collections/..%2Fx");
+  EXPECT_EQ(bad_name.result(), http::status::bad_request);
+  EXPECT_EQ(Call(http::verb::put, "/api/collections/%zz").result(), http::status::bad_request);
+  EXPECT_EQ(Call(http::verb::put, "/api/collections/c3").result(), http::status::created);
+
+  auto list = Call(http::verb::get, "/api/collections");
+  ASSERT_EQ(list.result(), http::status::ok);
+  EXPECT_EQ(json::parse(list.body()).at("collections").as_array().size(), 2u);
+  EXPECT_EQ(Call(http::verb::get, "/api/collections/c1").result(), http::status::ok);
+
+  auto deleted = Call(http::verb::delete_, "/api/collections/c1");
+  ASSERT_EQ(deleted.result(), http::status::ok);
+  EXPECT_EQ(json::parse(deleted.body()).at("deleted").as_string(), "c1");
+  EXPECT_EQ(Call(http::verb::get, "/api/collections/c1").result(), http::status::not_found);
+  EXPECT_EQ(Call(http::verb::delete_, "/api/collections/c1").result(), http::status::not_found);
+}
+
+TEST_F(HttpServerTest, IngestSearchGetAndDeleteDocuments) {
+  ServerOptions options;
+  options.default_collection = "docs";
+  StartServer(options);
+  ASSERT_EQ(Call(http::verb::put, "/api/collections/docs").result(), http::status::created);
+
+  auto ingested = Call(http::verb::post, "/api/collections/docs/documents", R"({"documents": [
+      {"id": "a/b c", "title": "Bees", "text": "Honey bees build wax combs in the hive.",
+       "metadata": {"topic": "insects"}},
+      {"id": "rust", "text": "Rust prevents data races with ownership and borrowing."},
+      {"id": "tea", "text": "Green tea is steamed, black tea is oxidised."}]})");
+  ASSERT_EQ(ingested.result(), http::status::ok) << ingested.body();
+  json::value summary = json::parse(ingested.body());
+  EXPECT_EQ(summary.at("documents").to_number<int>(), 3);
+  EXPECT_EQ(summary.at("unchanged").to_number<int>(), 0);
+  EXPECT_EQ(summary.at("generation").to_number<int>(), 1);
+
+  // Ingestion ran on the CPU pool, not on the IO threads (io_threads = 2:
+  // the Run() thread and one more; the pool's threads are neither).
+  std::vector<std::thread::id> threads = engine_.Fake("docs")->UpsertThreads();
+  ASSERT_EQ(threads.size(), 1u);
+  EXPECT_NE(threads[0], run_thread_id_.get());
+
+  auto found = Call(http::verb::post, "/api/search", R"({"query": "bees hive", "k": 2})");
+  ASSERT_EQ(found.result(), http::status::ok) << found.body();
+  json::value results = json::parse(found.body());
+  EXPECT_EQ(results.at("collection").as_string(), "docs");
+  ASSERT_GE(results.at("hits").as_array().size(), 1u);
+  EXPECT_EQ(results.at("hits").at(0).at("document_id").as_string(), "a/b c");
+  EXPECT_EQ(results.at("hits").at(0).at("title").as_string(), "Bees");
+  EXPECT_TRUE(results.at("timing").is_object());
+
+  auto doc = Call(http::verb::get, "/api/collections/docs/documents/a%2Fb%20c");
+  ASSERT_EQ(doc.result(), http::status::ok) << doc.body();
+  json::value doc_info = json::parse(doc.body());
+  EXPECT_EQ(doc_info.at("id").as_string(), "a/b c");
+  EXPECT_EQ(doc_info.at("metadata").at("topic").as_string(), "insects");
+
+  EXPECT_EQ(Call(http::verb::delete_, "/api/collections/docs/documents/a%2Fb%20c").result(),
+            http::status::ok);
+  EXPECT_EQ(Call(http::verb::get, "/api/collections/docs/documents/a%2Fb%20c").result(),
+            http::status::not_found);
+  auto after = Call(http::verb::post, "/api/search", R"({"query": "bees hive"})");
+  json::value after_results = json::parse(after.body());
+  for (const auto& hit : after_results.at("hits").as_array()) {
+    EXPECT_NE(hit.at("document_id").as_string(), "a/b c");
+  }
+}
+
+TEST_F(HttpServerTest, ValidationErrorsAre400WithErrorJson) {
+  StartServer();
+  ASSERT_EQ(Call(http::verb::put, "/api/collections/default").result(), http::status::created);
+  for (const char* body : {"{not json", R"({"k": 3})", R"({"query": "q", "k": 0})",
+                           R"({"query": "q", "k": 100000})", R"({"query": "q", "size": 3})"}) {
+    auto response = Call(http::verb::post, "/api/search", body);
+    EXPECT_EQ(response.result(), http::status::bad_request) << body;
+    EXPECT_EQ(ErrorCode(response), "invalid_argument") << body;
+  }
+  auto missing = Call(http::verb::post, "/api/search", R"({"query": "q", "collection": "nope"})");
+  EXPECT_EQ(missing.result(), http::status::not_found);
+  EXPECT_EQ(
+      Call(http::verb::post, "/api/collections/nope/documents", R"({"documents": []})").result(),
+      http::status::not_found);
+  auto bad_docs = Call(http::verb::post, "/api/collections/default/documents",
+                       R"({"documents": [{"id": "x"}]})");
+  EXPECT_EQ(bad_docs.result(), http::status::bad_request);
+  EXPECT_NE(bad_docs.body().find("documents[0].text"), std::string::npos) << bad_docs.body();
+  auto huge = Call(http::verb::post, "/api/search",
+                   R"({"query": ")" + std::string(kMaxSearchBodyBytes, 'a') + "\"}");
+  EXPECT_EQ(huge.result(), http::status::payload_too_large);
+}
+
+TEST_F(HttpServerTest, KeepAliveAndPipeliningAnswerInOrder) {
+  StartServer();
+  Client client(port());
+  EXPECT_EQ(client.Request(http::verb::get, "/api/health").result(), http::status::ok);
+  EXPECT_EQ(client.Request(http::verb::get, "/nope").result(), http::status::not_found);
+
+  // Three requests in one write; the answers come back in the same order.
+  client.WriteRaw(
+      "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Request-ID: one\r\n\r\n"
+      "GET /missing HTTP/1.1\r\nHost: x\r\nX-Request-ID: two\r\n\r\n"
+      "POST /api/search HTTP/1.1\r\nHost: x\r\nX-Request-ID: three\r\n"
+      "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+  auto first = client.Read();
+  auto second = client.Read();
+  auto third = client.Read();
+  EXPECT_EQ(Header(first, "X-Request-ID"), "one");
+  EXPECT_EQ(first.result(), http::status::ok);
+  EXPECT_EQ(Header(second, "X-Request-ID"), "two");
+  EXPECT_EQ(second.result(), http::status::not_found);
+  EXPECT_EQ(Header(third, "X-Request-ID"), "three");
+  EXPECT_EQ(third.result(), http::status::bad_request);
+  EXPECT_FALSE(third.keep_alive());
+  bool closed = false;
+  client.ReadUntilClosed(&closed);
+  EXPECT_TRUE(closed);
+}
+
+TEST_F(HttpServerTest, DeclaredBodyOverLimitIs413WithoutReadingIt) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  StartServer(options);
+  Client client(port());
+  // Declare a megabyte, send a few bytes, and wait: the answer must come
+  // right after the header, since the server never waits for the body.
+  client.WriteRaw(
+      "POST /api/search HTTP/1.1\r\nHost: x\r\nX-Request-ID: big-1\r\n"
+      "Content-Length: 1048576\r\n\r\n{\"query\":");
+  bool closed = false;
+  std::string answer = client.ReadUntilClosed(&closed);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+  EXPECT_NE(answer.find("X-Request-ID: big-1"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("X-Response-Time: "), std::string::npos);
+  EXPECT_NE(answer.find("resource_exhausted"), std::string::npos);
+  EXPECT_TRUE(closed);
+}
+
+TEST_F(HttpServerTest, ChunkedBodyGrowingPastLimitIs413) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  StartServer(options);
+  Client client(port());
+  std::string chunk(800, 'x');
+  client.WriteRaw("POST /api/search HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+  client.WriteRaw("320\r\n" + chunk + "\r\n320\r\n" + chunk + "\r\n");
+  bool closed = false;
+  std::string answer = client.ReadUntilClosed(&closed);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+  EXPECT_TRUE(closed);
+}
+
+TEST_F(HttpServerTest, HugeHeaderIs431) {
+  StartServer();
+  Client client(port());
+  client.WriteRaw("GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') +
+                  "\r\n\r\n");
+  bool closed = false;
+  std::string answer = client.ReadUntilClosed(&closed);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 431", 0), 0u) << answer.substr(0, 200);
+  EXPECT_TRUE(closed);
+}
+
+TEST_F(HttpServerTest, GarbageIs400AndClosed) {
+  StartServer();
+  for (const char* garbage :
+       {"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", "HELLO THERE\r\n\r\n",
+        "GET / HTTP/9.9\r\n\r\n", "GET / HTTP/1.1\r\nContent-Length: -5\r\n\r\n"}) {
+    Client client(port());
+    client.WriteRaw(garbage);
+    bool closed = false;
+    std::string answer = client.ReadUntilClosed(&closed);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << garbage << " -> " << answer;
+    EXPECT_NE(answer.find("X-Request-ID: "), std::string::npos);
+    EXPECT_TRUE(closed) << garbage;
+  }
+  // The server is still serving.
+  EXPECT_EQ(Call(http::verb::get, "/api/health").result(), http::status::ok);
+}
+
+TEST_F(HttpServerTest, Expect100ContinueGetsTheGoAhead) {
+  StartServer();
+  ASSERT_EQ(Call(http::verb::put, "/api/collections/default").result(), http::status::created);
+  Client client(port());
+  std::string body = R"({"query": "anything"})";
+  client.WriteRaw(
+      "POST /api/search HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n");
+  auto interim = client.Read();
+  EXPECT_EQ(interim.result(), http::status::continue_);
+  client.WriteRaw(body);
+  auto final_response = client.Read();
+  EXPECT_EQ(final_response.result(), http::status::ok) << final_response.body();
+}
+
+TEST_F(HttpServerTest, IdleConnectionTimesOut) {
+  ServerOptions options;
+  options.read_timeout = std::chrono::seconds(1);
+  StartServer(options);
+  Client client(port());
+  client.WriteRaw("GET /api/health HTTP/1.1\r\nHost:");  // and then nothing
+  bool closed = false;
+  client.ReadUntilClosed(&closed);
+  EXPECT_TRUE(closed) << "the server should close a connection that stalls";
+}
+
+TEST_F(HttpServerTest, StopWaitsForInFlightIngestion) {
+  StartServer();
+  ASSERT_EQ(Call(http::verb::put, "/api/collections/slow").result(), http::status::created);
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  engine_.Fake("slow")->before_upsert = [&entered, released] {
+    entered.set_value();
+    released.wait();
+  };
+  auto reply = std::async(std::launch::async, [this] {
+    return Call(http::verb::post, "/api/collections/slow/documents",
+                R"({"documents": [{"id": "1", "text": "t"}]})");
+  });
+  ASSERT_EQ(entered.get_future().wait_for(kLiveness), std::future_status::ready);
+  server_->Stop();
+  // Run() cannot return while the ingestion it accepted is running.
+  EXPECT_EQ(run_done_.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+  release.set_value();
+  ASSERT_EQ(reply.wait_for(kLiveness), std::future_status::ready);
+  auto response = reply.get();
+  EXPECT_EQ(response.result(), http::status::ok) << response.body();
+  EXPECT_FALSE(response.keep_alive());
+  StopServer();
+}
+
+TEST_F(HttpServerTest, StopClosesIdleKeepAliveConnections) {
+  StartServer();
+  Client client(port());
+  ASSERT_EQ(client.Request(http::verb::get, "/api/health").result(), http::status::ok);
+  StopServer();  // would hang if the idle connection kept the server alive
+  bool closed = false;
+  client.ReadUntilClosed(&closed);
+  EXPECT_TRUE(closed);
+}
+
+TEST_F(HttpServerTest, SigtermStopsRun) {
+  StartServer();
+  // Once a request is answered, Run() has installed its signal handlers.
+  ASSERT_EQ(Call(http::verb::get, "/api/health").result(), http::status::ok);
+  std::raise(SIGTERM);
+  ASSERT_EQ(run_done_.wait_for(kLiveness), std::future_status::ready) << "SIGTERM ignored";
+  EXPECT_TRUE(run_done_.get().ok());
+  server_.reset();
+}
+
+TEST_F(HttpServerTest, SigintWithOpenConnectionStopsRun) {
+  StartServer();
+  Client idle(port());
+  ASSERT_EQ(idle.Request(http::verb::get, "/api/health").result(), http::status::ok);
+  std::raise(SIGINT);
+  ASSERT_EQ(run_done_.wait_for(kLiveness), std::future_status::ready) << "SIGINT ignored";
+  EXPECT_TRUE(run_done_.get().ok());
+  server_.reset();
+}
+
+TEST_F(HttpServerTest, StopBeforeRunMakesRunReturn) {
+  Result<std::unique_ptr<HttpServer>> server = HttpServer::Create(
+      &engine_, ServerOptions{.host = "127.0.0.1", .port = 0, .io_threads = 1, .cpu_threads = 1});
+  ASSERT_TRUE(server.ok());
+  (*server)->Stop();
+  (*server)->Stop();
+  EXPECT_TRUE((*server)->Run().ok());
+}
+
+TEST_F(HttpServerTest, CreateReportsAddressInUseAndBadHosts) {
+  StartServer();
+  ServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = port();
+  Result<std::unique_ptr<HttpServer>> second = HttpServer::Create(&engine_, options);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("in use"), std::string::npos);
+
+  options.port = 0;
+  options.host = "300.1.2.3";
+  Result<std::unique_ptr<HttpServer>> bad = HttpServer::Create(&engine_, options);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+
+  EXPECT_FALSE(HttpServer::Create(nullptr, ServerOptions{}).ok());
+}
+
+}  // namespace
+}  // namespace quarry::server
