@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Quarry needs, builds it twice (release, and ASan + UBSan), and
 # runs every test in both builds: unit tests, and end-to-end tests against the
-# real binary over loopback HTTP and the CLI. This is the command .ci/run runs.
+# real binary over loopback HTTP and the CLI; then a short run of every fuzz
+# target (clang, libFuzzer). This is the command .ci/run runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,4 +24,8 @@ for variant in release asan; do
     status=1
   fi
 done
+echo "=== fuzz targets (short run; FUZZ_SECONDS=3600 scripts/fuzz.sh for a long one)"
+if ! FUZZ_SECONDS="${FUZZ_SECONDS:-15}" bash scripts/fuzz.sh; then
+  status=1
+fi
 exit $status

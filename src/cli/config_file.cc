@@ -43,9 +43,34 @@ Status CheckKeys(const toml::table& table, const std::string& prefix, const std:
   return Status::Ok();
 }
 
+// toml++ 3.3.0 (Debian 12) reaches __builtin_unreachable in its non-ASCII
+// whitespace lookup for some code points (upstream issues #190 and #295,
+// fixed after 3.3.0): undefined behaviour on a 33-byte file our fuzzer found.
+// Raw non-ASCII text is therefore refused before toml++ sees it; "\uXXXX"
+// escapes in basic strings are decoded after lexing and stay available.
+Status RequireAscii(std::string_view text, const std::string& origin) {
+  size_t line = 1, column = 1;
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      return Invalid(origin, "line " + std::to_string(line) + ", column " +
+                                 std::to_string(column) +
+                                 ": non-ASCII character; write it as a \\uXXXX escape inside "
+                                 "a \"...\" string");
+    }
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<FileConfig> ParseConfig(std::string_view toml_text, const std::string& origin) {
+  QUARRY_RETURN_IF_ERROR(RequireAscii(toml_text, origin));
   toml::parse_result parsed = toml::parse(toml_text, origin);
   if (!parsed) {
     const toml::parse_error& err = parsed.error();

@@ -10,7 +10,9 @@
 //   log_level = "info"
 //
 // Flags given on the command line win over the file. Unknown keys are errors,
-// so a misspelt setting is never silently ignored.
+// so a misspelt setting is never silently ignored. The file must be ASCII:
+// write other characters as \uXXXX escapes in "..." strings (see the .cc for
+// the toml++ bug this avoids).
 //
 // Thread-safety: pure functions.
 #ifndef QUARRY_CLI_CONFIG_FILE_H_

@@ -47,6 +47,10 @@ TEST(ConfigFileTest, BadFilesNameTheProblem) {
       {"server = 3", "'server' must be a table"},
       {"[server]\nmax_body_bytes = 1", "max_body_bytes"},
       {"\xff\xfe garbage", "bad.toml"},
+      // Found by config_file_fuzz: toml++ 3.3.0 reached __builtin_unreachable on it.
+      {"daua =0\"/htso\010x\001\316\247t[see|M= \012\" h\"\012", "non-ASCII"},
+      // toml++ upstream issue #190: a line-ending backslash, then U+00A7.
+      {"s = \"\"\"\\\n\xc2\xa7\"\"\"\n", "line 2, column 1: non-ASCII"},
   };
   for (const Case& c : cases) {
     auto r = ParseConfig(c.toml, "bad.toml");
@@ -56,6 +60,12 @@ TEST(ConfigFileTest, BadFilesNameTheProblem) {
         << c.toml << " -> " << r.status().message();
     EXPECT_NE(r.status().message().find("bad.toml"), std::string::npos);
   }
+}
+
+TEST(ConfigFileTest, NonAsciiValuesAsEscapes) {
+  auto c = ParseConfig("data = \"/home/j\\u00fcrgen/quarry\"\n", "escaped.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(*c->data, "/home/j\xc3\xbcrgen/quarry");
 }
 
 TEST(ConfigFileTest, LoadsFromDiskAndRefusesMissingOrHugeFiles) {

@@ -1,0 +1,38 @@
+// Fuzzes Markdown sectioning and the chunker on arbitrary (sanitized) text and
+// checks the chunker's contract: every chunk within the cap, inside the text,
+// in order.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "ingest/chunker.h"
+#include "quarry/document.h"
+#include "text/utf8.h"
+#include "text/word_tokenizer.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 2) return 0;
+  quarry::ingest::ChunkerOptions options;
+  options.target_tokens = 1 + data[0] % 40;
+  options.max_tokens = options.target_tokens * 2;
+  options.overlap = (data[1] % 6) / 10.0;
+  const char* media_type =
+      (data[1] & 0x80) ? quarry::kMediaTypeMarkdown : quarry::kMediaTypePlainText;
+  std::string text = quarry::text::SanitizeUtf8(
+      std::string_view(reinterpret_cast<const char*>(data + 2), size - 2));
+  const auto count = [](std::string_view s) { return quarry::text::CountWords(s); };
+  auto chunker = quarry::ingest::Chunker::Create(options, count);
+  if (!chunker.ok()) std::abort();  // the options above are always valid
+  auto chunks = chunker->Chunk(text, media_type);
+  if (!chunks.ok()) return 0;
+  uint32_t previous_begin = 0;
+  for (const auto& c : *chunks) {
+    if (c.byte_begin > c.byte_end || c.byte_end > text.size()) std::abort();
+    if (c.byte_begin < previous_begin) std::abort();
+    previous_begin = c.byte_begin;
+    std::string_view piece(text.data() + c.byte_begin, c.byte_end - c.byte_begin);
+    if (count(piece) > options.max_tokens) std::abort();
+  }
+  return 0;
+}
