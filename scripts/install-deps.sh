@@ -13,8 +13,12 @@ PACKAGES=(
   libxxhash-dev libzstd-dev
   # tests and micro-benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # peers, measured side by side in bench/ (never linked into quarry)
+  libhnswlib-dev libfaiss-dev
   # end-to-end tests: Debian's Python 3 (stdlib only) as the HTTP/CLI client
   python3 curl
+  # the web page is tested in a real browser (headless)
+  chromium
 )
 
 missing=()

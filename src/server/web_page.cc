@@ -94,6 +94,13 @@ constexpr std::string_view kPage = R"html(<!doctype html>
       showStatus("Request failed: " + error, true);
     }
   });
+
+  // A link like /?q=chunk+size runs that search on load (shareable searches).
+  const initial = new URLSearchParams(window.location.search).get("q");
+  if (initial) {
+    input.value = initial;
+    form.requestSubmit();
+  }
 })();
 </script>
 </body>
