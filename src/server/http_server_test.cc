@@ -5,14 +5,13 @@
 #include "server/http_server.h"
 
 #include <linux/sockios.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <cerrno>
 #include <chrono>
 #include <csignal>
-#include <cstring>
 #include <filesystem>
 #include <future>
 #include <map>
@@ -28,6 +27,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -52,9 +52,11 @@ namespace http = boost::beast::http;
 namespace json = boost::json;
 using tcp = asio::ip::tcp;
 
-// Liveness bound for waits that would otherwise hang a broken test. Not a
-// speed assertion: healthy runs finish in milliseconds.
+// Liveness bounds for waits that would otherwise hang a broken test. Not
+// speed assertions: healthy runs finish in milliseconds, or in a few seconds
+// for the large ingestions under sanitizers.
 constexpr auto kLiveness = std::chrono::seconds(60);
+constexpr auto kClientTimeout = std::chrono::seconds(10);
 
 bool IsHex32(const std::string& s) {
   if (s.size() != 32) return false;
@@ -64,14 +66,81 @@ bool IsHex32(const std::string& s) {
   return true;
 }
 
-// A blocking client connection whose reads give up after a while instead of
-// hanging the test.
+// About `bytes` of English-like prose (sentences of common words in
+// paragraphs), always the same, with `marker` as one sentence in the middle.
+// Ingesting it exercises the whole write path: JSON parsing, ICU sentence
+// splitting, chunking, embedding and the collection file.
+std::string Prose(size_t bytes, const std::string& marker) {
+  static const char* const kWords[] = {
+      "the",     "river",   "stone",    "bridge",  "morning", "village",  "quiet",    "market",
+      "garden",  "winter",  "harvest",  "lantern", "window",  "letter",   "teacher",  "engine",
+      "station", "forest",  "mountain", "valley",  "orchard", "kitchen",  "library",  "painter",
+      "sailor",  "weather", "evening",  "journey", "promise", "silver",   "copper",   "meadow",
+      "with",    "across",  "under",    "before",  "after",   "slowly",   "never",    "always",
+      "carried", "watched", "opened",   "counted", "painted", "gathered", "followed", "built",
+      "and",     "but",     "of",       "to",      "in",      "a",        "was",      "their"};
+  constexpr size_t kWordCount = sizeof(kWords) / sizeof(kWords[0]);
+  std::mt19937 rng(20240501);
+  std::string text;
+  text.reserve(bytes + 256);
+  bool marker_written = false;
+  size_t sentences_in_paragraph = 0;
+  while (text.size() < bytes) {
+    if (!marker_written && text.size() >= bytes / 2) {
+      text += marker;
+      text += ' ';
+      marker_written = true;
+    }
+    const size_t words = 6 + rng() % 14;
+    for (size_t i = 0; i < words; ++i) {
+      std::string word = kWords[rng() % kWordCount];
+      if (i == 0) word[0] = static_cast<char>(word[0] - 'a' + 'A');
+      text += word;
+      text += i + 1 == words ? ". " : " ";
+    }
+    if (++sentences_in_paragraph == 5 + rng() % 4) {
+      text.back() = '\n';
+      text += '\n';
+      sentences_in_paragraph = 0;
+    }
+  }
+  return text;
+}
+
+// A POST /api/collections/{name}/documents body holding one document.
+std::string DocumentsBody(const std::string& id, const std::string& text) {
+  json::object doc;
+  doc["id"] = id;
+  doc["text"] = text;
+  json::array documents;
+  documents.push_back(std::move(doc));
+  json::object body;
+  body["documents"] = std::move(documents);
+  return json::serialize(body);
+}
+
+// The large document of the ingestion tests: enough prose that ingesting it
+// takes hundreds of times longer than a health check round trip (well under a
+// millisecond), so that even a fast machine cannot finish the ingestion
+// before answering a request that arrives while it runs. Measured on the
+// 2-core development machine, Upsert alone (5,325 chunks): 0.98-1.05 s in
+// Release, 3.4-3.6 s with ASan+UBSan (RelWithDebInfo); 1 MiB costs about
+// 120 ms in Release. Keep it at 300 ms or more in Release if the engine gets
+// faster.
+constexpr size_t kLargeDocumentBytes = 8u << 20;
+constexpr const char* kLargeDocumentMarker =
+    "The lighthouse keeper counted seventeen albatrosses above the harbour.";
+
+// A blocking client connection. Every read and write gives up after
+// `timeout` (and throws) instead of hanging a broken test: each runs as an
+// asynchronous operation on the client's own io_context, cancelled when the
+// time is up. (SO_RCVTIMEO would not do: Asio's blocking calls wait again
+// when a read times out.)
 class Client {
  public:
-  explicit Client(uint16_t port) : socket_(ioc_) {
+  explicit Client(uint16_t port, std::chrono::steady_clock::duration timeout = kClientTimeout)
+      : socket_(ioc_), timeout_(timeout) {
     socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    timeval tv{10, 0};
-    setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   }
 
   http::response<http::string_body> Request(
@@ -88,30 +157,39 @@ class Client {
     for (const auto& [name, value] : headers) request.set(name, value);
     request.body() = body;
     request.prepare_payload();
-    http::write(socket_, request);
+    ThrowIfError(Bounded([&](auto done) { http::async_write(socket_, request, done); }));
   }
 
   http::response<http::string_body> Read() {
     http::response<http::string_body> response;
-    http::read(socket_, buffer_, response);
+    ThrowIfError(Bounded([&](auto done) { http::async_read(socket_, buffer_, response, done); }));
     return response;
   }
 
   void ReadHeadResponse(http::response_parser<http::empty_body>& parser) {
-    http::read(socket_, buffer_, parser);
+    ThrowIfError(Bounded([&](auto done) { http::async_read(socket_, buffer_, parser, done); }));
   }
 
-  void WriteRaw(const std::string& bytes) { asio::write(socket_, asio::buffer(bytes)); }
+  void WriteRaw(const std::string& bytes) {
+    ThrowIfError(
+        Bounded([&](auto done) { asio::async_write(socket_, asio::buffer(bytes), done); }));
+  }
 
-  // Everything the server sends until it closes (or the read times out:
+  // Everything the server sends until it closes (or until a read times out:
   // then `closed` is false).
   std::string ReadUntilClosed(bool* closed) {
     std::string out(static_cast<const char*>(buffer_.data().data()), buffer_.size());
     buffer_.consume(buffer_.size());
     char chunk[4096];
     while (true) {
-      beast::error_code ec;
-      size_t n = socket_.read_some(asio::buffer(chunk), ec);
+      size_t n = 0;
+      beast::error_code ec = Bounded([&](auto done) {
+        socket_.async_read_some(asio::buffer(chunk),
+                                [&n, done](beast::error_code e, size_t bytes) mutable {
+                                  n = bytes;
+                                  done(e, bytes);
+                                });
+      });
       out.append(chunk, n);
       if (ec) {
         *closed = ec == asio::error::eof || ec == asio::error::connection_reset;
@@ -120,28 +198,119 @@ class Client {
     }
   }
 
+  // True if some of the server's answer has arrived and not been read yet.
+  // Does not block.
+  bool AnswerWaiting() {
+    if (buffer_.size() != 0) return true;
+    char byte;
+    const ssize_t n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n > 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+  }
+
+  int fd() { return socket_.native_handle(); }
+
  private:
+  // Starts one operation with `start(done)` and runs it to completion, or
+  // cancels it after timeout_ and returns timed_out.
+  template <typename Start>
+  beast::error_code Bounded(Start start) {
+    beast::error_code result;
+    ioc_.restart();
+    start([&result](beast::error_code ec, size_t /*bytes*/) { result = ec; });
+    ioc_.run_for(timeout_);
+    if (ioc_.stopped()) return result;  // out of work: the operation completed
+    beast::error_code ignored;
+    socket_.cancel(ignored);
+    ioc_.run();
+    return asio::error::timed_out;
+  }
+
+  static void ThrowIfError(beast::error_code ec) {
+    if (ec) throw beast::system_error(ec);
+  }
+
   asio::io_context ioc_;
   tcp::socket socket_;
+  const std::chrono::steady_clock::duration timeout_;
   beast::flat_buffer buffer_;
 };
 
+bool SameEndpoint(const sockaddr_in& a, const sockaddr_in& b) {
+  return a.sin_family == b.sin_family && a.sin_port == b.sin_port &&
+         a.sin_addr.s_addr == b.sin_addr.s_addr;
+}
+
+// The bytes the client of `client_fd` has sent that the server has not read
+// yet: those still in the client's send queue, plus those waiting in the
+// server end's receive queue. The server runs in this process, so its end of
+// the connection is one of our file descriptors, found by its addresses.
+// nullopt while the server has not accepted the connection. Linux only
+// (SIOCOUTQ, SIOCINQ, /proc/self/fd).
+std::optional<int> BytesNotReadByServer(int client_fd) {
+  sockaddr_in client_local{};
+  sockaddr_in client_peer{};
+  socklen_t len = sizeof(client_local);
+  if (getsockname(client_fd, reinterpret_cast<sockaddr*>(&client_local), &len) != 0) return {};
+  len = sizeof(client_peer);
+  if (getpeername(client_fd, reinterpret_cast<sockaddr*>(&client_peer), &len) != 0) return {};
+  int unsent = 0;
+  if (ioctl(client_fd, SIOCOUTQ, &unsent) != 0) return {};
+
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = -1;
+    try {
+      fd = std::stoi(entry.path().filename().string());
+    } catch (const std::exception&) {
+      continue;
+    }
+    if (fd == client_fd) continue;
+    sockaddr_in local{};
+    sockaddr_in peer{};
+    len = sizeof(local);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) continue;
+    if (len != sizeof(local) || !SameEndpoint(local, client_peer)) continue;
+    len = sizeof(peer);
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;
+    if (!SameEndpoint(peer, client_local)) continue;
+    int unread = 0;
+    if (ioctl(fd, SIOCINQ, &unread) != 0) return {};
+    return unsent + unread;
+  }
+  return {};
+}
+
+// Waits until the server has read every byte `client` sent: the request is
+// then complete on the server's side, and in its hands.
+::testing::AssertionResult WaitUntilServerReadAll(Client& client) {
+  const auto deadline = std::chrono::steady_clock::now() + kLiveness;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::optional<int> pending = BytesNotReadByServer(client.fd());
+    if (pending.has_value() && *pending == 0) return ::testing::AssertionSuccess();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return ::testing::AssertionFailure() << "the server did not read the whole request";
+}
+
 class HttpServerTest : public ::testing::Test {
  protected:
+  void SetUp() override { OpenEngine(); }
+
+  void OpenEngine() {
+    Result<std::unique_ptr<Engine>> engine = Engine::Open({.data_dir = dir_.path()});
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    engine_ = std::move(engine).value();
+  }
+
   void StartServer(ServerOptions options = {}) {
     options.host = "127.0.0.1";
     options.port = 0;
     if (options.io_threads == 0) options.io_threads = 2;
     if (options.cpu_threads == 0) options.cpu_threads = 2;
-    Result<std::unique_ptr<HttpServer>> server = HttpServer::Create(&engine_, options);
+    Result<std::unique_ptr<HttpServer>> server = HttpServer::Create(engine_.get(), options);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
-    std::promise<std::thread::id> started;
-    run_thread_id_ = started.get_future();
-    run_done_ = std::async(std::launch::async, [this, p = std::move(started)]() mutable {
-      p.set_value(std::this_thread::get_id());
-      return server_->Run();
-    });
+    run_done_ = std::async(std::launch::async, [this] { return server_->Run(); });
   }
 
   // Stops the server and checks that Run() returned OK.
@@ -165,9 +334,10 @@ class HttpServerTest : public ::testing::Test {
     return client.Request(method, target, body, headers);
   }
 
-  FakeEngine engine_;
+  // Declared first, destroyed last: the engine and the server use it.
+  quarry::testing::TempDir dir_;
+  std::unique_ptr<Engine> engine_;
   std::unique_ptr<HttpServer> server_;
-  std::future<std::thread::id> run_thread_id_;
   std::future<Status> run_done_;
 };
 
@@ -304,13 +474,16 @@ TEST_F(HttpServerTest, IngestSearchGetAndDeleteDocuments) {
   json::value summary = json::parse(ingested.body());
   EXPECT_EQ(summary.at("documents").to_number<int>(), 3);
   EXPECT_EQ(summary.at("unchanged").to_number<int>(), 0);
+  EXPECT_EQ(summary.at("chunks").to_number<int>(), 3);  // short texts: one chunk each
   EXPECT_EQ(summary.at("generation").to_number<int>(), 1);
 
-  // Ingestion ran on the CPU pool, not on the IO threads (io_threads = 2:
-  // the Run() thread and one more; the pool's threads are neither).
-  std::vector<std::thread::id> threads = engine_.Fake("docs")->UpsertThreads();
-  ASSERT_EQ(threads.size(), 1u);
-  EXPECT_NE(threads[0], run_thread_id_.get());
+  // One of them again, unchanged: nothing is written, the generation stays.
+  auto again = Call(
+      http::verb::post, "/api/collections/docs/documents",
+      R"({"documents": [{"id": "tea", "text": "Green tea is steamed, black tea is oxidised."}]})");
+  ASSERT_EQ(again.result(), http::status::ok) << again.body();
+  EXPECT_EQ(json::parse(again.body()).at("unchanged").to_number<int>(), 1);
+  EXPECT_EQ(json::parse(again.body()).at("generation").to_number<int>(), 1);
 
   auto found = Call(http::verb::post, "/api/search", R"({"query": "bees hive", "k": 2})");
   ASSERT_EQ(found.result(), http::status::ok) << found.body();
@@ -332,6 +505,7 @@ TEST_F(HttpServerTest, IngestSearchGetAndDeleteDocuments) {
   EXPECT_EQ(Call(http::verb::get, "/api/collections/docs/documents/a%2Fb%20c").result(),
             http::status::not_found);
   auto after = Call(http::verb::post, "/api/search", R"({"query": "bees hive"})");
+  ASSERT_EQ(after.result(), http::status::ok) << after.body();
   json::value after_results = json::parse(after.body());
   for (const auto& hit : after_results.at("hits").as_array()) {
     EXPECT_NE(hit.at("document_id").as_string(), "a/b c");
@@ -476,30 +650,77 @@ TEST_F(HttpServerTest, IdleConnectionTimesOut) {
   EXPECT_TRUE(closed) << "the server should close a connection that stalls";
 }
 
+// Ingestion must not run on an IO thread, or every connection that thread
+// serves would wait for it. With a single IO thread, a health check sent while
+// a large ingestion runs is answered before the ingestion: were ingestion run
+// on the IO thread, the health request could not even be read until the
+// ingestion had been answered. The health request is sent only once the server
+// has read the whole ingestion request, so that the ingestion has been handed
+// on (to the pool, or, were it wrong, to the IO thread itself) by then.
+// kLargeDocumentBytes keeps the ingestion hundreds of times longer than the
+// health round trip, so the order cannot flip on a fast machine.
+TEST_F(HttpServerTest, IngestionRunsOnTheCpuPoolNotTheIoThread) {
+  ServerOptions options;
+  options.io_threads = 1;
+  options.cpu_threads = 1;
+  StartServer(options);
+  ASSERT_EQ(Call(http::verb::put, "/api/collections/big").result(), http::status::created);
+
+  Client ingest(port(), kLiveness);
+  ingest.Send(http::verb::post, "/api/collections/big/documents",
+              DocumentsBody("prose", Prose(kLargeDocumentBytes, kLargeDocumentMarker)));
+  ASSERT_TRUE(WaitUntilServerReadAll(ingest));
+
+  Client health(port());
+  auto health_answer = health.Request(http::verb::get, "/api/health");
+  const bool ingestion_answered_first = ingest.AnswerWaiting();
+  EXPECT_EQ(health_answer.result(), http::status::ok);
+
+  auto ingested = ingest.Read();
+  ASSERT_EQ(ingested.result(), http::status::ok) << ingested.body();
+  json::value summary = json::parse(ingested.body());
+  EXPECT_EQ(summary.at("documents").to_number<int>(), 1);
+  EXPECT_GT(summary.at("chunks").to_number<int>(), 1000);
+  EXPECT_FALSE(ingestion_answered_first)
+      << "the ingestion was answered before a health check sent while it ran (ingestion took "
+      << Header(ingested, "X-Response-Time") << "): did it run on the IO thread?";
+}
+
+// Shutdown lets an ingestion the server has accepted finish: the client gets
+// its whole answer, Run() returns, and the document is on disk for the next
+// Engine to open. Stop() comes once the server holds the whole request, while
+// the ingestion of kLargeDocumentBytes has most of its work still ahead.
 TEST_F(HttpServerTest, StopWaitsForInFlightIngestion) {
   StartServer();
-  ASSERT_EQ(Call(http::verb::put, "/api/collections/slow").result(), http::status::created);
-  std::promise<void> entered;
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  engine_.Fake("slow")->before_upsert = [&entered, released] {
-    entered.set_value();
-    released.wait();
-  };
-  auto reply = std::async(std::launch::async, [this] {
-    return Call(http::verb::post, "/api/collections/slow/documents",
-                R"({"documents": [{"id": "1", "text": "t"}]})");
-  });
-  ASSERT_EQ(entered.get_future().wait_for(kLiveness), std::future_status::ready);
+  ASSERT_EQ(Call(http::verb::put, "/api/collections/big").result(), http::status::created);
+
+  Client ingest(port(), kLiveness);
+  ingest.Send(http::verb::post, "/api/collections/big/documents",
+              DocumentsBody("prose", Prose(kLargeDocumentBytes, kLargeDocumentMarker)));
+  ASSERT_TRUE(WaitUntilServerReadAll(ingest));
   server_->Stop();
-  // Run() cannot return while the ingestion it accepted is running.
-  EXPECT_EQ(run_done_.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
-  release.set_value();
-  ASSERT_EQ(reply.wait_for(kLiveness), std::future_status::ready);
-  auto response = reply.get();
-  EXPECT_EQ(response.result(), http::status::ok) << response.body();
+
+  auto response = ingest.Read();
+  ASSERT_EQ(response.result(), http::status::ok) << response.body();
   EXPECT_FALSE(response.keep_alive());
+  json::value summary = json::parse(response.body());
+  EXPECT_EQ(summary.at("documents").to_number<int>(), 1);
+  EXPECT_EQ(summary.at("generation").to_number<int>(), 1);
   StopServer();
+
+  // What was acknowledged is stored: a new Engine on the same directory finds
+  // the one sentence that holds the marker words.
+  engine_.reset();
+  OpenEngine();
+  Result<std::shared_ptr<Collection>> collection = engine_->GetCollection("big");
+  ASSERT_TRUE(collection.ok()) << collection.status().ToString();
+  EXPECT_EQ((*collection)->Info().documents, 1u);
+  Result<SearchResponse> found =
+      (*collection)->Search(SearchRequest{.query = "lighthouse albatrosses", .k = 1});
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_EQ(found->hits.size(), 1u);
+  EXPECT_EQ(found->hits[0].document_id, "prose");
+  EXPECT_NE(found->hits[0].text.find("albatrosses"), std::string::npos) << found->hits[0].text;
 }
 
 TEST_F(HttpServerTest, StopClosesIdleKeepAliveConnections) {
@@ -534,7 +755,8 @@ TEST_F(HttpServerTest, SigintWithOpenConnectionStopsRun) {
 
 TEST_F(HttpServerTest, StopBeforeRunMakesRunReturn) {
   Result<std::unique_ptr<HttpServer>> server = HttpServer::Create(
-      &engine_, ServerOptions{.host = "127.0.0.1", .port = 0, .io_threads = 1, .cpu_threads = 1});
+      engine_.get(),
+      ServerOptions{.host = "127.0.0.1", .port = 0, .io_threads = 1, .cpu_threads = 1});
   ASSERT_TRUE(server.ok());
   (*server)->Stop();
   (*server)->Stop();
@@ -546,14 +768,14 @@ TEST_F(HttpServerTest, CreateReportsAddressInUseAndBadHosts) {
   ServerOptions options;
   options.host = "127.0.0.1";
   options.port = port();
-  Result<std::unique_ptr<HttpServer>> second = HttpServer::Create(&engine_, options);
+  Result<std::unique_ptr<HttpServer>> second = HttpServer::Create(engine_.get(), options);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(second.status().message().find("in use"), std::string::npos);
 
   options.port = 0;
   options.host = "300.1.2.3";
-  Result<std::unique_ptr<HttpServer>> bad = HttpServer::Create(&engine_, options);
+  Result<std::unique_ptr<HttpServer>> bad = HttpServer::Create(engine_.get(), options);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
 
