@@ -11,6 +11,16 @@ namespace {
 
 namespace json = boost::json;
 
+// "'<path>' must be <what>". Built by appending: GCC 12 warns falsely
+// (-Wrestrict, bug 105651) on "literal" + std::string at -O3.
+Status MustBe(std::string_view path, std::string_view what) {
+  std::string message = "'";
+  message += path;
+  message += "' must be ";
+  message += what;
+  return Status::InvalidArgument(std::move(message));
+}
+
 Status RejectUnknownKeys(const json::object& obj, std::string_view where,
                          std::initializer_list<std::string_view> known) {
   for (const auto& [key, value] : obj) {
@@ -27,7 +37,7 @@ Status RejectUnknownKeys(const json::object& obj, std::string_view where,
 Result<const json::object*> OptionalObject(const json::object& parent, std::string_view key) {
   const json::value* v = parent.if_contains(key);
   if (v == nullptr) return static_cast<const json::object*>(nullptr);
-  if (!v->is_object()) return Status::InvalidArgument("'" + std::string(key) + "' must be an object");
+  if (!v->is_object()) return MustBe(key, "an object");
   return &v->get_object();
 }
 
@@ -40,7 +50,7 @@ Status ReadUint32(const json::object& obj, std::string_view key, std::string_vie
   } else if (v->is_uint64() && v->get_uint64() <= UINT32_MAX) {
     *out = static_cast<uint32_t>(v->get_uint64());
   } else {
-    return Status::InvalidArgument("'" + std::string(path) + "' must be a non-negative integer");
+    return MustBe(path, "a non-negative integer");
   }
   return Status::Ok();
 }
@@ -49,7 +59,7 @@ Status ReadDouble(const json::object& obj, std::string_view key, std::string_vie
                   double* out) {
   const json::value* v = obj.if_contains(key);
   if (v == nullptr) return Status::Ok();
-  if (!v->is_number()) return Status::InvalidArgument("'" + std::string(path) + "' must be a number");
+  if (!v->is_number()) return MustBe(path, "a number");
   *out = v->to_number<double>();
   return Status::Ok();
 }
@@ -68,7 +78,7 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
   if (embedder != nullptr) {
     QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(*embedder, "embedder.", {"type", "dimensions"}));
     if (const json::value* type = embedder->if_contains("type")) {
-      if (!type->is_string()) return Status::InvalidArgument("'embedder.type' must be a string");
+      if (!type->is_string()) return MustBe("embedder.type", "a string");
       if (type->get_string() != "lexical") {
         return Status::InvalidArgument("unsupported embedder.type '" +
                                        std::string(type->get_string()) +
