@@ -83,7 +83,7 @@ Result<std::vector<Neighbor>> FlatIndex::Search(std::span<const float> query,
   for (size_t r = 0; r < rows; ++r) {
     if (!alive_[r]) continue;
     const auto row = static_cast<RowId>(r);
-    if (params.allow && !params.allow(row)) continue;
+    if (params.filter != nullptr && !params.filter->Contains(row)) continue;
     Neighbor candidate{row, DotProduct(query.data(), data_.data() + r * dimensions_, dimensions_)};
     if (top.size() < params.k) {
       top.push(candidate);

@@ -80,7 +80,9 @@ TEST(FlatIndexTest, FilterAndSmallIndexes) {
   ASSERT_EQ(all->size(), 3u);
   EXPECT_EQ((*all)[0].row, 0u);
   EXPECT_EQ((*all)[1].row, 2u);
-  auto odd = index.Search(q, {.k = 10, .allow = [](RowId r) { return r % 2 == 1; }});
+  RowFilter odd_rows(3);
+  odd_rows.Allow(1);
+  auto odd = index.Search(q, {.k = 10, .filter = &odd_rows});
   ASSERT_TRUE(odd.ok());
   ASSERT_EQ(odd->size(), 1u);
   EXPECT_EQ((*odd)[0].row, 1u);

@@ -12,11 +12,12 @@
 #define QUARRY_VECTOR_VECTOR_INDEX_H_
 
 #include <cstdint>
-#include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "quarry/status.h"
+#include "vector/row_filter.h"
 
 namespace quarry::vector {
 
@@ -27,10 +28,19 @@ struct Neighbor {
   float score = 0;  // similarity: higher is closer
 };
 
+// Per-call search parameters (like faiss's SearchParametersHNSW): nothing
+// here changes the index, and every field has a default from its config.
 struct SearchParams {
   uint32_t k = 10;
-  // When set, only rows for which it returns true may be returned.
-  std::function<bool(RowId)> allow;
+  // Candidate list size of a graph search; 0 = the index's default. Must be
+  // >= k when set. Ignored by exact indexes.
+  uint32_t ef = 0;
+  // When set, only rows it contains may be returned. Not owned; must outlive the call.
+  const RowFilter* filter = nullptr;
+  // Re-rank quantized candidates with full-precision vectors; unset = the index's default.
+  std::optional<bool> rescore;
+  // Candidates rescored = k * oversampling; 0 = the index's default.
+  float oversampling = 0;
 };
 
 class VectorIndex {

@@ -1,0 +1,34 @@
+// Saving an HNSW index to a directory and opening it again (formats in
+// hnsw_format.h and docs/format/hnsw-index.md).
+//
+// Open maps the files and verifies everything before the index is usable:
+// magic, version, both CRCs, sizes, that the three files come from the same
+// save, and every value a traversal trusts (levels, entry point, each list's
+// count <= its capacity, each neighbour id < rows and living on that level).
+// A file is untrusted input: any failure is a Corruption (or NotSupported
+// for a newer version) naming the file and what is wrong, never a crash.
+// Level-0 lists and codes are used in place from the mapping (no copy);
+// float32 vectors are mapped too when `map_vectors`, else read into memory.
+//
+// Thread-safety: Save needs the index quiescent (no writer); Open builds a
+// fresh state.
+#ifndef QUARRY_VECTOR_HNSW_FILE_H_
+#define QUARRY_VECTOR_HNSW_FILE_H_
+
+#include <memory>
+#include <string>
+
+#include "quarry/status.h"
+#include "vector/hnsw_state.h"
+
+namespace quarry::vector {
+
+// Writes the index into `dir` (created if missing). Each file is replaced
+// atomically; the graph file goes last and records the other files' CRCs.
+Status SaveHnsw(const HnswState& state, const std::string& dir);
+
+Result<std::unique_ptr<HnswState>> OpenHnsw(const std::string& dir, bool map_vectors);
+
+}  // namespace quarry::vector
+
+#endif  // QUARRY_VECTOR_HNSW_FILE_H_

@@ -1,0 +1,324 @@
+// Save/Open: round trips give identical results, and every damaged or
+// inconsistent file is refused with a precise error (run under ASan in CI:
+// refusing must never read out of bounds).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/crc32c.h"
+#include "base/testing/temp_dir.h"
+#include "vector/hnsw_format.h"
+#include "vector/hnsw_index.h"
+#include "vector/hnsw_test_util.h"
+
+namespace quarry::vector {
+namespace {
+
+namespace fmt = hnsw_format;
+using testing::Clustered;
+using testing::DataSet;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+// Rewrites the file, in place when the size does not change: truncating
+// costs a synchronous discard on some file systems, and the bit-flip test
+// rewrites files hundreds of times.
+void WriteAll(const std::string& path, const std::string& bytes) {
+  std::error_code ec;
+  const bool same_size =
+      std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) == bytes.size();
+  std::ofstream out(path, same_size ? std::ios::binary | std::ios::in | std::ios::out
+                                    : std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// Recomputes both CRCs so that a deliberately inconsistent value reaches the
+// semantic checks instead of the checksum.
+void Reseal(std::string& bytes) {
+  fmt::Header h;
+  std::memcpy(h.bytes.data(), bytes.data(), fmt::kHeaderSize);
+  h.Put<uint32_t>(fmt::kBodyCrcOffset,
+                  crc32c::Value(bytes.data() + fmt::kHeaderSize, bytes.size() - fmt::kHeaderSize));
+  h.Put<uint32_t>(fmt::kHeaderCrcOffset, crc32c::Value(h.bytes.data(), fmt::kHeaderCrcOffset));
+  std::memcpy(bytes.data(), h.bytes.data(), fmt::kHeaderSize);
+}
+
+template <typename T>
+T GetAt(const std::string& bytes, size_t offset) {
+  T v;
+  std::memcpy(&v, bytes.data() + offset, sizeof v);
+  return v;
+}
+template <typename T>
+void PutAt(std::string& bytes, size_t offset, T v) {
+  std::memcpy(bytes.data() + offset, &v, sizeof v);
+}
+
+std::unique_ptr<HnswIndex> Build(Quantization q, const DataSet& data, uint32_t m = 8) {
+  HnswConfig c;
+  c.m = m;
+  c.ef_construct = 64;
+  c.full_scan_threshold = 0;
+  c.quantization = q;
+  c.build_threads = 2;
+  auto index = HnswIndex::Create(data.dims, c);
+  EXPECT_TRUE(index.ok());
+  EXPECT_TRUE((*index)->AddBatch(0, data.values).ok());
+  return std::move(index).value();
+}
+
+void ExpectSameResults(const HnswIndex& a, const HnswIndex& b, const DataSet& queries) {
+  ASSERT_EQ(a.live_count(), b.live_count());
+  EXPECT_EQ(a.ResidentBytes(), b.ResidentBytes());
+  EXPECT_EQ(a.VectorBytes(), b.VectorBytes());
+  for (size_t q = 0; q < queries.rows(); ++q) {
+    for (uint32_t k : {1u, 10u}) {
+      auto ra = a.Search(queries.Row(q), {.k = k, .ef = 32});
+      auto rb = b.Search(queries.Row(q), {.k = k, .ef = 32});
+      ASSERT_TRUE(ra.ok() && rb.ok());
+      ASSERT_EQ(ra->size(), rb->size());
+      for (size_t i = 0; i < ra->size(); ++i) {
+        EXPECT_EQ((*ra)[i].row, (*rb)[i].row);
+        EXPECT_EQ((*ra)[i].score, (*rb)[i].score);
+      }
+    }
+  }
+}
+
+class HnswFileRoundTrip : public ::testing::TestWithParam<Quantization> {};
+
+TEST_P(HnswFileRoundTrip, OpenedIndexAnswersLikeTheBuiltOne) {
+  const DataSet all = Clustered(3040, 24, 12, 1.0f, 41);
+  const DataSet base{24, {all.values.begin(), all.values.begin() + 3000 * 24}};
+  const DataSet queries{24, {all.values.begin() + 3000 * 24, all.values.end()}};
+  auto built = Build(GetParam(), base);
+  for (RowId r = 0; r < 3000; r += 11) ASSERT_TRUE(built->Remove(r).ok());
+  quarry::testing::TempDir dir;
+  ASSERT_TRUE(built->Save(dir.path()).ok());
+  for (bool map_vectors : {false, true}) {
+    auto opened = HnswIndex::Open(dir.path(), map_vectors);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    ExpectSameResults(*built, **opened, queries);
+    EXPECT_EQ((*opened)->Remove(0).code(), StatusCode::kNotFound);  // tombstones survive
+    std::vector<float> a(24), b(24);
+    ASSERT_TRUE(built->GetVector(5, a).ok());
+    ASSERT_TRUE((*opened)->GetVector(5, b).ok());
+    EXPECT_EQ(a, b);
+    EXPECT_EQ((*opened)->config().quantization, GetParam());
+  }
+}
+
+TEST_P(HnswFileRoundTrip, OpenedIndexKeepsGrowingAndSavesAgain) {
+  const DataSet all = Clustered(4040, 16, 12, 1.0f, 42);
+  const DataSet first{16, {all.values.begin(), all.values.begin() + 2500 * 16}};
+  const DataSet queries{16, {all.values.begin() + 4000 * 16, all.values.end()}};
+  quarry::testing::TempDir dir;
+  ASSERT_TRUE(Build(GetParam(), first)->Save(dir.Sub("a")).ok());
+  for (bool map_vectors : {false, true}) {
+    auto opened = HnswIndex::Open(dir.Sub("a"), map_vectors);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    HnswIndex& index = **opened;
+    // Appending copies the mapped level 0 and the last partial chunks of the
+    // vectors and codes; the rest stays mapped.
+    ASSERT_TRUE(index.AddBatch(2500, {all.values.data() + 2500 * 16, 1000 * 16}).ok());
+    for (RowId r = 3500; r < 4000; ++r) ASSERT_TRUE(index.Add(r, all.Row(r)).ok());
+    ASSERT_TRUE(index.Remove(7).ok());
+    ASSERT_TRUE(index.Remove(3600).ok());
+    EXPECT_EQ(index.live_count(), 3998u);
+    for (RowId r : {10u, 2600u, 3999u}) {
+      auto self = index.Search(all.Row(r), {.k = 1});
+      ASSERT_TRUE(self.ok());
+      EXPECT_EQ((*self)[0].row, r);
+    }
+    const std::string again = dir.Sub(map_vectors ? "mapped" : "read");
+    ASSERT_TRUE(index.Save(again).ok());
+    auto reopened = HnswIndex::Open(again, !map_vectors);
+    ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+    ExpectSameResults(index, **reopened, queries);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Quantizations, HnswFileRoundTrip,
+                         ::testing::Values(Quantization::kNone, Quantization::kInt8,
+                                           Quantization::kBinary),
+                         [](const auto& p) { return std::string(QuantizationName(p.param)); });
+
+TEST(HnswFileTest, EmptyAndUntrainedIndexesRoundTrip) {
+  quarry::testing::TempDir dir;
+  HnswConfig c;
+  c.quantization = Quantization::kInt8;
+  c.full_scan_threshold = 0;
+  auto empty = HnswIndex::Create(8, c);
+  ASSERT_TRUE((*empty)->Save(dir.Sub("empty")).ok());
+  auto opened = HnswIndex::Open(dir.Sub("empty"), true);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ((*opened)->live_count(), 0u);
+  EXPECT_TRUE((*opened)->Search(std::vector<float>(8, 1.0f), {})->empty());
+
+  // Fewer rows than the quantizer needs: no codes yet, walked with float32.
+  const DataSet data = Clustered(200, 8, 4, 1.0f, 43);
+  ASSERT_TRUE((*opened)->AddBatch(0, data.values).ok());
+  ASSERT_TRUE((*opened)->Save(dir.Sub("small")).ok());
+  auto small = HnswIndex::Open(dir.Sub("small"), false);
+  ASSERT_TRUE(small.ok()) << small.status().ToString();
+  ExpectSameResults(**opened, **small, data);
+  // And it trains once enough rows arrive.
+  const DataSet more = Clustered(1500, 8, 4, 1.0f, 44);
+  ASSERT_TRUE((*small)->AddBatch(200, more.values).ok());
+  auto self = (*small)->Search(more.Row(3), {.k = 1});
+  ASSERT_TRUE(self.ok());
+  EXPECT_EQ((*self)[0].row, 203u);
+}
+
+// A small saved index whose files the corruption tests damage.
+class HnswFileCorruptionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = Clustered(1200, 8, 6, 1.0f, 45);  // enough rows to train int8
+    index_ = Build(Quantization::kInt8, data_, 4);
+    ASSERT_TRUE(index_->Save(dir_.path()).ok());
+    for (const char* f : {"vectors.f32", "codes.i8", "graph.hnsw"}) {
+      originals_[f] = ReadAll(dir_.Sub(f));
+    }
+  }
+
+  // Opens the directory with `bytes` as `file` (the others pristine).
+  Status OpenWith(const std::string& file, const std::string& bytes) {
+    WriteAll(dir_.Sub(file), bytes);
+    auto opened = HnswIndex::Open(dir_.path(), true);
+    WriteAll(dir_.Sub(file), originals_[file]);
+    return opened.ok() ? Status::Ok() : opened.status();
+  }
+
+  // Expects Open to fail with `code` and a message naming the file and
+  // containing `what`.
+  void ExpectRefused(const std::string& file, const std::string& bytes, StatusCode code,
+                     const std::string& what) {
+    Status s = OpenWith(file, bytes);
+    EXPECT_EQ(s.code(), code) << file << ": " << s.ToString();
+    EXPECT_NE(s.message().find(file), std::string::npos) << s.ToString();
+    EXPECT_NE(s.message().find(what), std::string::npos) << s.ToString();
+  }
+
+  quarry::testing::TempDir dir_;
+  DataSet data_;
+  std::unique_ptr<HnswIndex> index_;
+  std::map<std::string, std::string> originals_;
+};
+
+TEST_F(HnswFileCorruptionTest, PristineFilesOpen) {
+  EXPECT_TRUE(OpenWith("graph.hnsw", originals_["graph.hnsw"]).ok());
+}
+
+TEST_F(HnswFileCorruptionTest, EveryTruncationClassIsRefused) {
+  for (const auto& [file, bytes] : originals_) {
+    const size_t n = bytes.size();
+    for (size_t len : {size_t{0}, size_t{1}, size_t{8}, fmt::kHeaderSize - 1, fmt::kHeaderSize,
+                       fmt::kHeaderSize + 1, fmt::kHeaderSize + 64, n / 2, n - 4, n - 1}) {
+      const char* what = len < fmt::kHeaderSize ? "shorter than the 128-byte header" : "truncated";
+      ExpectRefused(file, bytes.substr(0, len), StatusCode::kCorruption, what);
+    }
+    ExpectRefused(file, bytes + "x", StatusCode::kCorruption, "trailing bytes");
+  }
+}
+
+TEST_F(HnswFileCorruptionTest, BitFlipsAreRefused) {
+  for (const auto& [file, bytes] : originals_) {
+    // A bit of every header byte (a different bit each time), and bits
+    // spread over the body.
+    std::vector<size_t> bits;
+    for (size_t b = 0; b < fmt::kHeaderSize; ++b) bits.push_back(b * 8 + b % 8);
+    for (size_t b = fmt::kHeaderSize * 8; b < bytes.size() * 8; b += 1999) bits.push_back(b);
+    for (size_t bit : bits) {
+      std::string damaged = bytes;
+      damaged[bit / 8] = static_cast<char>(damaged[bit / 8] ^ (1 << (bit % 8)));
+      Status s = OpenWith(file, damaged);
+      EXPECT_EQ(s.code(), StatusCode::kCorruption)
+          << file << " bit " << bit << ": " << s.ToString();
+    }
+  }
+}
+
+TEST_F(HnswFileCorruptionTest, MissingFilesAndNewerVersions) {
+  std::filesystem::remove(dir_.Sub("codes.i8"));
+  auto opened = HnswIndex::Open(dir_.path(), true);
+  EXPECT_EQ(opened.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(opened.status().message().find("codes.i8"), std::string::npos);
+
+  std::string newer = originals_["graph.hnsw"];
+  PutAt<uint32_t>(newer, fmt::kVersionOffset, fmt::kVersion + 1);
+  Reseal(newer);
+  ExpectRefused("graph.hnsw", newer, StatusCode::kNotSupported, "upgrade Quarry");
+
+  std::string wrong_magic = originals_["graph.hnsw"];
+  wrong_magic.replace(0, 8, originals_["vectors.f32"].substr(0, 8));
+  ExpectRefused("graph.hnsw", wrong_magic, StatusCode::kCorruption, "bad magic");
+}
+
+TEST_F(HnswFileCorruptionTest, FilesFromDifferentSavesAreRefused) {
+  quarry::testing::TempDir other;
+  const DataSet data = Clustered(1200, 8, 6, 1.0f, 46);
+  ASSERT_TRUE(Build(Quantization::kInt8, data, 4)->Save(other.path()).ok());
+  ExpectRefused("vectors.f32", ReadAll(other.Sub("vectors.f32")), StatusCode::kCorruption,
+                "different save");
+  ExpectRefused("codes.i8", ReadAll(other.Sub("codes.i8")), StatusCode::kCorruption,
+                "different save");
+}
+
+TEST_F(HnswFileCorruptionTest, InconsistentGraphsWithValidChecksumsAreRefused) {
+  const std::string& g = originals_["graph.hnsw"];
+  const auto rows = GetAt<uint64_t>(g, fmt::kRowsOffset);
+  const auto m = GetAt<uint32_t>(g, fmt::kGraphMOffset);
+  const auto upper_words = GetAt<uint64_t>(g, fmt::kGraphUpperWordsOffset);
+  const fmt::GraphLayout layout = fmt::GraphLayoutFor(rows, m, upper_words);
+  const size_t stride0 = (1 + 2 * size_t{m}) * 4;
+  // Node 5's first level-0 link.
+  const size_t list5 = layout.level0_offset + 5 * stride0;
+  ASSERT_GT(GetAt<uint32_t>(g, list5), 0u);
+
+  auto tamper = [&](auto edit, const std::string& what) {
+    std::string bytes = g;
+    edit(bytes);
+    Reseal(bytes);
+    ExpectRefused("graph.hnsw", bytes, StatusCode::kCorruption, what);
+  };
+  tamper([&](std::string& b) { PutAt<uint32_t>(b, list5 + 4, static_cast<uint32_t>(rows)); },
+         "past the 1200 rows");
+  tamper([&](std::string& b) { PutAt<uint32_t>(b, list5, 2 * m + 1); }, "capacity");
+  tamper([&](std::string& b) { PutAt<uint8_t>(b, layout.meta_offset + 5, 0x40); },
+         "invalid metadata byte");
+  tamper([&](std::string& b) { PutAt<uint32_t>(b, fmt::kGraphEntryOffset, 1200); }, "entry point");
+  tamper([&](std::string& b) { PutAt<int32_t>(b, fmt::kGraphMaxLevelOffset, 9); }, "entry point");
+  tamper([&](std::string& b) { PutAt<uint32_t>(b, fmt::kGraphMOffset, 0); }, "invalid config");
+  tamper([&](std::string& b) { PutAt<uint32_t>(b, fmt::kDimsOffset, 0); }, "invalid dimensions");
+  tamper([&](std::string& b) { PutAt<uint64_t>(b, fmt::kRowsOffset, 1201); }, "need");
+  tamper([&](std::string& b) { PutAt<uint64_t>(b, fmt::kGraphUpperWordsOffset, upper_words + 1); },
+         "need");
+  // An upper-level link to a node that lives only on level 0.
+  ASSERT_GT(upper_words, 0u);
+  tamper(
+      [&](std::string& b) {
+        uint32_t level0_node = 0;
+        while (GetAt<uint8_t>(b, layout.meta_offset + level0_node) != 0) ++level0_node;
+        PutAt<uint32_t>(b, layout.upper_offset, 1);  // first upper list: one link
+        PutAt<uint32_t>(b, layout.upper_offset + 4, level0_node);
+      },
+      "lives only up to level 0");
+
+  std::string codes = originals_["codes.i8"];
+  PutAt<float>(codes, fmt::kCodeAlphaOffset, -1.0f);
+  Reseal(codes);
+  // The graph records the codes body CRC, not the header: the bad parameter
+  // itself must be caught.
+  ExpectRefused("codes.i8", codes, StatusCode::kCorruption, "invalid int8 parameters");
+}
+
+}  // namespace
+}  // namespace quarry::vector

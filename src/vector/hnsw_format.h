@@ -1,0 +1,190 @@
+// Constants of the HNSW index files (docs/format/hnsw-index.md is the
+// normative description; this header and that page change together).
+//
+// An index saved in a directory is three files, each one header + one body:
+//   vectors.f32   rows x dims float32 (normalized for cosine)
+//   codes.i8 / codes.bin   rows x stride code records (hnsw_codes.h);
+//                 absent when quantization is none
+//   graph.hnsw    config, entry point, node metadata, level-0 lists, upper
+//                 lists; records the body CRCs of the other two files, so a
+//                 directory mixing files of two saves is refused
+//
+// Every header is 128 bytes, little-endian:
+//    0  8  magic
+//    8  4  version (kHnswFormatVersion)
+//   12  4  header size (128)
+//   16  8  body size: the file is exactly 128 + body size bytes
+//   24  4  CRC-32C of the body
+//   28 96  fields of the file kind (offsets below), zero-padded
+//  124  4  CRC-32C of bytes 0..123
+// Bodies start at offset 128, so mapped float32 rows and u32 link words are
+// aligned.
+//
+// Thread-safety: constants and pure helpers.
+#ifndef QUARRY_VECTOR_HNSW_FORMAT_H_
+#define QUARRY_VECTOR_HNSW_FORMAT_H_
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string_view>
+
+#include "vector/hnsw_index.h"
+#include "vector/quantization.h"
+
+namespace quarry::vector::hnsw_format {
+
+static_assert(std::endian::native == std::endian::little,
+              "index files are little-endian and written by memcpy");
+
+inline constexpr uint32_t kVersion = 1;
+inline constexpr size_t kHeaderSize = 128;
+inline constexpr size_t kSectionAlign = 64;
+
+inline constexpr std::string_view kVectorsFile = "vectors.f32";
+inline constexpr std::string_view kInt8CodesFile = "codes.i8";
+inline constexpr std::string_view kBinaryCodesFile = "codes.bin";
+inline constexpr std::string_view kGraphFile = "graph.hnsw";
+
+inline constexpr std::array<uint8_t, 8> kVectorsMagic = {'Q', 'R', 'Y', 'V', 'E', 'C', 'F', '\0'};
+inline constexpr std::array<uint8_t, 8> kCodesMagic = {'Q', 'R', 'Y', 'C', 'O', 'D', 'E', '\0'};
+inline constexpr std::array<uint8_t, 8> kGraphMagic = {'Q', 'R', 'Y', 'H', 'N', 'S', 'W', '\0'};
+
+// Common header fields.
+inline constexpr size_t kMagicOffset = 0;
+inline constexpr size_t kVersionOffset = 8;
+inline constexpr size_t kHeaderSizeOffset = 12;
+inline constexpr size_t kBodySizeOffset = 16;
+inline constexpr size_t kBodyCrcOffset = 24;
+inline constexpr size_t kHeaderCrcOffset = 124;
+
+// Fields shared by the three kinds.
+inline constexpr size_t kDimsOffset = 28;  // u32
+inline constexpr size_t kRowsOffset = 32;  // u64
+
+// vectors.f32
+inline constexpr size_t kVecDistanceOffset = 40;  // u32: 0 cosine, 1 dot, 2 l2
+
+// codes.*
+inline constexpr size_t kCodeQuantizationOffset = 40;  // u32: 1 int8, 2 binary
+inline constexpr size_t kCodeStrideOffset = 44;        // u32: bytes per row
+inline constexpr size_t kCodeAlphaOffset = 48;         // f32 (int8; 0 for binary)
+inline constexpr size_t kCodeBetaOffset = 52;          // f32 (int8; 0 for binary)
+inline constexpr size_t kCodeReadyOffset = 56;         // u32: 0 = untrained, body empty
+
+// graph.hnsw
+inline constexpr size_t kGraphMOffset = 40;                  // u32
+inline constexpr size_t kGraphEfConstructOffset = 44;        // u32
+inline constexpr size_t kGraphEfSearchOffset = 48;           // u32
+inline constexpr size_t kGraphFullScanOffset = 52;           // u32
+inline constexpr size_t kGraphDistanceOffset = 56;           // u8
+inline constexpr size_t kGraphQuantizationOffset = 57;       // u8: 0 none, 1 int8, 2 binary
+inline constexpr size_t kGraphRescoreOffset = 58;            // u8: 0 / 1
+inline constexpr size_t kGraphQuantileOffset = 60;           // f32
+inline constexpr size_t kGraphOversamplingOffset = 64;       // f32
+inline constexpr size_t kGraphBuildThreadsOffset = 68;       // u32
+inline constexpr size_t kGraphFilterSelectivityOffset = 72;  // f64
+inline constexpr size_t kGraphSeedOffset = 80;               // u64
+inline constexpr size_t kGraphEntryOffset = 88;              // u32: 0xFFFFFFFF when empty
+inline constexpr size_t kGraphMaxLevelOffset = 92;           // i32: -1 when empty
+inline constexpr size_t kGraphVectorsCrcOffset = 96;         // u32: body CRC of vectors.f32
+inline constexpr size_t kGraphCodesCrcOffset = 100;          // u32: body CRC of codes (0: none)
+inline constexpr size_t kGraphUpperWordsOffset = 104;        // u64: u32 words of upper lists
+
+inline constexpr size_t AlignSection(size_t n) {
+  return (n + kSectionAlign - 1) & ~(kSectionAlign - 1);
+}
+
+// graph.hnsw body, each section starting kSectionAlign-aligned (offsets
+// from the start of the file):
+//   meta    rows bytes: level in bits 0..5, tombstone in bit 7
+//   level0  rows x (1 + 2m) u32: count, then ids (words past count unused)
+//   upper   for each node with level > 0, in node order:
+//           level x (1 + m) u32, levels 1..level, each count then ids
+struct GraphLayout {
+  size_t meta_offset;
+  size_t level0_offset;
+  size_t upper_offset;
+  size_t file_size;
+};
+inline GraphLayout GraphLayoutFor(uint64_t rows, uint32_t m, uint64_t upper_words) {
+  GraphLayout g;
+  g.meta_offset = kHeaderSize;
+  g.level0_offset = g.meta_offset + AlignSection(rows);
+  g.upper_offset = g.level0_offset + AlignSection(rows * (1 + 2 * uint64_t{m}) * 4);
+  g.file_size = g.upper_offset + upper_words * 4;
+  return g;
+}
+
+// Enum values on disk (explicit, so reordering an enum cannot change files).
+inline uint32_t DistanceCode(DistanceKind d) {
+  switch (d) {
+    case DistanceKind::kCosine:
+      return 0;
+    case DistanceKind::kDot:
+      return 1;
+    case DistanceKind::kL2:
+      return 2;
+  }
+  return 0xFF;
+}
+inline std::optional<DistanceKind> DistanceFromCode(uint32_t code) {
+  switch (code) {
+    case 0:
+      return DistanceKind::kCosine;
+    case 1:
+      return DistanceKind::kDot;
+    case 2:
+      return DistanceKind::kL2;
+  }
+  return std::nullopt;
+}
+inline uint32_t QuantizationCode(Quantization q) {
+  switch (q) {
+    case Quantization::kNone:
+      return 0;
+    case Quantization::kInt8:
+      return 1;
+    case Quantization::kBinary:
+      return 2;
+  }
+  return 0xFF;
+}
+inline std::optional<Quantization> QuantizationFromCode(uint32_t code) {
+  switch (code) {
+    case 0:
+      return Quantization::kNone;
+    case 1:
+      return Quantization::kInt8;
+    case 2:
+      return Quantization::kBinary;
+  }
+  return std::nullopt;
+}
+inline std::string_view CodesFile(Quantization q) {
+  return q == Quantization::kBinary ? kBinaryCodesFile : kInt8CodesFile;
+}
+
+// A header being built or read.
+class Header {
+ public:
+  std::array<uint8_t, kHeaderSize> bytes{};
+
+  template <typename T>
+  void Put(size_t offset, T v) {
+    std::memcpy(bytes.data() + offset, &v, sizeof v);
+  }
+  template <typename T>
+  T Get(size_t offset) const {
+    T v;
+    std::memcpy(&v, bytes.data() + offset, sizeof v);
+    return v;
+  }
+};
+
+}  // namespace quarry::vector::hnsw_format
+
+#endif  // QUARRY_VECTOR_HNSW_FORMAT_H_

@@ -1,0 +1,107 @@
+// HnswIndex: approximate nearest neighbours on a hierarchical navigable small
+// world graph, with optional int8 or binary quantization of the vectors the
+// graph is walked with, and rescoring of the best candidates with full
+// precision.
+//
+// The pieces are separate (faiss's split of HNSW links from storage):
+//   hnsw_graph.*        links only (levels, neighbour lists, entry point)
+//   vector storage      full-precision rows (RAM, or memory-mapped from disk)
+//   quantization.h      int8 / binary codes, kept resident (always_ram)
+//   kernels/            distance functions chosen once per index
+// Below `full_scan_threshold` live rows, and when a filter is selective, the
+// search is an exact scan, which is both faster and exact there.
+//
+// Thread-safety: Search() may run concurrently with other Search() calls and
+// with Add()/Remove() (concurrent inserts are safe under per-node locks;
+// searches see a consistent graph). AddBatch(), Save() and Open() need
+// exclusive access.
+#ifndef QUARRY_VECTOR_HNSW_INDEX_H_
+#define QUARRY_VECTOR_HNSW_INDEX_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "vector/quantization.h"
+#include "vector/vector_index.h"
+
+namespace quarry::vector {
+
+enum class DistanceKind {
+  kCosine,  // vectors normalized on insert; similarity = dot product
+  kDot,     // maximum inner product
+  kL2,      // similarity = -squared Euclidean distance
+};
+
+struct HnswConfig {
+  DistanceKind distance = DistanceKind::kCosine;
+  // Neighbours per node on upper levels; 2*m on level 0. More: better recall
+  // and robustness on hard data, more memory and slower inserts.
+  uint32_t m = 32;
+  uint32_t ef_construct = 128;
+  uint32_t ef_search = 64;  // default search-time ef, overridable per call
+  // Below this many live rows, searches are exact scans.
+  uint32_t full_scan_threshold = 10000;
+  Quantization quantization = Quantization::kNone;
+  float quantile = 0.99f;  // int8: fraction of values kept inside the clip range
+  bool rescore = true;
+  float oversampling = 0;  // 0 = 2 for int8, 4 for binary, 1 for none
+  // A filter allowing at most this fraction of rows is answered by an exact
+  // scan over the allowed rows (after estimating its cardinality).
+  double exact_filter_selectivity = 0.02;
+  uint32_t build_threads = 0;  // 0 = one per core
+  uint64_t seed = 0x5eed;
+};
+
+// Checks ranges: m in [2, 128], ef_construct >= m, ef_search >= 1,
+// quantile in (0.5, 1], oversampling 0 or in [1, 64].
+Status ValidateHnswConfig(const HnswConfig& config);
+
+// The roadmap's rule for Quantization "auto": float32 below
+// `int8_above` rows, int8 up to `binary_above`, binary beyond.
+Quantization ChooseQuantization(size_t rows, size_t int8_above = 100000,
+                                size_t binary_above = 1000000);
+
+class HnswIndex final : public VectorIndex {
+ public:
+  static Result<std::unique_ptr<HnswIndex>> Create(uint32_t dimensions, const HnswConfig& config);
+  ~HnswIndex() override;
+
+  uint32_t dimensions() const override;
+  size_t live_count() const override;
+  Status Add(RowId row, std::span<const float> vector) override;
+  Status Remove(RowId row) override;
+  Status GetVector(RowId row, std::span<float> out) const override;
+  Result<std::vector<Neighbor>> Search(std::span<const float> query,
+                                       const SearchParams& params) const override;
+
+  // Adds rows [first, first + n) from `vectors` (n * dimensions floats), in
+  // parallel on config.build_threads threads. Trains the quantizer first if it
+  // is not trained yet. REQUIRES: first == the next row id.
+  Status AddBatch(RowId first, std::span<const float> vectors);
+
+  // Writes the index into `dir` (vectors, codes, graph: one file each, with
+  // magic, version and CRC-32C; see docs/format/). Crash-safe replace.
+  Status Save(const std::string& dir) const;
+  // Opens an index saved by Save(). Full-precision vectors are memory-mapped
+  // (paged by the kernel) when `map_vectors`, else read into RAM; codes and
+  // graph are verified (checksums, bounds of every neighbour id) before use.
+  static Result<std::unique_ptr<HnswIndex>> Open(const std::string& dir, bool map_vectors);
+
+  // Bytes that must stay resident to search: graph + quantized codes (or the
+  // float vectors when there is no quantization).
+  size_t ResidentBytes() const;
+  // Bytes of full-precision vectors (resident or mapped).
+  size_t VectorBytes() const;
+  const HnswConfig& config() const;
+  const char* kernel_name() const;
+
+ private:
+  struct Impl;
+  explicit HnswIndex(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace quarry::vector
+
+#endif  // QUARRY_VECTOR_HNSW_INDEX_H_

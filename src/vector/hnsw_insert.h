@@ -1,0 +1,32 @@
+// Inserting rows into an HNSW index: storing vectors and codes, training the
+// int8 quantizer, drawing levels, and linking nodes into the graph with the
+// neighbour-selection heuristic, on several threads for a batch.
+//
+// Thread-safety: InsertRows is the single writer (the caller holds
+// state.writer); searches may run concurrently (see hnsw_state.h).
+#ifndef QUARRY_VECTOR_HNSW_INSERT_H_
+#define QUARRY_VECTOR_HNSW_INSERT_H_
+
+#include <cstdint>
+#include <span>
+
+#include "quarry/status.h"
+#include "vector/hnsw_state.h"
+
+namespace quarry::vector {
+
+// The level of `row`, a function of (seed, row) only, so that a build gives
+// the same graph on any number of threads' worth of level draws, and an
+// index reopened from disk keeps drawing the same sequence. Geometric with
+// P(level >= l) = m^-l (mult = 1 / ln m), capped at kMaxGraphLevel.
+int DrawLevel(uint64_t seed, uint32_t row, uint32_t m);
+
+// Adds rows [first, first + n) from `vectors` (n * dims floats) and publishes
+// them. With one thread the graph is deterministic.
+// REQUIRES: caller holds state.writer; first == state.rows; vectors.size()
+// is a positive multiple of dims; every value is finite.
+Status InsertRows(HnswState& state, uint32_t first, std::span<const float> vectors, size_t threads);
+
+}  // namespace quarry::vector
+
+#endif  // QUARRY_VECTOR_HNSW_INSERT_H_

@@ -1,0 +1,294 @@
+// OpenHnsw (hnsw_file.h): maps and verifies the three index files.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "base/crc32c.h"
+#include "vector/hnsw_codes.h"
+#include "vector/hnsw_file.h"
+#include "vector/hnsw_format.h"
+
+namespace quarry::vector {
+namespace {
+
+namespace fmt = hnsw_format;
+
+struct VerifiedFile {
+  MappedFile file;
+  fmt::Header header;
+  uint32_t body_crc;
+  const uint8_t* body() const { return file.data() + fmt::kHeaderSize; }
+  uint64_t body_size() const { return file.size() - fmt::kHeaderSize; }
+};
+
+std::string Hex(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08x", v);
+  return buf;
+}
+
+// Checks what every index file shares: size, magic, header CRC, version,
+// header size, body size and body CRC.
+Result<VerifiedFile> OpenVerified(const std::string& path, const std::array<uint8_t, 8>& magic,
+                                  const char* kind) {
+  auto mapped = MappedFile::Open(path);
+  if (!mapped.ok()) return mapped.status();
+  VerifiedFile v{std::move(mapped).value(), {}, 0};
+  const uint64_t size = v.file.size();
+  if (size < fmt::kHeaderSize) {
+    return Status::Corruption(path + ": truncated: " + std::to_string(size) +
+                              " bytes, shorter than the " + std::to_string(fmt::kHeaderSize) +
+                              "-byte header");
+  }
+  std::memcpy(v.header.bytes.data(), v.file.data(), fmt::kHeaderSize);
+  const fmt::Header& h = v.header;
+  if (std::memcmp(h.bytes.data() + fmt::kMagicOffset, magic.data(), magic.size()) != 0) {
+    return Status::Corruption(path + ": not an HNSW " + kind + " file (bad magic)");
+  }
+  const uint32_t header_crc = crc32c::Value(h.bytes.data(), fmt::kHeaderCrcOffset);
+  if (header_crc != h.Get<uint32_t>(fmt::kHeaderCrcOffset)) {
+    return Status::Corruption(path + ": header checksum mismatch (stored " +
+                              Hex(h.Get<uint32_t>(fmt::kHeaderCrcOffset)) + ", computed " +
+                              Hex(header_crc) + ")");
+  }
+  const auto version = h.Get<uint32_t>(fmt::kVersionOffset);
+  if (version > fmt::kVersion) {
+    return Status::NotSupported(path + ": format version " + std::to_string(version) +
+                                " is newer than this build reads (" +
+                                std::to_string(fmt::kVersion) + "); upgrade Quarry");
+  }
+  if (version != fmt::kVersion) {
+    return Status::Corruption(path + ": unknown format version " + std::to_string(version));
+  }
+  if (h.Get<uint32_t>(fmt::kHeaderSizeOffset) != fmt::kHeaderSize) {
+    return Status::Corruption(path + ": header size " +
+                              std::to_string(h.Get<uint32_t>(fmt::kHeaderSizeOffset)) +
+                              ", expected " + std::to_string(fmt::kHeaderSize));
+  }
+  const auto body = h.Get<uint64_t>(fmt::kBodySizeOffset);
+  if (body != size - fmt::kHeaderSize) {
+    const bool short_file = body > size - fmt::kHeaderSize;
+    return Status::Corruption(path + (short_file ? ": truncated: " : ": trailing bytes: ") +
+                              "file is " + std::to_string(size) + " bytes, header says " +
+                              std::to_string(fmt::kHeaderSize) + " + " + std::to_string(body));
+  }
+  v.body_crc = crc32c::Value(v.body(), body);
+  if (v.body_crc != h.Get<uint32_t>(fmt::kBodyCrcOffset)) {
+    return Status::Corruption(path + ": body checksum mismatch (stored " +
+                              Hex(h.Get<uint32_t>(fmt::kBodyCrcOffset)) + ", computed " +
+                              Hex(v.body_crc) + ")");
+  }
+  return v;
+}
+
+Status Bad(const std::string& path, const std::string& what) {
+  return Status::Corruption(path + ": " + what);
+}
+
+Result<HnswConfig> ReadConfig(const fmt::Header& h, const std::string& path) {
+  HnswConfig c;
+  const auto distance = fmt::DistanceFromCode(h.Get<uint8_t>(fmt::kGraphDistanceOffset));
+  const auto quantization =
+      fmt::QuantizationFromCode(h.Get<uint8_t>(fmt::kGraphQuantizationOffset));
+  if (!distance) return Bad(path, "unknown distance code");
+  if (!quantization) return Bad(path, "unknown quantization code");
+  c.distance = *distance;
+  c.quantization = *quantization;
+  c.m = h.Get<uint32_t>(fmt::kGraphMOffset);
+  c.ef_construct = h.Get<uint32_t>(fmt::kGraphEfConstructOffset);
+  c.ef_search = h.Get<uint32_t>(fmt::kGraphEfSearchOffset);
+  c.full_scan_threshold = h.Get<uint32_t>(fmt::kGraphFullScanOffset);
+  c.rescore = h.Get<uint8_t>(fmt::kGraphRescoreOffset) != 0;
+  c.quantile = h.Get<float>(fmt::kGraphQuantileOffset);
+  c.oversampling = h.Get<float>(fmt::kGraphOversamplingOffset);
+  c.build_threads = h.Get<uint32_t>(fmt::kGraphBuildThreadsOffset);
+  c.exact_filter_selectivity = h.Get<double>(fmt::kGraphFilterSelectivityOffset);
+  c.seed = h.Get<uint64_t>(fmt::kGraphSeedOffset);
+  Status valid = ValidateHnswConfig(c);
+  if (!valid.ok()) return Bad(path, "invalid config: " + valid.message());
+  return c;
+}
+
+// Checks one list: count within capacity, ids in range and living on `level`.
+Status CheckList(const uint32_t* list, uint32_t cap, int level, uint32_t node, uint64_t rows,
+                 const uint8_t* meta, const std::string& path) {
+  const uint32_t n = list[0];
+  if (n > cap) {
+    return Bad(path, "node " + std::to_string(node) + " has " + std::to_string(n) +
+                         " links on level " + std::to_string(level) + ", capacity " +
+                         std::to_string(cap));
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t id = list[1 + i];
+    if (id >= rows) {
+      return Bad(path, "node " + std::to_string(node) + " links to node " + std::to_string(id) +
+                           ", past the " + std::to_string(rows) + " rows");
+    }
+    if ((meta[id] & 0x3F) < level) {
+      return Bad(path, "node " + std::to_string(node) + " links on level " + std::to_string(level) +
+                           " to node " + std::to_string(id) + ", which lives only up to level " +
+                           std::to_string(meta[id] & 0x3F));
+    }
+  }
+  return Status::Ok();
+}
+
+Status LoadGraph(HnswState& s, const VerifiedFile& f, uint64_t rows, const std::string& path) {
+  const fmt::Header& h = f.header;
+  const uint32_t m = s.config.m;
+  const auto upper_words = h.Get<uint64_t>(fmt::kGraphUpperWordsOffset);
+  if (upper_words > f.file.size()) return Bad(path, "upper-level word count past the file");
+  const fmt::GraphLayout layout = fmt::GraphLayoutFor(rows, m, upper_words);
+  if (layout.file_size != f.file.size()) {
+    return Bad(path, "file is " + std::to_string(f.file.size()) + " bytes, " +
+                         std::to_string(rows) + " nodes with m = " + std::to_string(m) + " need " +
+                         std::to_string(layout.file_size));
+  }
+  const uint8_t* meta = f.file.data() + layout.meta_offset;
+  int top = -1;
+  uint32_t removed = 0;
+  uint64_t need_upper = 0;
+  for (uint64_t node = 0; node < rows; ++node) {
+    const uint8_t b = meta[node];
+    const int level = b & 0x3F;
+    if ((b & 0x40) != 0 || level > kMaxGraphLevel) {
+      return Bad(
+          path, "node " + std::to_string(node) + " has invalid metadata byte " + std::to_string(b));
+    }
+    top = std::max(top, level);
+    removed += (b & 0x80) != 0;
+    need_upper += static_cast<uint64_t>(level) * (1 + m);
+  }
+  if (need_upper != upper_words) {
+    return Bad(path, "upper-level links hold " + std::to_string(upper_words) +
+                         " words, the node levels need " + std::to_string(need_upper));
+  }
+  const auto entry = h.Get<uint32_t>(fmt::kGraphEntryOffset);
+  const auto max_level = h.Get<int32_t>(fmt::kGraphMaxLevelOffset);
+  if (rows == 0 ? (entry != kNoNode || max_level != -1)
+                : (entry >= rows || max_level != top || (meta[entry] & 0x3F) != top)) {
+    return Bad(path, "entry point " + std::to_string(entry) + " at level " +
+                         std::to_string(max_level) + " does not match the nodes (top level " +
+                         std::to_string(top) + ")");
+  }
+
+  // Every list a traversal may read, before anything reads it.
+  const auto* level0 = reinterpret_cast<const uint32_t*>(f.file.data() + layout.level0_offset);
+  const size_t stride0 = 1 + 2 * size_t{m};
+  for (uint64_t node = 0; node < rows; ++node) {
+    QUARRY_RETURN_IF_ERROR(CheckList(level0 + node * stride0, 2 * m, 0, static_cast<uint32_t>(node),
+                                     rows, meta, path));
+  }
+  const auto* upper = reinterpret_cast<const uint32_t*>(f.file.data() + layout.upper_offset);
+  size_t at = 0;
+  for (uint64_t node = 0; node < rows; ++node) {
+    const int level = meta[node] & 0x3F;
+    for (int l = 1; l <= level; ++l, at += 1 + m) {
+      QUARRY_RETURN_IF_ERROR(
+          CheckList(upper + at, m, l, static_cast<uint32_t>(node), rows, meta, path));
+    }
+  }
+
+  HnswGraph& g = s.graph;
+  QUARRY_RETURN_IF_ERROR(g.RestoreMeta({meta, rows}));
+  QUARRY_RETURN_IF_ERROR(g.RestoreUpper({upper, upper_words}, rows));
+  g.RestoreLevel0View(f.file.data() + layout.level0_offset, rows);
+  if (rows > 0) g.SetEntry({entry, max_level});
+  s.removed.store(removed, std::memory_order_relaxed);
+  return Status::Ok();
+}
+
+Status LoadVectors(HnswState& s, const std::string& dir, uint64_t rows, uint32_t expected_crc,
+                   bool map_vectors) {
+  const std::string path = dir + "/" + std::string(fmt::kVectorsFile);
+  QUARRY_ASSIGN_OR_RETURN(VerifiedFile f, OpenVerified(path, fmt::kVectorsMagic, "vectors"));
+  const fmt::Header& h = f.header;
+  if (h.Get<uint32_t>(fmt::kDimsOffset) != s.dims || h.Get<uint64_t>(fmt::kRowsOffset) != rows ||
+      h.Get<uint32_t>(fmt::kVecDistanceOffset) != fmt::DistanceCode(s.config.distance)) {
+    return Bad(path, "dimensions, rows or distance differ from the graph file's");
+  }
+  if (f.body_crc != expected_crc) {
+    return Bad(path, "comes from a different save than graph.hnsw (body CRC " + Hex(f.body_crc) +
+                         ", graph expects " + Hex(expected_crc) + ")");
+  }
+  if (f.body_size() != rows * s.vectors.stride()) {
+    return Bad(path, "body is " + std::to_string(f.body_size()) + " bytes, expected " +
+                         std::to_string(rows * s.vectors.stride()));
+  }
+  if (map_vectors) {
+    // Rescoring reads a few rows per query at random: no read-ahead.
+    f.file.Advise(MappedFile::Access::kRandom);
+    s.vectors.InitView(f.body(), rows);
+    s.mappings.push_back(std::move(f.file));
+  } else {
+    QUARRY_RETURN_IF_ERROR(s.vectors.Reserve(rows));
+    s.vectors.CopyIn(0, f.body(), rows);
+  }
+  return Status::Ok();
+}
+
+Status LoadCodes(HnswState& s, const std::string& dir, uint64_t rows, uint32_t expected_crc) {
+  const std::string path = dir + "/" + std::string(fmt::CodesFile(s.config.quantization));
+  QUARRY_ASSIGN_OR_RETURN(VerifiedFile f, OpenVerified(path, fmt::kCodesMagic, "codes"));
+  const fmt::Header& h = f.header;
+  if (h.Get<uint32_t>(fmt::kDimsOffset) != s.dims || h.Get<uint64_t>(fmt::kRowsOffset) != rows ||
+      h.Get<uint32_t>(fmt::kCodeQuantizationOffset) !=
+          fmt::QuantizationCode(s.config.quantization) ||
+      h.Get<uint32_t>(fmt::kCodeStrideOffset) != s.codes.stride()) {
+    return Bad(path, "dimensions, rows, quantization or stride differ from the graph file's");
+  }
+  if (f.body_crc != expected_crc) {
+    return Bad(path, "comes from a different save than graph.hnsw (body CRC " + Hex(f.body_crc) +
+                         ", graph expects " + Hex(expected_crc) + ")");
+  }
+  const bool ready = h.Get<uint32_t>(fmt::kCodeReadyOffset) != 0;
+  const uint64_t expected = ready ? rows * s.codes.stride() : 0;
+  if (f.body_size() != expected) {
+    return Bad(path, "body is " + std::to_string(f.body_size()) + " bytes, expected " +
+                         std::to_string(expected));
+  }
+  if (!ready) return Status::Ok();
+  if (s.config.quantization == Quantization::kInt8) {
+    auto q = ScalarQuantizer::FromParams(h.Get<float>(fmt::kCodeAlphaOffset),
+                                         h.Get<float>(fmt::kCodeBetaOffset));
+    if (!q.ok()) return Bad(path, "invalid int8 parameters: " + q.status().message());
+    s.scalar = *q;
+  }
+  f.file.Advise(MappedFile::Access::kWillNeed);  // codes are walked on every search
+  s.codes.InitView(f.body(), rows);
+  s.mappings.push_back(std::move(f.file));
+  s.codes_ready.store(true, std::memory_order_release);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<HnswState>> OpenHnsw(const std::string& dir, bool map_vectors) {
+  const std::string path = dir + "/" + std::string(fmt::kGraphFile);
+  QUARRY_ASSIGN_OR_RETURN(VerifiedFile graph, OpenVerified(path, fmt::kGraphMagic, "graph"));
+  const fmt::Header& h = graph.header;
+  QUARRY_ASSIGN_OR_RETURN(const HnswConfig config, ReadConfig(h, path));
+  const auto dims = h.Get<uint32_t>(fmt::kDimsOffset);
+  const auto rows = h.Get<uint64_t>(fmt::kRowsOffset);
+  if (dims == 0 || dims > kMaxInt8Dims) {
+    return Bad(path, "invalid dimensions " + std::to_string(dims));
+  }
+  if (rows > kMaxHnswRows) return Bad(path, "invalid row count " + std::to_string(rows));
+
+  auto state = std::make_unique<HnswState>(dims, config);
+  QUARRY_RETURN_IF_ERROR(LoadGraph(*state, graph, rows, path));
+  QUARRY_RETURN_IF_ERROR(
+      LoadVectors(*state, dir, rows, h.Get<uint32_t>(fmt::kGraphVectorsCrcOffset), map_vectors));
+  if (state->quantized()) {
+    QUARRY_RETURN_IF_ERROR(
+        LoadCodes(*state, dir, rows, h.Get<uint32_t>(fmt::kGraphCodesCrcOffset)));
+  }
+  graph.file.Advise(MappedFile::Access::kWillNeed);
+  state->mappings.push_back(std::move(graph.file));
+  state->rows.store(static_cast<uint32_t>(rows), std::memory_order_release);
+  return state;
+}
+
+}  // namespace quarry::vector

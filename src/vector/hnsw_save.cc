@@ -1,0 +1,159 @@
+// SaveHnsw (hnsw_file.h): streams the three index files.
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#include "base/crc32c.h"
+#include "vector/atomic_file_writer.h"
+#include "vector/hnsw_file.h"
+#include "vector/hnsw_format.h"
+
+namespace quarry::vector {
+namespace {
+
+namespace fmt = hnsw_format;
+
+// Appends a header placeholder, then a body whose size and CRC it tracks,
+// then patches the header and commits.
+class FileBuilder {
+ public:
+  static Result<FileBuilder> Create(const std::string& path) {
+    auto w = AtomicFileWriter::Create(path);
+    if (!w.ok()) return w.status();
+    FileBuilder b(std::move(w).value());
+    static constexpr uint8_t kZeros[fmt::kHeaderSize] = {};
+    QUARRY_RETURN_IF_ERROR(b.writer_.Append(kZeros, sizeof kZeros));
+    return b;
+  }
+
+  Status Body(const void* p, size_t n) {
+    crc_ = crc32c::Extend(crc_, p, n);
+    return writer_.Append(p, n);
+  }
+  // Zero bytes up to the next section boundary.
+  Status Align() {
+    static constexpr uint8_t kZeros[fmt::kSectionAlign] = {};
+    const size_t pad = fmt::AlignSection(writer_.size()) - writer_.size();
+    return pad == 0 ? Status::Ok() : Body(kZeros, pad);
+  }
+  uint32_t body_crc() const { return crc_; }
+
+  // Fills the common fields of `h`, writes it, and commits the file.
+  Status Finish(fmt::Header& h, const std::array<uint8_t, 8>& magic) {
+    std::memcpy(h.bytes.data() + fmt::kMagicOffset, magic.data(), magic.size());
+    h.Put<uint32_t>(fmt::kVersionOffset, fmt::kVersion);
+    h.Put<uint32_t>(fmt::kHeaderSizeOffset, fmt::kHeaderSize);
+    h.Put<uint64_t>(fmt::kBodySizeOffset, writer_.size() - fmt::kHeaderSize);
+    h.Put<uint32_t>(fmt::kBodyCrcOffset, crc_);
+    h.Put<uint32_t>(fmt::kHeaderCrcOffset, crc32c::Value(h.bytes.data(), fmt::kHeaderCrcOffset));
+    QUARRY_RETURN_IF_ERROR(writer_.WriteAt(0, h.bytes.data(), h.bytes.size()));
+    return writer_.Commit();
+  }
+
+ private:
+  explicit FileBuilder(AtomicFileWriter w) : writer_(std::move(w)) {}
+  AtomicFileWriter writer_;
+  uint32_t crc_ = 0;
+};
+
+Status WriteRows(FileBuilder& b, const SegmentedRows& store, size_t rows) {
+  Status status;
+  store.ForEachRun(rows, [&](const uint8_t* p, size_t n) {
+    if (status.ok()) status = b.Body(p, n * store.stride());
+  });
+  return status;
+}
+
+Result<uint32_t> SaveVectors(const HnswState& s, const std::string& path, uint32_t rows) {
+  QUARRY_ASSIGN_OR_RETURN(FileBuilder b, FileBuilder::Create(path));
+  QUARRY_RETURN_IF_ERROR(WriteRows(b, s.vectors, rows));
+  fmt::Header h;
+  h.Put<uint32_t>(fmt::kDimsOffset, s.dims);
+  h.Put<uint64_t>(fmt::kRowsOffset, rows);
+  h.Put<uint32_t>(fmt::kVecDistanceOffset, fmt::DistanceCode(s.config.distance));
+  const uint32_t crc = b.body_crc();
+  QUARRY_RETURN_IF_ERROR(b.Finish(h, fmt::kVectorsMagic));
+  return crc;
+}
+
+Result<uint32_t> SaveCodes(const HnswState& s, const std::string& path, uint32_t rows) {
+  QUARRY_ASSIGN_OR_RETURN(FileBuilder b, FileBuilder::Create(path));
+  const bool ready = s.codes_ready.load(std::memory_order_acquire);
+  if (ready) QUARRY_RETURN_IF_ERROR(WriteRows(b, s.codes, rows));
+  fmt::Header h;
+  h.Put<uint32_t>(fmt::kDimsOffset, s.dims);
+  h.Put<uint64_t>(fmt::kRowsOffset, rows);
+  h.Put<uint32_t>(fmt::kCodeQuantizationOffset, fmt::QuantizationCode(s.config.quantization));
+  h.Put<uint32_t>(fmt::kCodeStrideOffset, static_cast<uint32_t>(s.codes.stride()));
+  if (ready && s.scalar.has_value()) {
+    h.Put<float>(fmt::kCodeAlphaOffset, s.scalar->alpha());
+    h.Put<float>(fmt::kCodeBetaOffset, s.scalar->beta());
+  }
+  h.Put<uint32_t>(fmt::kCodeReadyOffset, ready ? 1 : 0);
+  const uint32_t crc = b.body_crc();
+  QUARRY_RETURN_IF_ERROR(b.Finish(h, fmt::kCodesMagic));
+  return crc;
+}
+
+Status SaveGraph(const HnswState& s, const std::string& path, uint32_t rows, uint32_t vectors_crc,
+                 uint32_t codes_crc) {
+  const HnswGraph& g = s.graph;
+  QUARRY_ASSIGN_OR_RETURN(FileBuilder b, FileBuilder::Create(path));
+  QUARRY_RETURN_IF_ERROR(WriteRows(b, g.meta_rows(), rows));
+  QUARRY_RETURN_IF_ERROR(b.Align());
+  QUARRY_RETURN_IF_ERROR(WriteRows(b, g.level0_rows(), rows));
+  QUARRY_RETURN_IF_ERROR(b.Align());
+  uint64_t upper_words = 0;
+  for (uint32_t node = 0; node < rows; ++node) {
+    const int level = g.Level(node);
+    if (level == 0) continue;
+    const size_t words = static_cast<size_t>(level) * (1 + g.m());
+    QUARRY_RETURN_IF_ERROR(b.Body(g.Links(node, 1), words * sizeof(uint32_t)));
+    upper_words += words;
+  }
+
+  const HnswConfig& c = s.config;
+  const HnswGraph::Entry entry = g.entry();
+  fmt::Header h;
+  h.Put<uint32_t>(fmt::kDimsOffset, s.dims);
+  h.Put<uint64_t>(fmt::kRowsOffset, rows);
+  h.Put<uint32_t>(fmt::kGraphMOffset, c.m);
+  h.Put<uint32_t>(fmt::kGraphEfConstructOffset, c.ef_construct);
+  h.Put<uint32_t>(fmt::kGraphEfSearchOffset, c.ef_search);
+  h.Put<uint32_t>(fmt::kGraphFullScanOffset, c.full_scan_threshold);
+  h.Put<uint8_t>(fmt::kGraphDistanceOffset, static_cast<uint8_t>(fmt::DistanceCode(c.distance)));
+  h.Put<uint8_t>(fmt::kGraphQuantizationOffset,
+                 static_cast<uint8_t>(fmt::QuantizationCode(c.quantization)));
+  h.Put<uint8_t>(fmt::kGraphRescoreOffset, c.rescore ? 1 : 0);
+  h.Put<float>(fmt::kGraphQuantileOffset, c.quantile);
+  h.Put<float>(fmt::kGraphOversamplingOffset, c.oversampling);
+  h.Put<uint32_t>(fmt::kGraphBuildThreadsOffset, c.build_threads);
+  h.Put<double>(fmt::kGraphFilterSelectivityOffset, c.exact_filter_selectivity);
+  h.Put<uint64_t>(fmt::kGraphSeedOffset, c.seed);
+  h.Put<uint32_t>(fmt::kGraphEntryOffset, entry.node);
+  h.Put<int32_t>(fmt::kGraphMaxLevelOffset, entry.level);
+  h.Put<uint32_t>(fmt::kGraphVectorsCrcOffset, vectors_crc);
+  h.Put<uint32_t>(fmt::kGraphCodesCrcOffset, codes_crc);
+  h.Put<uint64_t>(fmt::kGraphUpperWordsOffset, upper_words);
+  return b.Finish(h, fmt::kGraphMagic);
+}
+
+}  // namespace
+
+Status SaveHnsw(const HnswState& s, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create directory '" + dir + "': " + ec.message());
+  const uint32_t rows = s.rows.load(std::memory_order_acquire);
+  QUARRY_ASSIGN_OR_RETURN(const uint32_t vectors_crc,
+                          SaveVectors(s, dir + "/" + std::string(fmt::kVectorsFile), rows));
+  uint32_t codes_crc = 0;
+  if (s.quantized()) {
+    QUARRY_ASSIGN_OR_RETURN(
+        codes_crc,
+        SaveCodes(s, dir + "/" + std::string(fmt::CodesFile(s.config.quantization)), rows));
+  }
+  return SaveGraph(s, dir + "/" + std::string(fmt::kGraphFile), rows, vectors_crc, codes_crc);
+}
+
+}  // namespace quarry::vector

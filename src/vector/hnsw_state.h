@@ -1,0 +1,88 @@
+// HnswState: everything an HnswIndex holds, shared by the files that
+// implement it (hnsw_index.cc: API and validation; hnsw_insert.cc: inserts
+// and parallel build; hnsw_search.cc: queries; hnsw_file.cc: Save/Open).
+// HnswIndex::Impl wraps one of these; nothing outside src/vector/hnsw_*
+// includes this header.
+//
+// Storage is split three ways (faiss's split of graph and storage):
+//   vectors  full-precision rows, normalized for cosine (owned, or a view of
+//            a mapped file when the index was opened with map_vectors);
+//   codes    int8 or binary code records (hnsw_codes.h), always in RAM;
+//   graph    the links (hnsw_graph.h).
+//
+// Thread-safety (the locking scheme, docs/design/hnsw.md):
+//   - Searches take no lock. They read `rows` (acquire) for exact scans and
+//     the graph's entry point and links (acquire) for traversals; everything
+//     they can reach was written before it was published.
+//   - One writer at a time (`writer`): Add, AddBatch, Remove. Inside
+//     AddBatch, worker threads insert nodes concurrently; each neighbour-list
+//     write holds that node's LinkLocks stripe, and an insert that raises the
+//     top level holds `entry_lock` for its whole insert (hnswlib's scheme).
+//   - Storage grows in chunks that never move (segmented_rows.h), so growth
+//     needs no lock against readers either.
+//   - Save/Open need exclusive access (the caller's).
+#ifndef QUARRY_VECTOR_HNSW_STATE_H_
+#define QUARRY_VECTOR_HNSW_STATE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "base/mapped_file.h"
+#include "vector/hnsw_graph.h"
+#include "vector/hnsw_index.h"
+#include "vector/kernels/kernels.h"
+#include "vector/link_locks.h"
+#include "vector/quantization.h"
+#include "vector/search_scratch.h"
+#include "vector/segmented_rows.h"
+
+namespace quarry::vector {
+
+// Row ids are u32 and kNoNode is reserved.
+inline constexpr uint64_t kMaxHnswRows = uint64_t{kNoNode} - 1;
+
+// Rows needed before an int8 quantizer is trained; until then the graph is
+// walked with full-precision vectors.
+inline constexpr size_t kMinTrainRows = 1000;
+// Rows sampled (evenly spaced) to train the int8 quantizer.
+inline constexpr size_t kTrainSampleRows = 20000;
+
+struct HnswState {
+  HnswState(uint32_t dims, const HnswConfig& config);
+
+  bool l2() const { return config.distance == DistanceKind::kL2; }
+  bool quantized() const { return config.quantization != Quantization::kNone; }
+  float DefaultOversampling() const;
+  const float* Vector(uint32_t row) const {
+    return reinterpret_cast<const float*>(vectors.Row(row));
+  }
+
+  const uint32_t dims;
+  const HnswConfig config;  // validated; oversampling still 0 = default
+  const Kernels* kernels;
+
+  SegmentedRows vectors;
+  SegmentedRows codes;
+  // Set once, before codes_ready; read only after codes_ready (acquire).
+  std::optional<ScalarQuantizer> scalar;
+  std::atomic<bool> codes_ready{false};
+
+  HnswGraph graph;
+  std::atomic<uint32_t> rows{0};     // rows added (published after insertion)
+  std::atomic<uint32_t> removed{0};  // rows tombstoned
+
+  std::mutex writer;
+  std::mutex entry_lock;
+  LinkLocks link_locks;
+  mutable ScratchPool scratch;
+  // Files whose bytes the stores above view (kept until the index dies, even
+  // after the stores copy them, since a search may still be reading them).
+  std::vector<MappedFile> mappings;
+};
+
+}  // namespace quarry::vector
+
+#endif  // QUARRY_VECTOR_HNSW_STATE_H_
