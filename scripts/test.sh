@@ -13,19 +13,37 @@ if [ ! -d ../shared/data ]; then
 fi
 
 status=0
+passed=0
+failed=0
+# Adds the counts of a ctest summary line ("N% tests passed, F tests failed out of T").
+count_ctest() {
+  local line total bad
+  line=$(grep -E "tests passed, [0-9]+ tests? failed out of [0-9]+" "$1" | tail -1) || return 0
+  total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+  bad=$(sed -E 's/.* ([0-9]+) tests? failed.*/\1/' <<<"$line")
+  passed=$((passed + total - bad))
+  failed=$((failed + bad))
+}
 for variant in release asan; do
   dir=build; [ "$variant" = asan ] && dir=build-asan
   echo "=== $variant build ($dir)"
   bash scripts/build.sh "$variant"
   echo "=== $variant tests"
   # halt_on_error keeps a sanitizer finding from being lost in a passing run.
+  log="$dir/ctest-summary.log"
   if ! ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-      ctest --test-dir "$dir" --output-on-failure --timeout 600 -j 2; then
+      ctest --test-dir "$dir" --output-on-failure --timeout 600 -j 2 | tee "$log"; then
     status=1
   fi
+  count_ctest "$log"
 done
 echo "=== fuzz targets (short run; FUZZ_SECONDS=3600 scripts/fuzz.sh for a long one)"
-if ! FUZZ_SECONDS="${FUZZ_SECONDS:-15}" bash scripts/fuzz.sh; then
+if FUZZ_SECONDS="${FUZZ_SECONDS:-15}" bash scripts/fuzz.sh; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
   status=1
 fi
+# One line for humans and CI: ctest binaries of both builds, plus the fuzz run.
+echo "test.sh: $passed passed, $failed failed"
 exit $status
