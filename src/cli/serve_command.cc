@@ -22,6 +22,7 @@ struct ServeFlags {
   size_t max_body_bytes = 32u << 20;
   std::string default_collection = "default";
   std::string log_level = "info";
+  unsigned shutdown_grace_s = 30;
 };
 
 // Fills in every flag the user did not give from the config file.
@@ -63,6 +64,7 @@ int RunServe(const CLI::App& cmd, ServeFlags flags) {
   options.cpu_threads = flags.threads;
   options.max_body_bytes = flags.max_body_bytes;
   options.default_collection = flags.default_collection;
+  options.shutdown_grace = std::chrono::seconds(flags.shutdown_grace_s);
   auto server = server::HttpServer::Create(engine->get(), options);
   if (!server.ok()) return FailWith(server.status());
 
@@ -95,6 +97,10 @@ CommandRunner RegisterServe(CLI::App& app) {
                   "Collection searched when a request names none")
       ->capture_default_str();
   cmd->add_option("--log-level", flags->log_level, "trace, debug, info, warn, error or off")
+      ->capture_default_str();
+  cmd->add_option("--shutdown-grace", flags->shutdown_grace_s,
+                  "Seconds a shutdown waits for accepted requests to be answered")
+      ->check(CLI::Range(0u, 3600u))
       ->capture_default_str();
   return [cmd, flags] { return RunServe(*cmd, *flags); };
 }

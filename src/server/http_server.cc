@@ -28,8 +28,6 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// How long shutdown waits for open connections to finish their requests.
-constexpr std::chrono::seconds kShutdownGrace{10};
 constexpr std::chrono::milliseconds kShutdownPoll{20};
 // After a failed accept (out of file descriptors), wait before retrying
 // rather than spinning.
@@ -162,7 +160,7 @@ void HttpServer::State::BeginShutdown() {
   acceptor.close(ignored);
   accept_timer.cancel();
   for (const auto& session : context.sessions.Snapshot()) session->RequestStop();
-  shutdown_deadline = std::chrono::steady_clock::now() + kShutdownGrace;
+  shutdown_deadline = std::chrono::steady_clock::now() + context.options.shutdown_grace;
   PollShutdown();
 }
 
@@ -208,6 +206,9 @@ void HttpServer::State::RunIoThread() {
 Result<std::unique_ptr<HttpServer>> HttpServer::Create(Engine* engine, ServerOptions options) {
   if (engine == nullptr) return Status::InvalidArgument("HttpServer needs an engine");
   if (options.max_body_bytes == 0) return Status::InvalidArgument("max_body_bytes must be > 0");
+  if (options.shutdown_grace.count() < 0) {
+    return Status::InvalidArgument("shutdown_grace must not be negative");
+  }
   if (options.read_timeout.count() <= 0) {
     return Status::InvalidArgument("read_timeout must be positive");
   }

@@ -22,6 +22,10 @@ struct ServerOptions {
   // Deadline for receiving one whole request (and for an idle keep-alive
   // connection to send its next one), and for sending one response.
   std::chrono::seconds read_timeout{30};
+  // How long shutdown waits for requests already accepted (an ingestion, say)
+  // to be answered before closing their connections. Like Kubernetes'
+  // default termination grace period. A second signal cuts it short.
+  std::chrono::seconds shutdown_grace{30};
 };
 
 // Limits that are not options.
