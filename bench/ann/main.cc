@@ -253,9 +253,10 @@ int main(int argc, char** argv) {
   app.add_option("--ef-construction", f.ef_construction, "HNSW efConstruction");
   app.add_option("--ef-sweep", f.ef_sweep, "search ef values")->delimiter(',');
   app.add_option("--int8-oversampling", f.int8_oversampling,
-                 "quarry-int8 oversampling values (0 = index default)")
+                 "quarry-int8 and quarry-scan-int8 oversampling (0 = Quarry default, 2)")
       ->delimiter(',');
-  app.add_option("--bq-oversampling", f.bq_oversampling, "quarry-bq oversampling values")
+  app.add_option("--bq-oversampling", f.bq_oversampling,
+                 "quarry-bq and quarry-scan-bq oversampling values")
       ->delimiter(',');
   app.add_option("--k", f.k, "neighbours per query (recall@k)");
   app.add_option("--out", f.out, "write the JSON report here and the tables to FILE.md");
