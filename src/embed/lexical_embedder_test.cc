@@ -8,6 +8,7 @@
 
 #include "embed/stopwords.h"
 #include "vector/distance.h"
+#include "vector/kernels/kernels.h"
 
 namespace quarry::embed {
 namespace {
@@ -19,7 +20,7 @@ std::vector<float> EmbedText(const LexicalEmbedder& e, std::string_view text) {
 }
 
 float Cosine(const std::vector<float>& a, const std::vector<float>& b) {
-  return vector::DotProduct(a.data(), b.data(), a.size());
+  return vector::ScalarKernels().dot_f32(a.data(), b.data(), a.size());
 }
 
 TEST(LexicalEmbedderTest, DeterministicAndNormalized) {

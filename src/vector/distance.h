@@ -1,7 +1,5 @@
-// Distance kernels over float32 vectors.
-//
-// The scalar versions here are the reference that every SIMD path is tested
-// against (SIMD kernels come with the vector-engine work, in kernels/).
+// Helpers over float32 vectors: normalization and finiteness. Distance
+// kernels live in kernels/ (one table per instruction set).
 //
 // Thread-safety: pure functions.
 #ifndef QUARRY_VECTOR_DISTANCE_H_
@@ -11,8 +9,6 @@
 #include <span>
 
 namespace quarry::vector {
-
-float DotProduct(const float* a, const float* b, size_t n);
 
 // Scales `v` to unit L2 norm. A zero vector stays zero. Returns the original norm.
 float NormalizeL2(std::span<float> v);

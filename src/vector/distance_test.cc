@@ -10,22 +10,6 @@
 namespace quarry::vector {
 namespace {
 
-TEST(DistanceTest, DotProductMatchesDoubleReferenceOnOddSizes) {
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<float> dist(-1, 1);
-  for (size_t n : {1u, 2u, 3u, 5u, 7u, 16u, 17u, 383u, 384u, 1025u}) {
-    std::vector<float> a(n), b(n);
-    for (size_t i = 0; i < n; ++i) {
-      a[i] = dist(rng);
-      b[i] = dist(rng);
-    }
-    double reference = 0;
-    for (size_t i = 0; i < n; ++i) reference += static_cast<double>(a[i]) * b[i];
-    EXPECT_NEAR(DotProduct(a.data(), b.data(), n), reference, 1e-4) << "n=" << n;
-  }
-  EXPECT_EQ(DotProduct(nullptr, nullptr, 0), 0.0f);
-}
-
 TEST(DistanceTest, NormalizeMakesUnitLengthAndLeavesZeroAlone) {
   std::vector<float> v = {3, 4};
   EXPECT_FLOAT_EQ(NormalizeL2(v), 5.0f);

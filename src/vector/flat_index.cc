@@ -26,7 +26,8 @@ bool Better(const Neighbor& a, const Neighbor& b) {
 
 }  // namespace
 
-FlatIndex::FlatIndex(uint32_t dimensions) : dimensions_(dimensions) {
+FlatIndex::FlatIndex(uint32_t dimensions)
+    : dimensions_(dimensions), kernels_(BestKernels()) {
   QUARRY_CHECK(dimensions > 0, "callers validate dimensions from the collection config");
 }
 
@@ -84,7 +85,7 @@ Result<std::vector<Neighbor>> FlatIndex::Search(std::span<const float> query,
     if (!alive_[r]) continue;
     const auto row = static_cast<RowId>(r);
     if (params.filter != nullptr && !params.filter->Contains(row)) continue;
-    Neighbor candidate{row, DotProduct(query.data(), data_.data() + r * dimensions_, dimensions_)};
+    Neighbor candidate{row, kernels_.dot_f32(query.data(), data_.data() + r * dimensions_, dimensions_)};
     if (top.size() < params.k) {
       top.push(candidate);
     } else if (Better(candidate, top.top())) {

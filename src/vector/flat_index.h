@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "vector/kernels/kernels.h"
 #include "vector/vector_index.h"
 
 namespace quarry::vector {
@@ -35,6 +36,7 @@ class FlatIndex final : public VectorIndex {
 
  private:
   uint32_t dimensions_;
+  const Kernels& kernels_;  // chosen once, from the CPU's features
   std::vector<float> data_;     // rows_ * dimensions_ values
   std::vector<uint8_t> alive_;  // 1 per row; 0 once removed
   size_t live_ = 0;
