@@ -10,11 +10,11 @@ PACKAGES=(
   # core libraries
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
   libicu-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libxxhash-dev libzstd-dev
+  libxxhash-dev libzstd-dev libstemmer-dev
   # tests and micro-benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # peers, measured side by side in bench/ (never linked into quarry)
-  libhnswlib-dev libfaiss-dev
+  libhnswlib-dev libfaiss-dev libxapian-dev
   # end-to-end tests: Debian's Python 3 (stdlib only) as the HTTP/CLI client
   python3 curl
   # the web page is tested in a real browser (headless)
