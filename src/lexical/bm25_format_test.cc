@@ -1,0 +1,159 @@
+// The serialized form: round trips, and refusal of every kind of damage.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "base/crc32c.h"
+#include "lexical/bm25_builder.h"
+#include "lexical/bm25_format.h"
+#include "lexical/bm25_index.h"
+#include "lexical/byte_io.h"
+
+namespace quarry::lexical {
+namespace {
+
+using Terms = std::vector<std::string>;
+
+Bm25IndexBuilder SmallBuilder() {
+  Bm25IndexBuilder b;
+  EXPECT_TRUE(b.AddDocument(Terms{"gene", "therapi"}, Terms{"gene", "deliveri", "gene"}).ok());
+  EXPECT_TRUE(b.AddDocument(Terms{}, Terms{"virus", "deliveri"}).ok());
+  EXPECT_TRUE(b.AddDocument(Terms{"virus"}, Terms{}).ok());
+  return b;
+}
+
+// Rewrites both checksums so that a deliberate change reaches the validator.
+void Reseal(std::vector<uint8_t>* bytes) {
+  uint8_t* h = bytes->data();
+  StoreU32(h + format::kOffBodyCrc,
+           crc32c::Value(h + format::kHeaderSize, bytes->size() - format::kHeaderSize));
+  StoreU32(h + format::kOffHeaderCrc, crc32c::Value(h, format::kOffHeaderCrc));
+}
+
+void ExpectCorruption(const std::vector<uint8_t>& bytes, const std::string& needle) {
+  Result<Bm25Index> index = Bm25Index::Open(bytes);
+  ASSERT_FALSE(index.ok()) << "expected refusal containing '" << needle << "'";
+  EXPECT_EQ(index.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(index.status().message().find(needle), std::string::npos) << index.status().message();
+}
+
+TEST(Bm25FormatTest, RoundTrip) {
+  const std::vector<uint8_t> bytes = SmallBuilder().Serialize();
+  Result<Bm25Index> index = Bm25Index::Open(bytes);
+  ASSERT_TRUE(index.ok()) << index.status().ToString();
+  EXPECT_EQ(index->doc_count(), 3u);
+  EXPECT_EQ(index->term_count(), 4u);
+  EXPECT_EQ(index->TermAt(0), "deliveri");
+  EXPECT_EQ(index->TermAt(3), "virus");
+  EXPECT_EQ(index->DocFreq("gene"), 1u);
+  EXPECT_EQ(index->DocFreq("virus"), 2u);
+  EXPECT_EQ(index->DocFreq("absent"), 0u);
+  EXPECT_EQ(index->FieldLength(0, 0), 2u);
+  EXPECT_EQ(index->FieldLength(0, 1), 3u);
+  EXPECT_EQ(index->FieldLength(2, 1), 0u);
+  const CollectionStats stats = index->LocalStats();
+  EXPECT_EQ(stats.doc_count, 3u);
+  EXPECT_EQ(stats.total_length[0], 3u);
+  EXPECT_EQ(stats.total_length[1], 5u);
+  const TermInfo gene = *index->Find("gene");
+  const BlockInfo block = index->Block(gene.first_block);
+  EXPECT_EQ(block.count, 1u);
+  EXPECT_EQ(block.max_tf[0], 1u);
+  EXPECT_EQ(block.max_tf[1], 2u);
+}
+
+TEST(Bm25FormatTest, BuilderStaysAppendableAndAdoptOwns) {
+  Bm25IndexBuilder b = SmallBuilder();
+  Result<Bm25Index> before = b.Build();
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(b.AddDocument(Terms{"gene"}, Terms{}).ok());
+  Result<Bm25Index> after = b.Build();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(before->DocFreq("gene"), 1u);
+  EXPECT_EQ(after->DocFreq("gene"), 2u);
+  Bm25Index moved = std::move(after).value();  // moving keeps the owned bytes in place
+  EXPECT_EQ(moved.DocFreq("gene"), 2u);
+}
+
+TEST(Bm25FormatTest, ManyBlocksPerTerm) {
+  Bm25IndexBuilder b;
+  for (int d = 0; d < 1000; ++d) {
+    Terms body = {"common"};
+    if (d % 3 == 0) body.push_back("third");
+    ASSERT_TRUE(b.AddDocument(Terms{}, body).ok());
+  }
+  Result<Bm25Index> index = b.Build();
+  ASSERT_TRUE(index.ok()) << index.status().ToString();
+  const TermInfo common = *index->Find("common");
+  EXPECT_EQ(common.doc_freq, 1000u);
+  EXPECT_EQ(common.block_count, 8u);
+  EXPECT_EQ(index->Block(common.first_block + 7).count, 1000u - 7 * 128);
+  EXPECT_EQ(index->Block(common.first_block + 7).last_doc, 999u);
+}
+
+TEST(Bm25FormatTest, EmptyIndex) {
+  Result<Bm25Index> index = Bm25IndexBuilder().Build();
+  ASSERT_TRUE(index.ok()) << index.status().ToString();
+  EXPECT_EQ(index->doc_count(), 0u);
+  EXPECT_FALSE(index->Find("x").has_value());
+}
+
+TEST(Bm25FormatTest, BuilderRefusesBadTerms) {
+  Bm25IndexBuilder b;
+  EXPECT_EQ(b.AddDocument(Terms{""}, Terms{}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(b.AddDocument(Terms{}, Terms{std::string(2000, 'x')}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(b.doc_count(), 0u);
+  EXPECT_EQ(b.term_count(), 0u);
+}
+
+TEST(Bm25FormatTest, RefusesDamage) {
+  const std::vector<uint8_t> good = SmallBuilder().Serialize();
+
+  ExpectCorruption(std::vector<uint8_t>(good.begin(), good.begin() + 100), "shorter than");
+  std::vector<uint8_t> truncated(good.begin(), good.end() - 1);
+  ExpectCorruption(truncated, "truncated");
+
+  std::vector<uint8_t> magic = good;
+  magic[0] = 'X';
+  ExpectCorruption(magic, "magic");
+
+  std::vector<uint8_t> version = good;
+  StoreU32(version.data() + format::kOffVersion, 2);
+  Reseal(&version);
+  ExpectCorruption(version, "version 2; this build reads version 1");
+
+  std::vector<uint8_t> body = good;
+  body.back() ^= 1;
+  ExpectCorruption(body, "body checksum");
+
+  std::vector<uint8_t> header = good;
+  header[format::kOffDocCount] ^= 1;
+  ExpectCorruption(header, "header checksum");
+}
+
+TEST(Bm25FormatTest, RefusesConsistentlyResealedLies) {
+  const std::vector<uint8_t> good = SmallBuilder().Serialize();
+  const uint64_t blocks = LoadU64(good.data() + format::kOffBlocksOffset) + format::kHeaderSize;
+
+  // A block-max entry that understates a tf would make pruning drop results.
+  std::vector<uint8_t> max_tf = good;
+  StoreU32(max_tf.data() + blocks + 16, 0);
+  StoreU32(max_tf.data() + blocks + 20, 0);
+  Reseal(&max_tf);
+  ExpectCorruption(max_tf, "");
+
+  std::vector<uint8_t> docs = good;
+  StoreU32(docs.data() + format::kOffDocCount, 1);  // postings now point past the last doc
+  Reseal(&docs);
+  ExpectCorruption(docs, "");
+
+  std::vector<uint8_t> section = good;
+  StoreU64(section.data() + format::kOffPostingsOffset, 1ull << 40);
+  Reseal(&section);
+  ExpectCorruption(section, "outside the body");
+}
+
+}  // namespace
+}  // namespace quarry::lexical

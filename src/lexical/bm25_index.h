@@ -1,0 +1,114 @@
+// Bm25Index: the immutable, serialized form of a segment's keyword postings
+// (format: docs/format/bm25-postings.md; constants: bm25_format.h). It reads
+// the bytes in place, so they can be a memory-mapped segment file, and
+// verifies them completely when opened (checksums, then every table and
+// every block decoded once), so that searches can trust them: corrupt or
+// hostile bytes are refused with kCorruption, never read out of bounds.
+//
+// Doc ids are dense, 0 .. doc_count() - 1, local to the segment.
+//
+// Thread-safety: immutable after Open; any number of threads may search it.
+#ifndef QUARRY_LEXICAL_BM25_INDEX_H_
+#define QUARRY_LEXICAL_BM25_INDEX_H_
+
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "lexical/bm25_format.h"
+#include "lexical/collection_stats.h"
+#include "lexical/field.h"
+#include "quarry/status.h"
+
+namespace quarry::lexical {
+
+// Where a term's postings are.
+struct TermInfo {
+  uint32_t doc_freq = 0;     // documents in this segment that contain the term
+  uint64_t first_block = 0;  // index of its first block
+  uint32_t block_count = 0;  // ceil(doc_freq / kBlockSize) consecutive blocks
+};
+
+// One block's entry in the block table.
+struct BlockInfo {
+  uint32_t last_doc = 0;  // the block's largest doc id
+  uint32_t count = 0;     // postings in it, 1 .. kBlockSize
+  std::array<uint32_t, kNumFields> max_tf{};   // block-max impact data: largest tf per field
+  std::array<uint32_t, kNumFields> min_len{};  // and smallest field length, over its docs
+};
+
+class Bm25Index {
+ public:
+  // Verifies `bytes` and reads them in place.
+  // REQUIRES: the bytes outlive the index and do not change.
+  static Result<Bm25Index> Open(std::span<const uint8_t> bytes);
+  // As Open, owning the bytes.
+  static Result<Bm25Index> Adopt(std::vector<uint8_t> bytes);
+
+  Bm25Index(Bm25Index&&) noexcept = default;
+  Bm25Index& operator=(Bm25Index&&) noexcept = default;
+
+  uint32_t doc_count() const { return doc_count_; }
+  uint32_t term_count() const { return term_count_; }
+  uint64_t block_count() const { return block_count_; }
+  // doc_count() and the total field lengths of this segment alone.
+  CollectionStats LocalStats() const;
+
+  // The postings of `term`, or nullopt when no document here contains it.
+  std::optional<TermInfo> Find(std::string_view term) const;
+  // Find(term)->doc_freq, or 0.
+  uint32_t DocFreq(std::string_view term) const;
+  // The i-th term in byte order. REQUIRES: i < term_count().
+  std::string_view TermAt(uint32_t i) const;
+
+  // REQUIRES: doc < doc_count().
+  uint32_t FieldLength(uint32_t doc, size_t field) const {
+    uint32_t v;
+    std::memcpy(&v, lengths_ + (static_cast<size_t>(doc) * kNumFields + field) * 4, 4);
+    return v;
+  }
+  // REQUIRES: block < block_count().
+  BlockInfo Block(uint64_t block) const;
+  // Block(block).last_doc, cheaper: what skipping reads.
+  uint32_t BlockLastDoc(uint64_t block) const {
+    uint32_t v;
+    std::memcpy(&v, blocks_ + block * format::kBlockEntrySize, 4);
+    return v;
+  }
+  // The encoded postings of `block` (posting_block.h).
+  std::span<const uint8_t> BlockBytes(uint64_t block) const;
+  // The base the first gap of `block` is relative to: 0 for a term's first
+  // block, else the previous block's last doc + 1.
+  // REQUIRES: `block` belongs to `term`.
+  uint32_t BlockBase(const TermInfo& term, uint64_t block) const {
+    return block == term.first_block ? 0 : Block(block - 1).last_doc + 1;
+  }
+
+ private:
+  Bm25Index() = default;
+  Status Parse(std::span<const uint8_t> bytes);
+  Status VerifyTables() const;
+  Status VerifyPostings() const;
+  uint64_t BlockOffset(uint64_t block) const;
+  TermInfo TermInfoAt(uint32_t i) const;
+
+  std::vector<uint8_t> owned_;  // empty unless adopted; moving keeps its buffer in place
+  uint32_t doc_count_ = 0;
+  uint32_t term_count_ = 0;
+  uint64_t block_count_ = 0;
+  std::array<uint64_t, kNumFields> total_length_{};
+  const uint8_t* terms_ = nullptr;
+  const uint8_t* lengths_ = nullptr;
+  const uint8_t* blocks_ = nullptr;
+  const uint8_t* strings_ = nullptr;
+  uint64_t strings_size_ = 0;
+  const uint8_t* postings_ = nullptr;
+  uint64_t postings_size_ = 0;
+};
+
+}  // namespace quarry::lexical
+
+#endif  // QUARRY_LEXICAL_BM25_INDEX_H_
