@@ -79,7 +79,10 @@ void Analyzer::Run(std::string_view text, Emit&& emit) {
     AppendCaseFolded(SpanText(normalized_, span), &folded_);
     if (stopwords_ != nullptr && stopwords_->Contains(folded_)) continue;
     if (stemmer_.has_value()) {
-      emit(stemmer_->Stem(folded_), here);
+      // Porter stems "s" to "": a term must never be empty, so such a word
+      // is kept as it is.
+      const std::string_view stem = stemmer_->Stem(folded_);
+      emit(stem.empty() ? std::string_view(folded_) : stem, here);
     } else {
       emit(std::string_view(folded_), here);
     }

@@ -9,7 +9,8 @@
 //      each CJK character a word).
 //   3. Full case folding by text/case_fold.h.
 //   4. Stopwords (text/stopwords.h) dropped, if enabled and the language has a list.
-//   5. Snowball stemming (text/stemmer.h), if enabled.
+//   5. Snowball stemming (text/stemmer.h), if enabled; a word whose stem is
+//      empty (Porter stems "s" to "") is kept unstemmed: terms are never empty.
 // Positions count words before stopword removal, as Lucene's position
 // increments do, so a phrase match later can tell "cancer of the lung" from
 // "cancer lung". Words longer than kMaxWordBytes are dropped (their position

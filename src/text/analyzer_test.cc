@@ -72,6 +72,12 @@ TEST(AnalyzerTest, OverlongWordsAreDroppedButCounted) {
   EXPECT_EQ(out[0], (AnalyzedTerm{"protein", 1}));
 }
 
+TEST(AnalyzerTest, NoEmptyTerms) {
+  // The Porter stemmer stems "s" (as in "MDS's") to nothing.
+  Analyzer a = Make({.language = "porter"});
+  EXPECT_EQ(Terms(a, "MDS's cells"), (V{"md", "s", "cell"}));
+}
+
 TEST(AnalyzerTest, CjkCharactersAreTerms) {
   Analyzer a = Make();
   EXPECT_EQ(Terms(a, "東京 DNA"), (V{"東", "京", "dna"}));

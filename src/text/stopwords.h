@@ -28,6 +28,7 @@ class StopwordSet {
   // True if `folded_word` (already case-folded and NFKC-normalized) is in the set.
   bool Contains(std::string_view folded_word) const;
   size_t size() const { return words_.size(); }
+  std::span<const std::string_view> words() const { return words_; }
 
  private:
   std::span<const std::string_view> words_;
