@@ -42,14 +42,52 @@ enum class Metric {
   kCosine,  // vectors are L2-normalized and compared by dot product
 };
 
+enum class QuantizationMode {
+  kNone,    // float32 vectors walked by the graph
+  kInt8,    // int8 codes (4x smaller) walked by the graph, rescored in float32
+  kBinary,  // 1 bit per dimension (32x smaller), always rescored
+  kAuto,    // by segment size: float32 under 100,000 rows, int8 to 1,000,000, binary beyond
+};
+
 struct VectorIndexConfig {
   Metric metric = Metric::kCosine;
+  // HNSW: neighbours per node (2*m on the bottom level). More: better recall
+  // on hard data, more memory, slower inserts.
+  uint32_t m = 32;
+  uint32_t ef_construct = 128;
+  uint32_t ef = 64;  // default search-time candidate list, overridable per request
+  // Segments with fewer live rows are searched by an exact scan.
+  uint32_t full_scan_threshold = 10000;
+  QuantizationMode quantization = QuantizationMode::kAuto;
+  double quantile = 0.99;  // int8: fraction of values inside the clip range
+  bool rescore = true;     // re-rank quantized candidates with float32 vectors
+  double oversampling = 0;  // candidates rescored = k * oversampling; 0 = 2 (int8), 4 (binary)
+};
+
+enum class FsyncPolicy {
+  kAlways,    // acknowledge a write once its log record is on stable storage
+  kInterval,  // fsync every fsync_interval_ms: a power loss loses at most that window
+  kNever,     // leave write-back to the OS: fastest, a power loss may lose recent writes
+};
+
+struct StorageConfig {
+  FsyncPolicy fsync = FsyncPolicy::kAlways;
+  uint32_t fsync_interval_ms = 100;
+  // The in-memory segment is sealed into an on-disk segment at this many rows.
+  uint32_t seal_rows = 10000;
+  // Full-precision vectors of sealed segments are memory-mapped and paged by
+  // the kernel instead of read into RAM (quantized codes always stay in RAM).
+  bool on_disk_vectors = true;
+  // Documents of sealed segments are decoded on each read from their
+  // compressed, memory-mapped blocks instead of kept decoded in RAM.
+  bool on_disk_payload = false;
 };
 
 struct CollectionConfig {
   EmbedderConfig embedder;
   ChunkingConfig chunking;
   VectorIndexConfig vectors;
+  StorageConfig storage;
 };
 
 // Limits on configuration values, shared by validation and documentation.
@@ -58,6 +96,8 @@ inline constexpr uint32_t kMaxDimensions = 8192;
 inline constexpr uint32_t kMinTargetTokens = 8;
 inline constexpr uint32_t kMaxTargetTokens = 8192;
 inline constexpr double kMaxOverlap = 0.5;
+inline constexpr uint32_t kMinSealRows = 16;
+inline constexpr uint32_t kMaxSealRows = 10000000;
 
 // Checks every field; the message names the first offending field and its range.
 Status ValidateCollectionConfig(const CollectionConfig& config);
@@ -69,7 +109,11 @@ Status ValidateCollectionName(const std::string& name);
 // The JSON form of a collection config, as in the body of PUT /api/collections/{name}:
 //   {"embedder": {"type": "lexical", "dimensions": 1024},
 //    "chunking": {"target_tokens": 256, "max_tokens": 0, "overlap": 0.1},
-//    "vectors": {"metric": "cosine"}}
+//    "vectors": {"metric": "cosine", "m": 32, "ef_construct": 128, "ef": 64,
+//                "full_scan_threshold": 10000, "quantization": "auto", "quantile": 0.99,
+//                "rescore": true, "oversampling": 0},
+//    "storage": {"fsync": "always", "fsync_interval_ms": 100, "seal_rows": 10000,
+//                "on_disk_vectors": true, "on_disk_payload": false}}
 // Every field is optional (defaults above); unknown fields are rejected so that
 // a typo is not silently ignored. The result is validated.
 Result<CollectionConfig> CollectionConfigFromJson(std::string_view json);
@@ -77,6 +121,8 @@ std::string CollectionConfigToJson(const CollectionConfig& config);
 
 std::string_view EmbedderKindName(EmbedderKind kind);
 std::string_view MetricName(Metric metric);
+std::string_view QuantizationModeName(QuantizationMode mode);
+std::string_view FsyncPolicyName(FsyncPolicy policy);
 
 struct EngineOptions {
   // Root of everything Quarry stores: <data_dir>/collections/<name>/...

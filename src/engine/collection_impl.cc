@@ -9,7 +9,6 @@
 #include "engine/json_util.h"
 #include "ingest/chunker.h"
 #include "text/utf8.h"
-#include "vector/flat_index.h"
 
 namespace quarry::engine {
 namespace {
@@ -54,82 +53,16 @@ DocumentInfo InfoOf(const storage::StoredDocument& d) {
 
 }  // namespace
 
-CollectionImpl::CollectionImpl(std::string name, std::string dir, CollectionConfig config,
-                               std::unique_ptr<Embedder> embedder)
-    : name_(std::move(name)),
+CollectionImpl::CollectionImpl(std::shared_ptr<Env> env, std::string name, std::string dir,
+                               CollectionConfig config, std::unique_ptr<Embedder> embedder)
+    : env_(std::move(env)),
+      name_(std::move(name)),
       dir_(std::move(dir)),
       config_(config),
       embedder_(std::move(embedder)),
-      index_(std::make_unique<vector::FlatIndex>(embedder_->dimensions())) {}
+      mutable_(std::make_unique<MutableSegment>(embedder_->dimensions())) {}
 
-Result<std::shared_ptr<CollectionImpl>> CollectionImpl::Create(std::string name, std::string dir,
-                                                               const CollectionConfig& config) {
-  QUARRY_RETURN_IF_ERROR(ValidateCollectionConfig(config));
-  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> embedder, embed::MakeEmbedder(config.embedder));
-  if (config.chunking.max_tokens > embedder->max_tokens()) {
-    return Status::InvalidArgument(
-        "chunking.max_tokens (" + std::to_string(config.chunking.max_tokens) +
-        ") is above what the embedder sees whole (" + std::to_string(embedder->max_tokens()) +
-        "); longer chunks would be silently truncated");
-  }
-  if (config.chunking.target_tokens > embedder->max_tokens()) {
-    return Status::InvalidArgument("chunking.target_tokens (" +
-                                   std::to_string(config.chunking.target_tokens) +
-                                   ") is above the embedder's maximum input (" +
-                                   std::to_string(embedder->max_tokens()) + " tokens)");
-  }
-  std::shared_ptr<CollectionImpl> c(
-      new CollectionImpl(std::move(name), std::move(dir), config, std::move(embedder)));
-  storage::CollectionImage image;
-  image.config_json = CollectionConfigToJson(config);
-  image.embedder_fingerprint = c->embedder_->fingerprint();
-  image.dimensions = c->embedder_->dimensions();
-  QUARRY_RETURN_IF_ERROR(storage::WriteCollectionFile(c->dir_, image));
-  return c;
-}
-
-Result<std::shared_ptr<CollectionImpl>> CollectionImpl::Load(std::string name, std::string dir) {
-  QUARRY_ASSIGN_OR_RETURN(storage::CollectionImage image, storage::ReadCollectionFile(dir));
-  Result<CollectionConfig> config = CollectionConfigFromJson(image.config_json);
-  if (!config.ok()) {
-    return Status::Corruption("collection '" + name +
-                              "' has an invalid stored config: " + config.status().message());
-  }
-  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> embedder, embed::MakeEmbedder(config->embedder));
-  if (embedder->fingerprint() != image.embedder_fingerprint ||
-      embedder->dimensions() != image.dimensions) {
-    return Status::FailedPrecondition(
-        "collection '" + name + "' was built with embedder '" + image.embedder_fingerprint +
-        "' but this Quarry builds '" + embedder->fingerprint() +
-        "'; its vectors cannot be mixed with new ones (re-ingest into a new collection)");
-  }
-  std::shared_ptr<CollectionImpl> c(
-      new CollectionImpl(std::move(name), std::move(dir), *config, std::move(embedder)));
-  c->generation_ = image.generation;
-  const uint32_t dims = image.dimensions;
-  size_t total_chunks = 0;
-  for (const auto& d : image.documents) total_chunks += d.chunks.size();
-  static_cast<vector::FlatIndex*>(c->index_.get())->Reserve(total_chunks);
-
-  size_t vector_offset = 0;
-  std::vector<std::string> none;
-  for (auto& d : image.documents) {
-    if (c->documents_.count(d.id) != 0) {
-      return Status::Corruption("collection '" + c->name_ + "' stores document '" + d.id +
-                                "' twice");
-    }
-    PreparedDocument p;
-    const size_t floats = d.chunks.size() * dims;
-    p.vectors.assign(image.vectors.begin() + static_cast<ptrdiff_t>(vector_offset),
-                     image.vectors.begin() + static_cast<ptrdiff_t>(vector_offset + floats));
-    vector_offset += floats;
-    p.doc = std::move(d);
-    std::vector<PreparedDocument> one;
-    one.push_back(std::move(p));
-    c->ApplyLocked(none, std::move(one));
-  }
-  return c;
-}
+CollectionImpl::~CollectionImpl() { StopBackground(); }
 
 uint32_t CollectionImpl::MaxChunkTokens() const {
   return config_.chunking.max_tokens != 0 ? config_.chunking.max_tokens : embedder_->max_tokens();
@@ -156,12 +89,12 @@ Result<storage::StoredDocument> CollectionImpl::Normalize(DocumentInput input) c
 bool CollectionImpl::IsUnchanged(const storage::StoredDocument& doc) const {
   std::shared_lock<std::shared_mutex> lock(state_mu_);
   auto it = documents_.find(doc.id);
-  return it != documents_.end() && it->second.doc.content_hash == doc.content_hash;
+  return it != documents_.end() && it->second.content_hash == doc.content_hash;
 }
 
-Result<CollectionImpl::PreparedDocument> CollectionImpl::ChunkAndEmbed(
+Result<storage::AddedDocument> CollectionImpl::ChunkAndEmbed(
     storage::StoredDocument doc) const {
-  PreparedDocument p;
+  storage::AddedDocument p;
   p.doc = std::move(doc);
   storage::StoredDocument& d = p.doc;
   ingest::ChunkerOptions options;
@@ -195,6 +128,11 @@ Result<CollectionImpl::PreparedDocument> CollectionImpl::ChunkAndEmbed(
   return p;
 }
 
+Status CollectionImpl::WritableLocked() const {
+  if (dropped_) return Status::NotFound("collection '" + name_ + "' was deleted");
+  return wal_->failure();
+}
+
 Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
   std::unordered_set<std::string_view> seen;
   for (size_t i = 0; i < docs.size(); ++i) {
@@ -207,7 +145,7 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
   // The expensive part (chunking, embedding) runs without any lock, and only
   // for documents whose content changed.
   UpsertSummary summary;
-  std::vector<PreparedDocument> prepared;
+  std::vector<storage::AddedDocument> prepared;
   prepared.reserve(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) {
     const std::string id = docs[i].id;
@@ -217,127 +155,113 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
       ++summary.unchanged;
       continue;
     }
-    Result<PreparedDocument> p = ChunkAndEmbed(std::move(normalized).value());
+    Result<storage::AddedDocument> p = ChunkAndEmbed(std::move(normalized).value());
     if (!p.ok()) return p.status().WithContext("document '" + id + "'");
     prepared.push_back(std::move(p).value());
   }
 
   std::lock_guard<std::mutex> write_lock(write_mu_);
-  if (dropped_) return Status::NotFound("collection '" + name_ + "' was deleted");
-  std::vector<std::string> removed;
-  std::vector<PreparedDocument> added;
-  for (PreparedDocument& p : prepared) {
-    // Only writers change documents_, and write_mu_ is held: no state lock
+  QUARRY_RETURN_IF_ERROR(WritableLocked());
+  storage::WriteBatch batch;
+  batch.dimensions = embedder_->dimensions();
+  for (storage::AddedDocument& p : prepared) {
+    // Only writers change documents_ and write_mu_ is held: no state lock
     // needed to read. Checked again: another writer may have stored it since.
     auto it = documents_.find(p.doc.id);
-    if (it != documents_.end() && it->second.doc.content_hash == p.doc.content_hash) {
+    if (it != documents_.end() && it->second.content_hash == p.doc.content_hash) {
       ++summary.unchanged;
       continue;
     }
-    if (it != documents_.end()) removed.push_back(p.doc.id);
+    if (it != documents_.end()) batch.removed.push_back(p.doc.id);
     summary.chunks += static_cast<uint32_t>(p.doc.chunks.size());
     ++summary.documents;
-    added.push_back(std::move(p));
+    batch.added.push_back(std::move(p));
   }
-  if (added.empty()) {
+  if (batch.added.empty()) {
     summary.generation = generation_;
     return summary;
   }
-  QUARRY_ASSIGN_OR_RETURN(storage::CollectionImage image,
-                          NextImage(removed, added, generation_ + 1));
-  QUARRY_RETURN_IF_ERROR(storage::WriteCollectionFile(dir_, image));
-  std::unique_lock<std::shared_mutex> state_lock(state_mu_);
-  ApplyLocked(removed, std::move(added));
-  ++generation_;
+  QUARRY_RETURN_IF_ERROR(CommitLocked(std::move(batch)));
   summary.generation = generation_;
   return summary;
 }
 
 Status CollectionImpl::DeleteDocument(const std::string& id) {
   std::lock_guard<std::mutex> write_lock(write_mu_);
-  if (dropped_) return Status::NotFound("collection '" + name_ + "' was deleted");
+  QUARRY_RETURN_IF_ERROR(WritableLocked());
   if (documents_.count(id) == 0) {
     return Status::NotFound("document '" + id + "' is not in collection '" + name_ + "'");
   }
-  std::vector<std::string> removed = {id};
-  QUARRY_ASSIGN_OR_RETURN(storage::CollectionImage image, NextImage(removed, {}, generation_ + 1));
-  QUARRY_RETURN_IF_ERROR(storage::WriteCollectionFile(dir_, image));
-  std::unique_lock<std::shared_mutex> state_lock(state_mu_);
-  ApplyLocked(removed, {});
-  ++generation_;
+  storage::WriteBatch batch;
+  batch.dimensions = embedder_->dimensions();
+  batch.removed.push_back(id);
+  return CommitLocked(std::move(batch));
+}
+
+Status CollectionImpl::CommitLocked(storage::WriteBatch batch) {
+  batch.generation = generation_ + 1;
+  QUARRY_ASSIGN_OR_RETURN(uint64_t lsn, wal_->Append(storage::WalRecordType::kWriteBatch,
+                                                     storage::EncodeWriteBatch(batch)));
+  if (config_.storage.fsync == FsyncPolicy::kAlways) QUARRY_RETURN_IF_ERROR(wal_->Sync());
+  bool seal = false;
+  {
+    std::unique_lock<std::shared_mutex> state_lock(state_mu_);
+    ApplyLocked(std::move(batch), lsn);
+    seal = mutable_->rows() >= config_.storage.seal_rows;
+  }
+  if (seal) {
+    std::lock_guard<std::mutex> lock(background_mu_);
+    seal_requested_ = true;
+    background_cv_.notify_one();
+  }
   return Status::Ok();
 }
 
-Result<storage::CollectionImage> CollectionImpl::NextImage(
-    const std::vector<std::string>& removed, const std::vector<PreparedDocument>& added,
-    uint64_t generation) const {
-  const uint32_t dims = embedder_->dimensions();
-  storage::CollectionImage image;
-  image.config_json = CollectionConfigToJson(config_);
-  image.embedder_fingerprint = embedder_->fingerprint();
-  image.generation = generation;
-  image.dimensions = dims;
-  std::unordered_set<std::string_view> skip(removed.begin(), removed.end());
-  // Documents in row order, so that a reload assigns rows in the same order.
-  std::vector<const DocumentState*> kept;
-  kept.reserve(documents_.size());
-  for (const auto& [id, state] : documents_) {
-    if (skip.count(id) == 0) kept.push_back(&state);
+void CollectionImpl::RemoveDocumentLocked(const DocRef& ref) {
+  if (ref.memory != nullptr) {
+    ref.memory->Remove(ref.ordinal);
+  } else {
+    ref.sealed->MarkDeleted(ref.ordinal);
   }
-  std::sort(kept.begin(), kept.end(), [](const DocumentState* a, const DocumentState* b) {
-    return a->first_row < b->first_row;
-  });
-  size_t chunks = 0;
-  for (const DocumentState* s : kept) chunks += s->doc.chunks.size();
-  for (const PreparedDocument& p : added) chunks += p.doc.chunks.size();
-  image.vectors.resize(chunks * dims);
-  size_t row = 0;
-  for (const DocumentState* s : kept) {
-    for (size_t c = 0; c < s->doc.chunks.size(); ++c, ++row) {
-      QUARRY_RETURN_IF_ERROR(index_->GetVector(
-          s->first_row + static_cast<vector::RowId>(c),
-          std::span<float>(image.vectors).subspan(row * dims, dims)));
-    }
-    image.documents.push_back(s->doc);
-  }
-  for (const PreparedDocument& p : added) {
-    std::copy(p.vectors.begin(), p.vectors.end(), image.vectors.begin() + row * dims);
-    row += p.doc.chunks.size();
-    image.documents.push_back(p.doc);
-  }
-  return image;
+  chunk_count_ -= ref.chunks;
 }
 
-void CollectionImpl::ApplyLocked(const std::vector<std::string>& removed,
-                                 std::vector<PreparedDocument> added) {
-  const uint32_t dims = embedder_->dimensions();
-  for (const std::string& id : removed) {
+void CollectionImpl::ApplyLocked(storage::WriteBatch batch, uint64_t lsn) {
+  for (const std::string& id : batch.removed) {
     auto it = documents_.find(id);
-    if (it == documents_.end()) continue;
-    for (size_t c = 0; c < it->second.doc.chunks.size(); ++c) {
-      const vector::RowId row = it->second.first_row + static_cast<vector::RowId>(c);
-      (void)index_->Remove(row);  // cannot fail: the row was added with this document
-      row_owner_[row] = nullptr;
-    }
-    chunk_count_ -= it->second.doc.chunks.size();
+    if (it == documents_.end()) continue;  // replayed twice: already gone
+    RemoveDocumentLocked(it->second);
     documents_.erase(it);
   }
-  for (PreparedDocument& p : added) {
-    const std::string id = p.doc.id;
-    DocumentState& state = documents_[id];
-    state.doc = std::move(p.doc);
-    state.first_row = static_cast<vector::RowId>(row_owner_.size());
-    for (size_t c = 0; c < state.doc.chunks.size(); ++c) {
-      // Cannot fail: rows are appended in order and vectors come from our
-      // embedder with its dimensions, finite by construction (normalized).
-      Status s = index_->Add(static_cast<vector::RowId>(row_owner_.size()),
-                             std::span<const float>(p.vectors).subspan(c * dims, dims));
-      (void)s;
-      row_owner_.push_back(&state);
+  for (storage::AddedDocument& a : batch.added) {
+    // An id already present is replaced, so that replaying a batch is idempotent.
+    if (auto it = documents_.find(a.doc.id); it != documents_.end()) {
+      RemoveDocumentLocked(it->second);
+      documents_.erase(it);
     }
-    chunk_count_ += state.doc.chunks.size();
+    DocRef ref;
+    ref.memory = mutable_.get();
+    ref.chunks = static_cast<uint32_t>(a.doc.chunks.size());
+    ref.content_hash = a.doc.content_hash;
+    const std::string id = a.doc.id;
+    ref.ordinal = mutable_->Add(std::move(a.doc), a.vectors);
+    chunk_count_ += ref.chunks;
+    documents_.emplace(id, std::move(ref));
   }
+  generation_ = std::max(generation_, batch.generation);
+  applied_lsn_ = lsn;
 }
+
+namespace {
+
+// A candidate from one segment, before the merge across segments.
+struct Candidate {
+  float score;
+  int source;  // 0 = mutable, 1 = frozen, 2+i = sealed_[i]
+  uint32_t row;
+};
+
+}  // namespace
 
 Result<SearchResponse> CollectionImpl::Search(const SearchRequest& request) const {
   Stopwatch total;
@@ -363,26 +287,61 @@ Result<SearchResponse> CollectionImpl::Search(const SearchRequest& request) cons
   Stopwatch search;
   std::shared_lock<std::shared_mutex> lock(state_mu_);
   response.generation = generation_;
-  if (!empty_query) {
+  if (empty_query) {
     // A query with no words has the zero vector and matches nothing.
-    QUARRY_ASSIGN_OR_RETURN(std::vector<vector::Neighbor> neighbors,
-                            index_->Search(qv, {.k = request.k}));
-    response.hits.reserve(neighbors.size());
-    for (const vector::Neighbor& n : neighbors) {
-      const DocumentState* owner = row_owner_[n.row];
-      const uint32_t ordinal = n.row - owner->first_row;
-      const storage::StoredChunk& chunk = owner->doc.chunks[ordinal];
-      SearchHit hit;
-      hit.document_id = owner->doc.id;
-      hit.chunk = ordinal;
-      hit.score = n.score;
-      hit.text = owner->doc.text.substr(chunk.byte_begin, chunk.byte_end - chunk.byte_begin);
-      hit.title = owner->doc.title;
-      hit.heading = chunk.heading;
-      hit.start = chunk.char_begin;
-      hit.end = chunk.char_end;
-      response.hits.push_back(std::move(hit));
+    response.search_ms = search.ElapsedMillis();
+    response.total_ms = total.ElapsedMillis();
+    return response;
+  }
+  std::vector<Candidate> candidates;
+  vector::SearchParams params{.k = request.k, .ef = std::max(config_.vectors.ef, request.k)};
+  auto collect = [&](const vector::VectorIndex& index, int source) -> Status {
+    if (index.live_count() == 0) return Status::Ok();
+    QUARRY_ASSIGN_OR_RETURN(std::vector<vector::Neighbor> found, index.Search(qv, params));
+    for (const vector::Neighbor& n : found) candidates.push_back({n.score, source, n.row});
+    return Status::Ok();
+  };
+  QUARRY_RETURN_IF_ERROR(collect(mutable_->index(), 0));
+  if (frozen_ != nullptr) QUARRY_RETURN_IF_ERROR(collect(frozen_->index(), 1));
+  for (size_t i = 0; i < sealed_.size(); ++i) {
+    QUARRY_RETURN_IF_ERROR(collect(sealed_[i]->index(), 2 + static_cast<int>(i)));
+  }
+  const size_t keep = std::min<size_t>(request.k, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<ptrdiff_t>(keep),
+                    candidates.end(), [](const Candidate& a, const Candidate& b) {
+                      if (a.score != b.score) return a.score > b.score;
+                      if (a.source != b.source) return a.source < b.source;
+                      return a.row < b.row;
+                    });
+  candidates.resize(keep);
+  response.hits.reserve(keep);
+  for (const Candidate& c : candidates) {
+    storage::StoredDocument sealed_doc;
+    const storage::StoredDocument* doc = nullptr;
+    uint32_t ordinal_in_doc = 0;
+    if (c.source < 2) {
+      const MutableSegment& m = c.source == 0 ? *mutable_ : *frozen_;
+      const MutableSegment::Doc& d = m.doc(m.OrdinalOfRow(c.row));
+      doc = &d.doc;
+      ordinal_in_doc = c.row - d.first_row;
+    } else {
+      const storage::Segment& seg = *sealed_[static_cast<size_t>(c.source - 2)];
+      const size_t ordinal = seg.store().OrdinalOfRow(c.row);
+      QUARRY_ASSIGN_OR_RETURN(sealed_doc, seg.store().Read(ordinal));
+      doc = &sealed_doc;
+      ordinal_in_doc = c.row - seg.store().entries()[ordinal].first_row;
     }
+    const storage::StoredChunk& chunk = doc->chunks[ordinal_in_doc];
+    SearchHit hit;
+    hit.document_id = doc->id;
+    hit.chunk = ordinal_in_doc;
+    hit.score = c.score;
+    hit.text = doc->text.substr(chunk.byte_begin, chunk.byte_end - chunk.byte_begin);
+    hit.title = doc->title;
+    hit.heading = chunk.heading;
+    hit.start = chunk.char_begin;
+    hit.end = chunk.char_end;
+    response.hits.push_back(std::move(hit));
   }
   response.search_ms = search.ElapsedMillis();
   response.total_ms = total.ElapsedMillis();
@@ -408,12 +367,18 @@ Result<DocumentInfo> CollectionImpl::GetDocument(const std::string& id) const {
   if (it == documents_.end()) {
     return Status::NotFound("document '" + id + "' is not in collection '" + name_ + "'");
   }
-  return InfoOf(it->second.doc);
+  const DocRef& ref = it->second;
+  if (ref.memory != nullptr) return InfoOf(ref.memory->doc(ref.ordinal).doc);
+  QUARRY_ASSIGN_OR_RETURN(storage::StoredDocument doc, ref.sealed->store().Read(ref.ordinal));
+  return InfoOf(doc);
 }
 
 void CollectionImpl::MarkDropped() {
-  std::lock_guard<std::mutex> write_lock(write_mu_);
-  dropped_ = true;
+  {
+    std::lock_guard<std::mutex> write_lock(write_mu_);
+    dropped_ = true;
+  }
+  StopBackground();
 }
 
 }  // namespace quarry::engine

@@ -1,40 +1,56 @@
-// CollectionImpl: a collection held in memory and persisted, whole, to its
-// collection file on every acknowledged write.
+// CollectionImpl: one collection, durable through its write-ahead log and
+// sealed segments (docs/design/storage-engine.md).
 //
 // Write path: validate -> sanitize, chunk and embed (no lock held) -> under
-// write_mu_, build the next image and replace the file atomically -> under an
-// exclusive state lock, swap the new documents in -> acknowledge. If the file
-// write fails, memory is untouched and the caller gets the error: nothing is
-// acknowledged that is not on disk.
+// write_mu_: encode a WriteBatch, append it to the log, fsync it (policy
+// `always`) -> under the state lock held exclusively: apply it to the
+// mutable segment (and tombstones in sealed ones) -> acknowledge. Nothing is
+// visible or acknowledged before its record is durable under the policy; an
+// fsync failure turns the collection read-only for good.
+//
+// Background (one thread per collection): fsync of the log every
+// fsync_interval_ms (policy `interval`), and sealing: a mutable segment past
+// storage.seal_rows is frozen (still searched), written as an on-disk
+// segment, listed in a new MANIFEST, and the log files it covers removed.
 //
 // Thread-safety: all public methods may be called concurrently. Searches take
 // the state lock shared; writers are serialized by write_mu_ and take the
-// state lock exclusively only for the in-memory swap.
+// state lock exclusively only to apply a change.
 #ifndef QUARRY_ENGINE_COLLECTION_IMPL_H_
 #define QUARRY_ENGINE_COLLECTION_IMPL_H_
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "base/env.h"
+#include "engine/mutable_segment.h"
 #include "quarry/embedder.h"
 #include "quarry/engine.h"
-#include "storage/collection_file.h"
-#include "vector/vector_index.h"
+#include "storage/manifest.h"
+#include "storage/segment.h"
+#include "storage/wal_writer.h"
+#include "storage/write_batch.h"
 
 namespace quarry::engine {
 
 class CollectionImpl final : public Collection {
  public:
-  // Creates a new, empty collection whose files live in `dir` (which must
-  // exist). Writes the initial collection file.
-  static Result<std::shared_ptr<CollectionImpl>> Create(std::string name, std::string dir,
-                                                        const CollectionConfig& config);
-  // Loads a collection from the collection file in `dir`.
-  static Result<std::shared_ptr<CollectionImpl>> Load(std::string name, std::string dir);
+  // Writes the files of a new, empty collection into `dir` (which must exist
+  // and be empty): MANIFEST, wal/, segments/. Open() it afterwards.
+  static Status Create(Env& env, const std::string& name, const std::string& dir,
+                       const CollectionConfig& config);
+  // Opens the collection in `dir`: reads the MANIFEST, maps the segments,
+  // replays the log, removes leftovers of interrupted seals. A collection in
+  // the foundation's single-file format is converted first.
+  static Result<std::shared_ptr<CollectionImpl>> Open(std::shared_ptr<Env> env, std::string name,
+                                                      std::string dir);
+  ~CollectionImpl() override;
 
   const std::string& name() const override { return name_; }
   CollectionInfo Info() const override;
@@ -43,54 +59,81 @@ class CollectionImpl final : public Collection {
   Status DeleteDocument(const std::string& id) override;
   Result<SearchResponse> Search(const SearchRequest& request) const override;
 
-  // Refuses every later write; the engine calls it before removing the files.
+  // Refuses every later write and stops background work; the engine calls it
+  // before removing the files.
   void MarkDropped();
   const std::string& dir() const { return dir_; }
+  // Seals the mutable segment now if it holds any row (tests, shutdown).
+  Status SealNow();
 
  private:
-  // A stored document and where its chunks sit in the vector index.
-  struct DocumentState {
-    storage::StoredDocument doc;
-    vector::RowId first_row = 0;  // chunks occupy rows [first_row, first_row + chunks)
-  };
-  // A document prepared for insertion: chunked and embedded.
-  struct PreparedDocument {
-    storage::StoredDocument doc;
-    std::vector<float> vectors;  // one row per chunk
+  // Where a stored document lives.
+  struct DocRef {
+    MutableSegment* memory = nullptr;     // the mutable or the frozen segment, or
+    storage::Segment* sealed = nullptr;   // a sealed segment
+    uint32_t ordinal = 0;
+    uint32_t chunks = 0;
+    std::string content_hash;
   };
 
-  CollectionImpl(std::string name, std::string dir, CollectionConfig config,
-                 std::unique_ptr<Embedder> embedder);
+  CollectionImpl(std::shared_ptr<Env> env, std::string name, std::string dir,
+                 CollectionConfig config, std::unique_ptr<Embedder> embedder);
 
   // Sanitizes the input and computes its content hash (cheap).
   Result<storage::StoredDocument> Normalize(DocumentInput input) const;
   // Chunks and embeds a normalized document (the expensive part).
-  Result<PreparedDocument> ChunkAndEmbed(storage::StoredDocument doc) const;
-  // True if a document with this id and content hash is stored.
+  Result<storage::AddedDocument> ChunkAndEmbed(storage::StoredDocument doc) const;
   bool IsUnchanged(const storage::StoredDocument& doc) const;
-  // Builds the image of the current state with `replaced` ids left out and
-  // `added` appended. REQUIRES: write_mu_ held.
-  Result<storage::CollectionImage> NextImage(const std::vector<std::string>& removed,
-                                             const std::vector<PreparedDocument>& added,
-                                             uint64_t generation) const;
-  // Applies a persisted change to memory. REQUIRES: write_mu_ and state_mu_ held.
-  void ApplyLocked(const std::vector<std::string>& removed, std::vector<PreparedDocument> added);
   uint32_t MaxChunkTokens() const;
 
+  // Logs `batch` (durably under the fsync policy), then applies it.
+  // REQUIRES: write_mu_ held.
+  Status CommitLocked(storage::WriteBatch batch);
+  // Applies a logged batch to memory. REQUIRES: write_mu_ held (or recovery),
+  // state_mu_ held exclusively.
+  void ApplyLocked(storage::WriteBatch batch, uint64_t lsn);
+  void RemoveDocumentLocked(const DocRef& ref);
+  Status WritableLocked() const;
+
+  // Recovery (collection_open.cc).
+  Status LoadSegments(const storage::Manifest& manifest);
+  Status ReplayLog(uint64_t after_lsn);
+
+  // Sealing and the background loop (collection_sealer.cc).
+  void BackgroundLoop();
+  Status MaybeSeal(bool force);
+  Status WriteManifestLocked(uint64_t last_lsn, uint64_t generation);
+  storage::Manifest ManifestLocked(uint64_t last_lsn, uint64_t generation) const;
+  void StopBackground();
+
+  const std::shared_ptr<Env> env_;
   const std::string name_;
   const std::string dir_;
   const CollectionConfig config_;
   const std::unique_ptr<Embedder> embedder_;
 
-  std::mutex write_mu_;  // serializes writers, held across the file write
-  bool dropped_ = false;  // guarded by write_mu_
+  std::mutex seal_mu_;   // one seal at a time; taken before write_mu_
+  std::mutex write_mu_;  // serializes writers; held across the log append
+  bool dropped_ = false;                          // guarded by write_mu_
+  std::unique_ptr<storage::WalWriter> wal_;       // set once at open
+  uint64_t next_segment_id_ = 1;                  // guarded by write_mu_
 
   mutable std::shared_mutex state_mu_;  // guards everything below
-  std::unordered_map<std::string, DocumentState> documents_;
-  std::vector<const DocumentState*> row_owner_;  // row id -> document (null once removed)
-  std::unique_ptr<vector::VectorIndex> index_;
+  std::unique_ptr<MutableSegment> mutable_;
+  std::unique_ptr<MutableSegment> frozen_;  // being sealed; still searched
+  uint64_t frozen_lsn_ = 0;                 // last LSN the frozen segment holds
+  uint64_t frozen_generation_ = 0;
+  std::vector<std::unique_ptr<storage::Segment>> sealed_;
+  std::unordered_map<std::string, DocRef> documents_;
   uint64_t chunk_count_ = 0;
   uint64_t generation_ = 0;
+  uint64_t applied_lsn_ = 0;
+
+  std::mutex background_mu_;
+  std::condition_variable background_cv_;
+  bool stop_ = false;            // guarded by background_mu_
+  bool seal_requested_ = false;  // guarded by background_mu_
+  std::thread background_;
 };
 
 }  // namespace quarry::engine

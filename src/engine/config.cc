@@ -19,6 +19,25 @@ std::string_view MetricName(Metric metric) {
   return "unknown";
 }
 
+std::string_view QuantizationModeName(QuantizationMode mode) {
+  switch (mode) {
+    case QuantizationMode::kNone: return "none";
+    case QuantizationMode::kInt8: return "int8";
+    case QuantizationMode::kBinary: return "binary";
+    case QuantizationMode::kAuto: return "auto";
+  }
+  return "unknown";
+}
+
+std::string_view FsyncPolicyName(FsyncPolicy policy) {
+  switch (policy) {
+    case FsyncPolicy::kAlways: return "always";
+    case FsyncPolicy::kInterval: return "interval";
+    case FsyncPolicy::kNever: return "never";
+  }
+  return "unknown";
+}
+
 Status ValidateCollectionConfig(const CollectionConfig& config) {
   const auto range = [](std::string_view field, auto value, auto lo, auto hi) -> Status {
     if (value >= lo && value <= hi) return Status::Ok();
@@ -42,6 +61,24 @@ Status ValidateCollectionConfig(const CollectionConfig& config) {
                                    std::to_string(kMaxOverlap) + ", got " +
                                    std::to_string(config.chunking.overlap));
   }
+  const VectorIndexConfig& v = config.vectors;
+  QUARRY_RETURN_IF_ERROR(range("vectors.m", v.m, 2u, 128u));
+  QUARRY_RETURN_IF_ERROR(range("vectors.ef_construct", v.ef_construct, v.m, 4096u));
+  QUARRY_RETURN_IF_ERROR(range("vectors.ef", v.ef, 1u, 4096u));
+  QUARRY_RETURN_IF_ERROR(
+      range("vectors.full_scan_threshold", v.full_scan_threshold, 0u, 100000000u));
+  if (!(v.quantile > 0.5 && v.quantile <= 1.0)) {
+    return Status::InvalidArgument("vectors.quantile must be in (0.5, 1], got " +
+                                   std::to_string(v.quantile));
+  }
+  if (!(v.oversampling == 0 || (v.oversampling >= 1 && v.oversampling <= 64))) {
+    return Status::InvalidArgument("vectors.oversampling must be 0 (the default) or between 1 "
+                                   "and 64, got " + std::to_string(v.oversampling));
+  }
+  QUARRY_RETURN_IF_ERROR(range("storage.fsync_interval_ms", config.storage.fsync_interval_ms, 1u,
+                               60000u));
+  QUARRY_RETURN_IF_ERROR(
+      range("storage.seal_rows", config.storage.seal_rows, kMinSealRows, kMaxSealRows));
   return Status::Ok();
 }
 

@@ -1,4 +1,5 @@
 // The JSON form of CollectionConfig (see include/quarry/options.h).
+#include <array>
 #include <boost/json.hpp>
 #include <cmath>
 #include <string>
@@ -64,6 +65,72 @@ Status ReadDouble(const json::object& obj, std::string_view key, std::string_vie
   return Status::Ok();
 }
 
+Status ReadBool(const json::object& obj, std::string_view key, std::string_view path, bool* out) {
+  const json::value* v = obj.if_contains(key);
+  if (v == nullptr) return Status::Ok();
+  if (!v->is_bool()) return MustBe(path, "true or false");
+  *out = v->get_bool();
+  return Status::Ok();
+}
+
+// Reads a string field that must be one of the names of an enum.
+template <typename E, size_t N>
+Status ReadEnum(const json::object& obj, std::string_view key, std::string_view path,
+                const std::array<E, N>& values, std::string_view (*name)(E), E* out) {
+  const json::value* v = obj.if_contains(key);
+  if (v == nullptr) return Status::Ok();
+  std::string allowed;
+  for (E e : values) {
+    if (v->is_string() && v->get_string() == name(e)) {
+      *out = e;
+      return Status::Ok();
+    }
+    allowed += allowed.empty() ? "" : ", ";
+    allowed += name(e);
+  }
+  return MustBe(path, "one of: " + allowed);
+}
+
+Status ReadVectors(const json::object& v, VectorIndexConfig* out) {
+  QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(
+      v, "vectors.",
+      {"metric", "m", "ef_construct", "ef", "full_scan_threshold", "quantization", "quantile",
+       "rescore", "oversampling"}));
+  if (const json::value* metric = v.if_contains("metric")) {
+    if (!metric->is_string() || metric->get_string() != "cosine") {
+      return Status::InvalidArgument("unsupported vectors.metric (available: cosine)");
+    }
+  }
+  QUARRY_RETURN_IF_ERROR(ReadUint32(v, "m", "vectors.m", &out->m));
+  QUARRY_RETURN_IF_ERROR(ReadUint32(v, "ef_construct", "vectors.ef_construct", &out->ef_construct));
+  QUARRY_RETURN_IF_ERROR(ReadUint32(v, "ef", "vectors.ef", &out->ef));
+  QUARRY_RETURN_IF_ERROR(ReadUint32(v, "full_scan_threshold", "vectors.full_scan_threshold",
+                                    &out->full_scan_threshold));
+  constexpr std::array kModes = {QuantizationMode::kNone, QuantizationMode::kInt8,
+                                 QuantizationMode::kBinary, QuantizationMode::kAuto};
+  QUARRY_RETURN_IF_ERROR(ReadEnum(v, "quantization", "vectors.quantization", kModes,
+                                  &QuantizationModeName, &out->quantization));
+  QUARRY_RETURN_IF_ERROR(ReadDouble(v, "quantile", "vectors.quantile", &out->quantile));
+  QUARRY_RETURN_IF_ERROR(ReadBool(v, "rescore", "vectors.rescore", &out->rescore));
+  return ReadDouble(v, "oversampling", "vectors.oversampling", &out->oversampling);
+}
+
+Status ReadStorage(const json::object& s, StorageConfig* out) {
+  QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(
+      s, "storage.",
+      {"fsync", "fsync_interval_ms", "seal_rows", "on_disk_vectors", "on_disk_payload"}));
+  constexpr std::array kPolicies = {FsyncPolicy::kAlways, FsyncPolicy::kInterval,
+                                    FsyncPolicy::kNever};
+  QUARRY_RETURN_IF_ERROR(
+      ReadEnum(s, "fsync", "storage.fsync", kPolicies, &FsyncPolicyName, &out->fsync));
+  QUARRY_RETURN_IF_ERROR(ReadUint32(s, "fsync_interval_ms", "storage.fsync_interval_ms",
+                                    &out->fsync_interval_ms));
+  QUARRY_RETURN_IF_ERROR(ReadUint32(s, "seal_rows", "storage.seal_rows", &out->seal_rows));
+  QUARRY_RETURN_IF_ERROR(
+      ReadBool(s, "on_disk_vectors", "storage.on_disk_vectors", &out->on_disk_vectors));
+  return ReadBool(s, "on_disk_payload", "storage.on_disk_payload", &out->on_disk_payload);
+}
+
 }  // namespace
 
 Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
@@ -72,7 +139,7 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
   QUARRY_ASSIGN_OR_RETURN(json::value root, engine::ParseJson(text, "collection config"));
   if (!root.is_object()) return Status::InvalidArgument("collection config must be a JSON object");
   const json::object& obj = root.get_object();
-  QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(obj, "", {"embedder", "chunking", "vectors"}));
+  QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(obj, "", {"embedder", "chunking", "vectors", "storage"}));
 
   QUARRY_ASSIGN_OR_RETURN(const json::object* embedder, OptionalObject(obj, "embedder"));
   if (embedder != nullptr) {
@@ -103,14 +170,9 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
   }
 
   QUARRY_ASSIGN_OR_RETURN(const json::object* vectors, OptionalObject(obj, "vectors"));
-  if (vectors != nullptr) {
-    QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(*vectors, "vectors.", {"metric"}));
-    if (const json::value* metric = vectors->if_contains("metric")) {
-      if (!metric->is_string() || metric->get_string() != "cosine") {
-        return Status::InvalidArgument("unsupported vectors.metric (available: cosine)");
-      }
-    }
-  }
+  if (vectors != nullptr) QUARRY_RETURN_IF_ERROR(ReadVectors(*vectors, &config.vectors));
+  QUARRY_ASSIGN_OR_RETURN(const json::object* storage, OptionalObject(obj, "storage"));
+  if (storage != nullptr) QUARRY_RETURN_IF_ERROR(ReadStorage(*storage, &config.storage));
   QUARRY_RETURN_IF_ERROR(ValidateCollectionConfig(config));
   return config;
 }
@@ -122,7 +184,22 @@ std::string CollectionConfigToJson(const CollectionConfig& config) {
   root["chunking"] = {{"target_tokens", config.chunking.target_tokens},
                       {"max_tokens", config.chunking.max_tokens},
                       {"overlap", config.chunking.overlap}};
-  root["vectors"] = {{"metric", MetricName(config.vectors.metric)}};
+  const VectorIndexConfig& v = config.vectors;
+  root["vectors"] = {{"metric", MetricName(v.metric)},
+                     {"m", v.m},
+                     {"ef_construct", v.ef_construct},
+                     {"ef", v.ef},
+                     {"full_scan_threshold", v.full_scan_threshold},
+                     {"quantization", QuantizationModeName(v.quantization)},
+                     {"quantile", v.quantile},
+                     {"rescore", v.rescore},
+                     {"oversampling", v.oversampling}};
+  const StorageConfig& st = config.storage;
+  root["storage"] = {{"fsync", FsyncPolicyName(st.fsync)},
+                     {"fsync_interval_ms", st.fsync_interval_ms},
+                     {"seal_rows", st.seal_rows},
+                     {"on_disk_vectors", st.on_disk_vectors},
+                     {"on_disk_payload", st.on_disk_payload}};
   return json::serialize(root);
 }
 

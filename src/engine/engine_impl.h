@@ -1,7 +1,8 @@
 // EngineImpl: owns the data directory and the collections in it.
 //
 // Layout: <data>/LOCK (held while open), <data>/collections/<name>/ for each
-// collection. A collection directory is created as .tmp-<name> and renamed
+// collection (docs/design/storage-engine.md). All file access goes through
+// one Env. A collection directory is created as .tmp-<name> and renamed
 // into place once its first file is durable, and removed by renaming it to
 // .trash-<name>-<n> first, so a crash never leaves a half-made collection under
 // a real name; leftovers are cleaned at the next open.
@@ -18,13 +19,16 @@
 
 #include "engine/collection_impl.h"
 #include "quarry/engine.h"
-#include "storage/file_util.h"
+#include "base/env.h"
 
 namespace quarry::engine {
 
 class EngineImpl final : public Engine {
  public:
   static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options);
+  // With a given Env (tests inject faults through it).
+  static Result<std::unique_ptr<EngineImpl>> Open(const EngineOptions& options,
+                                                  std::shared_ptr<Env> env);
 
   Result<std::shared_ptr<Collection>> CreateCollection(const std::string& name,
                                                        const CollectionConfig& config) override;
@@ -33,11 +37,12 @@ class EngineImpl final : public Engine {
   Status DropCollection(const std::string& name) override;
 
  private:
-  EngineImpl(std::string collections_dir, storage::DirectoryLock lock)
-      : collections_dir_(std::move(collections_dir)), lock_(std::move(lock)) {}
+  EngineImpl(std::shared_ptr<Env> env, std::string collections_dir, std::unique_ptr<FileLock> lock)
+      : env_(std::move(env)), collections_dir_(std::move(collections_dir)), lock_(std::move(lock)) {}
 
+  const std::shared_ptr<Env> env_;
   const std::string collections_dir_;
-  storage::DirectoryLock lock_;
+  std::unique_ptr<FileLock> lock_;
   mutable std::shared_mutex mu_;
   std::map<std::string, std::shared_ptr<CollectionImpl>> collections_;  // guarded by mu_
   uint64_t trash_counter_ = 0;  // guarded by mu_

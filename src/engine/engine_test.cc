@@ -8,7 +8,6 @@
 #include <thread>
 
 #include "base/testing/temp_dir.h"
-#include "storage/collection_file_format.h"
 
 namespace quarry {
 namespace {
@@ -251,7 +250,7 @@ TEST(EngineTest, CollectionsLifecycleAndLock) {
   ASSERT_TRUE((*engine)->CreateCollection("a", SmallConfig()).ok());
 }
 
-TEST(EngineTest, CorruptCollectionFileStopsOpenWithAClearError) {
+TEST(EngineTest, CorruptManifestStopsOpenWithAClearError) {
   testing::TempDir dir;
   {
     auto engine = Engine::Open({.data_dir = dir.path()});
@@ -260,7 +259,7 @@ TEST(EngineTest, CorruptCollectionFileStopsOpenWithAClearError) {
     ASSERT_TRUE(c.ok());
     ASSERT_TRUE((*c)->Upsert(SampleDocs()).ok());
   }
-  const std::string file = dir.Sub(std::string("collections/notes/") + storage::kCollectionFileName);
+  const std::string file = dir.Sub("collections/notes/MANIFEST");
   const auto size = fs::file_size(file);
   {
     std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);

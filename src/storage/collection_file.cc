@@ -4,6 +4,7 @@
 
 #include "base/crc32c.h"
 #include "storage/coding.h"
+#include "storage/document_codec.h"
 #include "storage/collection_file_format.h"
 #include "storage/file_util.h"
 
@@ -21,60 +22,6 @@ namespace {
 
 Status Corrupt(const std::string& what) {
   return Status::Corruption("collection file: " + what);
-}
-
-void EncodeDocument(const StoredDocument& d, Encoder* e) {
-  e->PutString(d.id);
-  e->PutString(d.title);
-  e->PutString(d.source);
-  e->PutString(d.media_type);
-  e->PutString(d.metadata_json);
-  e->PutString(d.content_hash);
-  e->PutString(d.text);
-  e->PutU32(static_cast<uint32_t>(d.chunks.size()));
-  for (const StoredChunk& c : d.chunks) {
-    e->PutU32(c.byte_begin);
-    e->PutU32(c.byte_end);
-    e->PutU32(c.char_begin);
-    e->PutU32(c.char_end);
-    e->PutU32(c.tokens);
-    e->PutString(c.heading);
-  }
-}
-
-// Smallest encoding of a chunk: five u32 and an empty string's length.
-constexpr size_t kMinChunkBytes = 6 * sizeof(uint32_t);
-// Smallest encoding of a document: seven empty strings and a chunk count.
-constexpr size_t kMinDocumentBytes = 8 * sizeof(uint32_t);
-
-Status DecodeDocument(Decoder* d, StoredDocument* doc) {
-  d->GetString(&doc->id);
-  d->GetString(&doc->title);
-  d->GetString(&doc->source);
-  d->GetString(&doc->media_type);
-  d->GetString(&doc->metadata_json);
-  d->GetString(&doc->content_hash);
-  d->GetString(&doc->text);
-  uint32_t chunk_count = 0;
-  if (!d->GetU32(&chunk_count)) return Corrupt("truncated document record");
-  if (chunk_count > d->remaining() / kMinChunkBytes) {
-    return Corrupt("document '" + doc->id + "' declares " + std::to_string(chunk_count) +
-                   " chunks, more than the file can hold");
-  }
-  doc->chunks.resize(chunk_count);
-  for (StoredChunk& c : doc->chunks) {
-    d->GetU32(&c.byte_begin);
-    d->GetU32(&c.byte_end);
-    d->GetU32(&c.char_begin);
-    d->GetU32(&c.char_end);
-    d->GetU32(&c.tokens);
-    d->GetString(&c.heading);
-    if (!d->ok()) return Corrupt("truncated chunk record in document '" + doc->id + "'");
-    if (c.byte_begin > c.byte_end || c.byte_end > doc->text.size() || c.char_begin > c.char_end) {
-      return Corrupt("chunk offsets out of range in document '" + doc->id + "'");
-    }
-  }
-  return Status::Ok();
 }
 
 }  // namespace
@@ -147,14 +94,15 @@ Result<CollectionImage> DecodeCollectionFile(std::string_view bytes) {
   d.GetU32(&doc_count);
   if (!d.ok()) return Corrupt("truncated collection header");
   if (image.dimensions == 0) return Corrupt("zero vector dimensions");
-  if (doc_count > d.remaining() / kMinDocumentBytes) {
+  if (doc_count > d.remaining() / kMinEncodedDocumentBytes) {
     return Corrupt("declares " + std::to_string(doc_count) +
                    " documents, more than the file can hold");
   }
   image.documents.resize(doc_count);
   uint64_t total_chunks = 0;
   for (StoredDocument& doc : image.documents) {
-    QUARRY_RETURN_IF_ERROR(DecodeDocument(&d, &doc));
+    Status s = DecodeDocument(&d, &doc);
+    if (!s.ok()) return Corrupt(s.message());
     total_chunks += doc.chunks.size();
   }
   const uint64_t vector_bytes = total_chunks * image.dimensions * sizeof(float);

@@ -15,28 +15,9 @@
 #include <vector>
 
 #include "quarry/status.h"
+#include "storage/stored_document.h"
 
 namespace quarry::storage {
-
-struct StoredChunk {
-  uint32_t byte_begin = 0;  // into StoredDocument::text
-  uint32_t byte_end = 0;
-  uint32_t char_begin = 0;  // the same span in code points
-  uint32_t char_end = 0;
-  uint32_t tokens = 0;
-  std::string heading;
-};
-
-struct StoredDocument {
-  std::string id;
-  std::string title;
-  std::string source;
-  std::string media_type;
-  std::string metadata_json;
-  std::string content_hash;
-  std::string text;  // the extracted text that chunk offsets point into
-  std::vector<StoredChunk> chunks;
-};
 
 struct CollectionImage {
   std::string config_json;

@@ -1,0 +1,215 @@
+// Creating a collection's files, and opening them again: MANIFEST, sealed
+// segments, then the write-ahead log replayed on top (recovery).
+#include <algorithm>
+#include <set>
+
+#include "embed/embedder_factory.h"
+#include "engine/collection_impl.h"
+#include "engine/hnsw_config.h"
+#include "storage/collection_file.h"
+#include "storage/collection_file_format.h"
+#include "storage/wal_reader.h"
+
+namespace quarry::engine {
+namespace {
+
+constexpr const char* kWalDir = "wal";
+constexpr const char* kSegmentsDir = "segments";
+
+Result<std::unique_ptr<Embedder>> MakeCheckedEmbedder(const CollectionConfig& config) {
+  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> embedder, embed::MakeEmbedder(config.embedder));
+  if (config.chunking.max_tokens > embedder->max_tokens()) {
+    return Status::InvalidArgument(
+        "chunking.max_tokens (" + std::to_string(config.chunking.max_tokens) +
+        ") is above what the embedder sees whole (" + std::to_string(embedder->max_tokens()) +
+        "); longer chunks would be silently truncated");
+  }
+  if (config.chunking.target_tokens > embedder->max_tokens()) {
+    return Status::InvalidArgument("chunking.target_tokens (" +
+                                   std::to_string(config.chunking.target_tokens) +
+                                   ") is above the embedder's maximum input (" +
+                                   std::to_string(embedder->max_tokens()) + " tokens)");
+  }
+  return embedder;
+}
+
+storage::Manifest EmptyManifest(const CollectionConfig& config, const Embedder& embedder) {
+  storage::Manifest m;
+  m.config_json = CollectionConfigToJson(config);
+  m.embedder_fingerprint = embedder.fingerprint();
+  m.dimensions = embedder.dimensions();
+  return m;
+}
+
+// Converts a collection in the foundation's single-file format
+// (collection.qc) into a MANIFEST and a log holding its documents. Safe to
+// interrupt: collection.qc is removed only after the MANIFEST is durable,
+// and a rerun starts the log over.
+Status ConvertCollectionFile(Env& env, const std::string& dir) {
+  QUARRY_ASSIGN_OR_RETURN(storage::CollectionImage image, storage::ReadCollectionFile(dir));
+  Result<CollectionConfig> config = CollectionConfigFromJson(image.config_json);
+  if (!config.ok()) return Status::Corruption("stored config: " + config.status().message());
+  const std::string wal_dir = dir + "/" + kWalDir;
+  QUARRY_RETURN_IF_ERROR(env.RemoveDirRecursively(wal_dir));
+  QUARRY_RETURN_IF_ERROR(env.CreateDir(wal_dir));
+  QUARRY_RETURN_IF_ERROR(env.CreateDir(dir + "/" + kSegmentsDir));
+  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<storage::WalWriter> wal,
+                          storage::WalWriter::Create(env, wal_dir, 1));
+  size_t row = 0;
+  const uint32_t dims = image.dimensions;
+  storage::WriteBatch batch;
+  batch.dimensions = dims;
+  auto flush = [&]() -> Status {
+    if (batch.added.empty()) return Status::Ok();
+    batch.generation = image.generation;
+    QUARRY_RETURN_IF_ERROR(
+        wal->Append(storage::WalRecordType::kWriteBatch, storage::EncodeWriteBatch(batch))
+            .status());
+    batch.added.clear();
+    return Status::Ok();
+  };
+  size_t batch_bytes = 0;
+  for (storage::StoredDocument& d : image.documents) {
+    storage::AddedDocument a;
+    const size_t floats = d.chunks.size() * dims;
+    a.vectors.assign(image.vectors.begin() + static_cast<ptrdiff_t>(row * dims),
+                     image.vectors.begin() + static_cast<ptrdiff_t>(row * dims + floats));
+    row += d.chunks.size();
+    batch_bytes += d.text.size() + floats * sizeof(float);
+    a.doc = std::move(d);
+    batch.added.push_back(std::move(a));
+    if (batch_bytes > (64u << 20)) {
+      QUARRY_RETURN_IF_ERROR(flush());
+      batch_bytes = 0;
+    }
+  }
+  QUARRY_RETURN_IF_ERROR(flush());
+  QUARRY_RETURN_IF_ERROR(wal->Sync());
+  storage::Manifest m;
+  m.config_json = image.config_json;
+  m.embedder_fingerprint = image.embedder_fingerprint;
+  m.dimensions = image.dimensions;
+  QUARRY_RETURN_IF_ERROR(storage::WriteManifest(env, dir, m));
+  QUARRY_RETURN_IF_ERROR(env.RemoveFile(dir + "/" + storage::kCollectionFileName));
+  return env.SyncDir(dir);
+}
+
+}  // namespace
+
+Status CollectionImpl::Create(Env& env, const std::string& name, const std::string& dir,
+                              const CollectionConfig& config) {
+  (void)name;
+  QUARRY_RETURN_IF_ERROR(ValidateCollectionConfig(config));
+  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> embedder, MakeCheckedEmbedder(config));
+  QUARRY_RETURN_IF_ERROR(env.CreateDir(dir + "/" + kWalDir));
+  QUARRY_RETURN_IF_ERROR(env.CreateDir(dir + "/" + kSegmentsDir));
+  QUARRY_RETURN_IF_ERROR(storage::WriteManifest(env, dir, EmptyManifest(config, *embedder)));
+  return env.SyncDir(dir);
+}
+
+Result<std::shared_ptr<CollectionImpl>> CollectionImpl::Open(std::shared_ptr<Env> env,
+                                                             std::string name, std::string dir) {
+  Env& e = *env;
+  if (!e.FileExists(dir + "/" + storage::kManifestFileName) &&
+      e.FileExists(dir + "/" + storage::kCollectionFileName)) {
+    Status converted = ConvertCollectionFile(e, dir);
+    if (!converted.ok()) {
+      return converted.WithContext("converting collection '" + name + "' to the log format");
+    }
+  }
+  QUARRY_ASSIGN_OR_RETURN(storage::Manifest manifest, storage::ReadManifest(e, dir));
+  Result<CollectionConfig> config = CollectionConfigFromJson(manifest.config_json);
+  if (!config.ok()) {
+    return Status::Corruption("collection '" + name +
+                              "' has an invalid stored config: " + config.status().message());
+  }
+  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> embedder, embed::MakeEmbedder(config->embedder));
+  if (embedder->fingerprint() != manifest.embedder_fingerprint ||
+      embedder->dimensions() != manifest.dimensions) {
+    return Status::FailedPrecondition(
+        "collection '" + name + "' was built with embedder '" + manifest.embedder_fingerprint +
+        "' but this Quarry builds '" + embedder->fingerprint() +
+        "'; its vectors cannot be mixed with new ones (re-ingest into a new collection)");
+  }
+  std::shared_ptr<CollectionImpl> c(
+      new CollectionImpl(std::move(env), std::move(name), std::move(dir), *config,
+                         std::move(embedder)));
+  c->next_segment_id_ = manifest.next_segment_id;
+  c->generation_ = manifest.generation;
+  c->applied_lsn_ = manifest.last_lsn;
+  QUARRY_RETURN_IF_ERROR(c->LoadSegments(manifest));
+  QUARRY_RETURN_IF_ERROR(c->ReplayLog(manifest.last_lsn));
+  QUARRY_ASSIGN_OR_RETURN(c->wal_, storage::WalWriter::Create(e, c->dir_ + "/" + kWalDir,
+                                                              c->applied_lsn_ + 1));
+  c->seal_requested_ = c->mutable_->rows() >= c->config_.storage.seal_rows;
+  c->background_ = std::thread([raw = c.get()] { raw->BackgroundLoop(); });
+  return c;
+}
+
+Status CollectionImpl::LoadSegments(const storage::Manifest& manifest) {
+  Env& e = *env_;
+  const std::string segments_dir = dir_ + "/" + kSegmentsDir;
+  QUARRY_RETURN_IF_ERROR(e.CreateDir(segments_dir));
+  // Directories not listed are leftovers of a seal or merge that did not
+  // reach its MANIFEST swap, or of a segment a merge replaced.
+  std::set<std::string> listed;
+  for (const storage::SegmentEntry& s : manifest.segments) {
+    listed.insert(storage::SegmentDirName(dir_, s.id));
+  }
+  QUARRY_ASSIGN_OR_RETURN(std::vector<std::string> names, e.ListDir(segments_dir));
+  for (const std::string& n : names) {
+    const std::string path = segments_dir + "/" + n;
+    if (listed.count(path) == 0) QUARRY_RETURN_IF_ERROR(e.RemoveDirRecursively(path));
+  }
+  storage::SegmentOpenOptions options;
+  options.map_vectors = config_.storage.on_disk_vectors;
+  options.resident_payload = !config_.storage.on_disk_payload;
+  for (const storage::SegmentEntry& entry : manifest.segments) {
+    Result<std::unique_ptr<storage::Segment>> opened =
+        storage::Segment::Open(e, dir_, entry.id, options);
+    if (!opened.ok()) return opened.status().WithContext("collection '" + name_ + "'");
+    std::unique_ptr<storage::Segment> seg = std::move(opened).value();
+    if (seg->rows() != entry.rows || seg->store().entries().size() != entry.documents) {
+      return Status::Corruption("collection '" + name_ + "': segment " + std::to_string(entry.id) +
+                                " does not match its MANIFEST entry");
+    }
+    for (uint32_t ordinal : entry.deleted_documents) seg->MarkDeleted(ordinal);
+    const std::vector<storage::ChunkStoreEntry>& docs = seg->store().entries();
+    for (uint32_t o = 0; o < docs.size(); ++o) {
+      const storage::ChunkStoreEntry& d = docs[o];
+      if (seg->IsDeleted(o)) continue;
+      auto it = documents_.find(d.id);
+      if (it != documents_.end()) {
+        return Status::Corruption("collection '" + name_ + "': document '" + d.id +
+                                  "' is live in two segments");
+      }
+      DocRef ref;
+      ref.sealed = seg.get();
+      ref.ordinal = o;
+      ref.chunks = d.chunks;
+      ref.content_hash = d.content_hash;
+      chunk_count_ += d.chunks;
+      documents_.emplace(d.id, std::move(ref));
+    }
+    sealed_.push_back(std::move(seg));
+  }
+  return Status::Ok();
+}
+
+Status CollectionImpl::ReplayLog(uint64_t after_lsn) {
+  const uint32_t dims = embedder_->dimensions();
+  Result<storage::WalRecoveryReport> report = storage::RecoverWal(
+      *env_, dir_ + "/" + kWalDir, after_lsn,
+      [this, dims](uint64_t lsn, storage::WalRecordType, std::string_view payload) -> Status {
+        QUARRY_ASSIGN_OR_RETURN(storage::WriteBatch batch,
+                                storage::DecodeWriteBatch(payload, dims));
+        std::unique_lock<std::shared_mutex> lock(state_mu_);
+        ApplyLocked(std::move(batch), lsn);
+        return Status::Ok();
+      });
+  if (!report.ok()) return report.status().WithContext("collection '" + name_ + "'");
+  applied_lsn_ = std::max(applied_lsn_, report->last_lsn);
+  return Status::Ok();
+}
+
+}  // namespace quarry::engine

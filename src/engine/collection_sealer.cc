@@ -1,0 +1,152 @@
+// Sealing: the mutable segment, once past storage.seal_rows, is frozen (it
+// stays searchable), written as an on-disk segment without any lock held,
+// then swapped in by a new MANIFEST; the log files it covers are removed.
+// Also the background loop that runs seals and the `interval` fsync policy.
+#include <algorithm>
+#include <chrono>
+
+#include "engine/collection_impl.h"
+#include "engine/hnsw_config.h"
+
+namespace quarry::engine {
+namespace {
+
+constexpr const char* kWalDir = "wal";
+constexpr auto kIdleTick = std::chrono::milliseconds(1000);
+
+}  // namespace
+
+storage::Manifest CollectionImpl::ManifestLocked(uint64_t last_lsn, uint64_t generation) const {
+  storage::Manifest m;
+  m.config_json = CollectionConfigToJson(config_);
+  m.embedder_fingerprint = embedder_->fingerprint();
+  m.dimensions = embedder_->dimensions();
+  m.generation = generation;
+  m.last_lsn = last_lsn;
+  m.next_segment_id = next_segment_id_;
+  for (const auto& seg : sealed_) {
+    storage::SegmentEntry e;
+    e.id = seg->id();
+    e.rows = seg->rows();
+    e.documents = static_cast<uint32_t>(seg->store().entries().size());
+    e.deleted_documents = seg->DeletedDocuments();
+    m.segments.push_back(std::move(e));
+  }
+  return m;
+}
+
+Status CollectionImpl::MaybeSeal(bool force) {
+  // One seal at a time (background and SealNow): frozen_ belongs to it.
+  std::lock_guard<std::mutex> seal_lock(seal_mu_);
+  std::vector<storage::StoredDocument> docs;
+  std::vector<float> vectors;
+  std::vector<uint32_t> ordinals;
+  uint64_t id = 0;
+  {
+    std::lock_guard<std::mutex> write_lock(write_mu_);
+    if (dropped_) return Status::Ok();
+    QUARRY_RETURN_IF_ERROR(wal_->failure());
+    if (frozen_ == nullptr) {
+      const size_t rows = mutable_->rows();
+      if (rows == 0 || (!force && rows < config_.storage.seal_rows)) return Status::Ok();
+      // Everything applied must be durable before a segment holds it, and
+      // later records go to a new log file so this one can be removed.
+      QUARRY_RETURN_IF_ERROR(wal_->Sync());
+      QUARRY_RETURN_IF_ERROR(wal_->Roll());
+      std::unique_lock<std::shared_mutex> state_lock(state_mu_);
+      frozen_ = std::move(mutable_);
+      mutable_ = std::make_unique<MutableSegment>(embedder_->dimensions());
+      frozen_lsn_ = applied_lsn_;
+      frozen_generation_ = generation_;
+    }
+    // frozen_ changes only under write_mu_ (deletes), which is held.
+    frozen_->CollectLive(&docs, &vectors, &ordinals);
+    id = next_segment_id_++;
+  }
+
+  const uint32_t dims = embedder_->dimensions();
+  Status written = storage::WriteSegment(*env_, dir_, id, docs, vectors, dims,
+                                         HnswConfigFor(config_, vectors.size() / dims));
+  Result<std::unique_ptr<storage::Segment>> opened =
+      written.ok() ? storage::Segment::Open(*env_, dir_, id,
+                                            {.map_vectors = config_.storage.on_disk_vectors,
+                                             .resident_payload = !config_.storage.on_disk_payload})
+                   : Result<std::unique_ptr<storage::Segment>>(written);
+  if (!opened.ok()) {
+    (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id));
+    return opened.status().WithContext("sealing a segment of collection '" + name_ + "'");
+  }
+  std::unique_ptr<storage::Segment> seg = std::move(opened).value();
+
+  uint64_t covered_lsn = 0;
+  {
+    std::lock_guard<std::mutex> write_lock(write_mu_);
+    if (dropped_) return Status::Ok();
+    // Deletes that reached the frozen segment while it was being written.
+    for (uint32_t i = 0; i < ordinals.size(); ++i) {
+      if (!frozen_->doc(ordinals[i]).live) seg->MarkDeleted(i);
+    }
+    // Tombstones the MANIFEST records must come from durable log records.
+    Status s = wal_->Sync();
+    storage::Manifest m = ManifestLocked(frozen_lsn_, frozen_generation_);
+    storage::SegmentEntry e;
+    e.id = seg->id();
+    e.rows = seg->rows();
+    e.documents = static_cast<uint32_t>(seg->store().entries().size());
+    e.deleted_documents = seg->DeletedDocuments();
+    m.segments.push_back(std::move(e));
+    if (s.ok()) s = storage::WriteManifest(*env_, dir_, m);
+    if (!s.ok()) {
+      seg.reset();
+      (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id));
+      return s.WithContext("sealing a segment of collection '" + name_ + "'");
+    }
+    std::unique_lock<std::shared_mutex> state_lock(state_mu_);
+    for (uint32_t i = 0; i < ordinals.size(); ++i) {
+      const MutableSegment::Doc& d = frozen_->doc(ordinals[i]);
+      if (!d.live) continue;
+      DocRef& ref = documents_.at(d.doc.id);
+      ref.memory = nullptr;
+      ref.sealed = seg.get();
+      ref.ordinal = i;
+    }
+    sealed_.push_back(std::move(seg));
+    frozen_.reset();
+    covered_lsn = frozen_lsn_;
+  }
+  return storage::RemoveObsoleteWalFiles(*env_, dir_ + "/" + kWalDir, covered_lsn);
+}
+
+Status CollectionImpl::SealNow() { return MaybeSeal(/*force=*/true); }
+
+void CollectionImpl::BackgroundLoop() {
+  const bool interval = config_.storage.fsync == FsyncPolicy::kInterval;
+  const auto tick =
+      interval ? std::chrono::milliseconds(config_.storage.fsync_interval_ms) : kIdleTick;
+  std::unique_lock<std::mutex> lock(background_mu_);
+  while (!stop_) {
+    background_cv_.wait_for(lock, tick, [this] { return stop_ || seal_requested_; });
+    if (stop_) break;
+    seal_requested_ = false;
+    lock.unlock();
+    // A failed fsync fails the log for good; writes then report why.
+    if (interval) (void)wal_->Sync();
+    // A failed seal (disk full) leaves the frozen segment searchable and
+    // is retried at the next tick.
+    (void)MaybeSeal(/*force=*/false);
+    lock.lock();
+  }
+}
+
+void CollectionImpl::StopBackground() {
+  {
+    std::lock_guard<std::mutex> lock(background_mu_);
+    stop_ = true;
+  }
+  background_cv_.notify_all();
+  if (background_.joinable()) background_.join();
+  // Writes acknowledged under `interval` or `never` get a last chance.
+  if (wal_ != nullptr) (void)wal_->Sync();
+}
+
+}  // namespace quarry::engine

@@ -1,0 +1,287 @@
+// Durability of collections: sealing and restarts, conversion of the
+// foundation's single-file format, and power loss or I/O errors injected at
+// every step of a sequence of writes and seals (leveldb's
+// fault_injection_test is the model).
+#include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/testing/fault_injection_env.h"
+#include "base/testing/temp_dir.h"
+#include "engine/collection_impl.h"
+#include "engine/engine_impl.h"
+#include "storage/collection_file.h"
+
+namespace quarry::engine {
+namespace {
+
+CollectionConfig TestConfig(uint32_t seal_rows) {
+  CollectionConfig config;
+  config.embedder.dimensions = 64;
+  config.chunking.target_tokens = 16;
+  config.storage.seal_rows = seal_rows;
+  return config;
+}
+
+DocumentInput Doc(int id, int version) {
+  DocumentInput d;
+  d.id = "doc-" + std::to_string(id);
+  d.title = "v" + std::to_string(version);
+  d.text = "Document " + std::to_string(id) + " version " + std::to_string(version) +
+           ". It talks about topic " + std::to_string(id % 5) + " at some length, so that it "
+           "has a chunk or two. Another sentence follows here.";
+  return d;
+}
+
+// One step of a scripted workload.
+struct Op {
+  enum Kind { kUpsert, kDelete, kSeal } kind;
+  int id = 0;
+  int version = 0;
+};
+
+std::vector<Op> Workload() {
+  std::vector<Op> ops;
+  for (int i = 0; i < 6; ++i) ops.push_back({Op::kUpsert, i, 1});
+  ops.push_back({Op::kSeal});
+  ops.push_back({Op::kDelete, 2});
+  ops.push_back({Op::kUpsert, 3, 2});  // replaces a document of the sealed segment
+  ops.push_back({Op::kUpsert, 7, 1});
+  ops.push_back({Op::kSeal});
+  ops.push_back({Op::kDelete, 7});     // deletes from the second segment
+  ops.push_back({Op::kUpsert, 2, 3});  // brings a deleted id back
+  return ops;
+}
+
+// id -> title ("v<version>") of what should be stored.
+using Expected = std::map<std::string, std::string>;
+
+void Apply(const Op& op, Expected* state) {
+  if (op.kind == Op::kUpsert) (*state)["doc-" + std::to_string(op.id)] = "v" + std::to_string(op.version);
+  if (op.kind == Op::kDelete) state->erase("doc-" + std::to_string(op.id));
+}
+
+Status RunOp(CollectionImpl& c, const Op& op) {
+  switch (op.kind) {
+    case Op::kUpsert: return c.Upsert({Doc(op.id, op.version)}).status();
+    case Op::kDelete: return c.DeleteDocument("doc-" + std::to_string(op.id));
+    case Op::kSeal: return c.SealNow();
+  }
+  return Status::Internal("unreachable");
+}
+
+// What a reopened collection holds: id -> title.
+Expected Stored(Collection& c) {
+  Expected out;
+  for (int id = 0; id < 10; ++id) {
+    auto d = c.GetDocument("doc-" + std::to_string(id));
+    if (d.ok()) out[d->id] = d->title;
+  }
+  return out;
+}
+
+std::shared_ptr<CollectionImpl> AsImpl(const std::shared_ptr<Collection>& c) {
+  return std::dynamic_pointer_cast<CollectionImpl>(c);
+}
+
+TEST(DurabilityTest, SealedSegmentsAndTheLogSurviveRestarts) {
+  testing::TempDir dir;
+  Expected expected;
+  {
+    auto engine = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
+    ASSERT_TRUE(engine.ok());
+    auto c = (*engine)->CreateCollection("c", TestConfig(1000));
+    ASSERT_TRUE(c.ok());
+    for (const Op& op : Workload()) {
+      ASSERT_TRUE(RunOp(*AsImpl(*c), op).ok());
+      Apply(op, &expected);
+    }
+    EXPECT_EQ(Stored(**c), expected);
+  }
+  auto engine = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto c = (*engine)->GetCollection("c");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(Stored(**c), expected);
+  EXPECT_EQ((*c)->Info().documents, expected.size());
+  // Every stored document is findable by its own words, deleted ones never.
+  auto hits = (*c)->Search({.query = "Document 3 version 2", .k = 5});
+  ASSERT_TRUE(hits.ok());
+  ASSERT_FALSE(hits->hits.empty());
+  EXPECT_EQ(hits->hits[0].document_id, "doc-3");
+  auto gone = (*c)->Search({.query = "Document 7 version 1", .k = 20});
+  ASSERT_TRUE(gone.ok());
+  for (const SearchHit& h : gone->hits) EXPECT_NE(h.document_id, "doc-7");
+}
+
+TEST(DurabilityTest, TheBackgroundSealKeepsEveryDocumentSearchable) {
+  testing::TempDir dir;
+  auto engine = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
+  ASSERT_TRUE(engine.ok());
+  auto c = (*engine)->CreateCollection("c", TestConfig(16));
+  ASSERT_TRUE(c.ok());
+  for (int i = 0; i < 40; ++i) ASSERT_TRUE((*c)->Upsert({Doc(i, 1)}).ok());
+  ASSERT_TRUE(AsImpl(*c)->SealNow().ok());
+  for (int i = 0; i < 40; i += 7) {
+    auto d = (*c)->GetDocument("doc-" + std::to_string(i));
+    ASSERT_TRUE(d.ok()) << d.status().ToString();
+    EXPECT_EQ(d->title, "v1");
+  }
+  EXPECT_EQ((*c)->Info().documents, 40u);
+}
+
+TEST(DurabilityTest, TheFoundationsCollectionFileIsConverted) {
+  testing::TempDir dir;
+  std::string fingerprint;
+  {
+    auto engine = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
+    ASSERT_TRUE(engine.ok());
+    auto scratch = (*engine)->CreateCollection("scratch", TestConfig(1000));
+    ASSERT_TRUE(scratch.ok());
+    fingerprint = (*scratch)->Info().embedder_fingerprint;
+  }
+  // A collection as the foundation stored it: one collection.qc.
+  const std::string cdir = dir.Sub("collections/old");
+  auto env = NewPosixEnv();
+  ASSERT_TRUE(env->CreateDir(cdir).ok());
+  storage::CollectionImage image;
+  image.config_json = CollectionConfigToJson(TestConfig(1000));
+  image.embedder_fingerprint = fingerprint;
+  image.dimensions = 64;
+  image.generation = 4;
+  Expected expected;
+  for (int i = 0; i < 4; ++i) {
+    storage::StoredDocument d;
+    d.id = "doc-" + std::to_string(i);
+    d.title = "v1";
+    d.text = Doc(i, 1).text;
+    d.media_type = "text/plain";
+    d.metadata_json = "{}";
+    d.content_hash = "h" + std::to_string(i);
+    const auto n = static_cast<uint32_t>(d.text.size());
+    d.chunks.push_back({.byte_begin = 0, .byte_end = n, .char_begin = 0, .char_end = n, .tokens = 10});
+    image.documents.push_back(d);
+    for (int k = 0; k < 64; ++k) image.vectors.push_back(k == i ? 1.0f : 0.0f);
+    expected[d.id] = "v1";
+  }
+  ASSERT_TRUE(storage::WriteCollectionFile(cdir, image).ok());
+
+  auto engine = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto c = (*engine)->GetCollection("old");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(Stored(**c), expected);
+  EXPECT_EQ((*c)->Info().generation, 4u);
+  EXPECT_FALSE(env->FileExists(cdir + "/collection.qc"));
+  EXPECT_TRUE(env->FileExists(cdir + "/MANIFEST"));
+}
+
+// Runs the workload with the n-th mutating file operation failing (and all
+// after it, as if the machine died there), cuts the power, reopens and
+// checks: every acknowledged write is there, nothing else but possibly the
+// one write in flight, deleted documents stay deleted.
+void CheckCrashAtEveryStep(testing::InjectedFault fault, bool power_loss) {
+  const std::vector<Op> ops = Workload();
+  for (uint64_t step = 1;; ++step) {
+    testing::TempDir dir;
+    auto faulty = std::make_shared<testing::FaultInjectionEnv>(NewPosixEnv());
+    Expected acked;
+    std::optional<Op> in_flight;
+    bool failed = false;
+    {
+      auto engine = EngineImpl::Open({.data_dir = dir.path()}, faulty);
+      ASSERT_TRUE(engine.ok());
+      auto c = (*engine)->CreateCollection("c", TestConfig(1000000));
+      ASSERT_TRUE(c.ok());
+      faulty->ResetCounters();
+      faulty->FailAfter(step, fault, /*sticky=*/true);
+      for (const Op& op : ops) {
+        if (RunOp(*AsImpl(*c), op).ok()) {
+          Apply(op, &acked);
+        } else {
+          in_flight = op;
+          failed = true;
+          break;
+        }
+      }
+      if (power_loss) {
+        ASSERT_TRUE(faulty->SimulatePowerLoss().ok());
+      } else {
+        faulty->ClearFaults();
+      }
+    }
+    if (!failed) break;  // the fault landed after the last operation: all steps covered
+    auto engine = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
+    ASSERT_TRUE(engine.ok()) << "step " << step << ": " << engine.status().ToString();
+    auto c = (*engine)->GetCollection("c");
+    ASSERT_TRUE(c.ok());
+    const Expected stored = Stored(**c);
+    Expected with_in_flight = acked;
+    if (in_flight) Apply(*in_flight, &with_in_flight);
+    EXPECT_TRUE(stored == acked || stored == with_in_flight)
+        << "step " << step << ": recovered state is not the acknowledged prefix";
+    EXPECT_EQ((*c)->Info().documents, stored.size()) << "step " << step;
+    // Recovery is idempotent: a second open gives the same state.
+    engine->reset();
+    auto again = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(Stored(**(*again)->GetCollection("c")), stored) << "step " << step;
+  }
+}
+
+TEST(DurabilityTest, PowerLossAtEveryStepLosesNoAcknowledgedWrite) {
+  CheckCrashAtEveryStep(testing::InjectedFault::kIoError, /*power_loss=*/true);
+}
+
+TEST(DurabilityTest, IoErrorsAtEveryStepLoseNoAcknowledgedWrite) {
+  CheckCrashAtEveryStep(testing::InjectedFault::kIoError, /*power_loss=*/false);
+}
+
+TEST(DurabilityTest, DiskFullAtEveryStepLosesNoAcknowledgedWrite) {
+  CheckCrashAtEveryStep(testing::InjectedFault::kNoSpace, /*power_loss=*/true);
+}
+
+TEST(DurabilityTest, AFailedFsyncMakesTheCollectionReadOnlyButSearchable) {
+  testing::TempDir dir;
+  auto faulty = std::make_shared<testing::FaultInjectionEnv>(NewPosixEnv());
+  auto engine = EngineImpl::Open({.data_dir = dir.path()}, faulty);
+  ASSERT_TRUE(engine.ok());
+  auto c = (*engine)->CreateCollection("c", TestConfig(1000));
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE((*c)->Upsert({Doc(1, 1)}).ok());
+  // Append, then the fsync fails.
+  faulty->FailAfter(2, testing::InjectedFault::kIoError);
+  auto failed = (*c)->Upsert({Doc(2, 1)});
+  ASSERT_FALSE(failed.ok());
+  auto refused = (*c)->Upsert({Doc(3, 1)});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("read-only"), std::string::npos);
+  auto hits = (*c)->Search({.query = "Document 1", .k = 3});
+  ASSERT_TRUE(hits.ok());
+  EXPECT_FALSE(hits->hits.empty());
+  EXPECT_FALSE((*c)->GetDocument("doc-2").ok());  // never acknowledged, never visible
+}
+
+TEST(DurabilityTest, DiskFullRefusesWritesKeepsSearchesAndResumes) {
+  testing::TempDir dir;
+  auto faulty = std::make_shared<testing::FaultInjectionEnv>(NewPosixEnv());
+  auto engine = EngineImpl::Open({.data_dir = dir.path()}, faulty);
+  ASSERT_TRUE(engine.ok());
+  auto c = (*engine)->CreateCollection("c", TestConfig(1000));
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE((*c)->Upsert({Doc(1, 1)}).ok());
+  faulty->SetDiskFull(true);
+  auto full = (*c)->Upsert({Doc(2, 1)});
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_TRUE((*c)->Search({.query = "Document 1", .k = 3}).ok());
+  faulty->SetDiskFull(false);
+  ASSERT_TRUE((*c)->Upsert({Doc(2, 1)}).ok());
+  EXPECT_TRUE((*c)->GetDocument("doc-2").ok());
+}
+
+}  // namespace
+}  // namespace quarry::engine

@@ -1,0 +1,203 @@
+#include "storage/chunk_store.h"
+
+#include <zstd.h>
+
+#include <algorithm>
+
+#include "base/crc32c.h"
+#include "storage/checksummed_file.h"
+#include "storage/coding.h"
+#include "storage/document_codec.h"
+
+namespace quarry::storage {
+namespace {
+
+constexpr uint64_t kMaxIndexBytes = 4ull << 30;
+// A block decodes to at most this much (a single huge document may exceed
+// kChunkStoreBlockBytes; documents are limited to 4 GiB of text elsewhere).
+constexpr uint32_t kMaxBlockRawBytes = UINT32_MAX;
+
+Status WriteAndSync(Env& env, const std::string& path, std::string_view bytes) {
+  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> f,
+                          env.NewWritableFile(path, OpenMode::kTruncate));
+  QUARRY_RETURN_IF_ERROR(f->Append(bytes));
+  QUARRY_RETURN_IF_ERROR(f->Sync());
+  return f->Close();
+}
+
+}  // namespace
+
+Status WriteChunkStore(Env& env, const std::string& dir, const std::vector<StoredDocument>& docs,
+                       int compression_level) {
+  std::string data;
+  Encoder index;
+  Encoder blocks;
+  uint32_t block_count = 0;
+  size_t next = 0;
+  while (next < docs.size()) {
+    const size_t first = next;
+    Encoder raw;
+    while (next < docs.size() && raw.buffer().size() < kChunkStoreBlockBytes) {
+      EncodeDocument(docs[next++], &raw);
+    }
+    std::string compressed(ZSTD_compressBound(raw.buffer().size()), '\0');
+    const size_t n = ZSTD_compress(compressed.data(), compressed.size(), raw.buffer().data(),
+                                   raw.buffer().size(), compression_level);
+    if (ZSTD_isError(n)) {
+      return Status::Internal(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
+    }
+    compressed.resize(n);
+    blocks.PutU64(data.size());
+    blocks.PutU32(static_cast<uint32_t>(n));
+    blocks.PutU32(static_cast<uint32_t>(raw.buffer().size()));
+    blocks.PutU32(crc32c::Value(compressed));
+    blocks.PutU32(static_cast<uint32_t>(first));
+    blocks.PutU32(static_cast<uint32_t>(next - first));
+    data += compressed;
+    ++block_count;
+  }
+  index.PutU64(data.size());
+  index.PutU32(block_count);
+  index.buffer() += blocks.buffer();
+  index.PutU32(static_cast<uint32_t>(docs.size()));
+  uint32_t row = 0;
+  for (const StoredDocument& d : docs) {
+    index.PutString(d.id);
+    index.PutString(d.content_hash);
+    index.PutU32(row);
+    index.PutU32(static_cast<uint32_t>(d.chunks.size()));
+    row += static_cast<uint32_t>(d.chunks.size());
+  }
+  QUARRY_RETURN_IF_ERROR(WriteAndSync(env, dir + "/" + kChunkStoreDataFile, data));
+  return WriteAndSync(env, dir + "/" + kChunkStoreIndexFile,
+                      EncodeChecksummedFile(kChunkStoreIndexMagic, kChunkStoreVersion,
+                                            index.buffer()));
+}
+
+ChunkStore::~ChunkStore() = default;
+
+Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(Env& env, const std::string& dir,
+                                                     bool resident) {
+  const std::string index_path = dir + "/" + kChunkStoreIndexFile;
+  QUARRY_ASSIGN_OR_RETURN(std::string index_bytes,
+                          ReadFileToString(env, index_path, kMaxIndexBytes));
+  QUARRY_ASSIGN_OR_RETURN(ChecksummedBody body,
+                          DecodeChecksummedFile(index_bytes, kChunkStoreIndexMagic,
+                                                kChunkStoreVersion, index_path));
+  auto corrupt = [&index_path](const std::string& m) {
+    return Status::Corruption(index_path + ": " + m);
+  };
+  std::unique_ptr<ChunkStore> store(new ChunkStore());
+  store->dir_ = dir;
+  QUARRY_ASSIGN_OR_RETURN(store->data_, env.MapFile(dir + "/" + kChunkStoreDataFile));
+  Decoder d(body.body);
+  uint64_t data_bytes = 0;
+  uint32_t block_count = 0, doc_count = 0;
+  d.GetU64(&data_bytes);
+  d.GetU32(&block_count);
+  if (!d.ok()) return corrupt("truncated index header");
+  if (data_bytes != store->data_.size()) {
+    return corrupt(std::string(kChunkStoreDataFile) + " is " +
+                   std::to_string(store->data_.size()) + " bytes, the index says " +
+                   std::to_string(data_bytes));
+  }
+  if (block_count > d.remaining() / 28) return corrupt("block count out of range");
+  store->blocks_.resize(block_count);
+  uint64_t expected_offset = 0;
+  uint32_t expected_doc = 0;
+  for (Block& b : store->blocks_) {
+    d.GetU64(&b.offset);
+    d.GetU32(&b.compressed);
+    d.GetU32(&b.raw);
+    d.GetU32(&b.crc);
+    d.GetU32(&b.first_doc);
+    d.GetU32(&b.docs);
+    if (!d.ok()) return corrupt("truncated block table");
+    if (b.offset != expected_offset || b.compressed > data_bytes - b.offset ||
+        b.first_doc != expected_doc || b.docs == 0 || b.raw > kMaxBlockRawBytes) {
+      return corrupt("block table entry out of range");
+    }
+    expected_offset += b.compressed;
+    expected_doc += b.docs;
+  }
+  if (expected_offset != data_bytes) return corrupt("blocks do not cover the data file");
+  d.GetU32(&doc_count);
+  if (!d.ok() || doc_count != expected_doc) return corrupt("document count disagrees with blocks");
+  if (doc_count > d.remaining() / 16) return corrupt("document count out of range");
+  store->entries_.resize(doc_count);
+  uint64_t row = 0;
+  for (ChunkStoreEntry& e : store->entries_) {
+    d.GetString(&e.id, 1 << 20);
+    d.GetString(&e.content_hash, 1 << 10);
+    d.GetU32(&e.first_row);
+    d.GetU32(&e.chunks);
+    if (!d.ok()) return corrupt("truncated document table");
+    if (e.first_row != row) return corrupt("document rows are not contiguous");
+    row += e.chunks;
+    if (row > UINT32_MAX) return corrupt("row count out of range");
+  }
+  if (d.remaining() != 0) return corrupt("unexpected bytes after the document table");
+  store->rows_ = static_cast<uint32_t>(row);
+  store->block_of_doc_.resize(doc_count);
+  for (uint32_t b = 0; b < block_count; ++b) {
+    const Block& block = store->blocks_[b];
+    std::fill_n(store->block_of_doc_.begin() + block.first_doc, block.docs, b);
+  }
+  if (resident) {
+    store->resident_.reserve(doc_count);
+    for (size_t b = 0; b < block_count; ++b) {
+      QUARRY_ASSIGN_OR_RETURN(std::vector<StoredDocument> docs, store->DecodeBlock(b));
+      for (StoredDocument& doc : docs) store->resident_.push_back(std::move(doc));
+    }
+    store->data_ = MappedFile();
+  } else {
+    store->data_.Advise(MappedFile::Access::kRandom);
+  }
+  return store;
+}
+
+Result<std::vector<StoredDocument>> ChunkStore::DecodeBlock(size_t index) const {
+  const Block& b = blocks_[index];
+  const std::string where = dir_ + "/" + kChunkStoreDataFile + " block " + std::to_string(index);
+  std::span<const uint8_t> compressed = data_.View(b.offset, b.compressed);
+  if (crc32c::Value(compressed.data(), compressed.size()) != b.crc) {
+    return Status::Corruption(where + ": checksum mismatch");
+  }
+  std::string raw(b.raw, '\0');
+  const size_t n = ZSTD_decompress(raw.data(), raw.size(), compressed.data(), compressed.size());
+  if (ZSTD_isError(n) || n != b.raw) return Status::Corruption(where + ": does not decompress");
+  Decoder d(raw);
+  std::vector<StoredDocument> docs(b.docs);
+  for (size_t i = 0; i < docs.size(); ++i) {
+    Status s = DecodeDocument(&d, &docs[i]);
+    if (!s.ok()) return Status::Corruption(where + ": " + s.message());
+    const ChunkStoreEntry& e = entries_[b.first_doc + i];
+    if (docs[i].id != e.id || docs[i].chunks.size() != e.chunks ||
+        docs[i].content_hash != e.content_hash) {
+      return Status::Corruption(where + ": document disagrees with the index");
+    }
+  }
+  if (d.remaining() != 0) return Status::Corruption(where + ": unexpected bytes after documents");
+  return docs;
+}
+
+Result<StoredDocument> ChunkStore::Read(size_t ordinal) const {
+  if (!resident_.empty()) return resident_[ordinal];
+  const size_t block = block_of_doc_[ordinal];
+  QUARRY_ASSIGN_OR_RETURN(std::vector<StoredDocument> docs, DecodeBlock(block));
+  return std::move(docs[ordinal - blocks_[block].first_doc]);
+}
+
+size_t ChunkStore::OrdinalOfRow(uint32_t row) const {
+  auto it = std::upper_bound(entries_.begin(), entries_.end(), row,
+                             [](uint32_t r, const ChunkStoreEntry& e) { return r < e.first_row; });
+  return static_cast<size_t>(it - entries_.begin()) - 1;
+}
+
+size_t ChunkStore::ResidentBytes() const {
+  size_t bytes = entries_.size() * sizeof(ChunkStoreEntry) + blocks_.size() * sizeof(Block);
+  for (const StoredDocument& d : resident_) bytes += d.text.size() + d.chunks.size() * 32;
+  return bytes;
+}
+
+}  // namespace quarry::storage

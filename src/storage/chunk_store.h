@@ -1,0 +1,92 @@
+// The chunk store of a sealed segment: every document of the segment (fields,
+// extracted text, chunk spans) in zstd-compressed blocks, plus a small index.
+//
+//   documents.dat   zstd frames, one per block of encoded documents
+//   documents.idx   checksummed envelope (checksummed_file.h) whose body is
+//                   the index: the .dat size, per block its offset, sizes,
+//                   CRC-32C of the compressed bytes and document range, per
+//                   document its id, content hash, first row and chunk count.
+// Documents are in row order: document i owns rows [first_row, first_row +
+// chunks), contiguous. Format: docs/format/segment.md.
+//
+// The index is verified when the store is opened; a block is verified (CRC
+// of the compressed bytes, then a bounds-checked decode) when it is first
+// read, so corruption is reported, never served.
+//
+// Thread-safety: a ChunkStore is immutable once opened; Read() may be called
+// from any thread.
+#ifndef QUARRY_STORAGE_CHUNK_STORE_H_
+#define QUARRY_STORAGE_CHUNK_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/env.h"
+#include "quarry/status.h"
+#include "storage/stored_document.h"
+
+namespace quarry::storage {
+
+inline constexpr std::string_view kChunkStoreIndexMagic{"QRYDOCIX", 8};
+inline constexpr uint32_t kChunkStoreVersion = 1;
+inline constexpr const char* kChunkStoreDataFile = "documents.dat";
+inline constexpr const char* kChunkStoreIndexFile = "documents.idx";
+// Encoded documents are grouped until a block holds at least this many bytes.
+inline constexpr size_t kChunkStoreBlockBytes = 64 << 10;
+
+// What the index keeps in RAM for each document.
+struct ChunkStoreEntry {
+  std::string id;
+  std::string content_hash;
+  uint32_t first_row = 0;
+  uint32_t chunks = 0;
+};
+
+// Writes documents.dat and documents.idx into `dir` (fsynced; the caller
+// syncs the directory). Documents in row order.
+Status WriteChunkStore(Env& env, const std::string& dir, const std::vector<StoredDocument>& docs,
+                       int compression_level = 3);
+
+class ChunkStore {
+ public:
+  // `resident`: decode every block now and keep the documents in RAM
+  // (on_disk_payload = false); otherwise blocks are read through the mapping
+  // and decoded on each Read().
+  static Result<std::unique_ptr<ChunkStore>> Open(Env& env, const std::string& dir, bool resident);
+  ~ChunkStore();
+
+  const std::vector<ChunkStoreEntry>& entries() const { return entries_; }
+  uint32_t rows() const { return rows_; }
+  // The document at position `ordinal` (< entries().size()).
+  Result<StoredDocument> Read(size_t ordinal) const;
+  // The position of the document owning `row`. REQUIRES: row < rows().
+  size_t OrdinalOfRow(uint32_t row) const;
+  // Bytes held in RAM (index and resident documents).
+  size_t ResidentBytes() const;
+
+ private:
+  struct Block {
+    uint64_t offset = 0;
+    uint32_t compressed = 0;
+    uint32_t raw = 0;
+    uint32_t crc = 0;
+    uint32_t first_doc = 0;
+    uint32_t docs = 0;
+  };
+  ChunkStore() = default;
+  Result<std::vector<StoredDocument>> DecodeBlock(size_t block) const;
+
+  std::string dir_;
+  MappedFile data_;
+  std::vector<Block> blocks_;
+  std::vector<ChunkStoreEntry> entries_;
+  std::vector<uint32_t> block_of_doc_;
+  std::vector<StoredDocument> resident_;  // all documents when opened resident
+  uint32_t rows_ = 0;
+};
+
+}  // namespace quarry::storage
+
+#endif  // QUARRY_STORAGE_CHUNK_STORE_H_

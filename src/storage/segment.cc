@@ -1,0 +1,65 @@
+#include "storage/segment.h"
+
+#include "storage/manifest.h"
+
+namespace quarry::storage {
+
+Status WriteSegment(Env& env, const std::string& collection_dir, uint64_t id,
+                    const std::vector<StoredDocument>& docs, std::span<const float> vectors,
+                    uint32_t dimensions, const vector::HnswConfig& hnsw) {
+  const std::string final_dir = SegmentDirName(collection_dir, id);
+  const std::string tmp_dir = final_dir + ".tmp";
+  QUARRY_RETURN_IF_ERROR(env.RemoveDirRecursively(tmp_dir));
+  QUARRY_RETURN_IF_ERROR(env.CreateDir(tmp_dir));
+  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<vector::HnswIndex> index,
+                          vector::HnswIndex::Create(dimensions, hnsw));
+  if (!vectors.empty()) QUARRY_RETURN_IF_ERROR(index->AddBatch(0, vectors));
+  QUARRY_RETURN_IF_ERROR(index->Save(tmp_dir + "/vectors"));
+  QUARRY_RETURN_IF_ERROR(WriteChunkStore(env, tmp_dir, docs));
+  QUARRY_RETURN_IF_ERROR(env.SyncDir(tmp_dir));
+  QUARRY_RETURN_IF_ERROR(env.RenameFile(tmp_dir, final_dir));
+  return env.SyncDir(DirName(final_dir));
+}
+
+Result<std::unique_ptr<Segment>> Segment::Open(Env& env, const std::string& collection_dir,
+                                               uint64_t id, const SegmentOpenOptions& options) {
+  const std::string dir = SegmentDirName(collection_dir, id);
+  std::unique_ptr<Segment> s(new Segment());
+  s->id_ = id;
+  QUARRY_ASSIGN_OR_RETURN(s->store_, ChunkStore::Open(env, dir, options.resident_payload));
+  QUARRY_ASSIGN_OR_RETURN(s->index_, vector::HnswIndex::Open(dir + "/vectors", options.map_vectors));
+  if (s->index_->live_count() != s->store_->rows()) {
+    return Status::Corruption("segment " + dir + ": the index holds " +
+                              std::to_string(s->index_->live_count()) +
+                              " vectors but the documents have " +
+                              std::to_string(s->store_->rows()) + " chunks");
+  }
+  s->deleted_ = std::make_unique<std::atomic<uint8_t>[]>(s->store_->entries().size());
+  return s;
+}
+
+bool Segment::MarkDeleted(uint32_t ordinal) {
+  const auto& entries = store_->entries();
+  if (ordinal >= entries.size() || deleted_[ordinal].exchange(1) != 0) return false;
+  const ChunkStoreEntry& e = entries[ordinal];
+  for (uint32_t r = e.first_row; r < e.first_row + e.chunks; ++r) {
+    (void)index_->Remove(r);  // cannot fail: the rows exist and were live
+  }
+  deleted_count_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+bool Segment::IsDeleted(uint32_t ordinal) const {
+  return ordinal < store_->entries().size() &&
+         deleted_[ordinal].load(std::memory_order_relaxed) != 0;
+}
+
+std::vector<uint32_t> Segment::DeletedDocuments() const {
+  std::vector<uint32_t> out;
+  for (uint32_t o = 0; o < store_->entries().size(); ++o) {
+    if (deleted_[o].load(std::memory_order_relaxed) != 0) out.push_back(o);
+  }
+  return out;
+}
+
+}  // namespace quarry::storage

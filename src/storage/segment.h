@@ -1,0 +1,76 @@
+// A sealed segment: an immutable slice of a collection on disk.
+//
+//   segments/<id>/vectors/        the HNSW index (vectors, codes, graph;
+//                                 docs/format/hnsw-index.md)
+//   segments/<id>/documents.*     the chunk store (chunk_store.h)
+// Row r of the index is chunk (r - first_row) of the document owning r.
+//
+// A segment is written once (WriteSegment) into segments/<id>.tmp, fsynced
+// and renamed into place; it only becomes part of the collection when a
+// MANIFEST lists it. Deleting rows later marks them in the index (tombstones,
+// persisted in the MANIFEST as document ordinals) and never rewrites the files; a merge writes a
+// new segment without them.
+//
+// Thread-safety: Search/Read may run concurrently with each other and with
+// MarkDeleted (the HNSW index's rule).
+#ifndef QUARRY_STORAGE_SEGMENT_H_
+#define QUARRY_STORAGE_SEGMENT_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/env.h"
+#include "quarry/status.h"
+#include "storage/chunk_store.h"
+#include "storage/stored_document.h"
+#include "vector/hnsw_index.h"
+
+namespace quarry::storage {
+
+struct SegmentOpenOptions {
+  bool map_vectors = true;        // on_disk_vectors: full-precision rows paged by the kernel
+  bool resident_payload = true;   // !on_disk_payload: documents decoded into RAM at open
+};
+
+// Writes a segment of `docs` (in row order) with `vectors` (one row per
+// chunk, `dimensions` floats) into SegmentDirName(collection_dir, id).
+// Builds the HNSW graph on `hnsw.build_threads` threads.
+Status WriteSegment(Env& env, const std::string& collection_dir, uint64_t id,
+                    const std::vector<StoredDocument>& docs, std::span<const float> vectors,
+                    uint32_t dimensions, const vector::HnswConfig& hnsw);
+
+class Segment {
+ public:
+  static Result<std::unique_ptr<Segment>> Open(Env& env, const std::string& collection_dir,
+                                               uint64_t id, const SegmentOpenOptions& options);
+
+  uint64_t id() const { return id_; }
+  uint32_t rows() const { return store_->rows(); }
+  const ChunkStore& store() const { return *store_; }
+  const vector::HnswIndex& index() const { return *index_; }
+
+  // Deletes the document at `ordinal` (its rows leave the index); false if
+  // it was already deleted or out of range.
+  bool MarkDeleted(uint32_t ordinal);
+  bool IsDeleted(uint32_t ordinal) const;
+  // Deleted document ordinals, sorted (what the MANIFEST records).
+  std::vector<uint32_t> DeletedDocuments() const;
+  size_t deleted_count() const { return deleted_count_.load(std::memory_order_relaxed); }
+
+ private:
+  Segment() = default;
+
+  uint64_t id_ = 0;
+  std::unique_ptr<ChunkStore> store_;
+  std::unique_ptr<vector::HnswIndex> index_;
+  std::unique_ptr<std::atomic<uint8_t>[]> deleted_;  // one flag per document
+  std::atomic<size_t> deleted_count_{0};
+};
+
+}  // namespace quarry::storage
+
+#endif  // QUARRY_STORAGE_SEGMENT_H_

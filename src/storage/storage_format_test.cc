@@ -1,0 +1,171 @@
+// Round trips and hostile bytes for the small storage formats: MANIFEST,
+// write batches and the chunk store of sealed segments.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "base/env.h"
+#include "base/testing/temp_dir.h"
+#include "storage/chunk_store.h"
+#include "storage/manifest.h"
+#include "storage/write_batch.h"
+
+namespace quarry::storage {
+namespace {
+
+Manifest SampleManifest() {
+  Manifest m;
+  m.config_json = R"({"embedder":{"type":"lexical"}})";
+  m.embedder_fingerprint = "lexical-v1-1024";
+  m.dimensions = 1024;
+  m.generation = 42;
+  m.last_lsn = 1234;
+  m.next_segment_id = 5;
+  m.segments.push_back({.id = 1, .rows = 100, .documents = 10, .deleted_documents = {2, 7}});
+  m.segments.push_back({.id = 4, .rows = 3, .documents = 1, .deleted_documents = {}});
+  return m;
+}
+
+TEST(ManifestTest, RoundTripsAndRefusesEveryTruncationAndBitFlip) {
+  const std::string bytes = EncodeManifest(SampleManifest());
+  auto m = DecodeManifest(bytes);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->last_lsn, 1234u);
+  ASSERT_EQ(m->segments.size(), 2u);
+  EXPECT_EQ(m->segments[0].deleted_documents, (std::vector<uint32_t>{2, 7}));
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_FALSE(DecodeManifest(bytes.substr(0, n)).ok()) << "truncated to " << n;
+  }
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::string bad = bytes;
+    bad[i] = static_cast<char>(bad[i] ^ 0x01);
+    EXPECT_FALSE(DecodeManifest(bad).ok()) << "flip at " << i;
+  }
+}
+
+TEST(ManifestTest, RefusesInconsistentEntriesEvenWithValidChecksums) {
+  Manifest dup = SampleManifest();
+  dup.segments[1].id = 1;
+  EXPECT_FALSE(DecodeManifest(EncodeManifest(dup)).ok());
+  Manifest beyond = SampleManifest();
+  beyond.segments[1].id = 9;  // not below next_segment_id
+  EXPECT_FALSE(DecodeManifest(EncodeManifest(beyond)).ok());
+  Manifest unsorted = SampleManifest();
+  unsorted.segments[0].deleted_documents = {7, 2};
+  EXPECT_FALSE(DecodeManifest(EncodeManifest(unsorted)).ok());
+  Manifest out_of_range = SampleManifest();
+  out_of_range.segments[0].deleted_documents = {10};
+  EXPECT_FALSE(DecodeManifest(EncodeManifest(out_of_range)).ok());
+}
+
+StoredDocument Doc(const std::string& id, const std::string& text, int chunks) {
+  StoredDocument d;
+  d.id = id;
+  d.title = "Title of " + id;
+  d.media_type = "text/plain";
+  d.metadata_json = "{}";
+  d.content_hash = "hash-" + id;
+  d.text = text;
+  const uint32_t step = chunks > 0 ? static_cast<uint32_t>(text.size()) / chunks : 0;
+  for (int c = 0; c < chunks; ++c) {
+    StoredChunk ch;
+    ch.byte_begin = ch.char_begin = c * step;
+    ch.byte_end = ch.char_end = (c + 1) * step;
+    ch.tokens = 3;
+    ch.heading = "H" + std::to_string(c);
+    d.chunks.push_back(ch);
+  }
+  return d;
+}
+
+TEST(WriteBatchTest, RoundTripsAndRefusesTruncationsAndWrongDimensions) {
+  WriteBatch b;
+  b.generation = 7;
+  b.dimensions = 4;
+  b.removed = {"old"};
+  b.added.push_back({Doc("a", "alpha beta gamma", 2), {1, 0, 0, 0, 0, 1, 0, 0}});
+  const std::string bytes = EncodeWriteBatch(b);
+  auto back = DecodeWriteBatch(bytes, 4);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->removed, b.removed);
+  ASSERT_EQ(back->added.size(), 1u);
+  EXPECT_EQ(back->added[0].doc.text, "alpha beta gamma");
+  EXPECT_EQ(back->added[0].vectors, b.added[0].vectors);
+  EXPECT_FALSE(DecodeWriteBatch(bytes, 8).ok());
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_FALSE(DecodeWriteBatch(bytes.substr(0, n), 4).ok()) << "truncated to " << n;
+  }
+  WriteBatch nan = b;
+  nan.added[0].vectors[3] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_FALSE(DecodeWriteBatch(EncodeWriteBatch(nan), 4).ok());
+}
+
+class ChunkStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = NewPosixEnv();
+    // Enough text to span several 64 KiB blocks, plus an empty document.
+    for (int i = 0; i < 300; ++i) {
+      docs_.push_back(Doc("doc-" + std::to_string(i), std::string(700 + i, 'a' + i % 26), 1 + i % 3));
+    }
+    docs_.push_back(Doc("empty", "", 0));
+    ASSERT_TRUE(WriteChunkStore(*env_, tmp_.path(), docs_).ok());
+  }
+  testing::TempDir tmp_;
+  std::shared_ptr<Env> env_;
+  std::vector<StoredDocument> docs_;
+};
+
+TEST_F(ChunkStoreTest, ReadsBackEveryDocumentResidentOrMapped) {
+  for (bool resident : {true, false}) {
+    auto store = ChunkStore::Open(*env_, tmp_.path(), resident);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_EQ((*store)->entries().size(), docs_.size());
+    uint32_t row = 0;
+    for (size_t i = 0; i < docs_.size(); ++i) {
+      auto d = (*store)->Read(i);
+      ASSERT_TRUE(d.ok());
+      EXPECT_EQ(d->id, docs_[i].id);
+      EXPECT_EQ(d->text, docs_[i].text);
+      EXPECT_EQ(d->chunks.size(), docs_[i].chunks.size());
+      for (size_t c = 0; c < docs_[i].chunks.size(); ++c, ++row) {
+        EXPECT_EQ((*store)->OrdinalOfRow(row), i);
+      }
+    }
+    EXPECT_EQ((*store)->rows(), row);
+  }
+}
+
+TEST_F(ChunkStoreTest, DamageIsReportedAtOpenOrFirstReadNeverServed) {
+  const std::string dat = tmp_.Sub(kChunkStoreDataFile);
+  const std::string idx = tmp_.Sub(kChunkStoreIndexFile);
+  auto data = ReadFileToString(*env_, dat, 1 << 30);
+  auto index = ReadFileToString(*env_, idx, 1 << 30);
+  ASSERT_TRUE(data.ok() && index.ok());
+  // Index: any flip or truncation is refused at open.
+  for (size_t i = 0; i < index->size(); i += 7) {
+    std::string bad = *index;
+    bad[i] = static_cast<char>(bad[i] ^ 0x10);
+    ASSERT_TRUE(WriteFileAtomically(*env_, idx, bad).ok());
+    EXPECT_FALSE(ChunkStore::Open(*env_, tmp_.path(), false).ok()) << "index flip at " << i;
+  }
+  ASSERT_TRUE(WriteFileAtomically(*env_, idx, *index).ok());
+  // Data: a flip is refused at open (resident) or at the read of its block.
+  for (size_t i = 0; i < data->size(); i += data->size() / 50) {
+    std::string bad = *data;
+    bad[i] = static_cast<char>(bad[i] ^ 0x10);
+    ASSERT_TRUE(WriteFileAtomically(*env_, dat, bad).ok());
+    EXPECT_FALSE(ChunkStore::Open(*env_, tmp_.path(), true).ok()) << "data flip at " << i;
+    auto mapped = ChunkStore::Open(*env_, tmp_.path(), false);
+    ASSERT_TRUE(mapped.ok());
+    bool failed = false;
+    for (size_t d = 0; d < docs_.size() && !failed; ++d) failed = !(*mapped)->Read(d).ok();
+    EXPECT_TRUE(failed) << "data flip at " << i << " was served";
+  }
+  ASSERT_TRUE(WriteFileAtomically(*env_, dat, data->substr(0, data->size() - 1)).ok());
+  EXPECT_FALSE(ChunkStore::Open(*env_, tmp_.path(), false).ok());
+}
+
+}  // namespace
+}  // namespace quarry::storage
