@@ -15,7 +15,7 @@ void SearchExhaustive(const QueryPlan& plan, SearchScratch* scratch, std::vector
     for (; cursor.doc() != PostingCursor::kEnd; cursor.Next()) {
       const uint32_t doc = cursor.doc();
       if (plan.deleted.IsDeleted(doc)) continue;
-      const double c = CurrentContribution(plan, *term);
+      const double c = CurrentContribution(plan, *term, DocLengthNorm(plan, doc));
       if (c == 0) continue;
       if (acc[doc] == 0) touched.push_back(doc);
       acc[doc] += c;

@@ -38,6 +38,8 @@ void SearchMaxScore(const QueryPlan& plan, SearchScratch* scratch, std::vector<S
   std::vector<uint8_t>& present = scratch->present;
   contribution.assign(n, 0.0);
   present.assign(n, 0);
+  std::vector<uint32_t>& matched = scratch->matched;
+  matched.clear();
 
   TopK& top = scratch->top;
   top.Reset(plan.k);
@@ -65,30 +67,35 @@ void SearchMaxScore(const QueryPlan& plan, SearchScratch* scratch, std::vector<S
       continue;
     }
 
-    // 1. Block-max bound over all terms, from block tables only.
-    double block_bound = 0;
-    for (size_t i = 0; i < n; ++i) {
-      PlannedTerm& t = *plan.terms[order[i]];
-      if (i >= essential) {
-        if (t.cursor.doc() == doc) block_bound += t.block_bound[t.cursor.block()];
-      } else {
-        const uint32_t b = t.cursor.ShallowBlock(doc);
-        if (b < t.cursor.block_count()) block_bound += t.block_bound[b];
+    // 1. Block-max bound over all terms, from block tables only. Useless
+    //    (and skipped) until the heap is full: every bound is above 0.
+    if (top.full()) {
+      double block_bound = 0;
+      for (size_t i = 0; i < n; ++i) {
+        PlannedTerm& t = *plan.terms[order[i]];
+        if (i >= essential) {
+          if (t.cursor.doc() == doc) block_bound += t.block_bound[t.cursor.block()];
+        } else {
+          const uint32_t b = t.cursor.ShallowBlock(doc);
+          if (b < t.cursor.block_count()) block_bound += t.block_bound[b];
+        }
       }
-    }
-    if (block_bound * kBoundSlack <= threshold) {
-      advance_essential();
-      continue;
+      if (block_bound * kBoundSlack <= threshold) {
+        advance_essential();
+        continue;
+      }
     }
 
     // 2. Essential terms, exactly.
+    const double norm = DocLengthNorm(plan, doc);
     double partial = 0;
     for (size_t i = essential; i < n; ++i) {
       PlannedTerm& t = *plan.terms[order[i]];
       if (t.cursor.doc() != doc) continue;
-      const double c = CurrentContribution(plan, t);
+      const double c = CurrentContribution(plan, t, norm);
       contribution[order[i]] = c;
       present[order[i]] = 1;
+      matched.push_back(order[i]);
       partial += c;
       t.cursor.Next();
     }
@@ -102,16 +109,23 @@ void SearchMaxScore(const QueryPlan& plan, SearchScratch* scratch, std::vector<S
       PlannedTerm& t = *plan.terms[order[i]];
       t.cursor.NextGeq(doc);
       if (t.cursor.doc() != doc) continue;
-      const double c = CurrentContribution(plan, t);
+      const double c = CurrentContribution(plan, t, norm);
       contribution[order[i]] = c;
       present[order[i]] = 1;
+      matched.push_back(order[i]);
       partial += c;
     }
     // 4. The canonical score.
     if (!pruned) {
+      // Canonical order is term index order; `matched` is in visiting order.
       double score = 0;
-      for (size_t t = 0; t < n; ++t) {
-        if (present[t]) score += contribution[t];
+      if (matched.size() * 8 < n) {
+        std::sort(matched.begin(), matched.end());
+        for (uint32_t t : matched) score += contribution[t];
+      } else {
+        for (size_t t = 0; t < n; ++t) {
+          if (present[t]) score += contribution[t];
+        }
       }
       if (score > threshold) {
         top.Push(ScoredDoc{doc, score});
@@ -121,7 +135,8 @@ void SearchMaxScore(const QueryPlan& plan, SearchScratch* scratch, std::vector<S
         }
       }
     }
-    std::fill(present.begin(), present.end(), 0);
+    for (uint32_t t : matched) present[t] = 0;
+    matched.clear();
   }
   top.Take(hits);
 }

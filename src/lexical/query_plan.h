@@ -49,6 +49,7 @@ struct SearchScratch {
   std::vector<double> prefix_bound;  // max-score: bounds of order[0..i], summed
   std::vector<double> contribution;  // max-score: per term, for the current doc
   std::vector<uint8_t> present;      // max-score: per term, 1 if it matched the current doc
+  std::vector<uint32_t> matched;     // max-score: the terms with present[t] set
 };
 
 // Term-at-a-time over every posting. REQUIRES: plan.terms non-empty.
@@ -57,13 +58,17 @@ void SearchExhaustive(const QueryPlan& plan, SearchScratch* scratch, std::vector
 // Block-max MaxScore. REQUIRES: plan.terms non-empty, cursors reset.
 void SearchMaxScore(const QueryPlan& plan, SearchScratch* scratch, std::vector<ScoredDoc>* hits);
 
-// The contribution of `term` to the document its cursor is on.
-inline double CurrentContribution(const QueryPlan& plan, const PlannedTerm& term) {
-  const uint32_t doc = term.cursor.doc();
+// The length normalization of `doc` (Bm25Scorer::LengthNorm of its lengths).
+inline double DocLengthNorm(const QueryPlan& plan, uint32_t doc) {
   std::array<uint32_t, kNumFields> lengths;
   for (size_t f = 0; f < kNumFields; ++f) lengths[f] = plan.index->FieldLength(doc, f);
-  return Bm25Scorer::Contribution(term.weight, plan.scorer->WeightedTf(term.cursor.tf()),
-                                  plan.scorer->LengthNorm(lengths));
+  return plan.scorer->LengthNorm(lengths);
+}
+
+// The contribution of `term` to the document its cursor is on, whose
+// DocLengthNorm is `norm`.
+inline double CurrentContribution(const QueryPlan& plan, const PlannedTerm& term, double norm) {
+  return Bm25Scorer::Contribution(term.weight, plan.scorer->WeightedTf(term.cursor.tf()), norm);
 }
 
 }  // namespace quarry::lexical
