@@ -1,22 +1,25 @@
 // Exact scans over Quarry's codes, without a graph: what the roadmap's
 // "binary scans are up to 40x faster" is about. Each query scores every row
 // with Quarry's kernels (kernels/kernels.h, the table BestKernels() picks) on
-// float32 vectors, int8 codes (ScalarQuantizer) or sign bits
-// (BinaryQuantizer), keeps the best k * oversampling, and for codes rescores
-// those with float32. The QPS ratio between quarry-scan-f32 and
-// quarry-scan-bq is the scan speed-up; their recall says what the codes lose.
+// float32 vectors, int8 codes (ScalarQuantizer) or bits above a trained
+// centre (BinaryQuantizer), keeps the best k * oversampling, and for codes
+// rescores those with float32. The quantizers are trained as HnswIndex
+// trains them: on up to 20,000 evenly spaced rows, int8 with quantile 0.99.
+// The QPS ratio between quarry-scan-f32 and quarry-scan-bq is the scan
+// speed-up; their recall says what the codes lose.
 //
-// L2 data is scored as |x|² - 2 x·q (the query's norm does not change the
-// order), with |x|² exact and x·q estimated from codes; binary codes rank by
-// Hamming distance alone.
+// int8 codes are scored as the index scores them (ScalarQuantizer's query
+// code, code dot product and row term); binary codes rank by Hamming
+// distance alone.
 #include <algorithm>
 #include <limits>
 #include <memory>
 #include <utility>
 
 #include "engine_registry.h"
+#include "vector/binary_quantizer.h"
 #include "vector/kernels/kernels.h"
-#include "vector/quantization.h"
+#include "vector/scalar_quantizer.h"
 
 namespace quarry::bench {
 namespace {
@@ -26,6 +29,18 @@ namespace qv = quarry::vector;
 enum class Codes { kF32, kInt8, kBinary };
 
 constexpr size_t kTrainRows = 20000;
+
+// Up to kTrainRows rows evenly spaced over the base (HnswIndex's sample).
+std::vector<float> TrainingSample(const FloatMatrix& base) {
+  const size_t rows = std::min(base.rows, kTrainRows);
+  std::vector<float> sample;
+  sample.reserve(rows * base.cols);
+  for (size_t i = 0; i < rows; ++i) {
+    const float* row = base.row(i * base.rows / rows);
+    sample.insert(sample.end(), row, row + base.cols);
+  }
+  return sample;
+}
 
 // Keeps the `m` highest scores seen (a min-heap on score).
 class BestScores {
@@ -82,48 +97,42 @@ class ScanEngine final : public Engine {
     base_ = &base;
     l2_ = config.metric == Metric::kL2;
     dims_ = base.cols;
-    if (l2_) {
-      norms_.resize(base.rows);
-      for (size_t i = 0; i < base.rows; ++i) {
-        norms_[i] = kernels_.dot_f32(base.row(i), base.row(i), dims_);
-      }
-    }
     if (codes_ == Codes::kInt8) {
       if (dims_ > qv::kMaxInt8Dims) return Status::InvalidArgument("too many dimensions for int8");
-      const size_t train = std::min(base.rows, kTrainRows);
-      QUARRY_ASSIGN_OR_RETURN(
-          qv::ScalarQuantizer sq,
-          qv::ScalarQuantizer::Train(std::span<const float>(base.data.data(), train * dims_), dims_,
-                                     0.99f));
-      sq_ = std::make_unique<qv::ScalarQuantizer>(sq);
+      QUARRY_ASSIGN_OR_RETURN(qv::ScalarQuantizer sq,
+                              qv::ScalarQuantizer::Train(TrainingSample(base), dims_, 0.99f));
+      sq_ = std::make_unique<qv::ScalarQuantizer>(std::move(sq));
       int8_.resize(base.rows * dims_);
-      sums_.resize(base.rows);
+      row_terms_.resize(base.rows);
       for (size_t i = 0; i < base.rows; ++i) {
-        sums_[i] = sq_->Encode(base.row_span(i), std::span<int8_t>(&int8_[i * dims_], dims_));
+        row_terms_[i] =
+            sq_->Encode(base.row_span(i), std::span<int8_t>(&int8_[i * dims_], dims_), Target());
       }
     }
     if (codes_ == Codes::kBinary) {
+      QUARRY_ASSIGN_OR_RETURN(qv::BinaryQuantizer bq,
+                              qv::BinaryQuantizer::Train(TrainingSample(base), dims_));
+      bq_ = std::make_unique<qv::BinaryQuantizer>(std::move(bq));
       words_ = qv::BinaryQuantizer::WordsFor(dims_);
       bits_.resize(base.rows * words_);
       for (size_t i = 0; i < base.rows; ++i) {
-        qv::BinaryQuantizer::Encode(base.row_span(i),
-                                    std::span<uint64_t>(&bits_[i * words_], words_));
+        bq_->Encode(base.row_span(i), std::span<uint64_t>(&bits_[i * words_], words_));
       }
     }
     return Status::Ok();
   }
 
   IndexMemory Memory() const override {
-    const size_t codes = int8_.size() + bits_.size() * sizeof(uint64_t) +
-                         sums_.size() * sizeof(int32_t) + norms_.size() * sizeof(float);
+    const size_t codes =
+        int8_.size() + bits_.size() * sizeof(uint64_t) + row_terms_.size() * sizeof(float);
     if (codes_ == Codes::kF32) {
       return {.index_bytes = base_->data.size() * sizeof(float) + codes,
               .rescore_vector_bytes = 0,
-              .how = "float32 vectors (the harness's copy) + norms for L2"};
+              .how = "float32 vectors (the harness's copy)"};
     }
     return {.index_bytes = codes,
             .rescore_vector_bytes = base_->data.size() * sizeof(float),
-            .how = "codes (+ code sums / norms); float32 vectors for rescoring"};
+            .how = "codes (+ int8 row terms); float32 vectors for rescoring"};
   }
 
   bool uses_ef() const override { return false; }
@@ -154,16 +163,16 @@ class ScanEngine final : public Engine {
           for (size_t i = 0; i < n; ++i) best.Push(Exact(query, i), static_cast<uint32_t>(i));
           break;
         case Codes::kInt8: {
-          const int32_t qsum = sq_->Encode(std::span<const float>(query, dims), qcode);
+          const qv::ScalarQuantizer::QueryCode qc =
+              sq_->EncodeQuery(std::span<const float>(query, dims), qcode, Target());
           for (size_t i = 0; i < n; ++i) {
-            const int32_t d = kernels_.dot_i8(qcode.data(), &int8_[i * dims], dims);
-            const float dot = sq_->EstimateDot(d, qsum, sums_[i], dims);
-            best.Push(l2_ ? 2 * dot - norms_[i] : dot, static_cast<uint32_t>(i));
+            const int32_t dot = kernels_.dot_i8(qcode.data(), &int8_[i * dims], dims);
+            best.Push(qc.Estimate(dot, row_terms_[i]), static_cast<uint32_t>(i));
           }
           break;
         }
         case Codes::kBinary:
-          qv::BinaryQuantizer::Encode(std::span<const float>(query, dims), qbits);
+          bq_->Encode(std::span<const float>(query, dims), qbits);
           for (size_t i = 0; i < n; ++i) {
             const uint32_t h = kernels_.hamming(qbits.data(), &bits_[i * words_], words_);
             best.Push(-static_cast<float>(h), static_cast<uint32_t>(i));
@@ -186,6 +195,10 @@ class ScanEngine final : public Engine {
   }
 
  private:
+  qv::ScalarQuantizer::Target Target() const {
+    return l2_ ? qv::ScalarQuantizer::Target::kL2 : qv::ScalarQuantizer::Target::kDot;
+  }
+
   // Higher is closer.
   float Exact(const float* query, size_t row) const {
     return l2_ ? -kernels_.l2sq_f32(query, base_->row(row), dims_)
@@ -199,10 +212,10 @@ class ScanEngine final : public Engine {
   size_t dims_ = 0;
   size_t words_ = 0;
   float oversampling_ = 1;
-  std::vector<float> norms_;
   std::unique_ptr<qv::ScalarQuantizer> sq_;
+  std::unique_ptr<qv::BinaryQuantizer> bq_;
   std::vector<int8_t> int8_;
-  std::vector<int32_t> sums_;
+  std::vector<float> row_terms_;
   std::vector<uint64_t> bits_;
 };
 

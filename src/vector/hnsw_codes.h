@@ -1,13 +1,14 @@
 // Layout of the per-row quantized codes an HNSW index walks its graph with.
 //
-//   int8:   [dims codes, zero-padded to a multiple of 4][i32 Σ codes][f32 ‖x‖²]
-//           The sum is ScalarQuantizer::EstimateDot's correction term; the
-//           squared norm of the stored vector turns an estimated dot product
-//           into an estimated squared L2 distance. Keeping both inside the
-//           record means one row fetch brings everything the score needs.
-//   binary: ceil(dims / 64) u64 words of sign bits.
+//   int8:   [dims codes, zero-padded to a multiple of 4][f32 row term]
+//           The row term is the row's share of the score estimate
+//           (ScalarQuantizer::Encode; it depends on the distance); keeping
+//           it inside the record means one row fetch brings everything a
+//           score needs. (Format version 1 stored Σ codes and ‖x‖² instead.)
+//   binary: ceil(dims / 64) u64 words of bits (above the trained centre).
 //
-// This layout is also the body of the codes file (docs/format/hnsw-index.md).
+// This layout is also the record section of the codes file
+// (docs/format/hnsw-index.md).
 //
 // Thread-safety: pure functions over caller-owned memory.
 #ifndef QUARRY_VECTOR_HNSW_CODES_H_
@@ -18,12 +19,14 @@
 #include <cstring>
 #include <span>
 
+#include "vector/binary_quantizer.h"
 #include "vector/quantization.h"
+#include "vector/scalar_quantizer.h"
 
 namespace quarry::vector {
 
 inline size_t Int8CodeBytes(size_t dims) { return (dims + 3) & ~size_t{3}; }
-inline size_t Int8Stride(size_t dims) { return Int8CodeBytes(dims) + 8; }
+inline size_t Int8Stride(size_t dims) { return Int8CodeBytes(dims) + 4; }
 inline size_t BinaryStride(size_t dims) { return BinaryQuantizer::WordsFor(dims) * 8; }
 
 inline size_t CodeStride(Quantization q, size_t dims) {
@@ -45,31 +48,26 @@ inline float SquaredNorm(std::span<const float> v) {
   return static_cast<float>(s);
 }
 
-// Writes the code record of `v`. REQUIRES: `out` has CodeStride(q, dims)
-// bytes, 4-byte aligned for int8 and 8-byte aligned for binary.
-inline void EncodeRow(Quantization q, const ScalarQuantizer* scalar, std::span<const float> v,
-                      uint8_t* out) {
+// Writes the int8 code record of `v`. REQUIRES: `out` has Int8Stride(dims)
+// bytes, 4-byte aligned; scalar.dims() == v.size().
+inline void EncodeInt8Row(const ScalarQuantizer& scalar, ScalarQuantizer::Target target,
+                          std::span<const float> v, uint8_t* out) {
   const size_t dims = v.size();
-  if (q == Quantization::kInt8) {
-    std::memset(out, 0, Int8Stride(dims));
-    const int32_t sum = scalar->Encode(v, {reinterpret_cast<int8_t*>(out), dims});
-    const float norm = SquaredNorm(v);
-    std::memcpy(out + Int8CodeBytes(dims), &sum, 4);
-    std::memcpy(out + Int8CodeBytes(dims) + 4, &norm, 4);
-  } else if (q == Quantization::kBinary) {
-    BinaryQuantizer::Encode(v, {reinterpret_cast<uint64_t*>(out), BinaryQuantizer::WordsFor(dims)});
-  }
+  std::memset(out, 0, Int8Stride(dims));
+  const float row_term = scalar.Encode(v, {reinterpret_cast<int8_t*>(out), dims}, target);
+  std::memcpy(out + Int8CodeBytes(dims), &row_term, 4);
 }
 
-inline int32_t Int8Sum(const uint8_t* record, size_t dims) {
-  int32_t s;
-  std::memcpy(&s, record + Int8CodeBytes(dims), 4);
-  return s;
+// Writes the binary code record of `v`. REQUIRES: `out` has
+// BinaryStride(dims) bytes, 8-byte aligned; binary.dims() == v.size().
+inline void EncodeBinaryRow(const BinaryQuantizer& binary, std::span<const float> v, uint8_t* out) {
+  binary.Encode(v, {reinterpret_cast<uint64_t*>(out), BinaryQuantizer::WordsFor(v.size())});
 }
-inline float Int8Norm(const uint8_t* record, size_t dims) {
-  float n;
-  std::memcpy(&n, record + Int8CodeBytes(dims) + 4, 4);
-  return n;
+
+inline float Int8RowTerm(const uint8_t* record, size_t dims) {
+  float t;
+  std::memcpy(&t, record + Int8CodeBytes(dims), 4);
+  return t;
 }
 
 }  // namespace quarry::vector

@@ -4,14 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "base/crc32c.h"
 #include "base/testing/temp_dir.h"
+#include "vector/hnsw_file_test_util.h"
 #include "vector/hnsw_format.h"
 #include "vector/hnsw_index.h"
 #include "vector/hnsw_test_util.h"
@@ -22,44 +21,11 @@ namespace {
 namespace fmt = hnsw_format;
 using testing::Clustered;
 using testing::DataSet;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-// Rewrites the file, in place when the size does not change: truncating
-// costs a synchronous discard on some file systems, and the bit-flip test
-// rewrites files hundreds of times.
-void WriteAll(const std::string& path, const std::string& bytes) {
-  std::error_code ec;
-  const bool same_size =
-      std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) == bytes.size();
-  std::ofstream out(path, same_size ? std::ios::binary | std::ios::in | std::ios::out
-                                    : std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-// Recomputes both CRCs so that a deliberately inconsistent value reaches the
-// semantic checks instead of the checksum.
-void Reseal(std::string& bytes) {
-  fmt::Header h;
-  std::memcpy(h.bytes.data(), bytes.data(), fmt::kHeaderSize);
-  h.Put<uint32_t>(fmt::kBodyCrcOffset,
-                  crc32c::Value(bytes.data() + fmt::kHeaderSize, bytes.size() - fmt::kHeaderSize));
-  h.Put<uint32_t>(fmt::kHeaderCrcOffset, crc32c::Value(h.bytes.data(), fmt::kHeaderCrcOffset));
-  std::memcpy(bytes.data(), h.bytes.data(), fmt::kHeaderSize);
-}
-
-template <typename T>
-T GetAt(const std::string& bytes, size_t offset) {
-  T v;
-  std::memcpy(&v, bytes.data() + offset, sizeof v);
-  return v;
-}
-template <typename T>
-void PutAt(std::string& bytes, size_t offset, T v) {
-  std::memcpy(bytes.data() + offset, &v, sizeof v);
-}
+using testing::GetAt;
+using testing::PutAt;
+using testing::ReadAll;
+using testing::Reseal;
+using testing::WriteAll;
 
 std::unique_ptr<HnswIndex> Build(Quantization q, const DataSet& data, uint32_t m = 8) {
   HnswConfig c;
@@ -311,13 +277,75 @@ TEST_F(HnswFileCorruptionTest, InconsistentGraphsWithValidChecksumsAreRefused) {
         PutAt<uint32_t>(b, layout.upper_offset + 4, level0_node);
       },
       "lives only up to level 0");
+}
 
-  std::string codes = originals_["codes.i8"];
-  PutAt<float>(codes, fmt::kCodeAlphaOffset, -1.0f);
-  Reseal(codes);
-  // The graph records the codes body CRC, not the header: the bad parameter
-  // itself must be caught.
-  ExpectRefused("codes.i8", codes, StatusCode::kCorruption, "invalid int8 parameters");
+// Writes `codes` resealed and the graph re-pointed at its body CRC, so that
+// only the semantic checks of the codes file stand between it and use.
+// Returns what Open says; the originals are restored after.
+Status OpenWithConsistentCodes(const quarry::testing::TempDir& dir, const std::string& file,
+                               std::string codes, const std::string& graph_original) {
+  const std::string codes_original = ReadAll(dir.Sub(file));
+  std::string graph = graph_original;
+  PutAt<uint32_t>(graph, fmt::kGraphCodesCrcOffset, Reseal(codes));
+  Reseal(graph);
+  WriteAll(dir.Sub(file), codes);
+  WriteAll(dir.Sub("graph.hnsw"), graph);
+  auto opened = HnswIndex::Open(dir.path(), true);
+  WriteAll(dir.Sub(file), codes_original);
+  WriteAll(dir.Sub("graph.hnsw"), graph_original);
+  return opened.ok() ? Status::Ok() : opened.status();
+}
+
+void ExpectCodesRefused(const quarry::testing::TempDir& dir, const std::string& file,
+                        const std::string& codes, const std::string& graph,
+                        const std::string& what) {
+  Status s = OpenWithConsistentCodes(dir, file, codes, graph);
+  EXPECT_EQ(s.code(), StatusCode::kCorruption) << s.ToString();
+  EXPECT_NE(s.message().find(file), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find(what), std::string::npos) << s.ToString();
+}
+
+TEST_F(HnswFileCorruptionTest, BadInt8RangesAreRefused) {
+  // The ranges section opens the codes body: dims scales, then dims offsets.
+  const std::string& codes = originals_["codes.i8"];
+  const std::string& graph = originals_["graph.hnsw"];
+  EXPECT_TRUE(OpenWithConsistentCodes(dir_, "codes.i8", codes, graph).ok());
+  const size_t scales = fmt::kHeaderSize;
+  const size_t offsets = fmt::kHeaderSize + 8 * sizeof(float);
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  for (float bad : {0.0f, -1.0f, nan, std::numeric_limits<float>::infinity()}) {
+    std::string b = codes;
+    PutAt<float>(b, scales + 3 * sizeof(float), bad);
+    ExpectCodesRefused(dir_, "codes.i8", b, graph, "scale of dimension 3");
+  }
+  std::string b = codes;
+  PutAt<float>(b, offsets + 7 * sizeof(float), nan);
+  ExpectCodesRefused(dir_, "codes.i8", b, graph, "offset of dimension 7");
+  // A section size that does not match the dimensions.
+  b = codes;
+  PutAt<uint32_t>(b, fmt::kCodeParamsBytesOffset, 32);
+  ExpectCodesRefused(dir_, "codes.i8", b, graph, "quantizer section of 32 bytes, expected 64");
+  // Damage without resealing: the body checksum catches it first.
+  b = codes;
+  b[scales + 5] = static_cast<char>(b[scales + 5] ^ 0x10);
+  ExpectRefused("codes.i8", b, StatusCode::kCorruption, "body checksum mismatch");
+}
+
+TEST(HnswFileTest, BadBinaryCentreIsRefused) {
+  const DataSet data = Clustered(1200, 8, 6, 1.0f, 47);
+  quarry::testing::TempDir dir;
+  ASSERT_TRUE(Build(Quantization::kBinary, data, 4)->Save(dir.path()).ok());
+  const std::string codes = ReadAll(dir.Sub("codes.bin"));
+  const std::string graph = ReadAll(dir.Sub("graph.hnsw"));
+  // The centre: 8 floats at the start of the body.
+  EXPECT_EQ(GetAt<uint32_t>(codes, fmt::kCodeParamsBytesOffset), 8 * sizeof(float));
+  EXPECT_TRUE(OpenWithConsistentCodes(dir, "codes.bin", codes, graph).ok());
+  for (float bad :
+       {std::numeric_limits<float>::quiet_NaN(), -std::numeric_limits<float>::infinity()}) {
+    std::string b = codes;
+    PutAt<float>(b, fmt::kHeaderSize + 2 * sizeof(float), bad);
+    ExpectCodesRefused(dir, "codes.bin", b, graph, "centre of dimension 2");
+  }
 }
 
 }  // namespace

@@ -3,8 +3,10 @@
 //
 // An index saved in a directory is three files, each one header + one body:
 //   vectors.f32   rows x dims float32 (normalized for cosine)
-//   codes.i8 / codes.bin   rows x stride code records (hnsw_codes.h);
-//                 absent when quantization is none
+//   codes.i8 / codes.bin   the quantizer's parameters (int8: a scale and
+//                 an offset per dimension; binary: a centre per dimension),
+//                 then rows x stride code records (hnsw_codes.h); absent
+//                 when quantization is none
 //   graph.hnsw    config, entry point, node metadata, level-0 lists, upper
 //                 lists; records the body CRCs of the other two files, so a
 //                 directory mixing files of two saves is refused
@@ -32,6 +34,7 @@
 #include <optional>
 #include <string_view>
 
+#include "vector/hnsw_codes.h"
 #include "vector/hnsw_index.h"
 #include "vector/quantization.h"
 
@@ -40,7 +43,12 @@ namespace quarry::vector::hnsw_format {
 static_assert(std::endian::native == std::endian::little,
               "index files are little-endian and written by memcpy");
 
-inline constexpr uint32_t kVersion = 1;
+// Version 2 (per-dimension int8 ranges, centred binary codes) is written.
+// Version 1 (one int8 range for all dimensions, raw sign bits) is read: its
+// graph and vectors are used as they are and its codes are re-derived from
+// the vectors with the version-2 quantizers (hnsw_open.cc).
+inline constexpr uint32_t kVersion = 2;
+inline constexpr uint32_t kOldestReadableVersion = 1;
 inline constexpr size_t kHeaderSize = 128;
 inline constexpr size_t kSectionAlign = 64;
 
@@ -71,9 +79,22 @@ inline constexpr size_t kVecDistanceOffset = 40;  // u32: 0 cosine, 1 dot, 2 l2
 // codes.*
 inline constexpr size_t kCodeQuantizationOffset = 40;  // u32: 1 int8, 2 binary
 inline constexpr size_t kCodeStrideOffset = 44;        // u32: bytes per row
-inline constexpr size_t kCodeAlphaOffset = 48;         // f32 (int8; 0 for binary)
-inline constexpr size_t kCodeBetaOffset = 52;          // f32 (int8; 0 for binary)
-inline constexpr size_t kCodeReadyOffset = 56;         // u32: 0 = untrained, body empty
+// 48 and 52: zero (version 1: the int8 range's alpha and beta, f32).
+inline constexpr size_t kCodeReadyOffset = 56;        // u32: 0 = untrained, body empty
+inline constexpr size_t kCodeParamsBytesOffset = 60;  // u32: quantizer section bytes (v2)
+
+// codes.* body (version 2), when ready:
+//   quantizer section  int8: dims f32 scales, then dims f32 offsets
+//                      binary: dims f32 centre values
+//   zero padding to a kSectionAlign boundary of the file
+//   records            rows x stride bytes
+inline size_t QuantizerSectionBytes(Quantization q, size_t dims) {
+  return (q == Quantization::kInt8 ? 2 : 1) * dims * sizeof(float);
+}
+// Version 1 int8 records carried an i32 sum before the norm.
+inline size_t Version1CodeStride(Quantization q, size_t dims) {
+  return q == Quantization::kInt8 ? Int8CodeBytes(dims) + 8 : BinaryStride(dims);
+}
 
 // graph.hnsw
 inline constexpr size_t kGraphMOffset = 40;                  // u32

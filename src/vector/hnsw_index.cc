@@ -194,7 +194,7 @@ size_t HnswIndex::ResidentBytes() const {
   const HnswState& s = *impl_->state;
   const size_t rows = s.rows.load(std::memory_order_acquire);
   const size_t data = s.quantized() ? rows * s.codes.stride() : rows * s.vectors.stride();
-  return s.graph.MemoryBytes(rows) + data;
+  return s.graph.MemoryBytes(rows) + data + s.QuantizerBytes();
 }
 
 size_t HnswIndex::VectorBytes() const {

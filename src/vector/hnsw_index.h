@@ -88,8 +88,9 @@ class HnswIndex final : public VectorIndex {
   // graph are verified (checksums, bounds of every neighbour id) before use.
   static Result<std::unique_ptr<HnswIndex>> Open(const std::string& dir, bool map_vectors);
 
-  // Bytes that must stay resident to search: graph + quantized codes (or the
-  // float vectors when there is no quantization).
+  // Bytes that must stay resident to search: graph + quantized codes and the
+  // quantizer's parameters (or the float vectors when there is no
+  // quantization).
   size_t ResidentBytes() const;
   // Bytes of full-precision vectors (resident or mapped).
   size_t VectorBytes() const;

@@ -141,32 +141,37 @@ void InsertNode(HnswState& state, const Space& space, uint32_t node, SearchScrat
   if (top_lock.owns_lock()) graph.SetEntry({node, level});
 }
 
-Status TrainAndEncode(HnswState& state, size_t first, size_t end, size_t threads) {
+// Rows of the training sample: up to kTrainSampleRows, evenly spaced over
+// [0, end) so that a collection's early rows do not decide alone.
+std::vector<float> TrainingSample(const HnswState& state, size_t end) {
   const uint32_t dims = state.dims;
-  if (state.config.quantization == Quantization::kInt8 && !state.scalar.has_value()) {
-    if (end < kMinTrainRows) return Status::Ok();  // walk with float32 until there is enough
-    const size_t sample_rows = std::min(end, kTrainSampleRows);
-    std::vector<float> sample(sample_rows * dims);
-    for (size_t i = 0; i < sample_rows; ++i) {
-      const size_t row = i * end / sample_rows;
-      std::memcpy(sample.data() + i * dims, state.Vector(static_cast<uint32_t>(row)),
-                  dims * sizeof(float));
-    }
-    auto trained = ScalarQuantizer::Train(sample, dims, state.config.quantile);
-    if (!trained.ok()) return trained.status().WithContext("training the int8 quantizer");
-    state.scalar = *trained;
-    first = 0;  // rows added before training have no codes yet
+  const size_t sample_rows = std::min(end, kTrainSampleRows);
+  std::vector<float> sample(sample_rows * dims);
+  for (size_t i = 0; i < sample_rows; ++i) {
+    const size_t row = i * end / sample_rows;
+    std::memcpy(sample.data() + i * dims, state.Vector(static_cast<uint32_t>(row)),
+                dims * sizeof(float));
   }
-  const ScalarQuantizer* scalar = state.scalar.has_value() ? &*state.scalar : nullptr;
-  ForRowRanges(threads, first, end, [&](size_t begin, size_t stop) {
-    for (size_t r = begin; r < stop; ++r) {
-      const auto row = static_cast<uint32_t>(r);
-      EncodeRow(state.config.quantization, scalar, {state.Vector(row), dims},
-                state.codes.MutableRow(row));
-    }
-  });
-  state.codes_ready.store(true, std::memory_order_release);
-  return Status::Ok();
+  return sample;
+}
+
+// Trains the quantizer of state.config.quantization if it is not trained.
+// Returns false while there are too few rows to train on.
+Result<bool> EnsureTrained(HnswState& state, size_t end) {
+  const Quantization q = state.config.quantization;
+  if (state.scalar.has_value() || state.binary.has_value()) return true;
+  if (end < kMinTrainRows) return false;  // walk with float32 until there is enough
+  const std::vector<float> sample = TrainingSample(state, end);
+  if (q == Quantization::kInt8) {
+    auto trained = ScalarQuantizer::Train(sample, state.dims, state.config.quantile);
+    if (!trained.ok()) return trained.status().WithContext("training the int8 quantizer");
+    state.scalar = std::move(trained).value();
+  } else {
+    auto trained = BinaryQuantizer::Train(sample, state.dims);
+    if (!trained.ok()) return trained.status().WithContext("training the binary quantizer");
+    state.binary = std::move(trained).value();
+  }
+  return true;
 }
 
 template <class Space, class MakeSpace>
@@ -189,6 +194,27 @@ int DrawLevel(uint64_t seed, uint32_t row, uint32_t m) {
   const double u = (static_cast<double>(h >> 11) + 1.0) * 0x1.0p-53;  // (0, 1]
   const double level = -std::log(u) / std::log(static_cast<double>(m));
   return static_cast<int>(std::min(level, static_cast<double>(kMaxGraphLevel)));
+}
+
+Status TrainAndEncode(HnswState& state, size_t first, size_t end, size_t threads) {
+  const bool was_trained = state.scalar.has_value() || state.binary.has_value();
+  QUARRY_ASSIGN_OR_RETURN(const bool trained, EnsureTrained(state, end));
+  if (!trained) return Status::Ok();
+  if (!was_trained) first = 0;  // rows added before training have no codes yet
+  const uint32_t dims = state.dims;
+  ForRowRanges(threads, first, end, [&](size_t begin, size_t stop) {
+    for (size_t r = begin; r < stop; ++r) {
+      const auto row = static_cast<uint32_t>(r);
+      if (state.scalar.has_value()) {
+        EncodeInt8Row(*state.scalar, state.Int8Target(), {state.Vector(row), dims},
+                      state.codes.MutableRow(row));
+      } else {
+        EncodeBinaryRow(*state.binary, {state.Vector(row), dims}, state.codes.MutableRow(row));
+      }
+    }
+  });
+  state.codes_ready.store(true, std::memory_order_release);
+  return Status::Ok();
 }
 
 Status InsertRows(HnswState& state, uint32_t first, std::span<const float> vectors,

@@ -1,5 +1,5 @@
 // Inserting rows into an HNSW index: storing vectors and codes, training the
-// int8 quantizer, drawing levels, and linking nodes into the graph with the
+// quantizer, drawing levels, and linking nodes into the graph with the
 // neighbour-selection heuristic, on several threads for a batch.
 //
 // Thread-safety: InsertRows is the single writer (the caller holds
@@ -20,6 +20,14 @@ namespace quarry::vector {
 // index reopened from disk keeps drawing the same sequence. Geometric with
 // P(level >= l) = m^-l (mult = 1 / ln m), capped at kMaxGraphLevel.
 int DrawLevel(uint64_t seed, uint32_t row, uint32_t m);
+
+// Trains the quantizer (int8 ranges or binary centre) on a sample of the
+// stored vectors once there are kMinTrainRows of them, then writes the code
+// records of rows [first, end), or of every row [0, end) when this call
+// trained it, and sets codes_ready. Does nothing before there are enough rows.
+// REQUIRES: caller holds state.writer (or owns a state nobody searches yet);
+// state is quantized; vectors and code storage hold rows [0, end).
+Status TrainAndEncode(HnswState& state, size_t first, size_t end, size_t threads);
 
 // Adds rows [first, first + n) from `vectors` (n * dims floats) and publishes
 // them. With one thread the graph is deterministic.

@@ -4,11 +4,13 @@
 #include <cstring>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "base/crc32c.h"
 #include "vector/hnsw_codes.h"
 #include "vector/hnsw_file.h"
 #include "vector/hnsw_format.h"
+#include "vector/hnsw_insert.h"
 
 namespace quarry::vector {
 namespace {
@@ -19,6 +21,7 @@ struct VerifiedFile {
   MappedFile file;
   fmt::Header header;
   uint32_t body_crc;
+  uint32_t version;
   const uint8_t* body() const { return file.data() + fmt::kHeaderSize; }
   uint64_t body_size() const { return file.size() - fmt::kHeaderSize; }
 };
@@ -35,7 +38,7 @@ Result<VerifiedFile> OpenVerified(const std::string& path, const std::array<uint
                                   const char* kind) {
   auto mapped = MappedFile::Open(path);
   if (!mapped.ok()) return mapped.status();
-  VerifiedFile v{std::move(mapped).value(), {}, 0};
+  VerifiedFile v{std::move(mapped).value(), {}, 0, 0};
   const uint64_t size = v.file.size();
   if (size < fmt::kHeaderSize) {
     return Status::Corruption(path + ": truncated: " + std::to_string(size) +
@@ -59,9 +62,13 @@ Result<VerifiedFile> OpenVerified(const std::string& path, const std::array<uint
                                 " is newer than this build reads (" +
                                 std::to_string(fmt::kVersion) + "); upgrade Quarry");
   }
-  if (version != fmt::kVersion) {
-    return Status::Corruption(path + ": unknown format version " + std::to_string(version));
+  if (version < fmt::kOldestReadableVersion) {
+    return Status::Corruption(path + ": unknown format version " + std::to_string(version) +
+                              " (this build reads versions " +
+                              std::to_string(fmt::kOldestReadableVersion) + " to " +
+                              std::to_string(fmt::kVersion) + ")");
   }
+  v.version = version;
   if (h.Get<uint32_t>(fmt::kHeaderSizeOffset) != fmt::kHeaderSize) {
     return Status::Corruption(path + ": header size " +
                               std::to_string(h.Get<uint32_t>(fmt::kHeaderSizeOffset)) +
@@ -85,6 +92,13 @@ Result<VerifiedFile> OpenVerified(const std::string& path, const std::array<uint
 
 Status Bad(const std::string& path, const std::string& what) {
   return Status::Corruption(path + ": " + what);
+}
+
+// The three files of one save share a version.
+Status CheckSameVersion(const VerifiedFile& f, uint32_t graph_version, const std::string& path) {
+  if (f.version == graph_version) return Status::Ok();
+  return Bad(path, "format version " + std::to_string(f.version) + ", but graph.hnsw has version " +
+                       std::to_string(graph_version) + ": the files come from different saves");
 }
 
 Result<HnswConfig> ReadConfig(const fmt::Header& h, const std::string& path) {
@@ -201,9 +215,10 @@ Status LoadGraph(HnswState& s, const VerifiedFile& f, uint64_t rows, const std::
 }
 
 Status LoadVectors(HnswState& s, const std::string& dir, uint64_t rows, uint32_t expected_crc,
-                   bool map_vectors) {
+                   uint32_t version, bool map_vectors) {
   const std::string path = dir + "/" + std::string(fmt::kVectorsFile);
   QUARRY_ASSIGN_OR_RETURN(VerifiedFile f, OpenVerified(path, fmt::kVectorsMagic, "vectors"));
+  QUARRY_RETURN_IF_ERROR(CheckSameVersion(f, version, path));
   const fmt::Header& h = f.header;
   if (h.Get<uint32_t>(fmt::kDimsOffset) != s.dims || h.Get<uint64_t>(fmt::kRowsOffset) != rows ||
       h.Get<uint32_t>(fmt::kVecDistanceOffset) != fmt::DistanceCode(s.config.distance)) {
@@ -229,38 +244,91 @@ Status LoadVectors(HnswState& s, const std::string& dir, uint64_t rows, uint32_t
   return Status::Ok();
 }
 
-Status LoadCodes(HnswState& s, const std::string& dir, uint64_t rows, uint32_t expected_crc) {
-  const std::string path = dir + "/" + std::string(fmt::CodesFile(s.config.quantization));
-  QUARRY_ASSIGN_OR_RETURN(VerifiedFile f, OpenVerified(path, fmt::kCodesMagic, "codes"));
+// Version 2: the quantizer section, then the records, used in place.
+Status LoadCodesV2(HnswState& s, VerifiedFile& f, uint64_t rows, const std::string& path) {
   const fmt::Header& h = f.header;
-  if (h.Get<uint32_t>(fmt::kDimsOffset) != s.dims || h.Get<uint64_t>(fmt::kRowsOffset) != rows ||
-      h.Get<uint32_t>(fmt::kCodeQuantizationOffset) !=
-          fmt::QuantizationCode(s.config.quantization) ||
-      h.Get<uint32_t>(fmt::kCodeStrideOffset) != s.codes.stride()) {
-    return Bad(path, "dimensions, rows, quantization or stride differ from the graph file's");
-  }
-  if (f.body_crc != expected_crc) {
-    return Bad(path, "comes from a different save than graph.hnsw (body CRC " + Hex(f.body_crc) +
-                         ", graph expects " + Hex(expected_crc) + ")");
+  const Quantization q = s.config.quantization;
+  if (h.Get<uint32_t>(fmt::kCodeStrideOffset) != s.codes.stride()) {
+    return Bad(path, "stride " + std::to_string(h.Get<uint32_t>(fmt::kCodeStrideOffset)) +
+                         ", expected " + std::to_string(s.codes.stride()));
   }
   const bool ready = h.Get<uint32_t>(fmt::kCodeReadyOffset) != 0;
-  const uint64_t expected = ready ? rows * s.codes.stride() : 0;
+  const size_t params_bytes = ready ? fmt::QuantizerSectionBytes(q, s.dims) : 0;
+  if (h.Get<uint32_t>(fmt::kCodeParamsBytesOffset) != params_bytes) {
+    return Bad(path, "quantizer section of " +
+                         std::to_string(h.Get<uint32_t>(fmt::kCodeParamsBytesOffset)) +
+                         " bytes, expected " + std::to_string(params_bytes));
+  }
+  const uint64_t records_at = ready ? fmt::AlignSection(params_bytes) : 0;
+  const uint64_t expected = ready ? records_at + rows * s.codes.stride() : 0;
   if (f.body_size() != expected) {
     return Bad(path, "body is " + std::to_string(f.body_size()) + " bytes, expected " +
                          std::to_string(expected));
   }
   if (!ready) return Status::Ok();
-  if (s.config.quantization == Quantization::kInt8) {
-    auto q = ScalarQuantizer::FromParams(h.Get<float>(fmt::kCodeAlphaOffset),
-                                         h.Get<float>(fmt::kCodeBetaOffset));
-    if (!q.ok()) return Bad(path, "invalid int8 parameters: " + q.status().message());
-    s.scalar = *q;
+
+  // Copied out of the mapping: the arrays are small and memcpy avoids
+  // trusting the file's alignment.
+  auto floats = [&](size_t first) {
+    std::vector<float> v(s.dims);
+    std::memcpy(v.data(), f.body() + first * sizeof(float), s.dims * sizeof(float));
+    return v;
+  };
+  if (q == Quantization::kInt8) {
+    auto scalar = ScalarQuantizer::FromParams(floats(0), floats(s.dims));
+    if (!scalar.ok()) return Bad(path, "invalid int8 ranges: " + scalar.status().message());
+    s.scalar = std::move(scalar).value();
+  } else {
+    auto binary = BinaryQuantizer::FromCentre(floats(0));
+    if (!binary.ok()) return Bad(path, "invalid binary centre: " + binary.status().message());
+    s.binary = std::move(binary).value();
   }
   f.file.Advise(MappedFile::Access::kWillNeed);  // codes are walked on every search
-  s.codes.InitView(f.body(), rows);
+  s.codes.InitView(f.body() + records_at, rows);
   s.mappings.push_back(std::move(f.file));
   s.codes_ready.store(true, std::memory_order_release);
   return Status::Ok();
+}
+
+// Version 1 codes came from a single int8 range or raw sign bits. The file
+// is verified like any other, then its codes are dropped and re-derived from
+// the vectors with this version's quantizers, which is what makes int8 work
+// on uncentred data and binary work at all there. Saving writes version 2.
+Status LoadCodesV1(HnswState& s, const VerifiedFile& f, uint64_t rows, const std::string& path) {
+  const fmt::Header& h = f.header;
+  const size_t stride = fmt::Version1CodeStride(s.config.quantization, s.dims);
+  if (h.Get<uint32_t>(fmt::kCodeStrideOffset) != stride) {
+    return Bad(path, "stride " + std::to_string(h.Get<uint32_t>(fmt::kCodeStrideOffset)) +
+                         ", expected " + std::to_string(stride) + " in format version 1");
+  }
+  const bool ready = h.Get<uint32_t>(fmt::kCodeReadyOffset) != 0;
+  const uint64_t expected = ready ? rows * stride : 0;
+  if (f.body_size() != expected) {
+    return Bad(path, "body is " + std::to_string(f.body_size()) + " bytes, expected " +
+                         std::to_string(expected));
+  }
+  QUARRY_RETURN_IF_ERROR(s.codes.Reserve(rows));
+  Status encoded = TrainAndEncode(s, 0, rows, /*threads=*/0);
+  if (!encoded.ok()) return encoded.WithContext(path + ": re-encoding version 1 codes");
+  return Status::Ok();
+}
+
+Status LoadCodes(HnswState& s, const std::string& dir, uint64_t rows, uint32_t expected_crc,
+                 uint32_t version) {
+  const std::string path = dir + "/" + std::string(fmt::CodesFile(s.config.quantization));
+  QUARRY_ASSIGN_OR_RETURN(VerifiedFile f, OpenVerified(path, fmt::kCodesMagic, "codes"));
+  QUARRY_RETURN_IF_ERROR(CheckSameVersion(f, version, path));
+  const fmt::Header& h = f.header;
+  if (h.Get<uint32_t>(fmt::kDimsOffset) != s.dims || h.Get<uint64_t>(fmt::kRowsOffset) != rows ||
+      h.Get<uint32_t>(fmt::kCodeQuantizationOffset) !=
+          fmt::QuantizationCode(s.config.quantization)) {
+    return Bad(path, "dimensions, rows or quantization differ from the graph file's");
+  }
+  if (f.body_crc != expected_crc) {
+    return Bad(path, "comes from a different save than graph.hnsw (body CRC " + Hex(f.body_crc) +
+                         ", graph expects " + Hex(expected_crc) + ")");
+  }
+  return version == 1 ? LoadCodesV1(s, f, rows, path) : LoadCodesV2(s, f, rows, path);
 }
 
 }  // namespace
@@ -279,11 +347,11 @@ Result<std::unique_ptr<HnswState>> OpenHnsw(const std::string& dir, bool map_vec
 
   auto state = std::make_unique<HnswState>(dims, config);
   QUARRY_RETURN_IF_ERROR(LoadGraph(*state, graph, rows, path));
-  QUARRY_RETURN_IF_ERROR(
-      LoadVectors(*state, dir, rows, h.Get<uint32_t>(fmt::kGraphVectorsCrcOffset), map_vectors));
+  QUARRY_RETURN_IF_ERROR(LoadVectors(
+      *state, dir, rows, h.Get<uint32_t>(fmt::kGraphVectorsCrcOffset), graph.version, map_vectors));
   if (state->quantized()) {
     QUARRY_RETURN_IF_ERROR(
-        LoadCodes(*state, dir, rows, h.Get<uint32_t>(fmt::kGraphCodesCrcOffset)));
+        LoadCodes(*state, dir, rows, h.Get<uint32_t>(fmt::kGraphCodesCrcOffset), graph.version));
   }
   graph.file.Advise(MappedFile::Access::kWillNeed);
   state->mappings.push_back(std::move(graph.file));

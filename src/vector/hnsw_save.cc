@@ -76,20 +76,33 @@ Result<uint32_t> SaveVectors(const HnswState& s, const std::string& path, uint32
   return crc;
 }
 
+// The quantizer section of the codes file: int8 scales then offsets, or the
+// binary centre.
+Status WriteQuantizer(FileBuilder& b, const HnswState& s) {
+  if (s.scalar.has_value()) {
+    QUARRY_RETURN_IF_ERROR(b.Body(s.scalar->scales().data(), s.scalar->scales().size_bytes()));
+    return b.Body(s.scalar->offsets().data(), s.scalar->offsets().size_bytes());
+  }
+  return b.Body(s.binary->centre().data(), s.binary->centre().size_bytes());
+}
+
 Result<uint32_t> SaveCodes(const HnswState& s, const std::string& path, uint32_t rows) {
   QUARRY_ASSIGN_OR_RETURN(FileBuilder b, FileBuilder::Create(path));
   const bool ready = s.codes_ready.load(std::memory_order_acquire);
-  if (ready) QUARRY_RETURN_IF_ERROR(WriteRows(b, s.codes, rows));
+  uint32_t params_bytes = 0;
+  if (ready) {
+    params_bytes = static_cast<uint32_t>(fmt::QuantizerSectionBytes(s.config.quantization, s.dims));
+    QUARRY_RETURN_IF_ERROR(WriteQuantizer(b, s));
+    QUARRY_RETURN_IF_ERROR(b.Align());
+    QUARRY_RETURN_IF_ERROR(WriteRows(b, s.codes, rows));
+  }
   fmt::Header h;
   h.Put<uint32_t>(fmt::kDimsOffset, s.dims);
   h.Put<uint64_t>(fmt::kRowsOffset, rows);
   h.Put<uint32_t>(fmt::kCodeQuantizationOffset, fmt::QuantizationCode(s.config.quantization));
   h.Put<uint32_t>(fmt::kCodeStrideOffset, static_cast<uint32_t>(s.codes.stride()));
-  if (ready && s.scalar.has_value()) {
-    h.Put<float>(fmt::kCodeAlphaOffset, s.scalar->alpha());
-    h.Put<float>(fmt::kCodeBetaOffset, s.scalar->beta());
-  }
   h.Put<uint32_t>(fmt::kCodeReadyOffset, ready ? 1 : 0);
+  h.Put<uint32_t>(fmt::kCodeParamsBytesOffset, params_bytes);
   const uint32_t crc = b.body_crc();
   QUARRY_RETURN_IF_ERROR(b.Finish(h, fmt::kCodesMagic));
   return crc;

@@ -123,21 +123,15 @@ std::vector<Neighbor> GraphSearch(const HnswState& state, const float* query, co
   } else if (state.config.quantization == Quantization::kInt8) {
     s.query_code.resize(Int8CodeBytes(dims) / 8 + 1);
     auto* code = reinterpret_cast<int8_t*>(s.query_code.data());
-    const int32_t sum = state.scalar->Encode({query, dims}, {code, dims});
-    const Int8Space space{&state.codes,
-                          state.kernels,
-                          code,
-                          sum,
-                          SquaredNorm({query, dims}),
-                          *state.scalar,
-                          dims,
-                          state.l2(),
-                          PrefetchLinesFor(state.codes.stride())};
+    const Int8Space space{
+        &state.codes, state.kernels,
+        code,         state.scalar->EncodeQuery({query, dims}, {code, dims}, state.Int8Target()),
+        dims,         PrefetchLinesFor(state.codes.stride())};
     WalkWithPolicy(state, space, q, s);
   } else {
     const size_t words = BinaryQuantizer::WordsFor(dims);
     s.query_code.resize(words);
-    BinaryQuantizer::Encode({query, dims}, {s.query_code.data(), words});
+    state.binary->Encode({query, dims}, {s.query_code.data(), words});
     const BinarySpace space{&state.codes,
                             state.kernels,
                             s.query_code.data(),

@@ -1,10 +1,11 @@
 // Spaces: how a graph traversal scores stored rows against one query.
 //
 //   F32Space     full-precision vectors: dot product, or -‖q - x‖² for L2.
-//   Int8Space    int8 codes: ScalarQuantizer::EstimateDot of the quantized
-//                query and row (dot_i8 plus correction terms); for L2,
-//                2·q·x - ‖q‖² - ‖x‖² with the exact stored norms.
-//   BinarySpace  sign bits: (dims - 2·hamming) / dims, in [-1, 1].
+//   Int8Space    int8 codes: the query's int8 weights (ScalarQuantizer::
+//                EncodeQuery) dotted with the row code, scaled and shifted
+//                by the query's terms, plus the row term stored in the
+//                record: an estimate of the dot product or of -‖q - x‖².
+//   BinarySpace  bits above the centre: (dims - 2·hamming) / dims, in [-1, 1].
 // Every score is a similarity: higher is closer. Spaces are small values
 // passed by template parameter so the traversal loop inlines Score() and
 // Prefetch(); the distance kernels themselves come from the index's Kernels
@@ -59,33 +60,21 @@ struct F32Space {
   void PrefetchHead(uint32_t r) const { PrefetchLines(rows->Row(r), 1); }
 };
 
+// Scores queries only: with one range per dimension, a row-row estimate is
+// Σ scale[i]² · a[i] · b[i], not an int8 dot product, so there is no Pair()
+// and the graph is built with F32Space (docs/design/hnsw.md).
 struct Int8Space {
   const SegmentedRows* codes;
   const Kernels* kernels;
   const int8_t* query_code;
-  int32_t query_sum;
-  float query_norm;  // ‖q‖², used for L2 only
-  ScalarQuantizer scalar;
+  ScalarQuantizer::QueryCode query;  // turns a code dot product into a score
   uint32_t dims;
-  bool l2;
   size_t lines;
 
-  float FromParts(int32_t dot, int32_t sum_a, int32_t sum_b, float norm_a, float norm_b) const {
-    const float est = scalar.EstimateDot(dot, sum_a, sum_b, dims);
-    return l2 ? 2.0f * est - norm_a - norm_b : est;
-  }
   float Score(uint32_t r) const {
     const uint8_t* rec = codes->Row(r);
     const int32_t dot = kernels->dot_i8(query_code, reinterpret_cast<const int8_t*>(rec), dims);
-    return FromParts(dot, query_sum, Int8Sum(rec, dims), query_norm, Int8Norm(rec, dims));
-  }
-  float Pair(uint32_t a, uint32_t b) const {
-    const uint8_t* ra = codes->Row(a);
-    const uint8_t* rb = codes->Row(b);
-    const int32_t dot = kernels->dot_i8(reinterpret_cast<const int8_t*>(ra),
-                                        reinterpret_cast<const int8_t*>(rb), dims);
-    return FromParts(dot, Int8Sum(ra, dims), Int8Sum(rb, dims), Int8Norm(ra, dims),
-                     Int8Norm(rb, dims));
+    return query.Estimate(dot, Int8RowTerm(rec, dims));
   }
   void Prefetch(uint32_t r) const { PrefetchLines(codes->Row(r), lines); }
   void PrefetchHead(uint32_t r) const { PrefetchLines(codes->Row(r), 1); }

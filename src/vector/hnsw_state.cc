@@ -26,4 +26,10 @@ float HnswState::DefaultOversampling() const {
   return 1.0f;
 }
 
+size_t HnswState::QuantizerBytes() const {
+  if (scalar.has_value()) return 2 * scalar->dims() * sizeof(float);
+  if (binary.has_value()) return binary->dims() * sizeof(float);
+  return 0;
+}
+
 }  // namespace quarry::vector

@@ -31,11 +31,13 @@
 #include <vector>
 
 #include "base/mapped_file.h"
+#include "vector/binary_quantizer.h"
 #include "vector/hnsw_graph.h"
 #include "vector/hnsw_index.h"
 #include "vector/kernels/kernels.h"
 #include "vector/link_locks.h"
 #include "vector/quantization.h"
+#include "vector/scalar_quantizer.h"
 #include "vector/search_scratch.h"
 #include "vector/segmented_rows.h"
 
@@ -44,10 +46,10 @@ namespace quarry::vector {
 // Row ids are u32 and kNoNode is reserved.
 inline constexpr uint64_t kMaxHnswRows = uint64_t{kNoNode} - 1;
 
-// Rows needed before an int8 quantizer is trained; until then the graph is
-// walked with full-precision vectors.
+// Rows needed before a quantizer (int8 ranges, binary centre) is trained;
+// until then the graph is walked with full-precision vectors.
 inline constexpr size_t kMinTrainRows = 1000;
-// Rows sampled (evenly spaced) to train the int8 quantizer.
+// Rows sampled (evenly spaced) to train a quantizer.
 inline constexpr size_t kTrainSampleRows = 20000;
 
 struct HnswState {
@@ -55,7 +57,13 @@ struct HnswState {
 
   bool l2() const { return config.distance == DistanceKind::kL2; }
   bool quantized() const { return config.quantization != Quantization::kNone; }
+  // What int8 scores estimate for this index's distance.
+  ScalarQuantizer::Target Int8Target() const {
+    return l2() ? ScalarQuantizer::Target::kL2 : ScalarQuantizer::Target::kDot;
+  }
   float DefaultOversampling() const;
+  // Bytes of the trained quantizer's parameters (ranges or centre).
+  size_t QuantizerBytes() const;
   const float* Vector(uint32_t row) const {
     return reinterpret_cast<const float*>(vectors.Row(row));
   }
@@ -66,8 +74,11 @@ struct HnswState {
 
   SegmentedRows vectors;
   SegmentedRows codes;
-  // Set once, before codes_ready; read only after codes_ready (acquire).
+  // The trained quantizer of `config.quantization` (int8: scalar, binary:
+  // binary). Set once, before codes_ready; read only after codes_ready
+  // (acquire).
   std::optional<ScalarQuantizer> scalar;
+  std::optional<BinaryQuantizer> binary;
   std::atomic<bool> codes_ready{false};
 
   HnswGraph graph;

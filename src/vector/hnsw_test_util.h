@@ -56,6 +56,33 @@ inline DataSet Clustered(size_t rows, uint32_t dims, size_t clusters, float spre
   return d;
 }
 
+// SIFT-like data: every value >= 0, `clusters` blobs, and dimensions whose
+// spreads differ by up to 40x (log-uniform scales). What a single int8 range
+// for all dimensions and raw sign bits handle badly (docs/design/
+// kernels-and-quantization.md); spread is the blob radius relative to each
+// dimension's scale.
+inline DataSet Uncentred(size_t rows, uint32_t dims, size_t clusters, float spread, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal;
+  std::uniform_real_distribution<float> unit(0, 1);
+  std::vector<float> scale(dims);
+  for (float& s : scale) s = std::exp(unit(rng) * std::log(40.0f));
+  std::vector<float> centres(clusters * dims);
+  for (size_t c = 0; c < clusters; ++c) {
+    for (uint32_t i = 0; i < dims; ++i) centres[c * dims + i] = scale[i] * (1.0f + unit(rng));
+  }
+  DataSet d{dims, std::vector<float>(rows * dims)};
+  std::uniform_int_distribution<size_t> pick(0, clusters - 1);
+  for (size_t r = 0; r < rows; ++r) {
+    const size_t c = pick(rng);
+    for (uint32_t i = 0; i < dims; ++i) {
+      const float x = centres[c * dims + i] + spread * scale[i] * normal(rng);
+      d.values[r * dims + i] = x > 0 ? x : 0;
+    }
+  }
+  return d;
+}
+
 // Exact similarity in double precision, as the index defines it.
 inline double Similarity(DistanceKind kind, std::span<const float> a, std::span<const float> b) {
   double dot = 0, na = 0, nb = 0, l2 = 0;
