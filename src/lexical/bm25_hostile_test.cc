@@ -101,6 +101,14 @@ TEST_F(Bm25HostileTest, TenThousandTermsWithRepeatsAreAnswered) {
   EXPECT_EQ(hits.size(), 2u);
 }
 
+TEST_F(Bm25HostileTest, HugeCountsAreRefusedNotOverflowed) {
+  std::vector<ScoredDoc> hits;
+  std::vector<QueryTerm> q = {QueryTerm{"gene", UINT32_MAX, 2}, QueryTerm{"gene", UINT32_MAX, 2}};
+  const Status s = searcher_.Search(*index_, q, index_->LocalStats(), {}, &hits);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("the limit is 1000000"), std::string::npos) << s.message();
+}
+
 TEST_F(Bm25HostileTest, KOutOfRangeIsRefusedAndLargeKIsAnswered) {
   std::vector<ScoredDoc> hits;
   Status s = RunText("gene", 0, &hits);

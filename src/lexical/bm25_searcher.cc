@@ -56,14 +56,23 @@ Status Bm25Searcher::Search(const Bm25Index& index, std::span<const QueryTerm> t
   std::sort(merged.begin(), merged.end(),
             [](const QueryTerm& a, const QueryTerm& b) { return a.term < b.term; });
   size_t distinct = 0;
+  uint64_t words = 0;
   for (size_t i = 0; i < merged.size(); ++i) {
+    words += merged[i].count;
     if (distinct > 0 && merged[distinct - 1].term == merged[i].term) {
       QueryTerm& kept = merged[distinct - 1];
-      kept.count += merged[i].count;
+      kept.count = static_cast<uint32_t>(std::min<uint64_t>(uint64_t{kept.count} + merged[i].count,
+                                                            UINT32_MAX));
       kept.doc_freq = std::max(kept.doc_freq, merged[i].doc_freq);
     } else {
       merged[distinct++] = merged[i];
     }
+  }
+  // Bounds every fixed-point score far below 2^63 (top_k.h): each word adds
+  // at most idf <= ln(1 + 2^65) < 46 score units.
+  if (words > kMaxQueryWords) {
+    return Status::InvalidArgument("query has " + std::to_string(words) +
+                                   " words; the limit is " + std::to_string(kMaxQueryWords));
   }
   merged.resize(distinct);
   if (distinct > kMaxQueryTerms) {

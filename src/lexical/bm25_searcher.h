@@ -3,10 +3,12 @@
 // so results from several segments can be merged by score.
 //
 // Two algorithms answer every query with IDENTICAL results (same docs, same
-// order, bit-identical scores; ties go to the lower doc id):
-//   kMaxScore    block-max MaxScore (docs/design/bm25.md): document-at-a-time
-//                over the "essential" terms, skipping documents and blocks
-//                whose score bound cannot enter the top k. The default.
+// order, bit-identical scores, summed in fixed point as top_k.h explains;
+// ties go to the lower doc id):
+//   kMaxScore    windowed block-max MaxScore (docs/design/bm25.md): only the
+//                "essential" terms' postings are scored, window by window of
+//                doc ids, and documents whose bound cannot enter the top k are
+//                dropped before the other terms are looked up. The default.
 //   kExhaustive  scores every posting of every query term: the reference the
 //                tests compare kMaxScore against.
 //
@@ -54,6 +56,7 @@ void AddDocFreqs(const Bm25Index& index, std::span<QueryTerm> terms);
 class Bm25Searcher {
  public:
   static constexpr size_t kMaxQueryTerms = 1024;  // distinct terms; Lucene's maxClauseCount
+  static constexpr uint64_t kMaxQueryWords = 1'000'000;  // sum of the terms' counts
   static constexpr uint32_t kMaxK = 100'000;
 
   Bm25Searcher();
@@ -66,7 +69,7 @@ class Bm25Searcher {
   // Duplicate terms are merged (counts add up). An empty query, or one whose
   // terms occur nowhere, gives no hits and OK.
   // InvalidArgument: k outside [1, kMaxK]; more than kMaxQueryTerms distinct
-  // terms; bad params; stats that contradict the index (a term's doc_freq
+  // terms or kMaxQueryWords words (counts summed); bad params; stats that contradict the index (a term's doc_freq
   // below its count in this segment, or above stats.doc_count).
   Status Search(const Bm25Index& index, std::span<const QueryTerm> terms,
                 const CollectionStats& stats, const Bm25SearchOptions& options,

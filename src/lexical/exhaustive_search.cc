@@ -4,18 +4,16 @@
 namespace quarry::lexical {
 
 void SearchExhaustive(const QueryPlan& plan, SearchScratch* scratch, std::vector<ScoredDoc>* hits) {
-  std::vector<double>& acc = scratch->accumulators;
+  std::vector<int64_t>& acc = scratch->accumulators;
   std::vector<uint32_t>& touched = scratch->touched;
-  acc.assign(plan.index->doc_count(), 0.0);
+  acc.assign(plan.index->doc_count(), 0);
   touched.clear();
-  // Terms in canonical order, so each document's sum is formed exactly as
-  // SearchMaxScore forms it: 0 + c_first + ... in that order.
   for (PlannedTerm* term : plan.terms) {
     PostingCursor& cursor = term->cursor;
     for (; cursor.doc() != PostingCursor::kEnd; cursor.Next()) {
       const uint32_t doc = cursor.doc();
       if (plan.deleted.IsDeleted(doc)) continue;
-      const double c = CurrentContribution(plan, *term, DocLengthNorm(plan, doc));
+      const int64_t c = CurrentContribution(plan, *term);
       if (c == 0) continue;
       if (acc[doc] == 0) touched.push_back(doc);
       acc[doc] += c;
@@ -23,7 +21,7 @@ void SearchExhaustive(const QueryPlan& plan, SearchScratch* scratch, std::vector
   }
   TopK& top = scratch->top;
   top.Reset(plan.k);
-  for (uint32_t doc : touched) top.Push(ScoredDoc{doc, acc[doc]});
+  for (uint32_t doc : touched) top.Push(TopK::Hit{doc, acc[doc]});
   top.Take(hits);
 }
 

@@ -1,142 +1,146 @@
-// Block-max MaxScore (Turtle & Flood 1995; block-max bounds as in Ding &
-// Suel 2011 and Mallia et al. 2019). docs/design/bm25.md explains it.
+// Windowed block-max MaxScore: MaxScore (Turtle & Flood 1995) with block-max
+// bounds (Ding & Suel 2011), processed in windows of doc ids as Lucene's
+// MaxScoreBulkScorer does. docs/design/bm25.md explains it.
 //
-// Terms are sorted by their upper bound. The longest prefix of that order
-// whose bounds sum to at most the current k-th score is "non-essential": a
-// document that contains only those terms cannot enter the top k, so only
-// the other, "essential" terms' postings generate candidates. For each
-// candidate, the block-max bounds of every term are checked first (no
-// decoding), then the essential terms' exact contributions, then the
-// non-essential terms are probed in decreasing bound order, stopping as soon
-// as the bound of what is left cannot lift the document into the top k.
+// The doc-id space is cut into windows of kWindow ids. In each window, every
+// term's bound is the largest block-max bound among its blocks that overlap
+// the window (block tables only, nothing decoded). Terms are sorted by that
+// bound; the longest prefix whose bounds sum to at most the current k-th
+// score is "non-essential": a document containing only those terms cannot
+// enter the top k. The essential terms' postings in the window are scored
+// term-at-a-time into an accumulator per doc id slot; then each accumulated
+// document, in id order, is probed on the non-essential terms in decreasing
+// bound order, and dropped as soon as what is left cannot lift it into the
+// top k. Windows where no term is essential are skipped whole.
 //
-// Identical results to SearchExhaustive: a document's score is always
-// summed in the plan's canonical term order; pruning only ever uses
-// bounds (inflated by kBoundSlack) to decide whether to compute a score,
-// never to change it; and since candidates come in increasing doc id
-// order, a later document never wins a tie, which is exactly TopK's order.
+// Identical results to SearchExhaustive: every score is a fixed-point sum
+// (top_k.h), so the order terms are added in does not matter; pruning
+// compares only bounds, inflated by kBoundSlack plus one unit per term left
+// (the rounding of each fixed-point contribution), so it never drops a
+// document that belongs; and documents enter the top k in increasing id
+// order, so a later one never wins a tie, which is TopK's order.
 #include <algorithm>
+#include <bit>
 #include <numeric>
 
 #include "lexical/query_plan.h"
 
 namespace quarry::lexical {
+namespace {
+
+constexpr uint32_t kWindow = 4096;
+constexpr double kBoundSlack = 1.0 + 1e-9;  // far above double rounding of these sums
+
+// True if a document whose known part scores `partial` (fixed point) and
+// whose other `terms` terms are bounded by `bound` (score units) cannot
+// score above `threshold`.
+bool CannotEnter(int64_t partial, double bound, size_t terms, int64_t threshold) {
+  const double most =
+      (static_cast<double>(partial) + bound * kScoreScale) * kBoundSlack + static_cast<double>(terms) + 1;
+  return most <= static_cast<double>(threshold);
+}
+
+// The largest bound among the term's blocks that overlap [begin, end).
+double WindowBound(PlannedTerm* t, uint32_t begin, uint64_t end, const Bm25Index& index) {
+  PostingCursor& c = t->cursor;
+  double bound = 0;
+  for (uint32_t b = c.ShallowBlock(begin); b < c.block_count(); ++b) {
+    bound = std::max(bound, t->block_bound[b]);
+    if (index.BlockLastDoc(c.term().first_block + b) + uint64_t{1} >= end) break;
+  }
+  return bound;
+}
+
+}  // namespace
 
 void SearchMaxScore(const QueryPlan& plan, SearchScratch* scratch, std::vector<ScoredDoc>* hits) {
   const size_t n = plan.terms.size();
-  std::vector<uint32_t>& order = scratch->order;
-  order.resize(n);
-  std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return plan.terms[a]->max_bound < plan.terms[b]->max_bound;
-  });
-  std::vector<double>& prefix = scratch->prefix_bound;
-  prefix.resize(n);
-  double sum = 0;
-  for (size_t i = 0; i < n; ++i) prefix[i] = (sum += plan.terms[order[i]]->max_bound);
-  std::vector<double>& contribution = scratch->contribution;
-  std::vector<uint8_t>& present = scratch->present;
-  contribution.assign(n, 0.0);
-  present.assign(n, 0);
-  std::vector<uint32_t>& matched = scratch->matched;
-  matched.clear();
-
   TopK& top = scratch->top;
   top.Reset(plan.k);
-  // A document enters the top k only with a score above `threshold`: 0 until
-  // the heap is full (scores must be positive), then the k-th score.
-  double threshold = 0;
-  size_t essential = 0;  // order[0 .. essential) are the non-essential terms
-  auto update_essential = [&] {
-    while (essential < n && prefix[essential] * kBoundSlack <= threshold) ++essential;
+  std::vector<int64_t>& acc = scratch->accumulators;
+  acc.assign(kWindow, 0);
+  std::vector<uint64_t>& bits = scratch->window_bits;
+  bits.assign(kWindow / 64, 0);
+  std::vector<uint32_t>& order = scratch->order;
+  std::vector<double>& prefix = scratch->prefix_bound;
+  std::vector<double>& bound = scratch->window_bound;
+  order.resize(n);
+  prefix.resize(n);
+  bound.resize(n);
+
+  // Partitions order[] by bound[]: returns the number of non-essential terms.
+  auto partition = [&](int64_t threshold) {
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return bound[a] < bound[b] || (bound[a] == bound[b] && a < b);
+    });
+    double sum = 0;
+    for (size_t i = 0; i < n; ++i) prefix[i] = (sum += bound[order[i]]);
+    size_t non_essential = 0;
+    while (non_essential < n && CannotEnter(0, prefix[non_essential], non_essential + 1, threshold)) {
+      ++non_essential;
+    }
+    return non_essential;
   };
-  update_essential();
 
-  while (essential < n) {
-    uint32_t doc = PostingCursor::kEnd;
-    for (size_t i = essential; i < n; ++i) doc = std::min(doc, plan.terms[order[i]]->cursor.doc());
-    if (doc == PostingCursor::kEnd) break;
-    auto advance_essential = [&] {
-      for (size_t i = essential; i < n; ++i) {
-        PostingCursor& c = plan.terms[order[i]]->cursor;
-        if (c.doc() == doc) c.Next();
-      }
-    };
-    if (plan.deleted.IsDeleted(doc)) {
-      advance_essential();
-      continue;
+  uint32_t begin = 0;
+  for (;;) {
+    // The next window starts at the first document that a term essential
+    // under the whole-list bounds contains: documents before it cannot qualify.
+    for (size_t t = 0; t < n; ++t) bound[t] = plan.terms[t]->max_bound;
+    const size_t global_skip = partition(top.threshold());
+    uint32_t next = PostingCursor::kEnd;
+    for (size_t i = global_skip; i < n; ++i) {
+      PostingCursor& c = plan.terms[order[i]]->cursor;
+      c.NextGeq(begin);
+      next = std::min(next, c.doc());
     }
+    if (next == PostingCursor::kEnd) break;
+    begin = next;
+    const uint64_t end = uint64_t{begin} + kWindow;
 
-    // 1. Block-max bound over all terms, from block tables only. Useless
-    //    (and skipped) until the heap is full: every bound is above 0.
-    if (top.full()) {
-      double block_bound = 0;
-      for (size_t i = 0; i < n; ++i) {
-        PlannedTerm& t = *plan.terms[order[i]];
-        if (i >= essential) {
-          if (t.cursor.doc() == doc) block_bound += t.block_bound[t.cursor.block()];
-        } else {
-          const uint32_t b = t.cursor.ShallowBlock(doc);
-          if (b < t.cursor.block_count()) block_bound += t.block_bound[b];
-        }
-      }
-      if (block_bound * kBoundSlack <= threshold) {
-        advance_essential();
-        continue;
-      }
-    }
+    for (size_t t = 0; t < n; ++t) bound[t] = WindowBound(plan.terms[t], begin, end, *plan.index);
+    const size_t skip = partition(top.threshold());
 
-    // 2. Essential terms, exactly.
-    const double norm = DocLengthNorm(plan, doc);
-    double partial = 0;
-    for (size_t i = essential; i < n; ++i) {
+    // Essential terms, term at a time, into the window's accumulators.
+    bool any = false;
+    for (size_t i = skip; i < n; ++i) {
       PlannedTerm& t = *plan.terms[order[i]];
-      if (t.cursor.doc() != doc) continue;
-      const double c = CurrentContribution(plan, t, norm);
-      contribution[order[i]] = c;
-      present[order[i]] = 1;
-      matched.push_back(order[i]);
-      partial += c;
-      t.cursor.Next();
-    }
-    // 3. Non-essential terms, largest bound first, while they can still matter.
-    bool pruned = false;
-    for (size_t i = essential; i-- > 0;) {
-      if ((partial + prefix[i]) * kBoundSlack <= threshold) {
-        pruned = true;
-        break;
+      PostingCursor& c = t.cursor;
+      for (c.NextGeq(begin); c.doc() != PostingCursor::kEnd && c.doc() < end; c.Next()) {
+        const int64_t q = CurrentContribution(plan, t);
+        if (q == 0) continue;
+        const uint32_t slot = c.doc() - begin;
+        acc[slot] += q;
+        bits[slot >> 6] |= uint64_t{1} << (slot & 63);
+        any = true;
       }
-      PlannedTerm& t = *plan.terms[order[i]];
-      t.cursor.NextGeq(doc);
-      if (t.cursor.doc() != doc) continue;
-      const double c = CurrentContribution(plan, t, norm);
-      contribution[order[i]] = c;
-      present[order[i]] = 1;
-      matched.push_back(order[i]);
-      partial += c;
     }
-    // 4. The canonical score.
-    if (!pruned) {
-      // Canonical order is term index order; `matched` is in visiting order.
-      double score = 0;
-      if (matched.size() * 8 < n) {
-        std::sort(matched.begin(), matched.end());
-        for (uint32_t t : matched) score += contribution[t];
-      } else {
-        for (size_t t = 0; t < n; ++t) {
-          if (present[t]) score += contribution[t];
+    // Accumulated documents, in id order, completed with non-essential terms.
+    for (size_t w = 0; any && w < bits.size(); ++w) {
+      for (uint64_t word = bits[w]; word != 0; word &= word - 1) {
+        const uint32_t slot = static_cast<uint32_t>(w * 64 + std::countr_zero(word));
+        const uint32_t doc = begin + slot;
+        int64_t score = acc[slot];
+        acc[slot] = 0;
+        if (plan.deleted.IsDeleted(doc)) continue;
+        const int64_t threshold = top.threshold();
+        bool pruned = false;
+        for (size_t i = skip; i-- > 0;) {
+          if (CannotEnter(score, prefix[i], i + 1, threshold)) {
+            pruned = true;
+            break;
+          }
+          PlannedTerm& t = *plan.terms[order[i]];
+          t.cursor.NextGeq(doc);
+          if (t.cursor.doc() == doc) score += CurrentContribution(plan, t);
         }
+        if (!pruned && score > threshold) top.Push(TopK::Hit{doc, score});
       }
-      if (score > threshold) {
-        top.Push(ScoredDoc{doc, score});
-        if (top.full()) {
-          threshold = top.threshold();
-          update_essential();
-        }
-      }
+      bits[w] = 0;
     }
-    for (uint32_t t : matched) present[t] = 0;
-    matched.clear();
+    if (end > PostingCursor::kEnd - 1) break;  // the last possible doc id is behind us
+    begin = static_cast<uint32_t>(end);
   }
   top.Take(hits);
 }

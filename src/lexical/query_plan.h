@@ -1,6 +1,6 @@
 // QueryPlan: a query prepared against one segment (terms looked up, weights
-// and bounds computed), and the two top-k algorithms that run it. Private to
-// lexical/; the public entry point is bm25_searcher.h.
+// and block bounds computed), and the two top-k algorithms that run it.
+// Private to lexical/; the public entry point is bm25_searcher.h.
 //
 // Thread-safety: NOT thread-safe; per query.
 #ifndef QUARRY_LEXICAL_QUERY_PLAN_H_
@@ -17,16 +17,10 @@
 
 namespace quarry::lexical {
 
-// Bounds are inflated by this factor before any pruning comparison, so that
-// rounding (sums taken in another order than the canonical one) can never
-// make a bound fall below a score it bounds. Relative rounding error of a sum
-// of 1,024 doubles is below 1e-13.
-inline constexpr double kBoundSlack = 1.0 + 1e-9;
-
 struct PlannedTerm {
-  double weight = 0;               // query count * idf
-  double max_bound = 0;            // bound over all its blocks (before slack)
-  std::vector<double> block_bound; // per block of the term
+  double weight = 0;                // query count * idf
+  double max_bound = 0;             // bound over all its blocks
+  std::vector<double> block_bound;  // per block of the term
   PostingCursor cursor;
 };
 
@@ -35,27 +29,24 @@ struct QueryPlan {
   const Bm25Scorer* scorer = nullptr;
   DeletedDocs deleted;
   uint32_t k = 10;
-  // Terms found in the segment, in canonical order: a document's score is
-  // the sum of its contributions in this order, whatever the algorithm.
-  std::vector<PlannedTerm*> terms;
+  std::vector<PlannedTerm*> terms;  // terms found in the segment
 };
 
 // Scratch the algorithms reuse between queries.
 struct SearchScratch {
   TopK top;
-  std::vector<double> accumulators;  // exhaustive: per doc
-  std::vector<uint32_t> touched;     // exhaustive: docs with an accumulator
-  std::vector<uint32_t> order;       // max-score: term indices by bound
-  std::vector<double> prefix_bound;  // max-score: bounds of order[0..i], summed
-  std::vector<double> contribution;  // max-score: per term, for the current doc
-  std::vector<uint8_t> present;      // max-score: per term, 1 if it matched the current doc
-  std::vector<uint32_t> matched;     // max-score: the terms with present[t] set
+  std::vector<int64_t> accumulators;  // per doc (exhaustive) or per window slot (max-score)
+  std::vector<uint32_t> touched;      // exhaustive: docs with an accumulator
+  std::vector<uint64_t> window_bits;  // max-score: window slots with an accumulator
+  std::vector<uint32_t> order;        // max-score: term indices by bound
+  std::vector<double> prefix_bound;   // max-score: bounds of order[0..i], summed
+  std::vector<double> window_bound;   // max-score: per term, its bound in the window
 };
 
-// Term-at-a-time over every posting. REQUIRES: plan.terms non-empty.
+// Term-at-a-time over every posting. REQUIRES: plan.terms non-empty, cursors reset.
 void SearchExhaustive(const QueryPlan& plan, SearchScratch* scratch, std::vector<ScoredDoc>* hits);
 
-// Block-max MaxScore. REQUIRES: plan.terms non-empty, cursors reset.
+// Windowed block-max MaxScore. REQUIRES: plan.terms non-empty, cursors reset.
 void SearchMaxScore(const QueryPlan& plan, SearchScratch* scratch, std::vector<ScoredDoc>* hits);
 
 // The length normalization of `doc` (Bm25Scorer::LengthNorm of its lengths).
@@ -65,10 +56,10 @@ inline double DocLengthNorm(const QueryPlan& plan, uint32_t doc) {
   return plan.scorer->LengthNorm(lengths);
 }
 
-// The contribution of `term` to the document its cursor is on, whose
-// DocLengthNorm is `norm`.
-inline double CurrentContribution(const QueryPlan& plan, const PlannedTerm& term, double norm) {
-  return Bm25Scorer::Contribution(term.weight, plan.scorer->WeightedTf(term.cursor.tf()), norm);
+// The fixed-point contribution of `term` to the document its cursor is on.
+inline int64_t CurrentContribution(const QueryPlan& plan, const PlannedTerm& term) {
+  return Quantize(Bm25Scorer::Contribution(
+      term.weight, plan.scorer->WeightedTf(term.cursor.tf()), DocLengthNorm(plan, term.cursor.doc())));
 }
 
 }  // namespace quarry::lexical
