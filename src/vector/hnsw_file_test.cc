@@ -25,6 +25,7 @@ using testing::GetAt;
 using testing::PutAt;
 using testing::ReadAll;
 using testing::Reseal;
+using testing::TestEnv;
 using testing::WriteAll;
 
 std::unique_ptr<HnswIndex> Build(Quantization q, const DataSet& data, uint32_t m = 8) {
@@ -67,9 +68,9 @@ TEST_P(HnswFileRoundTrip, OpenedIndexAnswersLikeTheBuiltOne) {
   auto built = Build(GetParam(), base);
   for (RowId r = 0; r < 3000; r += 11) ASSERT_TRUE(built->Remove(r).ok());
   quarry::testing::TempDir dir;
-  ASSERT_TRUE(built->Save(dir.path()).ok());
+  ASSERT_TRUE(built->Save(TestEnv(), dir.path()).ok());
   for (bool map_vectors : {false, true}) {
-    auto opened = HnswIndex::Open(dir.path(), map_vectors);
+    auto opened = HnswIndex::Open(TestEnv(), dir.path(), map_vectors);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     ExpectSameResults(*built, **opened, queries);
     EXPECT_EQ((*opened)->Remove(0).code(), StatusCode::kNotFound);  // tombstones survive
@@ -86,9 +87,9 @@ TEST_P(HnswFileRoundTrip, OpenedIndexKeepsGrowingAndSavesAgain) {
   const DataSet first{16, {all.values.begin(), all.values.begin() + 2500 * 16}};
   const DataSet queries{16, {all.values.begin() + 4000 * 16, all.values.end()}};
   quarry::testing::TempDir dir;
-  ASSERT_TRUE(Build(GetParam(), first)->Save(dir.Sub("a")).ok());
+  ASSERT_TRUE(Build(GetParam(), first)->Save(TestEnv(), dir.Sub("a")).ok());
   for (bool map_vectors : {false, true}) {
-    auto opened = HnswIndex::Open(dir.Sub("a"), map_vectors);
+    auto opened = HnswIndex::Open(TestEnv(), dir.Sub("a"), map_vectors);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     HnswIndex& index = **opened;
     // Appending copies the mapped level 0 and the last partial chunks of the
@@ -104,8 +105,8 @@ TEST_P(HnswFileRoundTrip, OpenedIndexKeepsGrowingAndSavesAgain) {
       EXPECT_EQ((*self)[0].row, r);
     }
     const std::string again = dir.Sub(map_vectors ? "mapped" : "read");
-    ASSERT_TRUE(index.Save(again).ok());
-    auto reopened = HnswIndex::Open(again, !map_vectors);
+    ASSERT_TRUE(index.Save(TestEnv(), again).ok());
+    auto reopened = HnswIndex::Open(TestEnv(), again, !map_vectors);
     ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
     ExpectSameResults(index, **reopened, queries);
   }
@@ -122,8 +123,8 @@ TEST(HnswFileTest, EmptyAndUntrainedIndexesRoundTrip) {
   c.quantization = Quantization::kInt8;
   c.full_scan_threshold = 0;
   auto empty = HnswIndex::Create(8, c);
-  ASSERT_TRUE((*empty)->Save(dir.Sub("empty")).ok());
-  auto opened = HnswIndex::Open(dir.Sub("empty"), true);
+  ASSERT_TRUE((*empty)->Save(TestEnv(), dir.Sub("empty")).ok());
+  auto opened = HnswIndex::Open(TestEnv(), dir.Sub("empty"), true);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   EXPECT_EQ((*opened)->live_count(), 0u);
   EXPECT_TRUE((*opened)->Search(std::vector<float>(8, 1.0f), {})->empty());
@@ -131,8 +132,8 @@ TEST(HnswFileTest, EmptyAndUntrainedIndexesRoundTrip) {
   // Fewer rows than the quantizer needs: no codes yet, walked with float32.
   const DataSet data = Clustered(200, 8, 4, 1.0f, 43);
   ASSERT_TRUE((*opened)->AddBatch(0, data.values).ok());
-  ASSERT_TRUE((*opened)->Save(dir.Sub("small")).ok());
-  auto small = HnswIndex::Open(dir.Sub("small"), false);
+  ASSERT_TRUE((*opened)->Save(TestEnv(), dir.Sub("small")).ok());
+  auto small = HnswIndex::Open(TestEnv(), dir.Sub("small"), false);
   ASSERT_TRUE(small.ok()) << small.status().ToString();
   ExpectSameResults(**opened, **small, data);
   // And it trains once enough rows arrive.
@@ -149,7 +150,7 @@ class HnswFileCorruptionTest : public ::testing::Test {
   void SetUp() override {
     data_ = Clustered(1200, 8, 6, 1.0f, 45);  // enough rows to train int8
     index_ = Build(Quantization::kInt8, data_, 4);
-    ASSERT_TRUE(index_->Save(dir_.path()).ok());
+    ASSERT_TRUE(index_->Save(TestEnv(), dir_.path()).ok());
     for (const char* f : {"vectors.f32", "codes.i8", "graph.hnsw"}) {
       originals_[f] = ReadAll(dir_.Sub(f));
     }
@@ -158,7 +159,7 @@ class HnswFileCorruptionTest : public ::testing::Test {
   // Opens the directory with `bytes` as `file` (the others pristine).
   Status OpenWith(const std::string& file, const std::string& bytes) {
     WriteAll(dir_.Sub(file), bytes);
-    auto opened = HnswIndex::Open(dir_.path(), true);
+    auto opened = HnswIndex::Open(TestEnv(), dir_.path(), true);
     WriteAll(dir_.Sub(file), originals_[file]);
     return opened.ok() ? Status::Ok() : opened.status();
   }
@@ -214,7 +215,7 @@ TEST_F(HnswFileCorruptionTest, BitFlipsAreRefused) {
 
 TEST_F(HnswFileCorruptionTest, MissingFilesAndNewerVersions) {
   std::filesystem::remove(dir_.Sub("codes.i8"));
-  auto opened = HnswIndex::Open(dir_.path(), true);
+  auto opened = HnswIndex::Open(TestEnv(), dir_.path(), true);
   EXPECT_EQ(opened.status().code(), StatusCode::kNotFound);
   EXPECT_NE(opened.status().message().find("codes.i8"), std::string::npos);
 
@@ -231,7 +232,7 @@ TEST_F(HnswFileCorruptionTest, MissingFilesAndNewerVersions) {
 TEST_F(HnswFileCorruptionTest, FilesFromDifferentSavesAreRefused) {
   quarry::testing::TempDir other;
   const DataSet data = Clustered(1200, 8, 6, 1.0f, 46);
-  ASSERT_TRUE(Build(Quantization::kInt8, data, 4)->Save(other.path()).ok());
+  ASSERT_TRUE(Build(Quantization::kInt8, data, 4)->Save(TestEnv(), other.path()).ok());
   ExpectRefused("vectors.f32", ReadAll(other.Sub("vectors.f32")), StatusCode::kCorruption,
                 "different save");
   ExpectRefused("codes.i8", ReadAll(other.Sub("codes.i8")), StatusCode::kCorruption,
@@ -290,7 +291,7 @@ Status OpenWithConsistentCodes(const quarry::testing::TempDir& dir, const std::s
   Reseal(graph);
   WriteAll(dir.Sub(file), codes);
   WriteAll(dir.Sub("graph.hnsw"), graph);
-  auto opened = HnswIndex::Open(dir.path(), true);
+  auto opened = HnswIndex::Open(TestEnv(), dir.path(), true);
   WriteAll(dir.Sub(file), codes_original);
   WriteAll(dir.Sub("graph.hnsw"), graph_original);
   return opened.ok() ? Status::Ok() : opened.status();
@@ -334,7 +335,7 @@ TEST_F(HnswFileCorruptionTest, BadInt8RangesAreRefused) {
 TEST(HnswFileTest, BadBinaryCentreIsRefused) {
   const DataSet data = Clustered(1200, 8, 6, 1.0f, 47);
   quarry::testing::TempDir dir;
-  ASSERT_TRUE(Build(Quantization::kBinary, data, 4)->Save(dir.path()).ok());
+  ASSERT_TRUE(Build(Quantization::kBinary, data, 4)->Save(TestEnv(), dir.path()).ok());
   const std::string codes = ReadAll(dir.Sub("codes.bin"));
   const std::string graph = ReadAll(dir.Sub("graph.hnsw"));
   // The centre: 8 floats at the start of the body.

@@ -10,12 +10,21 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 
 #include "base/crc32c.h"
+#include "base/env.h"
 #include "vector/hnsw_format.h"
 
 namespace quarry::vector::testing {
+
+// The Env the index-file tests save and open through: the POSIX one, which
+// is stateless, so one serves the whole test binary.
+inline Env& TestEnv() {
+  static const std::shared_ptr<Env> env = NewPosixEnv();
+  return *env;
+}
 
 inline std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

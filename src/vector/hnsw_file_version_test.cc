@@ -26,6 +26,7 @@ using testing::GetAt;
 using testing::PutAt;
 using testing::ReadAll;
 using testing::Reseal;
+using testing::TestEnv;
 using testing::WriteAll;
 
 constexpr uint32_t kDims = 4;
@@ -85,7 +86,7 @@ TEST_P(HnswVersion1Test, IsReadAndItsCodesAreReDerived) {
   const DataSet data = V1FixtureData();
   const std::string v1 = CopyFixture(dir_, fixture());
   for (bool map_vectors : {true, false}) {
-    auto opened = HnswIndex::Open(v1, map_vectors);
+    auto opened = HnswIndex::Open(TestEnv(), v1, map_vectors);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     HnswIndex& index = **opened;
     EXPECT_EQ(index.config().quantization, GetParam());
@@ -114,19 +115,19 @@ TEST_P(HnswVersion1Test, IsReadAndItsCodesAreReDerived) {
     // Saving writes version 2, whose codes are exactly those a fresh
     // version-2 index derives from the same vectors.
     const std::string upgraded = dir_.Sub(map_vectors ? "up_mapped" : "up_read");
-    ASSERT_TRUE(index.Save(upgraded).ok());
+    ASSERT_TRUE(index.Save(TestEnv(), upgraded).ok());
     auto fresh = HnswIndex::Create(kDims, V1FixtureConfig(GetParam()));
     ASSERT_TRUE(fresh.ok());
     ASSERT_TRUE((*fresh)->AddBatch(0, data.values).ok());
     if (GetParam() == Quantization::kInt8) {
       ASSERT_TRUE((*fresh)->Remove(17).ok());
     }
-    ASSERT_TRUE((*fresh)->Save(dir_.Sub("fresh")).ok());
+    ASSERT_TRUE((*fresh)->Save(TestEnv(), dir_.Sub("fresh")).ok());
     const std::string a = ReadAll(upgraded + "/" + CodesFileOf(GetParam()));
     const std::string b = ReadAll(dir_.Sub("fresh") + "/" + CodesFileOf(GetParam()));
     EXPECT_EQ(GetAt<uint32_t>(a, fmt::kVersionOffset), fmt::kVersion);
     EXPECT_EQ(a.substr(fmt::kHeaderSize), b.substr(fmt::kHeaderSize));
-    auto reopened = HnswIndex::Open(upgraded, true);
+    auto reopened = HnswIndex::Open(TestEnv(), upgraded, true);
     ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
     for (uint32_t q = 0; q < 20; ++q) {
       auto x = index.Search(data.Row(q * 31), {.k = 5, .ef = 32});
@@ -150,7 +151,7 @@ TEST_P(HnswVersion1Test, DamagedVersion1FilesAreRefused) {
   std::string flipped = codes;
   flipped[fmt::kHeaderSize + 40] = static_cast<char>(flipped[fmt::kHeaderSize + 40] ^ 1);
   WriteAll(codes_path, flipped);
-  auto opened = HnswIndex::Open(v1, true);
+  auto opened = HnswIndex::Open(TestEnv(), v1, true);
   EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
   EXPECT_NE(opened.status().message().find("body checksum mismatch"), std::string::npos)
       << opened.status().ToString();
@@ -164,7 +165,7 @@ TEST_P(HnswVersion1Test, DamagedVersion1FilesAreRefused) {
   Reseal(regraphed);
   WriteAll(codes_path, restrided);
   WriteAll(v1 + "/graph.hnsw", regraphed);
-  opened = HnswIndex::Open(v1, true);
+  opened = HnswIndex::Open(TestEnv(), v1, true);
   EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
   EXPECT_NE(opened.status().message().find("in format version 1"), std::string::npos)
       << opened.status().ToString();
@@ -180,14 +181,14 @@ TEST(HnswVersionTest, UnknownNewerAndMixedVersionsAreRefused) {
   auto index = HnswIndex::Create(kDims, V1FixtureConfig(Quantization::kInt8));
   ASSERT_TRUE(index.ok());
   ASSERT_TRUE((*index)->AddBatch(0, data.values).ok());
-  ASSERT_TRUE((*index)->Save(dir.path()).ok());
+  ASSERT_TRUE((*index)->Save(TestEnv(), dir.path()).ok());
   const std::string graph = ReadAll(dir.Sub("graph.hnsw"));
   const std::string vectors = ReadAll(dir.Sub("vectors.f32"));
   EXPECT_EQ(GetAt<uint32_t>(graph, fmt::kVersionOffset), 2u);
 
   auto open_with = [&](const std::string& file, std::string bytes) {
     WriteAll(dir.Sub(file), bytes);
-    auto opened = HnswIndex::Open(dir.path(), true);
+    auto opened = HnswIndex::Open(TestEnv(), dir.path(), true);
     WriteAll(dir.Sub(file), file == "graph.hnsw" ? graph : vectors);
     return opened.ok() ? Status::Ok() : opened.status();
   };
@@ -216,7 +217,7 @@ TEST(HnswVersionTest, UnknownNewerAndMixedVersionsAreRefused) {
             std::string::npos)
       << s.ToString();
 
-  EXPECT_TRUE(HnswIndex::Open(dir.path(), true).ok());
+  EXPECT_TRUE(HnswIndex::Open(TestEnv(), dir.path(), true).ok());
 }
 
 }  // namespace

@@ -180,14 +180,23 @@ Result<std::vector<Neighbor>> HnswIndex::Search(std::span<const float> query,
   return SearchHnsw(s, query, params);
 }
 
-Status HnswIndex::Save(const std::string& dir) const { return SaveHnsw(*impl_->state, dir); }
+Status HnswIndex::Save(Env& env, const std::string& dir) const {
+  return SaveHnsw(env, *impl_->state, dir);
+}
 
-Result<std::unique_ptr<HnswIndex>> HnswIndex::Open(const std::string& dir, bool map_vectors) {
-  auto state = OpenHnsw(dir, map_vectors);
+Result<std::unique_ptr<HnswIndex>> HnswIndex::Open(Env& env, const std::string& dir,
+                                                   bool map_vectors) {
+  auto state = OpenHnsw(env, dir, map_vectors);
   if (!state.ok()) return state.status();
   auto impl = std::make_unique<Impl>();
   impl->state = std::move(state).value();
   return std::unique_ptr<HnswIndex>(new HnswIndex(std::move(impl)));
+}
+
+Status HnswIndex::Save(const std::string& dir) const { return Save(*NewPosixEnv(), dir); }
+
+Result<std::unique_ptr<HnswIndex>> HnswIndex::Open(const std::string& dir, bool map_vectors) {
+  return Open(*NewPosixEnv(), dir, map_vectors);
 }
 
 size_t HnswIndex::ResidentBytes() const {

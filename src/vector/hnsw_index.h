@@ -13,8 +13,8 @@
 //
 // Thread-safety: Search() may run concurrently with other Search() calls and
 // with Add()/Remove() (concurrent inserts are safe under per-node locks;
-// searches see a consistent graph). AddBatch(), Save() and Open() need
-// exclusive access.
+// searches see a consistent graph). AddBatch() and Save() need exclusive
+// access; Open() builds a new index. Files go through a caller's Env.
 #ifndef QUARRY_VECTOR_HNSW_INDEX_H_
 #define QUARRY_VECTOR_HNSW_INDEX_H_
 
@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "base/env.h"
 #include "vector/quantization.h"
 #include "vector/vector_index.h"
 
@@ -80,13 +81,26 @@ class HnswIndex final : public VectorIndex {
   // is not trained yet. REQUIRES: first == the next row id.
   Status AddBatch(RowId first, std::span<const float> vectors);
 
-  // Writes the index into `dir` (vectors, codes, graph: one file each, with
-  // magic, version and CRC-32C; see docs/format/). Crash-safe replace.
-  Status Save(const std::string& dir) const;
-  // Opens an index saved by Save(). Full-precision vectors are memory-mapped
-  // (paged by the kernel) when `map_vectors`, else read into RAM; codes and
-  // graph are verified (checksums, bounds of every neighbour id) before use.
-  static Result<std::unique_ptr<HnswIndex>> Open(const std::string& dir, bool map_vectors);
+  // Writes the index into `dir` through `env` (vectors, codes, graph: one
+  // file each, with magic, version and CRC-32C; see docs/format/). Each
+  // file is replaced crash-safely; `dir` and its parents are created if
+  // missing. REQUIRES: no concurrent writer. `env` must outlive the call.
+  Status Save(Env& env, const std::string& dir) const;
+  // Opens an index saved by Save() (format version 2, or 1: see
+  // docs/format/hnsw-index.md) through `env`. Full-precision vectors are
+  // memory-mapped (paged by the kernel) when `map_vectors`, else read into
+  // RAM; codes and graph are verified (checksums, bounds of every neighbour
+  // id) before use. The index owns its mappings; `env` need not outlive it.
+  static Result<std::unique_ptr<HnswIndex>> Open(Env& env, const std::string& dir,
+                                                 bool map_vectors);
+
+  // Transitional, for callers that do not pass their Env yet
+  // (src/storage/segment.cc): the same through the POSIX Env. Remove once
+  // they do.
+  [[deprecated("pass the Env: Save(env, dir)")]] Status Save(const std::string& dir) const;
+  [[deprecated(
+      "pass the Env: Open(env, dir, map_vectors)")]] static Result<std::unique_ptr<HnswIndex>>
+  Open(const std::string& dir, bool map_vectors);
 
   // Bytes that must stay resident to search: graph + quantized codes and the
   // quantizer's parameters (or the float vectors when there is no

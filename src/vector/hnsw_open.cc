@@ -34,9 +34,9 @@ std::string Hex(uint32_t v) {
 
 // Checks what every index file shares: size, magic, header CRC, version,
 // header size, body size and body CRC.
-Result<VerifiedFile> OpenVerified(const std::string& path, const std::array<uint8_t, 8>& magic,
-                                  const char* kind) {
-  auto mapped = MappedFile::Open(path);
+Result<VerifiedFile> OpenVerified(Env& env, const std::string& path,
+                                  const std::array<uint8_t, 8>& magic, const char* kind) {
+  auto mapped = env.MapFile(path);
   if (!mapped.ok()) return mapped.status();
   VerifiedFile v{std::move(mapped).value(), {}, 0, 0};
   const uint64_t size = v.file.size();
@@ -214,19 +214,20 @@ Status LoadGraph(HnswState& s, const VerifiedFile& f, uint64_t rows, const std::
   return Status::Ok();
 }
 
-Status LoadVectors(HnswState& s, const std::string& dir, uint64_t rows, uint32_t expected_crc,
-                   uint32_t version, bool map_vectors) {
+Status LoadVectors(Env& env, HnswState& s, const std::string& dir, uint64_t rows,
+                   uint32_t expected_crc, uint32_t version, bool map_vectors) {
   const std::string path = dir + "/" + std::string(fmt::kVectorsFile);
-  QUARRY_ASSIGN_OR_RETURN(VerifiedFile f, OpenVerified(path, fmt::kVectorsMagic, "vectors"));
+  QUARRY_ASSIGN_OR_RETURN(VerifiedFile f, OpenVerified(env, path, fmt::kVectorsMagic, "vectors"));
   QUARRY_RETURN_IF_ERROR(CheckSameVersion(f, version, path));
   const fmt::Header& h = f.header;
-  if (h.Get<uint32_t>(fmt::kDimsOffset) != s.dims || h.Get<uint64_t>(fmt::kRowsOffset) != rows ||
-      h.Get<uint32_t>(fmt::kVecDistanceOffset) != fmt::DistanceCode(s.config.distance)) {
-    return Bad(path, "dimensions, rows or distance differ from the graph file's");
-  }
+  // The CRC first: a file of another save is the likely cause of any mismatch.
   if (f.body_crc != expected_crc) {
     return Bad(path, "comes from a different save than graph.hnsw (body CRC " + Hex(f.body_crc) +
                          ", graph expects " + Hex(expected_crc) + ")");
+  }
+  if (h.Get<uint32_t>(fmt::kDimsOffset) != s.dims || h.Get<uint64_t>(fmt::kRowsOffset) != rows ||
+      h.Get<uint32_t>(fmt::kVecDistanceOffset) != fmt::DistanceCode(s.config.distance)) {
+    return Bad(path, "dimensions, rows or distance differ from the graph file's");
   }
   if (f.body_size() != rows * s.vectors.stride()) {
     return Bad(path, "body is " + std::to_string(f.body_size()) + " bytes, expected " +
@@ -313,29 +314,29 @@ Status LoadCodesV1(HnswState& s, const VerifiedFile& f, uint64_t rows, const std
   return Status::Ok();
 }
 
-Status LoadCodes(HnswState& s, const std::string& dir, uint64_t rows, uint32_t expected_crc,
-                 uint32_t version) {
+Status LoadCodes(Env& env, HnswState& s, const std::string& dir, uint64_t rows,
+                 uint32_t expected_crc, uint32_t version) {
   const std::string path = dir + "/" + std::string(fmt::CodesFile(s.config.quantization));
-  QUARRY_ASSIGN_OR_RETURN(VerifiedFile f, OpenVerified(path, fmt::kCodesMagic, "codes"));
+  QUARRY_ASSIGN_OR_RETURN(VerifiedFile f, OpenVerified(env, path, fmt::kCodesMagic, "codes"));
   QUARRY_RETURN_IF_ERROR(CheckSameVersion(f, version, path));
   const fmt::Header& h = f.header;
+  if (f.body_crc != expected_crc) {
+    return Bad(path, "comes from a different save than graph.hnsw (body CRC " + Hex(f.body_crc) +
+                         ", graph expects " + Hex(expected_crc) + ")");
+  }
   if (h.Get<uint32_t>(fmt::kDimsOffset) != s.dims || h.Get<uint64_t>(fmt::kRowsOffset) != rows ||
       h.Get<uint32_t>(fmt::kCodeQuantizationOffset) !=
           fmt::QuantizationCode(s.config.quantization)) {
     return Bad(path, "dimensions, rows or quantization differ from the graph file's");
-  }
-  if (f.body_crc != expected_crc) {
-    return Bad(path, "comes from a different save than graph.hnsw (body CRC " + Hex(f.body_crc) +
-                         ", graph expects " + Hex(expected_crc) + ")");
   }
   return version == 1 ? LoadCodesV1(s, f, rows, path) : LoadCodesV2(s, f, rows, path);
 }
 
 }  // namespace
 
-Result<std::unique_ptr<HnswState>> OpenHnsw(const std::string& dir, bool map_vectors) {
+Result<std::unique_ptr<HnswState>> OpenHnsw(Env& env, const std::string& dir, bool map_vectors) {
   const std::string path = dir + "/" + std::string(fmt::kGraphFile);
-  QUARRY_ASSIGN_OR_RETURN(VerifiedFile graph, OpenVerified(path, fmt::kGraphMagic, "graph"));
+  QUARRY_ASSIGN_OR_RETURN(VerifiedFile graph, OpenVerified(env, path, fmt::kGraphMagic, "graph"));
   const fmt::Header& h = graph.header;
   QUARRY_ASSIGN_OR_RETURN(const HnswConfig config, ReadConfig(h, path));
   const auto dims = h.Get<uint32_t>(fmt::kDimsOffset);
@@ -347,11 +348,12 @@ Result<std::unique_ptr<HnswState>> OpenHnsw(const std::string& dir, bool map_vec
 
   auto state = std::make_unique<HnswState>(dims, config);
   QUARRY_RETURN_IF_ERROR(LoadGraph(*state, graph, rows, path));
-  QUARRY_RETURN_IF_ERROR(LoadVectors(
-      *state, dir, rows, h.Get<uint32_t>(fmt::kGraphVectorsCrcOffset), graph.version, map_vectors));
+  QUARRY_RETURN_IF_ERROR(LoadVectors(env, *state, dir, rows,
+                                     h.Get<uint32_t>(fmt::kGraphVectorsCrcOffset), graph.version,
+                                     map_vectors));
   if (state->quantized()) {
-    QUARRY_RETURN_IF_ERROR(
-        LoadCodes(*state, dir, rows, h.Get<uint32_t>(fmt::kGraphCodesCrcOffset), graph.version));
+    QUARRY_RETURN_IF_ERROR(LoadCodes(env, *state, dir, rows,
+                                     h.Get<uint32_t>(fmt::kGraphCodesCrcOffset), graph.version));
   }
   graph.file.Advise(MappedFile::Access::kWillNeed);
   state->mappings.push_back(std::move(graph.file));

@@ -1,7 +1,5 @@
 // SaveHnsw (hnsw_file.h): streams the three index files.
-#include <filesystem>
 #include <string>
-#include <system_error>
 
 #include "base/crc32c.h"
 #include "vector/atomic_file_writer.h"
@@ -17,8 +15,8 @@ namespace fmt = hnsw_format;
 // then patches the header and commits.
 class FileBuilder {
  public:
-  static Result<FileBuilder> Create(const std::string& path) {
-    auto w = AtomicFileWriter::Create(path);
+  static Result<FileBuilder> Create(Env& env, const std::string& path) {
+    auto w = AtomicFileWriter::Create(env, path);
     if (!w.ok()) return w.status();
     FileBuilder b(std::move(w).value());
     static constexpr uint8_t kZeros[fmt::kHeaderSize] = {};
@@ -64,8 +62,8 @@ Status WriteRows(FileBuilder& b, const SegmentedRows& store, size_t rows) {
   return status;
 }
 
-Result<uint32_t> SaveVectors(const HnswState& s, const std::string& path, uint32_t rows) {
-  QUARRY_ASSIGN_OR_RETURN(FileBuilder b, FileBuilder::Create(path));
+Result<uint32_t> SaveVectors(Env& env, const HnswState& s, const std::string& path, uint32_t rows) {
+  QUARRY_ASSIGN_OR_RETURN(FileBuilder b, FileBuilder::Create(env, path));
   QUARRY_RETURN_IF_ERROR(WriteRows(b, s.vectors, rows));
   fmt::Header h;
   h.Put<uint32_t>(fmt::kDimsOffset, s.dims);
@@ -86,8 +84,8 @@ Status WriteQuantizer(FileBuilder& b, const HnswState& s) {
   return b.Body(s.binary->centre().data(), s.binary->centre().size_bytes());
 }
 
-Result<uint32_t> SaveCodes(const HnswState& s, const std::string& path, uint32_t rows) {
-  QUARRY_ASSIGN_OR_RETURN(FileBuilder b, FileBuilder::Create(path));
+Result<uint32_t> SaveCodes(Env& env, const HnswState& s, const std::string& path, uint32_t rows) {
+  QUARRY_ASSIGN_OR_RETURN(FileBuilder b, FileBuilder::Create(env, path));
   const bool ready = s.codes_ready.load(std::memory_order_acquire);
   uint32_t params_bytes = 0;
   if (ready) {
@@ -108,10 +106,10 @@ Result<uint32_t> SaveCodes(const HnswState& s, const std::string& path, uint32_t
   return crc;
 }
 
-Status SaveGraph(const HnswState& s, const std::string& path, uint32_t rows, uint32_t vectors_crc,
-                 uint32_t codes_crc) {
+Status SaveGraph(Env& env, const HnswState& s, const std::string& path, uint32_t rows,
+                 uint32_t vectors_crc, uint32_t codes_crc) {
   const HnswGraph& g = s.graph;
-  QUARRY_ASSIGN_OR_RETURN(FileBuilder b, FileBuilder::Create(path));
+  QUARRY_ASSIGN_OR_RETURN(FileBuilder b, FileBuilder::Create(env, path));
   QUARRY_RETURN_IF_ERROR(WriteRows(b, g.meta_rows(), rows));
   QUARRY_RETURN_IF_ERROR(b.Align());
   QUARRY_RETURN_IF_ERROR(WriteRows(b, g.level0_rows(), rows));
@@ -151,22 +149,37 @@ Status SaveGraph(const HnswState& s, const std::string& path, uint32_t rows, uin
   return b.Finish(h, fmt::kGraphMagic);
 }
 
+// Creates `dir` and any missing parent, one level at a time through the
+// Env, and syncs the parent of each directory it creates: a directory entry
+// is durable only once its parent is synced, and the files written into it
+// would vanish with it after a power cut.
+Status CreateDirs(Env& env, const std::string& dir) {
+  size_t slash = dir.find('/', 1);
+  while (true) {
+    const std::string prefix = dir.substr(0, slash);
+    if (!prefix.empty() && !env.FileExists(prefix)) {
+      QUARRY_RETURN_IF_ERROR(env.CreateDir(prefix));
+      QUARRY_RETURN_IF_ERROR(env.SyncDir(DirName(prefix)));
+    }
+    if (slash == std::string::npos) return Status::Ok();
+    slash = dir.find('/', slash + 1);
+  }
+}
+
 }  // namespace
 
-Status SaveHnsw(const HnswState& s, const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::IOError("cannot create directory '" + dir + "': " + ec.message());
+Status SaveHnsw(Env& env, const HnswState& s, const std::string& dir) {
+  QUARRY_RETURN_IF_ERROR(CreateDirs(env, dir));
   const uint32_t rows = s.rows.load(std::memory_order_acquire);
   QUARRY_ASSIGN_OR_RETURN(const uint32_t vectors_crc,
-                          SaveVectors(s, dir + "/" + std::string(fmt::kVectorsFile), rows));
+                          SaveVectors(env, s, dir + "/" + std::string(fmt::kVectorsFile), rows));
   uint32_t codes_crc = 0;
   if (s.quantized()) {
     QUARRY_ASSIGN_OR_RETURN(
         codes_crc,
-        SaveCodes(s, dir + "/" + std::string(fmt::CodesFile(s.config.quantization)), rows));
+        SaveCodes(env, s, dir + "/" + std::string(fmt::CodesFile(s.config.quantization)), rows));
   }
-  return SaveGraph(s, dir + "/" + std::string(fmt::kGraphFile), rows, vectors_crc, codes_crc);
+  return SaveGraph(env, s, dir + "/" + std::string(fmt::kGraphFile), rows, vectors_crc, codes_crc);
 }
 
 }  // namespace quarry::vector
