@@ -5,13 +5,13 @@
 // (train only: test judgments are never used for tuning).
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "quarry_bm25.h"
@@ -45,7 +45,8 @@ struct Flags {
 };
 
 // One engine, as the harness sees it: top-k ids for a query text.
-using SearchFn = std::function<Status(const std::string& query, size_t k, std::vector<std::string>*)>;
+using SearchFn =
+    std::function<Status(const std::string& query, size_t k, std::vector<std::string>*)>;
 
 std::string Machine() {
   std::ifstream in("/proc/cpuinfo");
@@ -74,7 +75,8 @@ Status TimePass(const search::BeirDataset& data, const SearchFn& search, size_t 
   for (const search::BeirQuery& q : data.queries) {
     const auto start = std::chrono::steady_clock::now();
     QUARRY_RETURN_IF_ERROR(search(q.text, k, &ranking));
-    seconds->push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    seconds->push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   return Status::Ok();
 }
@@ -112,13 +114,14 @@ int Tune(const search::BeirDataset& data, QuarryBm25* quarry, const Flags& flags
       }
     }
   }
-  std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) { return a.ndcg > b.ndcg; });
+  std::sort(points.begin(), points.end(),
+            [](const Point& a, const Point& b) { return a.ndcg > b.ndcg; });
   std::printf("Tuning on split %s (%zu queries), best 15 of %zu points by nDCG@10:\n\n",
               flags.split.c_str(), data.queries.size(), points.size());
   std::printf("| k1 | b | title weight | nDCG@10 | Recall@100 |\n|--:|--:|--:|--:|--:|\n");
   for (size_t i = 0; i < points.size() && i < 15; ++i) {
-    std::printf("| %.1f | %.1f | %.1f | %.4f | %.4f |\n", points[i].k1, points[i].b, points[i].title,
-                points[i].ndcg, points[i].recall);
+    std::printf("| %.1f | %.1f | %.1f | %.4f | %.4f |\n", points[i].k1, points[i].b,
+                points[i].title, points[i].ndcg, points[i].recall);
   }
   for (const Point& p : points) {
     if (p.k1 == 0.9 && p.b == 0.4 && p.title == 1.0) {
@@ -177,7 +180,8 @@ int Run(const Flags& flags, const std::string& command) {
     e.stats.config = config;
     e.stats.index_seconds = quarry.index_seconds();
     e.stats.index_mib = quarry.index_bytes() / (1024.0 * 1024.0);
-    e.search = [&quarry, options](const std::string& q, size_t k, std::vector<std::string>* r) mutable {
+    e.search = [&quarry, options](const std::string& q, size_t k,
+                                  std::vector<std::string>* r) mutable {
       options.k = static_cast<uint32_t>(k);
       return quarry.Search(q, options, r);
     };
@@ -203,7 +207,8 @@ int Run(const Flags& flags, const std::string& command) {
     Engine e;
     e.stats.engine = "xapian 1.4";
     char config[96];
-    std::snprintf(config, sizeof config, "BM25Weight k1 %.2f, b %.2f, english, flat", flags.k1, flags.b);
+    std::snprintf(config, sizeof config, "BM25Weight k1 %.2f, b %.2f, english, flat", flags.k1,
+                  flags.b);
     e.stats.config = config;
     e.stats.index_seconds = xapian->index_seconds();
     e.stats.index_mib = xapian->index_mib();
@@ -281,7 +286,8 @@ int Run(const Flags& flags, const std::string& command) {
         }
         RunStats stats;
         stats.engine = "quarry";
-        stats.config = std::to_string(docs) + " synthetic docs, " + name + ", k " + std::to_string(k);
+        stats.config =
+            std::to_string(docs) + " synthetic docs, " + name + ", k " + std::to_string(k);
         stats.index_seconds = big->index_seconds();
         stats.index_mib = big->index_bytes() / (1024.0 * 1024.0);
         SummarizeLatencies(std::move(seconds), &stats);

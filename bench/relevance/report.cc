@@ -53,9 +53,9 @@ std::string ScaleTable(const std::vector<RunStats>& runs) {
       "| engine | config | QPS 1T | p50 ms | p99 ms | index s | index MiB |\n"
       "|---|---|--:|--:|--:|--:|--:|\n";
   for (const RunStats& r : runs) {
-    for (const std::string& cell : {r.engine, r.config, Thousands(r.qps()), Fixed(r.p50_ms, 3),
-                                    Fixed(r.p99_ms, 3), Fixed(r.index_seconds, 2),
-                                    Fixed(r.index_mib, 1)}) {
+    for (const std::string& cell :
+         {r.engine, r.config, Thousands(r.qps()), Fixed(r.p50_ms, 3), Fixed(r.p99_ms, 3),
+          Fixed(r.index_seconds, 2), Fixed(r.index_mib, 1)}) {
       out += "| ";
       out += cell;
       out += ' ';

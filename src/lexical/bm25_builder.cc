@@ -60,7 +60,8 @@ Result<uint32_t> Bm25IndexBuilder::AddDocument(std::span<const std::string> titl
 std::vector<uint8_t> Bm25IndexBuilder::Serialize() const {
   std::vector<uint32_t> order(postings_.size());
   std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return terms_[a] < terms_[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return terms_[a] < terms_[b]; });
 
   // Blocks and postings first, into their own buffers.
   std::vector<uint8_t> block_table;

@@ -47,8 +47,8 @@ class Bm25IndexBuilder {
 
  private:
   std::unordered_map<std::string, uint32_t> term_ids_;
-  std::vector<std::string_view> terms_;          // by term id; views of term_ids_' keys
-  std::vector<std::vector<Posting>> postings_;   // by term id, in doc order
+  std::vector<std::string_view> terms_;                    // by term id; views of term_ids_' keys
+  std::vector<std::vector<Posting>> postings_;             // by term id, in doc order
   std::vector<std::array<uint32_t, kNumFields>> lengths_;  // by doc id
   std::array<uint64_t, kNumFields> total_length_{};
 };

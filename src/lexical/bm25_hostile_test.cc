@@ -25,8 +25,7 @@ class Bm25HostileTest : public ::testing::Test {
     Bm25IndexBuilder b;
     const char* docs[] = {"Gene therapy delivers genes with viruses",
                           "Viral vectors for the delivery of genes",
-                          "The effect of exercise on the heart",
-                          "Heart disease and diet"};
+                          "The effect of exercise on the heart", "Heart disease and diet"};
     for (const char* d : docs) {
       Terms body;
       analyzer_->AnalyzeTerms(d, &body);
@@ -125,11 +124,15 @@ TEST_F(Bm25HostileTest, BadParamsAreRefused) {
   std::vector<QueryTerm> q = CountQueryTerms(query);
   AddDocFreqs(*index_, q);
   std::vector<ScoredDoc> hits;
-  for (auto change : std::vector<void (*)(Bm25Params*)>{
-           [](Bm25Params* p) { p->k1 = -1; }, [](Bm25Params* p) { p->b = 1.5; },
-           [](Bm25Params* p) { p->k1 = std::nan(""); },
-           [](Bm25Params* p) { p->field_weights = {0, 0}; },
-           [](Bm25Params* p) { p->field_weights = {-1, 1}; }}) {
+  for (auto change : std::vector<void (*)(Bm25Params*)>{[](Bm25Params* p) { p->k1 = -1; },
+                                                        [](Bm25Params* p) { p->b = 1.5; },
+                                                        [](Bm25Params* p) { p->k1 = std::nan(""); },
+                                                        [](Bm25Params* p) {
+                                                          p->field_weights = {0, 0};
+                                                        },
+                                                        [](Bm25Params* p) {
+                                                          p->field_weights = {-1, 1};
+                                                        }}) {
     Bm25SearchOptions options;
     change(&options.params);
     const Status s = searcher_.Search(*index_, q, index_->LocalStats(), options, &hits);

@@ -13,9 +13,7 @@ namespace {
 
 using namespace format;  // NOLINT: the format's constants, in its own reader
 
-Status Corrupt(const std::string& what) {
-  return Status::Corruption("bm25 postings: " + what);
-}
+Status Corrupt(const std::string& what) { return Status::Corruption("bm25 postings: " + what); }
 
 // True if [offset, offset + size) lies within [0, limit) without overflow.
 bool InBounds(uint64_t offset, uint64_t size, uint64_t limit) {

@@ -34,8 +34,8 @@ struct TermInfo {
 
 // One block's entry in the block table.
 struct BlockInfo {
-  uint32_t last_doc = 0;  // the block's largest doc id
-  uint32_t count = 0;     // postings in it, 1 .. kBlockSize
+  uint32_t last_doc = 0;                       // the block's largest doc id
+  uint32_t count = 0;                          // postings in it, 1 .. kBlockSize
   std::array<uint32_t, kNumFields> max_tf{};   // block-max impact data: largest tf per field
   std::array<uint32_t, kNumFields> min_len{};  // and smallest field length, over its docs
 };

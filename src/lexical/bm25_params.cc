@@ -7,7 +7,8 @@ namespace quarry::lexical {
 
 Status Bm25Params::Validate() const {
   if (!std::isfinite(k1) || k1 < 0) {
-    return Status::InvalidArgument("bm25 k1 must be a finite number >= 0, got " + std::to_string(k1));
+    return Status::InvalidArgument("bm25 k1 must be a finite number >= 0, got " +
+                                   std::to_string(k1));
   }
   if (!std::isfinite(b) || b < 0 || b > 1) {
     return Status::InvalidArgument("bm25 b must be in [0, 1], got " + std::to_string(b));

@@ -50,7 +50,8 @@ Corpus MakeCorpus(std::mt19937* rng, size_t docs, size_t vocab) {
 
 Bm25Index Build(const Corpus& c, size_t begin, size_t end) {
   Bm25IndexBuilder b;
-  for (size_t d = begin; d < end; ++d) EXPECT_TRUE(b.AddDocument(c.docs[d].title, c.docs[d].body).ok());
+  for (size_t d = begin; d < end; ++d)
+    EXPECT_TRUE(b.AddDocument(c.docs[d].title, c.docs[d].body).ok());
   Result<Bm25Index> index = b.Build();
   EXPECT_TRUE(index.ok()) << index.status().ToString();
   return std::move(index).value();
@@ -99,7 +100,8 @@ std::vector<double> BruteForceScores(const Corpus& c, const Terms& query, const 
   for (const auto& [term, count] : qcount) {
     for (const Doc& e : c.docs) {
       if (std::count(e.title.begin(), e.title.end(), term) +
-              std::count(e.body.begin(), e.body.end(), term) > 0) {
+              std::count(e.body.begin(), e.body.end(), term) >
+          0) {
         ++dfs[term];
       }
     }
@@ -143,8 +145,9 @@ TEST(Bm25PruningTest, MaxScoreEqualsExhaustiveOnRandomQueries) {
     const Corpus corpus = MakeCorpus(&rng, 600 + 700 * corpus_round, 60 + 200 * corpus_round);
     const Bm25Index index = Build(corpus, 0, corpus.docs.size());
     std::vector<uint64_t> deleted((corpus.docs.size() + 63) / 64);
-    for (uint64_t& w : deleted) w = (uint64_t{rng()} << 32 | rng()) & (uint64_t{rng()} << 32 | rng()) &
-                                    (uint64_t{rng()} << 32 | rng());  // ~1/8 of docs
+    for (uint64_t& w : deleted)
+      w = (uint64_t{rng()} << 32 | rng()) & (uint64_t{rng()} << 32 | rng()) &
+          (uint64_t{rng()} << 32 | rng());  // ~1/8 of docs
     for (int trial = 0; trial < 250; ++trial) {
       const Terms query = RandomQuery(&rng, corpus);
       std::vector<QueryTerm> q = CountQueryTerms(query);
@@ -182,7 +185,8 @@ TEST(Bm25PruningTest, ExhaustiveMatchesBruteForce) {
     options.k = 20;
     options.params = RandomParams(&rng);
     options.algorithm = TopKAlgorithm::kExhaustive;
-    const std::vector<ScoredDoc> hits = Search(&searcher, index, query, index.LocalStats(), q, options);
+    const std::vector<ScoredDoc> hits =
+        Search(&searcher, index, query, index.LocalStats(), q, options);
     const std::vector<double> expected = BruteForceScores(corpus, query, options.params, 20);
     ASSERT_EQ(hits.size(), expected.size()) << "trial " << trial;
     for (size_t i = 0; i < hits.size(); ++i) {

@@ -28,7 +28,7 @@ Bm25Index Example() {
 }
 
 std::vector<ScoredDoc> RunQuery(const Bm25Index& index, const Terms& query, Bm25Params params = {},
-                           uint32_t k = 10) {
+                                uint32_t k = 10) {
   std::vector<QueryTerm> q = CountQueryTerms(query);
   AddDocFreqs(index, q);
   Bm25SearchOptions options;
@@ -58,7 +58,8 @@ TEST(Bm25ScoreTest, OneTermByHand) {
 }
 
 TEST(Bm25ScoreTest, TermsAddUpAndRepeatsCount) {
-  // d(1 doc): idf = ln(1 + 2.5 / 1.5) = 0.9808293; d1: 0.9808293 * 1 / (1 + 0.9327273) = 0.5074845618
+  // d(1 doc): idf = ln(1 + 2.5 / 1.5) = 0.9808293; d1: 0.9808293 * 1 / (1 + 0.9327273) =
+  // 0.5074845618
   const std::vector<ScoredDoc> hits = RunQuery(Example(), {"a", "d"});
   ASSERT_EQ(hits.size(), 2u);
   EXPECT_EQ(hits[0].doc, 1u);

@@ -61,8 +61,8 @@ Status Bm25Searcher::Search(const Bm25Index& index, std::span<const QueryTerm> t
     words += merged[i].count;
     if (distinct > 0 && merged[distinct - 1].term == merged[i].term) {
       QueryTerm& kept = merged[distinct - 1];
-      kept.count = static_cast<uint32_t>(std::min<uint64_t>(uint64_t{kept.count} + merged[i].count,
-                                                            UINT32_MAX));
+      kept.count = static_cast<uint32_t>(
+          std::min<uint64_t>(uint64_t{kept.count} + merged[i].count, UINT32_MAX));
       kept.doc_freq = std::max(kept.doc_freq, merged[i].doc_freq);
     } else {
       merged[distinct++] = merged[i];
@@ -71,8 +71,8 @@ Status Bm25Searcher::Search(const Bm25Index& index, std::span<const QueryTerm> t
   // Bounds every fixed-point score far below 2^63 (top_k.h): each word adds
   // at most idf <= ln(1 + 2^65) < 46 score units.
   if (words > kMaxQueryWords) {
-    return Status::InvalidArgument("query has " + std::to_string(words) +
-                                   " words; the limit is " + std::to_string(kMaxQueryWords));
+    return Status::InvalidArgument("query has " + std::to_string(words) + " words; the limit is " +
+                                   std::to_string(kMaxQueryWords));
   }
   merged.resize(distinct);
   if (distinct > kMaxQueryTerms) {

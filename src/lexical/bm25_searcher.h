@@ -55,7 +55,7 @@ void AddDocFreqs(const Bm25Index& index, std::span<QueryTerm> terms);
 
 class Bm25Searcher {
  public:
-  static constexpr size_t kMaxQueryTerms = 1024;  // distinct terms; Lucene's maxClauseCount
+  static constexpr size_t kMaxQueryTerms = 1024;         // distinct terms; Lucene's maxClauseCount
   static constexpr uint64_t kMaxQueryWords = 1'000'000;  // sum of the terms' counts
   static constexpr uint32_t kMaxK = 100'000;
 
@@ -69,8 +69,8 @@ class Bm25Searcher {
   // Duplicate terms are merged (counts add up). An empty query, or one whose
   // terms occur nowhere, gives no hits and OK.
   // InvalidArgument: k outside [1, kMaxK]; more than kMaxQueryTerms distinct
-  // terms or kMaxQueryWords words (counts summed); bad params; stats that contradict the index (a term's doc_freq
-  // below its count in this segment, or above stats.doc_count).
+  // terms or kMaxQueryWords words (counts summed); bad params; stats that contradict the index (a
+  // term's doc_freq below its count in this segment, or above stats.doc_count).
   Status Search(const Bm25Index& index, std::span<const QueryTerm> terms,
                 const CollectionStats& stats, const Bm25SearchOptions& options,
                 std::vector<ScoredDoc>* hits);

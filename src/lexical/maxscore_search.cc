@@ -35,8 +35,8 @@ constexpr double kBoundSlack = 1.0 + 1e-9;  // far above double rounding of thes
 // whose other `terms` terms are bounded by `bound` (score units) cannot
 // score above `threshold`.
 bool CannotEnter(int64_t partial, double bound, size_t terms, int64_t threshold) {
-  const double most =
-      (static_cast<double>(partial) + bound * kScoreScale) * kBoundSlack + static_cast<double>(terms) + 1;
+  const double most = (static_cast<double>(partial) + bound * kScoreScale) * kBoundSlack +
+                      static_cast<double>(terms) + 1;
   return most <= static_cast<double>(threshold);
 }
 
@@ -77,7 +77,8 @@ void SearchMaxScore(const QueryPlan& plan, SearchScratch* scratch, std::vector<S
     double sum = 0;
     for (size_t i = 0; i < n; ++i) prefix[i] = (sum += bound[order[i]]);
     size_t non_essential = 0;
-    while (non_essential < n && CannotEnter(0, prefix[non_essential], non_essential + 1, threshold)) {
+    while (non_essential < n &&
+           CannotEnter(0, prefix[non_essential], non_essential + 1, threshold)) {
       ++non_essential;
     }
     return non_essential;

@@ -46,7 +46,8 @@ TEST(PostingBlockTest, RoundTripsRandomBlocks) {
     for (uint32_t i = 0; i < count; ++i) {
       Posting p;
       p.doc = doc;
-      p.tf = {static_cast<uint32_t>(rng() % 3), static_cast<uint32_t>(1 + rng() % (trial % 2 ? 300 : 4))};
+      p.tf = {static_cast<uint32_t>(rng() % 3),
+              static_cast<uint32_t>(1 + rng() % (trial % 2 ? 300 : 4))};
       postings.push_back(p);
       doc += 1 + rng() % (trial % 3 ? 10 : 100000);
     }

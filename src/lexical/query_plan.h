@@ -58,8 +58,8 @@ inline double DocLengthNorm(const QueryPlan& plan, uint32_t doc) {
 
 // The fixed-point contribution of `term` to the document its cursor is on.
 inline int64_t CurrentContribution(const QueryPlan& plan, const PlannedTerm& term) {
-  return Quantize(Bm25Scorer::Contribution(
-      term.weight, plan.scorer->WeightedTf(term.cursor.tf()), DocLengthNorm(plan, term.cursor.doc())));
+  return Quantize(Bm25Scorer::Contribution(term.weight, plan.scorer->WeightedTf(term.cursor.tf()),
+                                           DocLengthNorm(plan, term.cursor.doc())));
 }
 
 }  // namespace quarry::lexical

@@ -27,7 +27,8 @@ bool LineReader::Next(std::string* line, Status* status) {
     const int c = getc_unlocked(f);  // one reader per FILE: no locking needed
     if (c == EOF) {
       if (std::ferror(f)) {
-        *status = Status::IOError(path_ + ": read error after line " + std::to_string(line_number_));
+        *status =
+            Status::IOError(path_ + ": read error after line " + std::to_string(line_number_));
         return false;
       }
       break;

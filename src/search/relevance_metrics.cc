@@ -41,7 +41,8 @@ double RecallAt(std::span<const std::string> ranking, const Judgments& judgments
   return static_cast<double>(found) / static_cast<double>(relevant);
 }
 
-double ReciprocalRankAt(std::span<const std::string> ranking, const Judgments& judgments, size_t k) {
+double ReciprocalRankAt(std::span<const std::string> ranking, const Judgments& judgments,
+                        size_t k) {
   for (size_t i = 0; i < ranking.size() && i < k; ++i) {
     if (Grade(judgments, ranking[i]) > 0) return 1.0 / static_cast<double>(i + 1);
   }

@@ -56,7 +56,8 @@ Result<Analyzer> Analyzer::Create(AnalyzerOptions options) {
     if (!made.ok()) return made.status();
     stemmer.emplace(std::move(made).value());
   }
-  const StopwordSet* stopwords = options.remove_stopwords ? StopwordsFor(options.language) : nullptr;
+  const StopwordSet* stopwords =
+      options.remove_stopwords ? StopwordsFor(options.language) : nullptr;
   return Analyzer(std::move(options), std::move(stemmer), stopwords);
 }
 

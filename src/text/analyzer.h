@@ -81,10 +81,10 @@ class Analyzer {
   void Run(std::string_view text, Emit&& emit);
 
   AnalyzerOptions options_;
-  std::optional<Stemmer> stemmer_;     // empty when stemming is off
-  const StopwordSet* stopwords_;       // nullptr when off or no list for the language
-  std::string normalized_;             // scratch: the NFKC form of the current text
-  std::string folded_;                 // scratch: the current folded word
+  std::optional<Stemmer> stemmer_;  // empty when stemming is off
+  const StopwordSet* stopwords_;    // nullptr when off or no list for the language
+  std::string normalized_;          // scratch: the NFKC form of the current text
+  std::string folded_;              // scratch: the current folded word
 };
 
 // The NFKC form of `valid_utf8` appended to *out; ASCII and already-NFKC text

@@ -24,8 +24,7 @@ using V = std::vector<std::string>;
 
 TEST(AnalyzerTest, DefaultEnglishPipeline) {
   Analyzer a = Make();
-  EXPECT_EQ(Terms(a, "The Infections of the Lungs are spreading"),
-            (V{"infect", "lung", "spread"}));
+  EXPECT_EQ(Terms(a, "The Infections of the Lungs are spreading"), (V{"infect", "lung", "spread"}));
 }
 
 TEST(AnalyzerTest, PositionsCountDroppedWords) {
@@ -61,7 +60,10 @@ TEST(AnalyzerTest, OnlyStopwordsGiveNoTerms) {
 
 TEST(AnalyzerTest, InvalidUtf8IsSafe) {
   Analyzer a = Make();
-  EXPECT_EQ(Terms(a, std::string("cells\xff\xfe" "growth", 13)), (V{"cell", "growth"}));
+  EXPECT_EQ(Terms(a, std::string("cells\xff\xfe"
+                                 "growth",
+                                 13)),
+            (V{"cell", "growth"}));
 }
 
 TEST(AnalyzerTest, OverlongWordsAreDroppedButCounted) {

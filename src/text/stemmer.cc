@@ -38,8 +38,9 @@ Result<Stemmer> Stemmer::Create(std::string_view language) {
 }
 
 std::string_view Stemmer::Stem(std::string_view word) {
-  const sb_symbol* stem = sb_stemmer_stem(
-      stemmer_.get(), reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+  const sb_symbol* stem =
+      sb_stemmer_stem(stemmer_.get(), reinterpret_cast<const sb_symbol*>(word.data()),
+                      static_cast<int>(word.size()));
   if (stem == nullptr) return word;  // out of memory
   return std::string_view(reinterpret_cast<const char*>(stem),
                           static_cast<size_t>(sb_stemmer_length(stemmer_.get())));

@@ -8,10 +8,9 @@ namespace {
 
 // Lucene's EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, sorted.
 constexpr std::array<std::string_view, 33> kEnglish = {
-    "a",    "an",   "and",   "are",   "as",    "at",   "be",   "but",  "by",
-    "for",  "if",   "in",    "into",  "is",    "it",   "no",   "not",  "of",
-    "on",   "or",   "such",  "that",  "the",   "their", "then", "there", "these",
-    "they", "this", "to",    "was",   "will",  "with"};
+    "a",   "an",    "and",  "are",   "as",    "at",   "be",   "but", "by",  "for",  "if",
+    "in",  "into",  "is",   "it",    "no",    "not",  "of",   "on",  "or",  "such", "that",
+    "the", "their", "then", "there", "these", "they", "this", "to",  "was", "will", "with"};
 static_assert(std::is_sorted(kEnglish.begin(), kEnglish.end()), "binary search needs order");
 
 constexpr StopwordSet kEnglishSet{kEnglish};
