@@ -37,6 +37,11 @@ Result<uint32_t> Bm25IndexBuilder::AddDocument(std::span<const std::string> titl
       }
     }
   }
+  // Every posting is at most one block, so this keeps the format's u32 block
+  // and term counts exact.
+  if (total_postings_ + title_terms.size() + body_terms.size() > UINT32_MAX) {
+    return Status::ResourceExhausted("a keyword index holds at most 2^32 - 1 postings");
+  }
   const auto doc = static_cast<uint32_t>(lengths_.size());
   std::array<uint32_t, kNumFields> lengths{};
   for (size_t f = 0; f < kNumFields; ++f) {
@@ -47,7 +52,10 @@ Result<uint32_t> Bm25IndexBuilder::AddDocument(std::span<const std::string> titl
         postings_.emplace_back();
       }
       std::vector<Posting>& list = postings_[it->second];
-      if (list.empty() || list.back().doc != doc) list.push_back(Posting{doc, {}});
+      if (list.empty() || list.back().doc != doc) {
+        list.push_back(Posting{doc, {}});
+        ++total_postings_;
+      }
       ++list.back().tf[f];
     }
     lengths[f] = static_cast<uint32_t>(fields[f].size());

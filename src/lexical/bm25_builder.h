@@ -32,8 +32,8 @@ class Bm25IndexBuilder {
 
   // Appends a document whose fields hold these analyzed terms (in any order;
   // repeats count) and returns its doc id. InvalidArgument for an empty term
-  // or one over kMaxTermBytes, ResourceExhausted past kMaxDocs documents; a
-  // refused document leaves the builder unchanged.
+  // or one over kMaxTermBytes, ResourceExhausted past kMaxDocs documents or
+  // 2^32 - 1 postings; a refused document leaves the builder unchanged.
   Result<uint32_t> AddDocument(std::span<const std::string> title_terms,
                                std::span<const std::string> body_terms);
 
@@ -51,6 +51,7 @@ class Bm25IndexBuilder {
   std::vector<std::vector<Posting>> postings_;             // by term id, in doc order
   std::vector<std::array<uint32_t, kNumFields>> lengths_;  // by doc id
   std::array<uint64_t, kNumFields> total_length_{};
+  uint64_t total_postings_ = 0;
 };
 
 }  // namespace quarry::lexical
