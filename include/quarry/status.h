@@ -28,6 +28,7 @@ enum class StatusCode {
   kUnavailable,         // a dependency is down or overloaded; retry later
   kNotSupported,        // valid request for something not implemented
   kInternal,            // a bug: an invariant did not hold
+  kNoSpace,             // the disk is full (ENOSPC, EDQUOT); writes resume once space is freed
 };
 
 // The stable lower_snake_case name of a code ("invalid_argument"), used in API errors.
@@ -48,6 +49,7 @@ class Status {
   static Status ResourceExhausted(std::string m) {
     return {StatusCode::kResourceExhausted, std::move(m)};
   }
+  static Status NoSpace(std::string m) { return {StatusCode::kNoSpace, std::move(m)}; }
   static Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
   static Status IOError(std::string m) { return {StatusCode::kIOError, std::move(m)}; }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }

@@ -9,8 +9,8 @@
 // Env lives in base/ rather than storage/ because vector/ (below storage/)
 // writes the HNSW index files; see docs/design/env.md.
 //
-// Errors: NotFound when a path does not exist, ResourceExhausted for ENOSPC
-// and EDQUOT (the server answers 507), IOError for everything else. Messages
+// Errors: NotFound when a path does not exist, NoSpace for ENOSPC and EDQUOT
+// (the server answers 507), IOError for everything else. Messages
 // name the operation and the path.
 //
 // Thread-safety: an Env may be used from many threads at once. A file object

@@ -287,7 +287,7 @@ TEST_F(EnvTest, WriteFileAtomicallyOnAFullDiskKeepsOldContent) {
   ASSERT_TRUE(WriteFileAtomically(fault_env, path, "old").ok());
   fault_env.SetDiskFull(true);
   Status s = WriteFileAtomically(fault_env, path, "new");
-  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(s.code(), StatusCode::kNoSpace);
   EXPECT_EQ(Read(path), "old");
   EXPECT_FALSE(env_->FileExists(path + ".tmp"));
   fault_env.SetDiskFull(false);

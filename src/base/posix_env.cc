@@ -3,7 +3,7 @@
 // Stateless: every object it hands out owns its own file descriptor, so one
 // instance may be shared by every thread of the process. System calls are
 // retried on EINTR. Errors map errno to a code in one place (ErrnoStatus):
-// ENOENT -> NotFound, ENOSPC/EDQUOT -> ResourceExhausted, anything else ->
+// ENOENT -> NotFound, ENOSPC/EDQUOT -> NoSpace, anything else ->
 // IOError; every message names the operation and the path.
 #include <dirent.h>
 #include <fcntl.h>
@@ -28,7 +28,7 @@ Status ErrnoStatus(std::string_view what, const std::string& path, int err) {
   std::string message(what);
   message += " '" + path + "': " + std::strerror(err);
   if (err == ENOENT) return Status::NotFound(std::move(message));
-  if (err == ENOSPC || err == EDQUOT) return Status::ResourceExhausted(std::move(message));
+  if (err == ENOSPC || err == EDQUOT) return Status::NoSpace(std::move(message));
   return Status::IOError(std::move(message));
 }
 

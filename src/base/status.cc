@@ -15,6 +15,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kUnavailable: return "unavailable";
     case StatusCode::kNotSupported: return "not_supported";
     case StatusCode::kInternal: return "internal";
+    case StatusCode::kNoSpace: return "no_space";
   }
   return "internal";
 }

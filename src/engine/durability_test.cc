@@ -276,7 +276,7 @@ TEST(DurabilityTest, DiskFullRefusesWritesKeepsSearchesAndResumes) {
   faulty->SetDiskFull(true);
   auto full = (*c)->Upsert({Doc(2, 1)});
   ASSERT_FALSE(full.ok());
-  EXPECT_EQ(full.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(full.status().code(), StatusCode::kNoSpace);
   EXPECT_TRUE((*c)->Search({.query = "Document 1", .k = 3}).ok());
   faulty->SetDiskFull(false);
   ASSERT_TRUE((*c)->Upsert({Doc(2, 1)}).ok());

@@ -3,7 +3,10 @@
 // A handler either answers at once (ApiResponse) or returns CpuWork: a
 // function the connection runs on the CPU pool, never on an IO thread, and
 // whose answer it then sends. Anything that can take more than a millisecond
-// or two (parsing a large body, embedding, an fsync) is CpuWork.
+// or two (parsing a large body, embedding, an fsync) is CpuWork. A
+// BackgroundJob is work whose answer nobody waits for: start_job registers
+// it, queues it on the CPU pool and returns its id at once (for a 202); its
+// result is read later from GET /api/jobs/{id}.
 //
 // Thread-safety: a handler runs on an IO thread and may be called
 // concurrently for different requests; CpuWork runs on a CPU pool thread.
@@ -20,6 +23,8 @@
 
 #include "quarry/engine.h"
 #include "server/api_response.h"
+#include "server/job_registry.h"
+#include "server/query_params.h"
 #include "server/server_options.h"
 
 namespace quarry::server {
@@ -37,16 +42,30 @@ class PathParams {
   std::vector<std::pair<std::string_view, std::string>> values_;
 };
 
+using CpuWork = std::function<ApiResponse()>;
+
+struct BackgroundJob {
+  std::string kind;        // "upsert_documents"
+  std::string collection;
+  CpuWork work;
+};
+
+// Registers and queues a job; returns its id. May be called from CpuWork
+// (it outlives the connection); Unavailable when the CPU queue is full.
+using JobStarter = std::function<Result<std::string>(BackgroundJob job)>;
+
 struct RequestContext {
   Engine* engine = nullptr;
   const ServerOptions* options = nullptr;
+  JobRegistry* jobs = nullptr;
+  JobStarter start_job;
   PathParams params;
+  QueryParams query;
   // The request body. A handler returning CpuWork moves it into the work
   // rather than copying it.
   std::string body;
 };
 
-using CpuWork = std::function<ApiResponse()>;
 using HandlerReply = std::variant<ApiResponse, CpuWork>;
 using Handler = HandlerReply (*)(RequestContext& context);
 

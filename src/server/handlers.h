@@ -27,6 +27,7 @@ HandlerReply DeleteCollection(RequestContext& context);
 // document_handlers.cc
 HandlerReply PostDocuments(RequestContext& context);
 HandlerReply GetDocument(RequestContext& context);
+HandlerReply GetJob(RequestContext& context);
 HandlerReply DeleteDocument(RequestContext& context);
 
 // search_handlers.cc

@@ -39,7 +39,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "base/testing/fault_injection_env.h"
 #include "base/testing/temp_dir.h"
+#include "engine/engine_impl.h"
 #include "quarry/engine.h"
 #include "server/handlers.h"
 
@@ -297,6 +299,12 @@ class HttpServerTest : public ::testing::Test {
   void SetUp() override { OpenEngine(); }
 
   void OpenEngine() {
+    if (env_ != nullptr) {
+      auto engine = engine::EngineImpl::Open({.data_dir = dir_.path()}, env_);
+      ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+      engine_ = std::move(engine).value();
+      return;
+    }
     Result<std::unique_ptr<Engine>> engine = Engine::Open({.data_dir = dir_.path()});
     ASSERT_TRUE(engine.ok()) << engine.status().ToString();
     engine_ = std::move(engine).value();
@@ -336,6 +344,7 @@ class HttpServerTest : public ::testing::Test {
 
   // Declared first, destroyed last: the engine and the server use it.
   quarry::testing::TempDir dir_;
+  std::shared_ptr<Env> env_;  // set before OpenEngine() to inject faults
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<HttpServer> server_;
   std::future<Status> run_done_;
@@ -465,7 +474,7 @@ TEST_F(HttpServerTest, IngestSearchGetAndDeleteDocuments) {
   StartServer(options);
   ASSERT_EQ(Call(http::verb::put, "/api/collections/docs").result(), http::status::created);
 
-  auto ingested = Call(http::verb::post, "/api/collections/docs/documents", R"({"documents": [
+  auto ingested = Call(http::verb::post, "/api/collections/docs/documents?wait=true", R"({"documents": [
       {"id": "a/b c", "title": "Bees", "text": "Honey bees build wax combs in the hive.",
        "metadata": {"topic": "insects"}},
       {"id": "rust", "text": "Rust prevents data races with ownership and borrowing."},
@@ -479,7 +488,7 @@ TEST_F(HttpServerTest, IngestSearchGetAndDeleteDocuments) {
 
   // One of them again, unchanged: nothing is written, the generation stays.
   auto again = Call(
-      http::verb::post, "/api/collections/docs/documents",
+      http::verb::post, "/api/collections/docs/documents?wait=true",
       R"({"documents": [{"id": "tea", "text": "Green tea is steamed, black tea is oxidised."}]})");
   ASSERT_EQ(again.result(), http::status::ok) << again.body();
   EXPECT_EQ(json::parse(again.body()).at("unchanged").to_number<int>(), 1);
@@ -524,9 +533,9 @@ TEST_F(HttpServerTest, ValidationErrorsAre400WithErrorJson) {
   auto missing = Call(http::verb::post, "/api/search", R"({"query": "q", "collection": "nope"})");
   EXPECT_EQ(missing.result(), http::status::not_found);
   EXPECT_EQ(
-      Call(http::verb::post, "/api/collections/nope/documents", R"({"documents": []})").result(),
+      Call(http::verb::post, "/api/collections/nope/documents?wait=true", R"({"documents": []})").result(),
       http::status::not_found);
-  auto bad_docs = Call(http::verb::post, "/api/collections/default/documents",
+  auto bad_docs = Call(http::verb::post, "/api/collections/default/documents?wait=true",
                        R"({"documents": [{"id": "x"}]})");
   EXPECT_EQ(bad_docs.result(), http::status::bad_request);
   EXPECT_NE(bad_docs.body().find("documents[0].text"), std::string::npos) << bad_docs.body();
@@ -667,7 +676,7 @@ TEST_F(HttpServerTest, IngestionRunsOnTheCpuPoolNotTheIoThread) {
   ASSERT_EQ(Call(http::verb::put, "/api/collections/big").result(), http::status::created);
 
   Client ingest(port(), kLiveness);
-  ingest.Send(http::verb::post, "/api/collections/big/documents",
+  ingest.Send(http::verb::post, "/api/collections/big/documents?wait=true",
               DocumentsBody("prose", Prose(kLargeDocumentBytes, kLargeDocumentMarker)));
   ASSERT_TRUE(WaitUntilServerReadAll(ingest));
 
@@ -699,7 +708,7 @@ TEST_F(HttpServerTest, StopWaitsForInFlightIngestion) {
   ASSERT_EQ(Call(http::verb::put, "/api/collections/big").result(), http::status::created);
 
   Client ingest(port(), kLiveness);
-  ingest.Send(http::verb::post, "/api/collections/big/documents",
+  ingest.Send(http::verb::post, "/api/collections/big/documents?wait=true",
               DocumentsBody("prose", Prose(kLargeDocumentBytes, kLargeDocumentMarker)));
   ASSERT_TRUE(WaitUntilServerReadAll(ingest));
   server_->Stop();
@@ -784,6 +793,59 @@ TEST_F(HttpServerTest, CreateReportsAddressInUseAndBadHosts) {
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
 
   EXPECT_FALSE(HttpServer::Create(nullptr, ServerOptions{}).ok());
+}
+
+TEST_F(HttpServerTest, IngestionWithoutWaitAnswers202AndTheJobTellsTheOutcome) {
+  StartServer();
+  ASSERT_EQ(Call(http::verb::put, "/api/collections/jobs").result(), http::status::created);
+  auto accepted = Call(http::verb::post, "/api/collections/jobs/documents",
+                       R"({"documents": [{"id": "a", "text": "Owls hunt at night."}]})");
+  ASSERT_EQ(accepted.result(), http::status::accepted) << accepted.body();
+  const json::object job = json::parse(accepted.body()).as_object();
+  const std::string url(job.at("url").as_string());
+  EXPECT_EQ(Header(accepted, "Location"), url);
+  json::object status;
+  const auto deadline = std::chrono::steady_clock::now() + kLiveness;
+  do {
+    auto polled = Call(http::verb::get, url);
+    ASSERT_EQ(polled.result(), http::status::ok) << polled.body();
+    status = json::parse(polled.body()).as_object();
+    if (status.at("status") == "succeeded" || status.at("status") == "failed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  } while (std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(status.at("status"), "succeeded") << json::serialize(status);
+  EXPECT_EQ(status.at("result").at("documents").to_number<int>(), 1);
+  EXPECT_EQ(Call(http::verb::get, "/api/collections/jobs/documents/a").result(), http::status::ok);
+  // A bad body is refused at once, not queued.
+  auto bad = Call(http::verb::post, "/api/collections/jobs/documents", R"({"documents": [{}]})");
+  EXPECT_EQ(bad.result(), http::status::bad_request);
+  EXPECT_EQ(Call(http::verb::post, "/api/collections/jobs/documents?wait=maybe",
+                 R"({"documents": [{"id": "b", "text": "x"}]})").result(),
+            http::status::bad_request);
+  EXPECT_EQ(Call(http::verb::get, "/api/jobs/no-such-job").result(), http::status::not_found);
+}
+
+TEST_F(HttpServerTest, AFullDiskAnswers507SearchesGoOnAndWritesResume) {
+  auto faulty = std::make_shared<quarry::testing::FaultInjectionEnv>(NewPosixEnv());
+  engine_.reset();  // SetUp's engine holds the directory lock
+  env_ = faulty;
+  OpenEngine();
+  StartServer();
+  ASSERT_EQ(Call(http::verb::put, "/api/collections/disk").result(), http::status::created);
+  const std::string doc = R"({"documents": [{"id": "a", "text": "Otters float on their backs."}]})";
+  ASSERT_EQ(Call(http::verb::post, "/api/collections/disk/documents?wait=true", doc).result(),
+            http::status::ok);
+  faulty->SetDiskFull(true);
+  auto full = Call(http::verb::post, "/api/collections/disk/documents?wait=true",
+                   R"({"documents": [{"id": "b", "text": "Beavers build dams."}]})");
+  EXPECT_EQ(full.result(), http::status::insufficient_storage) << full.body();
+  EXPECT_NE(full.body().find("no_space"), std::string::npos);
+  auto search = Call(http::verb::post, "/api/search", R"({"collection": "disk", "query": "otters"})");
+  EXPECT_EQ(search.result(), http::status::ok) << search.body();
+  faulty->SetDiskFull(false);
+  EXPECT_EQ(Call(http::verb::post, "/api/collections/disk/documents?wait=true",
+                 R"({"documents": [{"id": "b", "text": "Beavers build dams."}]})").result(),
+            http::status::ok);
 }
 
 }  // namespace

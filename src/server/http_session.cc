@@ -39,6 +39,33 @@ bool IsHttpProtocolError(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category();
 }
 
+
+Result<std::string> StartBackgroundJob(ServerContext* context, BackgroundJob job) {
+  if (context->cpu_jobs.fetch_add(1) >= context->max_cpu_jobs) {
+    context->cpu_jobs.fetch_sub(1);
+    return Status::Unavailable("the server has " + std::to_string(context->max_cpu_jobs) +
+                               " write requests queued; retry later");
+  }
+  const std::string id = context->jobs.Create(std::move(job.kind), std::move(job.collection));
+  // The job holds the server context, not a connection: it runs on after
+  // the client has gone. The HttpServer joins the CPU pool before the
+  // context dies.
+  asio::post(*context->cpu_pool, [context, id, work = std::move(job.work)]() {
+    context->jobs.MarkRunning(id);
+    ApiResponse response;
+    try {
+      response = work();
+    } catch (const std::exception& e) {
+      response = ErrorResponse(Status::Internal(std::string("unexpected exception: ") + e.what()));
+    } catch (...) {
+      response = ErrorResponse(Status::Internal("unexpected exception"));
+    }
+    context->jobs.Finish(id, response);
+    context->cpu_jobs.fetch_sub(1);
+  });
+  return id;
+}
+
 }  // namespace
 
 HttpSession::HttpSession(asio::ip::tcp::socket socket, ServerContext* context)
@@ -223,6 +250,20 @@ void HttpSession::Dispatch() {
     }
     context.params.Add(name, std::move(decoded).value());
   }
+  const std::string_view target(request.target().data(), request.target().size());
+  const size_t question = target.find('?');
+  if (question != std::string_view::npos) {
+    Result<QueryParams> query = QueryParams::Parse(target.substr(question + 1));
+    if (!query.ok()) {
+      Send(ErrorResponse(query.status().WithContext("query string")));
+      return;
+    }
+    context.query = std::move(query).value();
+  }
+  context.jobs = &context_->jobs;
+  context.start_job = [server = context_](BackgroundJob job) {
+    return StartBackgroundJob(server, std::move(job));
+  };
   context.body = std::move(request.body());
 
   HandlerReply reply;
@@ -240,16 +281,19 @@ void HttpSession::Dispatch() {
   }
 }
 
+bool HttpSession::ReserveCpuJob() {
+  if (context_->cpu_jobs.fetch_add(1) < context_->max_cpu_jobs) return true;
+  context_->cpu_jobs.fetch_sub(1);
+  ApiResponse busy = ErrorResponse(Status::Unavailable("the server has " +
+                                                       std::to_string(context_->max_cpu_jobs) +
+                                                       " write requests queued; retry later"));
+  busy.headers.emplace_back(http::field::retry_after, "1");
+  Send(std::move(busy));
+  return false;
+}
+
 void HttpSession::RunOnCpuPool(CpuWork work) {
-  if (context_->cpu_jobs.fetch_add(1) >= context_->max_cpu_jobs) {
-    context_->cpu_jobs.fetch_sub(1);
-    ApiResponse busy = ErrorResponse(Status::Unavailable("the server has " +
-                                                         std::to_string(context_->max_cpu_jobs) +
-                                                         " write requests queued; retry later"));
-    busy.headers.emplace_back(http::field::retry_after, "1");
-    Send(std::move(busy));
-    return;
-  }
+  if (!ReserveCpuJob()) return;
   // The tracked executor keeps the io_context running until the answer has
   // been posted back, and posting to it lands on this connection's strand.
   auto home = asio::prefer(stream_.get_executor(), asio::execution::outstanding_work.tracked);

@@ -66,6 +66,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void Dispatch();
   void RunOnCpuPool(CpuWork work);
+  // Counts one more CPU job, or answers 503 and returns false when the
+  // queue is full.
+  bool ReserveCpuJob();
   // Sends `response`; `fatal` answers end the connection with a lingering close.
   void Send(ApiResponse response, bool fatal = false);
   void OnWrite(bool close, boost::beast::error_code ec, size_t bytes);

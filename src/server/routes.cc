@@ -18,6 +18,7 @@ Router MakeApiRouter() {
       {http::verb::get, "/api/collections/{name}/documents/{id}", GetDocument, "get_document"},
       {http::verb::delete_, "/api/collections/{name}/documents/{id}", DeleteDocument,
        "delete_document"},
+      {http::verb::get, "/api/jobs/{id}", GetJob, "get_job"},
       {http::verb::post, "/api/search", PostSearch, "post_search"},
   });
 }

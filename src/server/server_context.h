@@ -14,6 +14,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "quarry/engine.h"
+#include "server/job_registry.h"
 #include "server/router.h"
 #include "server/routes.h"
 #include "server/server_log.h"
@@ -43,6 +44,7 @@ struct ServerContext {
   // Set once shutdown begins: connections close after their current answer.
   std::atomic<bool> stopping{false};
   SessionRegistry sessions;
+  JobRegistry jobs;
 };
 
 }  // namespace quarry::server

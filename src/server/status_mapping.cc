@@ -16,10 +16,12 @@ http::status HttpStatusFor(StatusCode code) {
       return http::status::conflict;
     case StatusCode::kFailedPrecondition:
       return http::status::conflict;
-    // Limits the server checks are request limits (body, batch size). A full
-    // disk would deserve 507, once the engine reports it distinctly.
+    // Limits the server checks are request limits (body, batch size).
     case StatusCode::kResourceExhausted:
       return http::status::payload_too_large;
+    // A full disk: the write was refused, searches go on, retry once space is freed.
+    case StatusCode::kNoSpace:
+      return http::status::insufficient_storage;
     case StatusCode::kCorruption:
       return http::status::internal_server_error;
     case StatusCode::kIOError:

@@ -23,6 +23,7 @@ TEST(StatusMappingTest, EveryCodeHasItsHttpStatus) {
   EXPECT_EQ(HttpStatusFor(StatusCode::kUnavailable), http::status::service_unavailable);
   EXPECT_EQ(HttpStatusFor(StatusCode::kNotSupported), http::status::not_implemented);
   EXPECT_EQ(HttpStatusFor(StatusCode::kInternal), http::status::internal_server_error);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kNoSpace), http::status::insufficient_storage);
 }
 
 TEST(StatusMappingTest, ErrorResponseCarriesCodeAndMessage) {

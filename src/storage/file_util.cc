@@ -16,7 +16,7 @@ namespace {
 Status ErrnoStatus(std::string_view what, const std::string& path, int err) {
   std::string message(what);
   message += " '" + path + "': " + std::strerror(err);
-  if (err == ENOSPC || err == EDQUOT) return Status::ResourceExhausted(message);
+  if (err == ENOSPC || err == EDQUOT) return Status::NoSpace(message);
   return Status::IOError(message);
 }
 

@@ -88,9 +88,9 @@ Status RestoreSnapshotArchive(Env& env, const std::string& archive_path,
   const std::string parent = DirName(target);
   QUARRY_ASSIGN_OR_RETURN(uint64_t free_bytes, env.FreeSpace(parent));
   if (free_bytes < manifest.total_bytes) {
-    return Status::ResourceExhausted("restoring '" + archive_path + "' needs " +
-                                     std::to_string(manifest.total_bytes) + " bytes; '" + parent +
-                                     "' has " + std::to_string(free_bytes) + " free");
+    return Status::NoSpace("restoring '" + archive_path + "' needs " +
+                           std::to_string(manifest.total_bytes) + " bytes; '" + parent +
+                           "' has " + std::to_string(free_bytes) + " free");
   }
   const std::string staging = target + std::string(kSnapshotRestoreSuffix);
   QUARRY_RETURN_IF_ERROR(env.RemoveDirRecursively(staging));  // left by a crashed restore

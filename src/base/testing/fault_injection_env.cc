@@ -118,7 +118,7 @@ class FaultInjectionEnv::Model {
     }
     if (!fail) return Status::Ok();
     if (fault == InjectedFault::kNoSpace) {
-      return Status::ResourceExhausted("injected ENOSPC: " + what);
+      return Status::NoSpace("injected ENOSPC: " + what);
     }
     return Status::IOError("injected EIO: " + what);
   }

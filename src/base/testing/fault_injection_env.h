@@ -68,7 +68,7 @@ inline constexpr int kEnvOpCount = 11;
 
 enum class InjectedFault {
   kIoError,  // IOError "injected EIO"
-  kNoSpace,  // ResourceExhausted "injected ENOSPC"
+  kNoSpace,  // NoSpace "injected ENOSPC"
 };
 
 class FaultInjectionEnv final : public Env {

@@ -252,9 +252,9 @@ TEST_F(FaultInjectionEnvTest, FailAfterHitsExactlyTheNthOperation) {
 
   env_.FailAfter(2, InjectedFault::kNoSpace, /*sticky=*/true);
   EXPECT_TRUE(env_.CreateDir(dir_.Sub("d")).ok());
-  EXPECT_EQ(file->Sync().code(), StatusCode::kResourceExhausted);
-  EXPECT_EQ(env_.SyncDir(dir_.path()).code(), StatusCode::kResourceExhausted);
-  EXPECT_EQ(env_.RenameFile(dir_.Sub("f"), dir_.Sub("g")).code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(file->Sync().code(), StatusCode::kNoSpace);
+  EXPECT_EQ(env_.SyncDir(dir_.path()).code(), StatusCode::kNoSpace);
+  EXPECT_EQ(env_.RenameFile(dir_.Sub("f"), dir_.Sub("g")).code(), StatusCode::kNoSpace);
   EXPECT_TRUE(Exists(dir_.Sub("f")));
   env_.ClearFaults();
   EXPECT_TRUE(env_.SyncDir(dir_.path()).ok());
@@ -300,10 +300,10 @@ TEST_F(FaultInjectionEnvTest, DiskFullFailsWritesUntilCleared) {
   auto file = Open(path);
   env_.SetDiskFull(true);
   Status append = file->Append("x");
-  EXPECT_EQ(append.code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(append.code(), StatusCode::kNoSpace);
   EXPECT_NE(append.message().find("injected ENOSPC"), std::string::npos);
-  EXPECT_EQ(file->WriteAt(0, "").code(), StatusCode::kResourceExhausted);
-  EXPECT_EQ(file->Allocate(0, 100).code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(file->WriteAt(0, "").code(), StatusCode::kNoSpace);
+  EXPECT_EQ(file->Allocate(0, 100).code(), StatusCode::kNoSpace);
   EXPECT_TRUE(file->Sync().ok());
   EXPECT_TRUE(env_.RemoveFile(dir_.Sub("big")).ok()) << "freeing space must work";
   env_.SetDiskFull(false);
