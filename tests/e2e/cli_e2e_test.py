@@ -156,20 +156,20 @@ class CliTest(unittest.TestCase):
             self.assertIn("listening on", line)
             r = self.ingest(self.corpus)
             self.assertEqual(r.returncode, 1)
-            self.assertIn("in use", r.stderr)
+            self.assertIn("another process", r.stderr)
         finally:
             server.terminate()
             server.wait(timeout=30)
             server.stdout.close()
             server.stderr.close()
 
-    def test_corrupt_collection_file_is_reported_not_served(self):
+    def test_corrupt_manifest_is_reported_not_served(self):
         self.assertEqual(self.ingest(self.corpus).returncode, 0)
-        path = os.path.join(self.data, "collections", "notes", "collection.qc")
+        path = os.path.join(self.data, "collections", "notes", "MANIFEST")
         with open(path, "r+b") as f:
-            f.seek(100)
+            f.seek(40)
             byte = f.read(1)
-            f.seek(100)
+            f.seek(40)
             f.write(bytes([byte[0] ^ 0xFF]))
         r = run("search", "--data", self.data, "--collection", "notes", "log")
         self.assertEqual(r.returncode, 1)

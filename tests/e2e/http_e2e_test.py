@@ -258,7 +258,7 @@ class ServerTestCase(unittest.TestCase):
         return reply.json()
 
     def ingest(self, collection, documents):
-        reply = self.call("POST", f"/api/collections/{collection}/documents",
+        reply = self.call("POST", f"/api/collections/{collection}/documents?wait=true",
                           {"documents": documents})
         self.assertEqual(reply.status, 200, reply)
         return reply.json()
@@ -429,7 +429,7 @@ class ApiTest(ServerTestCase):
 
     def test_documents_validation(self):
         self.create_collection("e2e_docval")
-        path = "/api/collections/e2e_docval/documents"
+        path = "/api/collections/e2e_docval/documents?wait=true"
         self.assert_error(self.call("POST", path, {"documents": []}), 400, mentions="documents")
         self.assert_error(self.call("POST", path, {"documents": [{"text": "t"}]}), 400,
                           mentions="documents[0].id")
@@ -442,7 +442,7 @@ class ApiTest(ServerTestCase):
             mentions="media_type")
         self.assert_error(self.call("POST", path, {"documents": [
             {"id": "x" * 600, "text": "t"}]}), 400, mentions="id")
-        self.assert_error(self.call("POST", "/api/collections/nope_missing/documents",
+        self.assert_error(self.call("POST", "/api/collections/nope_missing/documents?wait=true",
                                     {"documents": [{"id": "a", "text": "t"}]}), 404)
         # Nothing of a rejected request was stored.
         self.assertEqual(self.call("GET", "/api/collections/e2e_docval").json()["documents"], 0)
@@ -622,7 +622,7 @@ class LifecycleTest(unittest.TestCase):
     def test_sigterm_then_restart_keeps_documents(self):
         server = self.start()
         self.assertEqual(server.request("PUT", "/api/collections/persist").status, 201)
-        reply = server.request("POST", "/api/collections/persist/documents",
+        reply = server.request("POST", "/api/collections/persist/documents?wait=true",
                                {"documents": DOCUMENTS})
         self.assertEqual(reply.status, 200, reply)
         before = server.request("POST", "/api/search",

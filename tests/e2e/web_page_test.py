@@ -67,7 +67,7 @@ class PageCase(unittest.TestCase):
     @classmethod
     def populate(cls):
         cls.call("PUT", "/api/collections/web", {})
-        cls.call("POST", "/api/collections/web/documents", {"documents": [
+        cls.call("POST", "/api/collections/web/documents?wait=true", {"documents": [
             {"id": "granite", "title": "Granite quarries",
              "text": "Granite is cut from quarries in large blocks with wire saws."},
             {"id": "hostile", "title": "<img src=x onerror=\"document.title='pwned'\">",
