@@ -65,6 +65,9 @@ class CollectionImpl final : public Collection {
   const std::string& dir() const { return dir_; }
   // Seals the mutable segment now if it holds any row (tests, shutdown).
   Status SealNow();
+  // Runs merges until the policy finds nothing to merge (tests).
+  Status MergeNow();
+  size_t sealed_segment_count() const;
 
  private:
   // Where a stored document lives.
@@ -102,6 +105,11 @@ class CollectionImpl final : public Collection {
   // Sealing and the background loop (collection_sealer.cc).
   void BackgroundLoop();
   Status MaybeSeal(bool force);
+  // Merging (collection_merger.cc): four segments of one size tier become
+  // one, and a segment with many deleted documents is rewritten without
+  // them. Returns true if it merged something.
+  Result<bool> MaybeMerge();
+  Status MergeSegments(std::vector<storage::Segment*> inputs);
   Status WriteManifestLocked(uint64_t last_lsn, uint64_t generation);
   storage::Manifest ManifestLocked(uint64_t last_lsn, uint64_t generation) const;
   void StopBackground();
@@ -112,11 +120,14 @@ class CollectionImpl final : public Collection {
   const CollectionConfig config_;
   const std::unique_ptr<Embedder> embedder_;
 
-  std::mutex seal_mu_;   // one seal at a time; taken before write_mu_
+  std::mutex seal_mu_;   // one seal or merge at a time; taken before write_mu_
   std::mutex write_mu_;  // serializes writers; held across the log append
   bool dropped_ = false;                          // guarded by write_mu_
   std::unique_ptr<storage::WalWriter> wal_;       // set once at open
   uint64_t next_segment_id_ = 1;                  // guarded by write_mu_
+  // What the durable MANIFEST says the segments cover.
+  uint64_t manifest_lsn_ = 0;                     // guarded by write_mu_
+  uint64_t manifest_generation_ = 0;              // guarded by write_mu_
 
   mutable std::shared_mutex state_mu_;  // guards everything below
   std::unique_ptr<MutableSegment> mutable_;

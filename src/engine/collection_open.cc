@@ -135,6 +135,8 @@ Result<std::shared_ptr<CollectionImpl>> CollectionImpl::Open(std::shared_ptr<Env
       new CollectionImpl(std::move(env), std::move(name), std::move(dir), *config,
                          std::move(embedder)));
   c->next_segment_id_ = manifest.next_segment_id;
+  c->manifest_lsn_ = manifest.last_lsn;
+  c->manifest_generation_ = manifest.generation;
   c->generation_ = manifest.generation;
   c->applied_lsn_ = manifest.last_lsn;
   QUARRY_RETURN_IF_ERROR(c->LoadSegments(manifest));

@@ -113,6 +113,8 @@ Status CollectionImpl::MaybeSeal(bool force) {
     sealed_.push_back(std::move(seg));
     frozen_.reset();
     covered_lsn = frozen_lsn_;
+    manifest_lsn_ = frozen_lsn_;
+    manifest_generation_ = frozen_generation_;
   }
   return storage::RemoveObsoleteWalFiles(*env_, dir_ + "/" + kWalDir, covered_lsn);
 }
@@ -134,6 +136,8 @@ void CollectionImpl::BackgroundLoop() {
     // A failed seal (disk full) leaves the frozen segment searchable and
     // is retried at the next tick.
     (void)MaybeSeal(/*force=*/false);
+    // One merge per tick at most, so a stop request is seen soon.
+    (void)MaybeMerge();
     lock.lock();
   }
 }

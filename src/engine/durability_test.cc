@@ -38,7 +38,7 @@ DocumentInput Doc(int id, int version) {
 
 // One step of a scripted workload.
 struct Op {
-  enum Kind { kUpsert, kDelete, kSeal } kind;
+  enum Kind { kUpsert, kDelete, kSeal, kMerge } kind;
   int id = 0;
   int version = 0;
 };
@@ -53,6 +53,11 @@ std::vector<Op> Workload() {
   ops.push_back({Op::kSeal});
   ops.push_back({Op::kDelete, 7});     // deletes from the second segment
   ops.push_back({Op::kUpsert, 2, 3});  // brings a deleted id back
+  ops.push_back({Op::kMerge});         // the second segment is all deleted: purged
+  ops.push_back({Op::kSeal});
+  ops.push_back({Op::kDelete, 0});
+  ops.push_back({Op::kDelete, 1});
+  ops.push_back({Op::kMerge});         // the first segment is 1/2 deleted: rewritten
   return ops;
 }
 
@@ -69,6 +74,7 @@ Status RunOp(CollectionImpl& c, const Op& op) {
     case Op::kUpsert: return c.Upsert({Doc(op.id, op.version)}).status();
     case Op::kDelete: return c.DeleteDocument("doc-" + std::to_string(op.id));
     case Op::kSeal: return c.SealNow();
+    case Op::kMerge: return c.MergeNow();
   }
   return Status::Internal("unreachable");
 }
@@ -131,6 +137,49 @@ TEST(DurabilityTest, TheBackgroundSealKeepsEveryDocumentSearchable) {
     EXPECT_EQ(d->title, "v1");
   }
   EXPECT_EQ((*c)->Info().documents, 40u);
+}
+
+TEST(DurabilityTest, MergesKeepLogarithmicallyFewSegmentsAndPurgeDeletes) {
+  testing::TempDir dir;
+  Expected expected;
+  {
+    auto engine = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
+    ASSERT_TRUE(engine.ok());
+    auto c = (*engine)->CreateCollection("c", TestConfig(1000));
+    ASSERT_TRUE(c.ok());
+    auto impl = AsImpl(*c);
+    for (int s = 0; s < 9; ++s) {
+      for (int i = 0; i < 3; ++i) {
+        const int id = s * 3 + i;
+        ASSERT_TRUE(impl->Upsert({Doc(id, 1)}).ok());
+        Apply({Op::kUpsert, id, 1}, &expected);
+      }
+      ASSERT_TRUE(impl->SealNow().ok());
+    }
+    EXPECT_EQ(impl->sealed_segment_count(), 9u);
+    ASSERT_TRUE(impl->MergeNow().ok());
+    // Four of tier 0 merge; then four of tier 0 again; one is left alone.
+    EXPECT_LE(impl->sealed_segment_count(), 3u);
+    ASSERT_TRUE(impl->DeleteDocument("doc-4").ok());
+    expected.erase("doc-4");
+    ASSERT_TRUE(impl->MergeNow().ok());
+    EXPECT_EQ(Stored(*impl).size(), 9u);  // Stored() looks at ids 0..9; doc-4 is gone
+  }
+  auto engine = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto c = (*engine)->GetCollection("c");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ((*c)->Info().documents, expected.size());
+  for (const auto& [id, title] : expected) {
+    auto d = (*c)->GetDocument(id);
+    ASSERT_TRUE(d.ok()) << id;
+    EXPECT_EQ(d->title, title);
+  }
+  EXPECT_FALSE((*c)->GetDocument("doc-4").ok());
+  // Only the segments the MANIFEST lists are left on disk.
+  auto names = NewPosixEnv()->ListDir(dir.Sub("collections/c/segments"));
+  ASSERT_TRUE(names.ok());
+  EXPECT_EQ(names->size(), AsImpl(*c)->sealed_segment_count());
 }
 
 TEST(DurabilityTest, TheFoundationsCollectionFileIsConverted) {

@@ -1,0 +1,182 @@
+// Merging sealed segments (size-tiered, as Lucene's TieredMergePolicy and
+// RocksDB's universal compaction do in spirit): when four segments share a
+// size tier (live rows / seal_rows, in powers of four) they are rewritten as
+// one, so a collection of N rows has O(log N) segments and each row is
+// rewritten O(log N) times; a segment whose deleted documents reach 30% is
+// rewritten alone. Either way deleted documents are purged physically.
+//
+// Like a seal, the new segment is written without locks; deletes that reach
+// the inputs meanwhile are carried over as tombstones before the MANIFEST
+// swap; the inputs' directories are removed once the new MANIFEST is durable.
+#include <algorithm>
+#include <map>
+
+#include "engine/collection_impl.h"
+#include "engine/hnsw_config.h"
+
+namespace quarry::engine {
+namespace {
+
+constexpr size_t kSegmentsPerTier = 4;
+constexpr double kPurgeDeletedFraction = 0.3;
+
+int TierOf(size_t live_rows, uint32_t seal_rows) {
+  int tier = 0;
+  for (size_t r = live_rows / std::max<uint32_t>(seal_rows, 1); r >= kSegmentsPerTier;
+       r /= kSegmentsPerTier) {
+    ++tier;
+  }
+  return tier;
+}
+
+}  // namespace
+
+size_t CollectionImpl::sealed_segment_count() const {
+  std::shared_lock<std::shared_mutex> lock(state_mu_);
+  return sealed_.size();
+}
+
+Result<bool> CollectionImpl::MaybeMerge() {
+  std::lock_guard<std::mutex> seal_lock(seal_mu_);
+  std::vector<storage::Segment*> inputs;
+  {
+    std::lock_guard<std::mutex> write_lock(write_mu_);
+    if (dropped_) return false;
+    QUARRY_RETURN_IF_ERROR(wal_->failure());
+    // sealed_ changes only under seal_mu_, which is held.
+    std::map<int, std::vector<storage::Segment*>> tiers;
+    for (const auto& seg : sealed_) {
+      tiers[TierOf(seg->index().live_count(), config_.storage.seal_rows)].push_back(seg.get());
+    }
+    for (auto& [tier, segs] : tiers) {
+      if (segs.size() < kSegmentsPerTier) continue;
+      std::sort(segs.begin(), segs.end(), [](storage::Segment* a, storage::Segment* b) {
+        return a->index().live_count() < b->index().live_count();
+      });
+      inputs.assign(segs.begin(), segs.begin() + kSegmentsPerTier);
+      break;
+    }
+    if (inputs.empty()) {
+      for (const auto& seg : sealed_) {
+        const size_t docs = seg->store().entries().size();
+        if (docs > 0 && seg->deleted_count() >= kPurgeDeletedFraction * docs) {
+          inputs.push_back(seg.get());
+          break;
+        }
+      }
+    }
+  }
+  if (inputs.empty()) return false;
+  QUARRY_RETURN_IF_ERROR(MergeSegments(std::move(inputs)));
+  return true;
+}
+
+Status CollectionImpl::MergeNow() {
+  for (;;) {
+    QUARRY_ASSIGN_OR_RETURN(bool merged, MaybeMerge());
+    if (!merged) return Status::Ok();
+  }
+}
+
+Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
+  // REQUIRES: seal_mu_ held (by MaybeMerge): the inputs stay in sealed_.
+  const uint32_t dims = embedder_->dimensions();
+  // The live documents of the inputs now; deletes only ever set flags, so
+  // anything deleted later is found again below.
+  struct Source {
+    storage::Segment* segment;
+    uint32_t ordinal;
+  };
+  std::vector<Source> sources;
+  std::vector<storage::StoredDocument> docs;
+  std::vector<float> vectors;
+  for (storage::Segment* seg : inputs) {
+    const auto& entries = seg->store().entries();
+    for (uint32_t o = 0; o < entries.size(); ++o) {
+      if (seg->IsDeleted(o)) continue;
+      QUARRY_ASSIGN_OR_RETURN(storage::StoredDocument doc, seg->store().Read(o));
+      const size_t base = vectors.size();
+      vectors.resize(base + size_t{entries[o].chunks} * dims);
+      for (uint32_t c = 0; c < entries[o].chunks; ++c) {
+        QUARRY_RETURN_IF_ERROR(seg->index().GetVector(
+            entries[o].first_row + c, std::span<float>(vectors).subspan(base + c * dims, dims)));
+      }
+      docs.push_back(std::move(doc));
+      sources.push_back({seg, o});
+    }
+  }
+
+  uint64_t id = 0;
+  {
+    std::lock_guard<std::mutex> write_lock(write_mu_);
+    if (dropped_) return Status::Ok();
+    id = next_segment_id_++;
+  }
+  std::unique_ptr<storage::Segment> merged;
+  if (!docs.empty()) {
+    Status written = storage::WriteSegment(*env_, dir_, id, docs, vectors, dims,
+                                           HnswConfigFor(config_, vectors.size() / dims));
+    Result<std::unique_ptr<storage::Segment>> opened =
+        written.ok()
+            ? storage::Segment::Open(*env_, dir_, id,
+                                     {.map_vectors = config_.storage.on_disk_vectors,
+                                      .resident_payload = !config_.storage.on_disk_payload})
+            : Result<std::unique_ptr<storage::Segment>>(written);
+    if (!opened.ok()) {
+      (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id));
+      return opened.status().WithContext("merging segments of collection '" + name_ + "'");
+    }
+    merged = std::move(opened).value();
+  }
+
+  std::vector<uint64_t> removed_ids;
+  {
+    std::lock_guard<std::mutex> write_lock(write_mu_);
+    if (dropped_) return Status::Ok();
+    for (uint32_t i = 0; i < sources.size(); ++i) {
+      if (sources[i].segment->IsDeleted(sources[i].ordinal)) merged->MarkDeleted(i);
+    }
+    // The MANIFEST lists the survivors and the merged segment; what the
+    // segments cover (LSN, generation) does not change.
+    Status s = wal_->Sync();
+    storage::Manifest m = ManifestLocked(manifest_lsn_, manifest_generation_);
+    auto is_input = [&inputs](uint64_t seg_id) {
+      return std::any_of(inputs.begin(), inputs.end(),
+                         [seg_id](storage::Segment* in) { return in->id() == seg_id; });
+    };
+    std::erase_if(m.segments, [&](const storage::SegmentEntry& e) { return is_input(e.id); });
+    if (merged != nullptr) {
+      storage::SegmentEntry e;
+      e.id = merged->id();
+      e.rows = merged->rows();
+      e.documents = static_cast<uint32_t>(merged->store().entries().size());
+      e.deleted_documents = merged->DeletedDocuments();
+      m.segments.push_back(std::move(e));
+    }
+    if (s.ok()) s = storage::WriteManifest(*env_, dir_, m);
+    if (!s.ok()) {
+      merged.reset();
+      (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id));
+      return s.WithContext("merging segments of collection '" + name_ + "'");
+    }
+    std::unique_lock<std::shared_mutex> state_lock(state_mu_);
+    for (uint32_t i = 0; i < sources.size(); ++i) {
+      if (merged->IsDeleted(i)) continue;
+      DocRef& ref = documents_.at(docs[i].id);
+      ref.sealed = merged.get();
+      ref.ordinal = i;
+    }
+    for (storage::Segment* in : inputs) removed_ids.push_back(in->id());
+    std::erase_if(sealed_, [&](const std::unique_ptr<storage::Segment>& seg) {
+      return is_input(seg->id());
+    });
+    if (merged != nullptr) sealed_.push_back(std::move(merged));
+  }
+  // The inputs are out of the durable MANIFEST and of memory: their files go.
+  for (uint64_t seg_id : removed_ids) {
+    (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, seg_id));
+  }
+  return Status::Ok();
+}
+
+}  // namespace quarry::engine
