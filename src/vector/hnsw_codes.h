@@ -41,13 +41,6 @@ inline size_t CodeStride(Quantization q, size_t dims) {
   return 0;
 }
 
-// Squared L2 norm, accumulated in double so it does not depend on a kernel.
-inline float SquaredNorm(std::span<const float> v) {
-  double s = 0;
-  for (float x : v) s += static_cast<double>(x) * x;
-  return static_cast<float>(s);
-}
-
 // Writes the int8 code record of `v`. REQUIRES: `out` has Int8Stride(dims)
 // bytes, 4-byte aligned; scalar.dims() == v.size().
 inline void EncodeInt8Row(const ScalarQuantizer& scalar, ScalarQuantizer::Target target,
