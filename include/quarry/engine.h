@@ -32,6 +32,15 @@ struct CollectionInfo {
   uint64_t generation = 0;
 };
 
+// A snapshot: one archive file holding a collection's files at one moment,
+// with a checksum per file (docs/format/snapshot-archive.md).
+struct SnapshotInfo {
+  std::string name;        // <collection>-<UTC time>-<n>.qsnap
+  std::string collection;  // the collection it was taken of
+  std::string path;        // where the archive is, under <data>/snapshots/<collection>/
+  uint64_t bytes = 0;
+};
+
 class Collection {
  public:
   virtual ~Collection() = default;
@@ -63,6 +72,23 @@ class Engine {
   virtual Result<std::shared_ptr<Collection>> GetCollection(const std::string& name) const = 0;
   virtual std::vector<CollectionInfo> ListCollections() const = 0;
   virtual Status DropCollection(const std::string& name) = 0;
+
+  // Snapshots live in <data>/snapshots/<collection>/ and survive the drop of
+  // their collection. Taking one blocks seals and merges (not writes or
+  // searches) while the archive is written.
+  virtual Result<SnapshotInfo> CreateSnapshot(const std::string& collection) = 0;
+  virtual Result<std::vector<SnapshotInfo>> ListSnapshots(const std::string& collection) const = 0;
+  virtual Result<SnapshotInfo> GetSnapshot(const std::string& collection,
+                                           const std::string& name) const = 0;
+  virtual Status DeleteSnapshot(const std::string& collection, const std::string& name) = 0;
+  // Restores an archive (a stored snapshot's path, or any archive file) as
+  // collection `target`. Every entry is validated (paths, kinds, sizes,
+  // checksums) and the restored collection opened before it takes the name;
+  // with `replace`, an existing `target` is dropped only then. Without it, an
+  // existing `target` is AlreadyExists.
+  virtual Result<std::shared_ptr<Collection>> RestoreSnapshot(const std::string& archive_path,
+                                                              const std::string& target,
+                                                              bool replace) = 0;
 };
 
 }  // namespace quarry

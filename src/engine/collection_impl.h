@@ -67,6 +67,9 @@ class CollectionImpl final : public Collection {
   Status SealNow();
   // Runs merges until the policy finds nothing to merge (tests).
   Status MergeNow();
+  // Writes the collection's files (MANIFEST, sealed segments, log) into a
+  // snapshot archive at `archive_path`. Blocks seals and merges meanwhile.
+  Status WriteSnapshot(const std::string& archive_path);
   size_t sealed_segment_count() const;
 
  private:

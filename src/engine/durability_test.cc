@@ -182,6 +182,62 @@ TEST(DurabilityTest, MergesKeepLogarithmicallyFewSegmentsAndPurgeDeletes) {
   EXPECT_EQ(names->size(), AsImpl(*c)->sealed_segment_count());
 }
 
+TEST(DurabilityTest, SnapshotsRestoreTheStateTheyWereTakenAt) {
+  testing::TempDir dir;
+  auto engine = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
+  ASSERT_TRUE(engine.ok());
+  auto c = (*engine)->CreateCollection("c", TestConfig(1000));
+  ASSERT_TRUE(c.ok());
+  Expected at_snapshot;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE((*c)->Upsert({Doc(i, 1)}).ok());
+    Apply({Op::kUpsert, i, 1}, &at_snapshot);
+  }
+  ASSERT_TRUE(AsImpl(*c)->SealNow().ok());
+  ASSERT_TRUE((*c)->Upsert({Doc(5, 1)}).ok());  // in the log only
+  Apply({Op::kUpsert, 5, 1}, &at_snapshot);
+  ASSERT_TRUE((*c)->DeleteDocument("doc-1").ok());
+  at_snapshot.erase("doc-1");
+  auto snap = (*engine)->CreateSnapshot("c");
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  ASSERT_TRUE((*c)->Upsert({Doc(6, 1)}).ok());  // after the snapshot
+  ASSERT_TRUE((*c)->DeleteDocument("doc-0").ok());
+
+  auto listed = (*engine)->ListSnapshots("c");
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].name, snap->name);
+
+  auto copy = (*engine)->RestoreSnapshot(snap->path, "copy", /*replace=*/false);
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  EXPECT_EQ(Stored(**copy), at_snapshot);
+  EXPECT_EQ((*engine)->RestoreSnapshot(snap->path, "c", false).status().code(),
+            StatusCode::kAlreadyExists);
+
+  // A damaged archive is refused and replaces nothing.
+  auto bytes = ReadFileToString(*NewPosixEnv(), snap->path, 1 << 30);
+  ASSERT_TRUE(bytes.ok());
+  std::string bad = *bytes;
+  bad[bad.size() / 2] ^= 0x40;
+  const std::string bad_path = dir.Sub("bad.qsnap");
+  ASSERT_TRUE(WriteFileAtomically(*NewPosixEnv(), bad_path, bad).ok());
+  const Expected before = Stored(**c);
+  EXPECT_FALSE((*engine)->RestoreSnapshot(bad_path, "c", /*replace=*/true).ok());
+  EXPECT_EQ(Stored(**(*engine)->GetCollection("c")), before);
+
+  // Replacing a live collection with its snapshot.
+  auto replaced = (*engine)->RestoreSnapshot(snap->path, "c", /*replace=*/true);
+  ASSERT_TRUE(replaced.ok()) << replaced.status().ToString();
+  EXPECT_EQ(Stored(**replaced), at_snapshot);
+  // Snapshots survive their collection, and can be deleted.
+  ASSERT_TRUE((*engine)->DropCollection("c").ok());
+  EXPECT_TRUE((*engine)->GetSnapshot("c", snap->name).ok());
+  ASSERT_TRUE((*engine)->DeleteSnapshot("c", snap->name).ok());
+  EXPECT_EQ((*engine)->GetSnapshot("c", snap->name).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ((*engine)->GetSnapshot("c", "../../etc/passwd").status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST(DurabilityTest, TheFoundationsCollectionFileIsConverted) {
   testing::TempDir dir;
   std::string fingerprint;

@@ -29,7 +29,8 @@ Result<std::unique_ptr<EngineImpl>> EngineImpl::Open(const EngineOptions& option
   QUARRY_RETURN_IF_ERROR(e.CreateDir(collections_dir));
   QUARRY_RETURN_IF_ERROR(e.SyncDir(options.data_dir));  // collections/ survives a power loss
   QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock, e.LockFile(options.data_dir + "/LOCK"));
-  std::unique_ptr<EngineImpl> engine(new EngineImpl(env, collections_dir, std::move(lock)));
+  std::unique_ptr<EngineImpl> engine(new EngineImpl(env, collections_dir,
+                                                    options.data_dir + "/snapshots", std::move(lock)));
 
   QUARRY_ASSIGN_OR_RETURN(std::vector<std::string> entries, e.ListDir(collections_dir));
   for (const std::string& name : entries) {
@@ -91,6 +92,10 @@ std::vector<CollectionInfo> EngineImpl::ListCollections() const {
 
 Status EngineImpl::DropCollection(const std::string& name) {
   std::unique_lock<std::shared_mutex> lock(mu_);
+  return DropLocked(name);
+}
+
+Status EngineImpl::DropLocked(const std::string& name) {
   auto it = collections_.find(name);
   if (it == collections_.end()) return Status::NotFound("collection '" + name + "' does not exist");
   std::shared_ptr<CollectionImpl> c = it->second;

@@ -35,17 +35,34 @@ class EngineImpl final : public Engine {
   Result<std::shared_ptr<Collection>> GetCollection(const std::string& name) const override;
   std::vector<CollectionInfo> ListCollections() const override;
   Status DropCollection(const std::string& name) override;
+  Result<SnapshotInfo> CreateSnapshot(const std::string& collection) override;
+  Result<std::vector<SnapshotInfo>> ListSnapshots(const std::string& collection) const override;
+  Result<SnapshotInfo> GetSnapshot(const std::string& collection,
+                                   const std::string& name) const override;
+  Status DeleteSnapshot(const std::string& collection, const std::string& name) override;
+  Result<std::shared_ptr<Collection>> RestoreSnapshot(const std::string& archive_path,
+                                                      const std::string& target,
+                                                      bool replace) override;
 
  private:
-  EngineImpl(std::shared_ptr<Env> env, std::string collections_dir, std::unique_ptr<FileLock> lock)
-      : env_(std::move(env)), collections_dir_(std::move(collections_dir)), lock_(std::move(lock)) {}
+  EngineImpl(std::shared_ptr<Env> env, std::string collections_dir, std::string snapshots_dir,
+             std::unique_ptr<FileLock> lock)
+      : env_(std::move(env)),
+        collections_dir_(std::move(collections_dir)),
+        snapshots_dir_(std::move(snapshots_dir)),
+        lock_(std::move(lock)) {}
+
+  // Removes a collection from the map and its directory. REQUIRES: mu_ held.
+  Status DropLocked(const std::string& name);
 
   const std::shared_ptr<Env> env_;
   const std::string collections_dir_;
+  const std::string snapshots_dir_;  // <data>/snapshots/<collection>/<name>.qsnap
   std::unique_ptr<FileLock> lock_;
   mutable std::shared_mutex mu_;
   std::map<std::string, std::shared_ptr<CollectionImpl>> collections_;  // guarded by mu_
   uint64_t trash_counter_ = 0;  // guarded by mu_
+  uint64_t snapshot_counter_ = 0;  // guarded by mu_
 };
 
 }  // namespace quarry::engine

@@ -28,6 +28,11 @@ HandlerReply DeleteCollection(RequestContext& context);
 HandlerReply PostDocuments(RequestContext& context);
 HandlerReply GetDocument(RequestContext& context);
 HandlerReply GetJob(RequestContext& context);
+HandlerReply PostSnapshot(RequestContext& context);
+HandlerReply GetSnapshots(RequestContext& context);
+HandlerReply GetSnapshot(RequestContext& context);
+HandlerReply DeleteSnapshot(RequestContext& context);
+HandlerReply PostSnapshotRestore(RequestContext& context);
 HandlerReply DeleteDocument(RequestContext& context);
 
 // search_handlers.cc

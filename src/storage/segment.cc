@@ -14,7 +14,7 @@ Status WriteSegment(Env& env, const std::string& collection_dir, uint64_t id,
   QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<vector::HnswIndex> index,
                           vector::HnswIndex::Create(dimensions, hnsw));
   if (!vectors.empty()) QUARRY_RETURN_IF_ERROR(index->AddBatch(0, vectors));
-  QUARRY_RETURN_IF_ERROR(index->Save(tmp_dir + "/vectors"));
+  QUARRY_RETURN_IF_ERROR(index->Save(env, tmp_dir + "/vectors"));
   QUARRY_RETURN_IF_ERROR(WriteChunkStore(env, tmp_dir, docs));
   QUARRY_RETURN_IF_ERROR(env.SyncDir(tmp_dir));
   QUARRY_RETURN_IF_ERROR(env.RenameFile(tmp_dir, final_dir));
@@ -27,7 +27,8 @@ Result<std::unique_ptr<Segment>> Segment::Open(Env& env, const std::string& coll
   std::unique_ptr<Segment> s(new Segment());
   s->id_ = id;
   QUARRY_ASSIGN_OR_RETURN(s->store_, ChunkStore::Open(env, dir, options.resident_payload));
-  QUARRY_ASSIGN_OR_RETURN(s->index_, vector::HnswIndex::Open(dir + "/vectors", options.map_vectors));
+  QUARRY_ASSIGN_OR_RETURN(s->index_,
+                          vector::HnswIndex::Open(env, dir + "/vectors", options.map_vectors));
   if (s->index_->live_count() != s->store_->rows()) {
     return Status::Corruption("segment " + dir + ": the index holds " +
                               std::to_string(s->index_->live_count()) +

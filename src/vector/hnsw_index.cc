@@ -193,12 +193,6 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Open(Env& env, const std::string& 
   return std::unique_ptr<HnswIndex>(new HnswIndex(std::move(impl)));
 }
 
-Status HnswIndex::Save(const std::string& dir) const { return Save(*NewPosixEnv(), dir); }
-
-Result<std::unique_ptr<HnswIndex>> HnswIndex::Open(const std::string& dir, bool map_vectors) {
-  return Open(*NewPosixEnv(), dir, map_vectors);
-}
-
 size_t HnswIndex::ResidentBytes() const {
   const HnswState& s = *impl_->state;
   const size_t rows = s.rows.load(std::memory_order_acquire);

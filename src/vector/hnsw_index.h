@@ -94,14 +94,6 @@ class HnswIndex final : public VectorIndex {
   static Result<std::unique_ptr<HnswIndex>> Open(Env& env, const std::string& dir,
                                                  bool map_vectors);
 
-  // Transitional, for callers that do not pass their Env yet
-  // (src/storage/segment.cc): the same through the POSIX Env. Remove once
-  // they do.
-  [[deprecated("pass the Env: Save(env, dir)")]] Status Save(const std::string& dir) const;
-  [[deprecated(
-      "pass the Env: Open(env, dir, map_vectors)")]] static Result<std::unique_ptr<HnswIndex>>
-  Open(const std::string& dir, bool map_vectors);
-
   // Bytes that must stay resident to search: graph + quantized codes and the
   // quantizer's parameters (or the float vectors when there is no
   // quantization).

@@ -447,6 +447,46 @@ class ApiTest(ServerTestCase):
         # Nothing of a rejected request was stored.
         self.assertEqual(self.call("GET", "/api/collections/e2e_docval").json()["documents"], 0)
 
+    def test_snapshots_create_list_download_restore_delete(self):
+        self.create_collection("e2e_snap")
+        self.ingest("e2e_snap", [
+            {"id": "kelp", "text": "Kelp forests shelter sea otters and urchins."},
+            {"id": "reef", "text": "Coral reefs are built by colonies of tiny polyps."}])
+        made = self.call("POST", "/api/collections/e2e_snap/snapshots")
+        self.assertEqual(made.status, 201, made)
+        snap = made.json()
+        self.assertTrue(snap["name"].endswith(".qsnap"))
+        listed = self.call("GET", "/api/collections/e2e_snap/snapshots").json()["snapshots"]
+        self.assertEqual([s["name"] for s in listed], [snap["name"]])
+        download = self.call("GET", f"/api/collections/e2e_snap/snapshots/{snap['name']}")
+        self.assertEqual(download.status, 200, download)
+        self.assertEqual(len(download.body), snap["bytes"])
+        self.assertEqual(download.header("content-type"), "application/octet-stream")
+        # A write after the snapshot is not in what it restores.
+        self.ingest("e2e_snap", [{"id": "late", "text": "Written after the snapshot."}])
+        restored = self.call("POST",
+                             f"/api/collections/e2e_snap/snapshots/{snap['name']}/restore",
+                             {"target": "e2e_snap_copy"})
+        self.assertEqual(restored.status, 200, restored)
+        self.assertEqual(restored.json()["documents"], 2)
+        hits = self.search({"collection": "e2e_snap_copy", "query": "sea otters"})["hits"]
+        self.assertEqual(hits[0]["document_id"], "kelp")
+        self.assert_error(self.call(
+            "POST", f"/api/collections/e2e_snap/snapshots/{snap['name']}/restore"), 409)
+        self.assert_error(self.call(
+            "POST", f"/api/collections/e2e_snap/snapshots/{snap['name']}/restore",
+            {"target": "../evil"}), 400)
+        self.assert_error(self.call(
+            "POST", f"/api/collections/e2e_snap/snapshots/{snap['name']}/restore",
+            {"replace": "yes"}), 400)
+        self.assert_error(self.call("GET", "/api/collections/e2e_snap/snapshots/..%2F..%2FLOCK"),
+                          400)
+        self.assert_error(self.call("GET", "/api/collections/e2e_snap/snapshots/nope.qsnap"), 404)
+        deleted = self.call("DELETE", f"/api/collections/e2e_snap/snapshots/{snap['name']}")
+        self.assertEqual(deleted.status, 200, deleted)
+        self.assertEqual(self.call("GET", "/api/collections/e2e_snap/snapshots").json(),
+                         {"snapshots": []})
+
     def test_document_get_and_delete(self):
         self.create_collection("e2e_getdel")
         doc_id = "notes/a b"
