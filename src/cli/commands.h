@@ -17,6 +17,7 @@ CommandRunner RegisterServe(CLI::App& app);
 CommandRunner RegisterIngest(CLI::App& app);
 CommandRunner RegisterSearch(CLI::App& app);
 CommandRunner RegisterCollections(CLI::App& app);
+CommandRunner RegisterSnapshot(CLI::App& app);
 
 }  // namespace quarry::cli
 

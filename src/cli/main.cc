@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add(RegisterIngest);
   add(RegisterSearch);
   add(RegisterCollections);
+  add(RegisterSnapshot);
 
   try {
     app.parse(argc, argv);

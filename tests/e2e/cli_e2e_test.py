@@ -163,6 +163,43 @@ class CliTest(unittest.TestCase):
             server.stdout.close()
             server.stderr.close()
 
+    def test_snapshot_create_list_restore_delete(self):
+        self.assertEqual(self.ingest(self.corpus).returncode, 0)
+        made = run("snapshot", "create", "--data", self.data, "--collection", "notes")
+        self.assertEqual(made.returncode, 0, made.stderr)
+        name = made.stdout.split()[2]
+        path = made.stdout.splitlines()[1]
+        self.assertTrue(name.endswith(".qsnap"))
+        listed = run("snapshot", "list", "--data", self.data, "--collection", "notes")
+        self.assertIn(name, listed.stdout)
+        restored = run("snapshot", "restore", "--data", self.data, "--collection", "copy", path)
+        self.assertEqual(restored.returncode, 0, restored.stderr)
+        self.assertIn("restored copy: 3 documents", restored.stdout)
+        found = run("search", "--data", self.data, "--collection", "copy", "log")
+        self.assertEqual(found.returncode, 0, found.stderr)
+        # Restoring over an existing collection needs --replace.
+        again = run("snapshot", "restore", "--data", self.data, "--collection", "copy", path)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("already exists", again.stderr)
+        # A damaged archive is refused and leaves the collection alone.
+        bad = os.path.join(self.tmp.name, "bad.qsnap")
+        with open(path, "rb") as src, open(bad, "wb") as dst:
+            data = bytearray(src.read())
+            data[len(data) // 2] ^= 0x20
+            dst.write(data)
+        refused = run("snapshot", "restore", "--data", self.data, "--collection", "copy",
+                      "--replace", bad)
+        self.assertEqual(refused.returncode, 1)
+        self.assertEqual(run("search", "--data", self.data, "--collection", "copy",
+                             "log").returncode, 0)
+        hostile = run("snapshot", "delete", "--data", self.data, "--collection", "notes",
+                      "../../LOCK")
+        self.assertEqual(hostile.returncode, 2, hostile.stderr)
+        deleted = run("snapshot", "delete", "--data", self.data, "--collection", "notes", name)
+        self.assertEqual(deleted.returncode, 0, deleted.stderr)
+        self.assertIn("no snapshots", run("snapshot", "list", "--data", self.data,
+                                          "--collection", "notes").stdout)
+
     def test_corrupt_manifest_is_reported_not_served(self):
         self.assertEqual(self.ingest(self.corpus).returncode, 0)
         path = os.path.join(self.data, "collections", "notes", "MANIFEST")
