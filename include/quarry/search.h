@@ -5,6 +5,7 @@
 #define QUARRY_SEARCH_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,10 +13,18 @@ namespace quarry {
 
 inline constexpr uint32_t kMaxK = 1000;
 inline constexpr size_t kMaxQueryBytes = 16 * 1024;
+inline constexpr uint32_t kMaxEf = 4096;
+inline constexpr float kMaxOversampling = 64;
 
 struct SearchRequest {
   std::string query;
   uint32_t k = 10;  // 1..kMaxK
+  // Search-time overrides of the collection's vector settings (0 / unset:
+  // the collection's). ef: HNSW candidate list, k..kMaxEf. rescore: re-rank
+  // quantized candidates in float32. oversampling: 1..kMaxOversampling.
+  uint32_t ef = 0;
+  std::optional<bool> rescore;
+  float oversampling = 0;
 };
 
 struct SearchHit {

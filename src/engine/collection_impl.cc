@@ -269,6 +269,14 @@ Result<SearchResponse> CollectionImpl::Search(const SearchRequest& request) cons
     return Status::InvalidArgument("k must be between 1 and " + std::to_string(kMaxK) + ", got " +
                                    std::to_string(request.k));
   }
+  if (request.ef != 0 && (request.ef < request.k || request.ef > kMaxEf)) {
+    return Status::InvalidArgument("ef must be between k and " + std::to_string(kMaxEf));
+  }
+  if (request.oversampling != 0 &&
+      !(request.oversampling >= 1 && request.oversampling <= kMaxOversampling)) {
+    return Status::InvalidArgument("oversampling must be between 1 and " +
+                                   std::to_string(static_cast<int>(kMaxOversampling)));
+  }
   if (request.query.size() > kMaxQueryBytes) {
     return Status::InvalidArgument("query is longer than " + std::to_string(kMaxQueryBytes) +
                                    " bytes");
@@ -294,7 +302,11 @@ Result<SearchResponse> CollectionImpl::Search(const SearchRequest& request) cons
     return response;
   }
   std::vector<Candidate> candidates;
-  vector::SearchParams params{.k = request.k, .ef = std::max(config_.vectors.ef, request.k)};
+  vector::SearchParams params{
+      .k = request.k,
+      .ef = std::max(request.ef != 0 ? request.ef : config_.vectors.ef, request.k),
+      .rescore = request.rescore,
+      .oversampling = request.oversampling};
   auto collect = [&](const vector::VectorIndex& index, int source) -> Status {
     if (index.live_count() == 0) return Status::Ok();
     QUARRY_ASSIGN_OR_RETURN(std::vector<vector::Neighbor> found, index.Search(qv, params));

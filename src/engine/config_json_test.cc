@@ -31,6 +31,36 @@ TEST(ConfigJsonTest, RoundTrip) {
   EXPECT_DOUBLE_EQ(again->chunking.overlap, 0.25);
 }
 
+TEST(ConfigJsonTest, VectorAndStorageSettingsRoundTrip) {
+  auto c = CollectionConfigFromJson(
+      R"({"vectors":{"m":16,"ef_construct":64,"ef":40,"full_scan_threshold":500,)"
+      R"("quantization":"int8","quantile":0.999,"rescore":false,"oversampling":3},)"
+      R"("storage":{"fsync":"interval","fsync_interval_ms":20,"seal_rows":5000,)"
+      R"("on_disk_vectors":false,"on_disk_payload":true}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  auto again = CollectionConfigFromJson(CollectionConfigToJson(*c));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->vectors.m, 16u);
+  EXPECT_EQ(again->vectors.ef_construct, 64u);
+  EXPECT_EQ(again->vectors.ef, 40u);
+  EXPECT_EQ(again->vectors.full_scan_threshold, 500u);
+  EXPECT_EQ(again->vectors.quantization, QuantizationMode::kInt8);
+  EXPECT_DOUBLE_EQ(again->vectors.quantile, 0.999);
+  EXPECT_FALSE(again->vectors.rescore);
+  EXPECT_DOUBLE_EQ(again->vectors.oversampling, 3.0);
+  EXPECT_EQ(again->storage.fsync, FsyncPolicy::kInterval);
+  EXPECT_EQ(again->storage.fsync_interval_ms, 20u);
+  EXPECT_EQ(again->storage.seal_rows, 5000u);
+  EXPECT_FALSE(again->storage.on_disk_vectors);
+  EXPECT_TRUE(again->storage.on_disk_payload);
+  // Defaults: the roadmap's.
+  auto defaults = CollectionConfigFromJson("{}");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->vectors.m, 32u);
+  EXPECT_EQ(defaults->vectors.quantization, QuantizationMode::kAuto);
+  EXPECT_EQ(defaults->storage.fsync, FsyncPolicy::kAlways);
+}
+
 struct BadCase {
   const char* json;
   const char* expected_in_message;
@@ -54,6 +84,16 @@ TEST(ConfigJsonTest, BadConfigsNameTheProblem) {
       {R"({"chunking":{"overlap":"x"}})", "must be a number"},
       {R"({"chunking":{"size":10}})", "unknown field 'chunking.size'"},
       {R"({"vectors":{"metric":"l2"}})", "unsupported vectors.metric"},
+      {R"({"vectors":{"m":1}})", "vectors.m must be between"},
+      {R"({"vectors":{"m":16,"ef_construct":8}})", "vectors.ef_construct"},
+      {R"({"vectors":{"quantization":"int4"}})", "one of: none, int8, binary, auto"},
+      {R"({"vectors":{"quantile":0.3}})", "vectors.quantile"},
+      {R"({"vectors":{"rescore":"yes"}})", "true or false"},
+      {R"({"vectors":{"oversampling":0.5}})", "vectors.oversampling"},
+      {R"({"storage":{"fsync":"sometimes"}})", "one of: always, interval, never"},
+      {R"({"storage":{"fsync_interval_ms":0}})", "storage.fsync_interval_ms"},
+      {R"({"storage":{"seal_rows":1}})", "storage.seal_rows"},
+      {R"({"storage":{"on_disk":true}})", "unknown field 'storage.on_disk'"},
   };
   for (const BadCase& c : cases) {
     auto r = CollectionConfigFromJson(c.json);

@@ -101,7 +101,8 @@ Result<DocumentInput> ParseDocument(const json::value& value, size_t index) {
 
 Result<ParsedSearch> ParseSearchBody(std::string_view body, std::string_view default_collection) {
   QUARRY_ASSIGN_OR_RETURN(json::object object, ParseJsonObjectBody(body, kMaxJsonDepth));
-  QUARRY_RETURN_IF_ERROR(CheckKnownFields(object, {"query", "collection", "k"}, ""));
+  QUARRY_RETURN_IF_ERROR(CheckKnownFields(
+      object, {"query", "collection", "k", "ef", "rescore", "oversampling"}, ""));
 
   ParsedSearch parsed;
   const json::value* query = object.if_contains("query");
@@ -122,6 +123,27 @@ Result<ParsedSearch> ParseSearchBody(std::string_view body, std::string_view def
 
   if (const json::value* k = object.if_contains("k")) {
     QUARRY_ASSIGN_OR_RETURN(parsed.request.k, ReadK(*k));
+  }
+  if (const json::value* ef = object.if_contains("ef")) {
+    const int64_t* i = ef->if_int64();
+    if (i == nullptr || *i < parsed.request.k || *i > kMaxEf) {
+      return Status::InvalidArgument("field 'ef' must be an integer between k (" +
+                                     std::to_string(parsed.request.k) + ") and " +
+                                     std::to_string(kMaxEf));
+    }
+    parsed.request.ef = static_cast<uint32_t>(*i);
+  }
+  if (const json::value* rescore = object.if_contains("rescore")) {
+    if (!rescore->is_bool()) return WrongType("", "rescore", "true or false", *rescore);
+    parsed.request.rescore = rescore->get_bool();
+  }
+  if (const json::value* over = object.if_contains("oversampling")) {
+    if (!over->is_number() || over->to_number<double>() < 1 ||
+        over->to_number<double>() > kMaxOversampling) {
+      return Status::InvalidArgument("field 'oversampling' must be a number between 1 and " +
+                                     std::to_string(static_cast<int>(kMaxOversampling)));
+    }
+    parsed.request.oversampling = static_cast<float>(over->to_number<double>());
   }
   return parsed;
 }

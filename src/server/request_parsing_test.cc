@@ -42,6 +42,20 @@ TEST(ParseSearchBodyTest, AllFields) {
   EXPECT_EQ(parsed->request.k, 1000u);
 }
 
+TEST(ParseSearchBodyTest, SearchTimeVectorOverrides) {
+  auto parsed = ParseSearchBody(
+      R"({"query": "q", "k": 5, "ef": 200, "rescore": false, "oversampling": 3})", "default");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->request.ef, 200u);
+  EXPECT_EQ(parsed->request.rescore, false);
+  EXPECT_FLOAT_EQ(parsed->request.oversampling, 3.0f);
+  EXPECT_FALSE(ParseSearchBody(R"({"query": "q", "k": 50, "ef": 10})", "d").ok());
+  EXPECT_FALSE(ParseSearchBody(R"({"query": "q", "ef": 100000})", "d").ok());
+  EXPECT_FALSE(ParseSearchBody(R"({"query": "q", "rescore": 1})", "d").ok());
+  EXPECT_FALSE(ParseSearchBody(R"({"query": "q", "oversampling": 0.5})", "d").ok());
+  EXPECT_FALSE(ParseSearchBody(R"({"query": "q", "oversampling": 1e9})", "d").ok());
+}
+
 TEST(ParseSearchBodyTest, MissingQuery) {
   ExpectInvalid(ParseSearchBody(R"({"k": 3})", "d"), "'query' is required");
 }
