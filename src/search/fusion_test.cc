@@ -232,6 +232,9 @@ TEST(FusionTest, RandomListsMatchTheDefinitions) {
     for (size_t i = 0; i < fused->size(); ++i) {
       const FusedHit& h = (*fused)[i];
       EXPECT_NEAR(h.score, expected[h.key], 1e-12);
+      if (h.score > 0) {
+        EXPECT_NEAR(h.share(Retriever::kKeyword) + h.share(Retriever::kVector), 1, 1e-12);
+      }
       if (i == 0) continue;
       const FusedHit& prev = (*fused)[i - 1];
       ASSERT_GE(prev.score, h.score);
