@@ -384,7 +384,8 @@ def main():
             run.report(s, args.report)
     finally:
         if not ok:
-            print("crash_test: server stderr (tail):\n" + run.server.stderr_tail(),
+            print("crash_test: server stderr (sanitizer report, or the tail without the "
+                  "access log):\n" + run.server.stderr_report(),
                   file=sys.stderr)
             print(f"crash_test: data directory and server log kept in {tmp}; rerun with "
                   f"--seed {args.seed}", file=sys.stderr)

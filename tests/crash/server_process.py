@@ -19,6 +19,7 @@ import threading
 import time
 
 LISTENING = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
+SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error:")
 
 
 class ServerError(Exception):
@@ -113,13 +114,19 @@ class ServerProcess:
             self._stderr.close()
             self._stderr = None
 
-    def stderr_tail(self, limit=6000):
+    def stderr_report(self, limit=8000):
+        """What to show on failure: the first sanitizer report if there is
+        one, else the end of stderr without the access log lines."""
         try:
             with open(self.stderr_path, "rb") as f:
                 text = f.read().decode("utf-8", "replace")
         except OSError:
             return ""
-        return text[-limit:]
+        lines = [line for line in text.splitlines() if '"msg":"access"' not in line]
+        for i, line in enumerate(lines):
+            if SANITIZER_REPORT.search(line):
+                return "\n".join(lines[max(0, i - 2):i + 60])[:limit]
+        return "\n".join(lines)[-limit:]
 
 
 class Reply:
