@@ -1,7 +1,10 @@
 #include "base/crc32c.h"
 
 #include <array>
+#include <cstdlib>
 #include <cstring>
+
+#include "base/crc32c_internal.h"
 
 namespace quarry::crc32c {
 namespace {
@@ -26,9 +29,28 @@ constexpr Tables MakeTables() {
 
 constexpr Tables kTables = MakeTables();
 
+using ExtendFn = uint32_t (*)(uint32_t, const void*, size_t);
+
+// Chosen once (thread-safe static initialization), never changed after.
+ExtendFn ChooseExtend() {
+  const char* isa = std::getenv("QUARRY_ISA");
+  if (isa != nullptr && std::strcmp(isa, "scalar") == 0) return &internal::ExtendPortable;
+  return internal::HardwareAvailable() ? &internal::ExtendSse42 : &internal::ExtendPortable;
+}
+
 }  // namespace
 
-uint32_t Extend(uint32_t crc, const void* data, size_t n) {
+namespace internal {
+
+bool HardwareAvailable() {
+#if defined(__x86_64__)
+  return __builtin_cpu_supports("sse4.2");
+#else
+  return false;
+#endif
+}
+
+uint32_t ExtendPortable(uint32_t crc, const void* data, size_t n) {
   const auto* p = static_cast<const uint8_t*>(data);
   uint32_t c = ~crc;
   while (n >= 8) {
@@ -44,6 +66,13 @@ uint32_t Extend(uint32_t crc, const void* data, size_t n) {
   }
   while (n-- > 0) c = kTables[0][(c ^ *p++) & 0xFF] ^ (c >> 8);
   return ~c;
+}
+
+}  // namespace internal
+
+uint32_t Extend(uint32_t crc, const void* data, size_t n) {
+  static const ExtendFn extend = ChooseExtend();
+  return extend(crc, data, n);
 }
 
 }  // namespace quarry::crc32c

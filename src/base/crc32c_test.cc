@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+
+#include "base/crc32c_internal.h"
 
 namespace quarry::crc32c {
 namespace {
@@ -39,6 +42,23 @@ TEST(Crc32cTest, DetectsSingleBitFlips) {
       ASSERT_NE(Value(flipped), base);
     }
   }
+}
+
+TEST(Crc32cTest, HardwarePathEqualsThePortableReference) {
+  if (!internal::HardwareAvailable()) GTEST_SKIP() << "no SSE4.2 on this CPU";
+  std::mt19937_64 rng(7);
+  std::string data(4096 + 13, '\0');
+  for (char& c : data) c = static_cast<char>(rng());
+  // Every length and misalignment up to a few words, then long buffers.
+  for (size_t offset = 0; offset < 9; ++offset) {
+    for (size_t n = 0; n + offset <= 80; ++n) {
+      EXPECT_EQ(internal::ExtendSse42(0x1234, data.data() + offset, n),
+                internal::ExtendPortable(0x1234, data.data() + offset, n));
+    }
+  }
+  EXPECT_EQ(internal::ExtendSse42(0, data.data(), data.size()),
+            internal::ExtendPortable(0, data.data(), data.size()));
+  EXPECT_EQ(internal::ExtendSse42(0, "123456789", 9), 0xE3069283u);
 }
 
 }  // namespace

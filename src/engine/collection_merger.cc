@@ -97,9 +97,16 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
       QUARRY_ASSIGN_OR_RETURN(storage::StoredDocument doc, seg->store().Read(o));
       const size_t base = vectors.size();
       vectors.resize(base + size_t{entries[o].chunks} * dims);
-      for (uint32_t c = 0; c < entries[o].chunks; ++c) {
-        QUARRY_RETURN_IF_ERROR(seg->index().GetVector(
-            entries[o].first_row + c, std::span<float>(vectors).subspan(base + c * dims, dims)));
+      Status copied = Status::Ok();
+      for (uint32_t c = 0; c < entries[o].chunks && copied.ok(); ++c) {
+        copied = seg->index().GetVector(entries[o].first_row + c,
+                                        std::span<float>(vectors).subspan(base + c * dims, dims));
+      }
+      if (!copied.ok()) {
+        // Deleted since the IsDeleted() above: leave it out.
+        vectors.resize(base);
+        if (seg->IsDeleted(o)) continue;
+        return copied;
       }
       docs.push_back(std::move(doc));
       sources.push_back({seg, o});
@@ -123,6 +130,7 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
                                       .resident_payload = !config_.storage.on_disk_payload})
             : Result<std::unique_ptr<storage::Segment>>(written);
     if (!opened.ok()) {
+      (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id) + ".tmp");
       (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id));
       return opened.status().WithContext("merging segments of collection '" + name_ + "'");
     }
@@ -140,9 +148,12 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     // segments cover (LSN, generation) does not change.
     Status s = wal_->Sync();
     storage::Manifest m = ManifestLocked(manifest_lsn_, manifest_generation_);
-    auto is_input = [&inputs](uint64_t seg_id) {
-      return std::any_of(inputs.begin(), inputs.end(),
-                         [seg_id](storage::Segment* in) { return in->id() == seg_id; });
+    // By id, never through `inputs`: erasing from sealed_ below frees the
+    // input segments while later elements are still being tested.
+    std::vector<uint64_t> input_ids;
+    for (storage::Segment* in : inputs) input_ids.push_back(in->id());
+    auto is_input = [&input_ids](uint64_t seg_id) {
+      return std::find(input_ids.begin(), input_ids.end(), seg_id) != input_ids.end();
     };
     std::erase_if(m.segments, [&](const storage::SegmentEntry& e) { return is_input(e.id); });
     if (merged != nullptr) {
@@ -155,8 +166,8 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     }
     if (s.ok()) s = storage::WriteManifest(*env_, dir_, m);
     if (!s.ok()) {
-      merged.reset();
-      (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id));
+      // The new MANIFEST may be in place although the call failed: keep
+      // every file; the next open removes what no MANIFEST lists.
       return s.WithContext("merging segments of collection '" + name_ + "'");
     }
     std::unique_lock<std::shared_mutex> state_lock(state_mu_);
@@ -166,7 +177,7 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
       ref.sealed = merged.get();
       ref.ordinal = i;
     }
-    for (storage::Segment* in : inputs) removed_ids.push_back(in->id());
+    removed_ids = input_ids;
     std::erase_if(sealed_, [&](const std::unique_ptr<storage::Segment>& seg) {
       return is_input(seg->id());
     });

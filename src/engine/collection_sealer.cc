@@ -73,6 +73,8 @@ Status CollectionImpl::MaybeSeal(bool force) {
                                              .resident_payload = !config_.storage.on_disk_payload})
                    : Result<std::unique_ptr<storage::Segment>>(written);
   if (!opened.ok()) {
+    // Never listed by a MANIFEST: safe to remove (a restart would too).
+    (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id) + ".tmp");
     (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id));
     return opened.status().WithContext("sealing a segment of collection '" + name_ + "'");
   }
@@ -97,8 +99,9 @@ Status CollectionImpl::MaybeSeal(bool force) {
     m.segments.push_back(std::move(e));
     if (s.ok()) s = storage::WriteManifest(*env_, dir_, m);
     if (!s.ok()) {
-      seg.reset();
-      (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id));
+      // The new MANIFEST may be in place even though the call failed (e.g.
+      // the directory fsync after the rename), so the segment's files stay;
+      // if no MANIFEST lists them, the next open removes them.
       return s.WithContext("sealing a segment of collection '" + name_ + "'");
     }
     std::unique_lock<std::shared_mutex> state_lock(state_mu_);

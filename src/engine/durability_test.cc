@@ -349,6 +349,54 @@ TEST(DurabilityTest, DiskFullAtEveryStepLosesNoAcknowledgedWrite) {
   CheckCrashAtEveryStep(testing::InjectedFault::kNoSpace, /*power_loss=*/true);
 }
 
+// One operation fails (a single EIO or ENOSPC at step n) and the workload
+// goes on: the cleanup after the failure runs, later operations may succeed.
+// After a restart the state is the acknowledged operations, with or without
+// the one that failed (it may have reached the disk before failing).
+void CheckOneFaultThenContinue(testing::InjectedFault fault) {
+  const std::vector<Op> ops = Workload();
+  for (uint64_t step = 1;; ++step) {
+    testing::TempDir dir;
+    auto faulty = std::make_shared<testing::FaultInjectionEnv>(NewPosixEnv());
+    Expected without_failed, with_failed;
+    bool failed = false;
+    {
+      auto engine = EngineImpl::Open({.data_dir = dir.path()}, faulty);
+      ASSERT_TRUE(engine.ok());
+      auto c = (*engine)->CreateCollection("c", TestConfig(1000000));
+      ASSERT_TRUE(c.ok());
+      faulty->ResetCounters();
+      faulty->FailAfter(step, fault, /*sticky=*/false);
+      for (const Op& op : ops) {
+        const bool ok = RunOp(*AsImpl(*c), op).ok();
+        if (ok) {
+          Apply(op, &without_failed);
+          Apply(op, &with_failed);
+        } else if (!failed) {
+          failed = true;
+          Apply(op, &with_failed);
+        }
+      }
+    }
+    if (!failed) break;
+    auto engine = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
+    ASSERT_TRUE(engine.ok()) << "step " << step << ": " << engine.status().ToString();
+    auto c = (*engine)->GetCollection("c");
+    ASSERT_TRUE(c.ok());
+    const Expected stored = Stored(**c);
+    EXPECT_TRUE(stored == without_failed || stored == with_failed) << "step " << step;
+    EXPECT_EQ((*c)->Info().documents, stored.size()) << "step " << step;
+  }
+}
+
+TEST(DurabilityTest, OneIoErrorAtAnyStepThenRecoveryKeepsEveryAcknowledgedWrite) {
+  CheckOneFaultThenContinue(testing::InjectedFault::kIoError);
+}
+
+TEST(DurabilityTest, OneDiskFullAtAnyStepThenRecoveryKeepsEveryAcknowledgedWrite) {
+  CheckOneFaultThenContinue(testing::InjectedFault::kNoSpace);
+}
+
 TEST(DurabilityTest, AFailedFsyncMakesTheCollectionReadOnlyButSearchable) {
   testing::TempDir dir;
   auto faulty = std::make_shared<testing::FaultInjectionEnv>(NewPosixEnv());

@@ -51,8 +51,11 @@ Result<SnapshotInfo> EngineImpl::CreateSnapshot(const std::string& collection) {
            std::string(kSnapshotSuffix);
   }
   const std::string dir = snapshots_dir_ + "/" + collection;
+  // Both directory entries must survive a power loss with the archive.
   QUARRY_RETURN_IF_ERROR(env_->CreateDir(snapshots_dir_));
+  QUARRY_RETURN_IF_ERROR(env_->SyncDir(DirName(snapshots_dir_)));
   QUARRY_RETURN_IF_ERROR(env_->CreateDir(dir));
+  QUARRY_RETURN_IF_ERROR(env_->SyncDir(snapshots_dir_));
   const std::string path = dir + "/" + name;
   QUARRY_RETURN_IF_ERROR(c->WriteSnapshot(path));
   return GetSnapshot(collection, name);

@@ -56,13 +56,15 @@ Result<WalRecoveryReport> RecoverWal(Env& env, const std::string& dir, uint64_t 
     if (!first_lsn || *first_lsn != file.first_lsn) {
       size_t found = 0;
       const bool records_follow = FindValidRecordAfter(bytes, file.first_lsn, &found);
-      if (newest && !records_follow) {
-        // Created by a writer that died before its header was durable.
+      if (!records_follow) {
+        // Created by a writer that died (or hit a full disk) before its
+        // header was durable: it holds no record. The LSN check on the next
+        // file still catches anything missing.
         QUARRY_RETURN_IF_ERROR(env.RemoveFile(file.path));
         QUARRY_RETURN_IF_ERROR(env.SyncDir(dir));
         report.bytes_truncated += bytes.size();
         report.truncated_file = file.path;
-        break;
+        continue;
       }
       return Corrupt(file.path, 0, "damaged file header");
     }

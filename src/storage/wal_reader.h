@@ -9,8 +9,10 @@
 //    that is not a torn write but corruption of acknowledged data, and
 //    recovery stops with an error naming the file, the offset and the LSN,
 //    instead of skipping records silently;
-//  - a newest file whose header never became durable: removed (a header is
-//    synced before any record is appended to its file, so it held none).
+//  - a file whose header never became durable and that holds no valid
+//    record: removed (a header is synced before any record is appended to
+//    its file, so it held none); the LSN sequence across the remaining
+//    files is still checked.
 // Recovery changes nothing but that tail, so it is idempotent: interrupted,
 // it is simply run again.
 //

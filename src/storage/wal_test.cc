@@ -163,6 +163,29 @@ TEST_F(WalTest, AMissingFileOrRecordsBeforeTheLogAreCorruption) {
   EXPECT_EQ(hole.status().code(), StatusCode::kCorruption);
 }
 
+TEST_F(WalTest, AHeaderlessFileLeftByAFailedRollIsDiscarded) {
+  {
+    auto w = WalWriter::Create(*env_, dir_, 1);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Append(WalRecordType::kWriteBatch, "a").ok());
+    ASSERT_TRUE((*w)->Append(WalRecordType::kWriteBatch, "b").ok());
+    ASSERT_TRUE((*w)->Roll().ok());  // file 3
+    ASSERT_TRUE((*w)->Append(WalRecordType::kWriteBatch, "c").ok());
+    ASSERT_TRUE((*w)->Sync().ok());
+  }
+  // What a roll at LSN 2 that died writing its header leaves: an empty file
+  // between two valid ones.
+  ASSERT_TRUE(WriteFileAtomically(*env_, WalFileName(dir_, 2), "").ok());
+  Replayed r;
+  auto report = Replay(*env_, dir_, 0, &r);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(r.payloads, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_FALSE(env_->FileExists(WalFileName(dir_, 2)));
+  // A hole is still a hole: without file 1, records 1 and 2 are missing.
+  ASSERT_TRUE(env_->RemoveFile(WalFileName(dir_, 1)).ok());
+  EXPECT_FALSE(Replay(*env_, dir_, 0, &r).ok());
+}
+
 TEST_F(WalTest, PowerLossKeepsExactlyTheSyncedRecords) {
   auto faulty = std::make_shared<testing::FaultInjectionEnv>(env_);
   {

@@ -33,10 +33,17 @@ Status WalWriter::OpenFileLocked(uint64_t first_lsn) {
   QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file,
                           env_.NewWritableFile(path, OpenMode::kTruncate));
   // The header and the directory entry are made durable now, so that a
-  // record synced later is never lost with a file nobody can find.
-  QUARRY_RETURN_IF_ERROR(file->Append(EncodeWalFileHeader(first_lsn)));
-  QUARRY_RETURN_IF_ERROR(file->Sync());
-  QUARRY_RETURN_IF_ERROR(env_.SyncDir(dir_));
+  // record synced later is never lost with a file nobody can find. A file
+  // whose header could not be written is removed (recovery would also
+  // discard it: it holds no record).
+  Status s = file->Append(EncodeWalFileHeader(first_lsn));
+  if (s.ok()) s = file->Sync();
+  if (s.ok()) s = env_.SyncDir(dir_);
+  if (!s.ok()) {
+    (void)file->Close();
+    if (file_ == nullptr || file_path_ != path) (void)env_.RemoveFile(path);
+    return s;
+  }
   if (file_ != nullptr) (void)file_->Close();
   file_ = std::move(file);
   file_path_ = path;
@@ -58,6 +65,11 @@ Result<uint64_t> WalWriter::Append(WalRecordType type, std::string_view payload)
                                    std::to_string(kMaxWalPayload) + " bytes per request");
   }
   std::lock_guard<std::mutex> lock(mu_);
+  if (!failure_.ok()) return failure_;
+  // Roll here too, not only after a sync: under `never` no sync may come,
+  // and recovery reads files of bounded size. A failed roll (disk full)
+  // keeps the current file.
+  if (file_->Size() >= kWalFileTargetBytes) (void)RollLocked();
   if (!failure_.ok()) return failure_;
   std::string record;
   record.reserve(kWalRecordHeaderSize + payload.size());
@@ -90,7 +102,9 @@ Status WalWriter::SyncLocked() {
   Status s = file_->Sync();
   if (!s.ok()) return FailLocked(s);
   synced_lsn_ = target;
-  if (file_->Size() >= kWalFileTargetBytes) return RollLocked();
+  // The records are durable whatever happens next: a failed roll (disk full)
+  // must not turn this sync into an error; the next sync or append retries.
+  if (file_->Size() >= kWalFileTargetBytes) (void)RollLocked();
   return Status::Ok();
 }
 
