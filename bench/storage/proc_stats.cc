@@ -1,0 +1,116 @@
+#include "proc_stats.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <string_view>
+#include <thread>
+
+namespace quarry::bench {
+namespace {
+
+// The number after "<field>:" on a line of a /proc file (0 if missing).
+uint64_t ProcField(const char* file, std::string_view field) {
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with(field) && line.size() > field.size() && line[field.size()] == ':') {
+      return std::strtoull(line.c_str() + field.size() + 1, nullptr, 10);
+    }
+  }
+  return 0;
+}
+
+double Seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec * 1e-6; }
+
+}  // namespace
+
+MemoryStats ReadMemoryStats() {
+  // One read of the file, so that the fields describe the same moment.
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  MemoryStats m;
+  auto take = [&line](std::string_view field, uint64_t* out) {
+    if (line.starts_with(field) && line.size() > field.size() && line[field.size()] == ':') {
+      *out = std::strtoull(line.c_str() + field.size() + 1, nullptr, 10) * 1024;
+    }
+  };
+  while (std::getline(in, line)) {
+    take("VmRSS", &m.rss);
+    take("VmHWM", &m.hwm);
+    take("RssAnon", &m.rss_anon);
+    take("RssFile", &m.rss_file);
+  }
+  return m;
+}
+
+ProcessCounters ReadProcessCounters() {
+  ProcessCounters c;
+  c.read_bytes = ProcField("/proc/self/io", "read_bytes");
+  c.write_bytes = ProcField("/proc/self/io", "write_bytes");
+  rusage u{};
+  if (getrusage(RUSAGE_SELF, &u) == 0) {
+    c.major_faults = static_cast<uint64_t>(u.ru_majflt);
+    c.minor_faults = static_cast<uint64_t>(u.ru_minflt);
+    c.user_s = Seconds(u.ru_utime);
+    c.system_s = Seconds(u.ru_stime);
+  }
+  return c;
+}
+
+ProcessCounters operator-(const ProcessCounters& a, const ProcessCounters& b) {
+  return {a.read_bytes - b.read_bytes,
+          a.write_bytes - b.write_bytes,
+          a.major_faults - b.major_faults,
+          a.minor_faults - b.minor_faults,
+          a.user_s - b.user_s,
+          a.system_s - b.system_s};
+}
+
+int64_t MonotonicNanos() {
+  timespec t{};
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
+}
+
+double LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  double one = 0;
+  in >> one;
+  return in ? one : 0;
+}
+
+Status DropPageCache() {
+  sync();
+  std::ofstream out("/proc/sys/vm/drop_caches");
+  out << "3\n";
+  out.flush();
+  if (!out) {
+    return Status::FailedPrecondition(
+        "cannot write /proc/sys/vm/drop_caches (needs root): only warm figures are possible");
+  }
+  return Status::Ok();
+}
+
+std::string MachineDescription() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  std::string model = "unknown CPU";
+  while (std::getline(in, line)) {
+    if (line.starts_with("model name")) {
+      const size_t colon = line.find(':');
+      if (colon != std::string::npos) model = line.substr(colon + 2);
+      break;
+    }
+  }
+  const uint64_t mem_kib = ProcField("/proc/meminfo", "MemTotal");
+  return model + ", " + std::to_string(std::thread::hardware_concurrency()) +
+         " hardware threads, " + std::to_string(mem_kib / 1024 / 1024) + " GiB RAM";
+}
+
+}  // namespace quarry::bench
