@@ -115,6 +115,11 @@ class CollectionImpl final : public Collection {
   Status MergeSegments(std::vector<storage::Segment*> inputs);
   Status WriteManifestLocked(uint64_t last_lsn, uint64_t generation);
   storage::Manifest ManifestLocked(uint64_t last_lsn, uint64_t generation) const;
+  // Writes segment `id` of `docs` (row order) and opens it; on failure
+  // removes what was written (no MANIFEST lists it yet). No lock needed.
+  Result<std::unique_ptr<storage::Segment>> BuildSegment(
+      uint64_t id, const std::vector<storage::StoredDocument>& docs,
+      std::span<const float> vectors) const;
   void StopBackground();
 
   const std::shared_ptr<Env> env_;

@@ -12,7 +12,6 @@
 #include <map>
 
 #include "engine/collection_impl.h"
-#include "engine/hnsw_config.h"
 
 namespace quarry::engine {
 namespace {
@@ -121,20 +120,11 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
   }
   std::unique_ptr<storage::Segment> merged;
   if (!docs.empty()) {
-    Status written = storage::WriteSegment(*env_, dir_, id, docs, vectors, dims,
-                                           HnswConfigFor(config_, vectors.size() / dims));
-    Result<std::unique_ptr<storage::Segment>> opened =
-        written.ok()
-            ? storage::Segment::Open(*env_, dir_, id,
-                                     {.map_vectors = config_.storage.on_disk_vectors,
-                                      .resident_payload = !config_.storage.on_disk_payload})
-            : Result<std::unique_ptr<storage::Segment>>(written);
-    if (!opened.ok()) {
-      (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id) + ".tmp");
-      (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id));
-      return opened.status().WithContext("merging segments of collection '" + name_ + "'");
+    Result<std::unique_ptr<storage::Segment>> built = BuildSegment(id, docs, vectors);
+    if (!built.ok()) {
+      return built.status().WithContext("merging segments of collection '" + name_ + "'");
     }
-    merged = std::move(opened).value();
+    merged = std::move(built).value();
   }
 
   std::vector<uint64_t> removed_ids;
@@ -156,14 +146,7 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
       return std::find(input_ids.begin(), input_ids.end(), seg_id) != input_ids.end();
     };
     std::erase_if(m.segments, [&](const storage::SegmentEntry& e) { return is_input(e.id); });
-    if (merged != nullptr) {
-      storage::SegmentEntry e;
-      e.id = merged->id();
-      e.rows = merged->rows();
-      e.documents = static_cast<uint32_t>(merged->store().entries().size());
-      e.deleted_documents = merged->DeletedDocuments();
-      m.segments.push_back(std::move(e));
-    }
+    if (merged != nullptr) m.segments.push_back(merged->ManifestEntry());
     if (s.ok()) s = storage::WriteManifest(*env_, dir_, m);
     if (!s.ok()) {
       // The new MANIFEST may be in place although the call failed: keep

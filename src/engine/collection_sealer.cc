@@ -16,6 +16,25 @@ constexpr auto kIdleTick = std::chrono::milliseconds(1000);
 
 }  // namespace
 
+Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
+    uint64_t id, const std::vector<storage::StoredDocument>& docs,
+    std::span<const float> vectors) const {
+  const uint32_t dims = embedder_->dimensions();
+  Status written = storage::WriteSegment(*env_, dir_, id, docs, vectors, dims,
+                                         HnswConfigFor(config_, vectors.size() / dims));
+  Result<std::unique_ptr<storage::Segment>> opened =
+      written.ok() ? storage::Segment::Open(*env_, dir_, id,
+                                            {.map_vectors = config_.storage.on_disk_vectors,
+                                             .resident_payload = !config_.storage.on_disk_payload})
+                   : Result<std::unique_ptr<storage::Segment>>(written);
+  if (!opened.ok()) {
+    // Never listed by a MANIFEST: safe to remove (a restart would too).
+    (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id) + ".tmp");
+    (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id));
+  }
+  return opened;
+}
+
 storage::Manifest CollectionImpl::ManifestLocked(uint64_t last_lsn, uint64_t generation) const {
   storage::Manifest m;
   m.config_json = CollectionConfigToJson(config_);
@@ -24,14 +43,7 @@ storage::Manifest CollectionImpl::ManifestLocked(uint64_t last_lsn, uint64_t gen
   m.generation = generation;
   m.last_lsn = last_lsn;
   m.next_segment_id = next_segment_id_;
-  for (const auto& seg : sealed_) {
-    storage::SegmentEntry e;
-    e.id = seg->id();
-    e.rows = seg->rows();
-    e.documents = static_cast<uint32_t>(seg->store().entries().size());
-    e.deleted_documents = seg->DeletedDocuments();
-    m.segments.push_back(std::move(e));
-  }
+  for (const auto& seg : sealed_) m.segments.push_back(seg->ManifestEntry());
   return m;
 }
 
@@ -64,21 +76,11 @@ Status CollectionImpl::MaybeSeal(bool force) {
     id = next_segment_id_++;
   }
 
-  const uint32_t dims = embedder_->dimensions();
-  Status written = storage::WriteSegment(*env_, dir_, id, docs, vectors, dims,
-                                         HnswConfigFor(config_, vectors.size() / dims));
-  Result<std::unique_ptr<storage::Segment>> opened =
-      written.ok() ? storage::Segment::Open(*env_, dir_, id,
-                                            {.map_vectors = config_.storage.on_disk_vectors,
-                                             .resident_payload = !config_.storage.on_disk_payload})
-                   : Result<std::unique_ptr<storage::Segment>>(written);
-  if (!opened.ok()) {
-    // Never listed by a MANIFEST: safe to remove (a restart would too).
-    (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id) + ".tmp");
-    (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id));
-    return opened.status().WithContext("sealing a segment of collection '" + name_ + "'");
+  Result<std::unique_ptr<storage::Segment>> built = BuildSegment(id, docs, vectors);
+  if (!built.ok()) {
+    return built.status().WithContext("sealing a segment of collection '" + name_ + "'");
   }
-  std::unique_ptr<storage::Segment> seg = std::move(opened).value();
+  std::unique_ptr<storage::Segment> seg = std::move(built).value();
 
   uint64_t covered_lsn = 0;
   {
@@ -91,12 +93,7 @@ Status CollectionImpl::MaybeSeal(bool force) {
     // Tombstones the MANIFEST records must come from durable log records.
     Status s = wal_->Sync();
     storage::Manifest m = ManifestLocked(frozen_lsn_, frozen_generation_);
-    storage::SegmentEntry e;
-    e.id = seg->id();
-    e.rows = seg->rows();
-    e.documents = static_cast<uint32_t>(seg->store().entries().size());
-    e.deleted_documents = seg->DeletedDocuments();
-    m.segments.push_back(std::move(e));
+    m.segments.push_back(seg->ManifestEntry());
     if (s.ok()) s = storage::WriteManifest(*env_, dir_, m);
     if (!s.ok()) {
       // The new MANIFEST may be in place even though the call failed (e.g.

@@ -55,6 +55,15 @@ bool Segment::IsDeleted(uint32_t ordinal) const {
          deleted_[ordinal].load(std::memory_order_relaxed) != 0;
 }
 
+SegmentEntry Segment::ManifestEntry() const {
+  SegmentEntry e;
+  e.id = id_;
+  e.rows = rows();
+  e.documents = static_cast<uint32_t>(store_->entries().size());
+  e.deleted_documents = DeletedDocuments();
+  return e;
+}
+
 std::vector<uint32_t> Segment::DeletedDocuments() const {
   std::vector<uint32_t> out;
   for (uint32_t o = 0; o < store_->entries().size(); ++o) {

@@ -26,6 +26,7 @@
 #include "base/env.h"
 #include "quarry/status.h"
 #include "storage/chunk_store.h"
+#include "storage/manifest.h"
 #include "storage/stored_document.h"
 #include "vector/hnsw_index.h"
 
@@ -60,6 +61,8 @@ class Segment {
   // Deleted document ordinals, sorted (what the MANIFEST records).
   std::vector<uint32_t> DeletedDocuments() const;
   size_t deleted_count() const { return deleted_count_.load(std::memory_order_relaxed); }
+  // What the MANIFEST records of this segment now.
+  SegmentEntry ManifestEntry() const;
 
  private:
   Segment() = default;
