@@ -59,8 +59,8 @@ struct VectorIndexConfig {
   // Segments with fewer live rows are searched by an exact scan.
   uint32_t full_scan_threshold = 10000;
   QuantizationMode quantization = QuantizationMode::kAuto;
-  double quantile = 0.99;  // int8: fraction of values inside the clip range
-  bool rescore = true;     // re-rank quantized candidates with float32 vectors
+  double quantile = 0.99;   // int8: fraction of values inside the clip range
+  bool rescore = true;      // re-rank quantized candidates with float32 vectors
   double oversampling = 0;  // candidates rescored = k * oversampling; 0 = 2 (int8), 4 (binary)
 };
 
@@ -83,11 +83,28 @@ struct StorageConfig {
   bool on_disk_payload = false;
 };
 
+// Keyword (BM25) search: how text becomes terms, and how terms are scored.
+// The analyzer settings are fixed at creation (the postings are built with
+// them); k1, b and the field weights only change scores, never the index.
+struct KeywordConfig {
+  // A Snowball language ("english", "french", "german", ...): chooses the
+  // stemmer and the stopword list.
+  std::string language = "english";
+  bool stopwords = true;
+  bool stem = true;
+  // BM25F (docs/design/bm25.md): Lucene's and Anserini's defaults.
+  double k1 = 0.9;
+  double b = 0.4;
+  double title_weight = 1.0;  // a chunk's document title counts as its own field
+  double body_weight = 1.0;
+};
+
 struct CollectionConfig {
   EmbedderConfig embedder;
   ChunkingConfig chunking;
   VectorIndexConfig vectors;
   StorageConfig storage;
+  KeywordConfig keyword;
 };
 
 // Limits on configuration values, shared by validation and documentation.
@@ -113,7 +130,9 @@ Status ValidateCollectionName(const std::string& name);
 //                "full_scan_threshold": 10000, "quantization": "auto", "quantile": 0.99,
 //                "rescore": true, "oversampling": 0},
 //    "storage": {"fsync": "always", "fsync_interval_ms": 100, "seal_rows": 10000,
-//                "on_disk_vectors": true, "on_disk_payload": false}}
+//                "on_disk_vectors": true, "on_disk_payload": false},
+//    "keyword": {"language": "english", "stopwords": true, "stem": true, "k1": 0.9,
+//                "b": 0.4, "title_weight": 1.0, "body_weight": 1.0}}
 // Every field is optional (defaults above); unknown fields are rejected so that
 // a typo is not silently ignored. The result is validated.
 Result<CollectionConfig> CollectionConfigFromJson(std::string_view json);

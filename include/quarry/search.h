@@ -1,5 +1,10 @@
 // Search requests and responses.
 //
+// Three modes (docs/design/hybrid-search.md): `keyword` (BM25 over the
+// chunks' title and text), `vector` (nearest neighbours of the query's
+// embedding) and `hybrid` (both, fused). Every chunk is a hit of its own
+// unless the request groups hits by document.
+//
 // Thread-safety: plain values.
 #ifndef QUARRY_SEARCH_H_
 #define QUARRY_SEARCH_H_
@@ -7,18 +12,68 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace quarry {
 
 inline constexpr uint32_t kMaxK = 1000;
+// offset + k may not exceed this: deep pages cost every retriever the whole
+// prefix (Elasticsearch's max_result_window, smaller).
+inline constexpr uint32_t kMaxResultWindow = 1000;
 inline constexpr size_t kMaxQueryBytes = 16 * 1024;
 inline constexpr uint32_t kMaxEf = 4096;
 inline constexpr float kMaxOversampling = 64;
+inline constexpr uint32_t kMaxCandidates = 4000;
+
+enum class SearchMode {
+  kAuto,     // hybrid (every collection has an embedder)
+  kKeyword,  // BM25 only
+  kVector,   // nearest neighbours only
+  kHybrid,   // both retrievers, fused
+};
+
+enum class FusionMethod {
+  kRrf,    // reciprocal rank fusion: sum of 1 / (rrf_k + rank); scores ignored
+  kBlend,  // alpha * normalized vector score + (1 - alpha) * normalized BM25
+};
+
+enum class GroupBy {
+  kNone,      // one hit per chunk
+  kDocument,  // the best chunk of each document, with how many of its chunks matched
+};
+
+// Highlighted snippets: HTML with the query's terms (as the keyword analyzer
+// sees them: stems, case) wrapped in pre_tag / post_tag, over the densest
+// window of the chunk's text.
+struct HighlightOptions {
+  static constexpr uint32_t kMaxWindowChars = 100000;
+  static constexpr size_t kMaxTagBytes = 64;
+
+  bool enabled = false;
+  uint32_t window_chars = 200;  // about this many characters; 0 = the whole chunk
+  std::string pre_tag = "<mark>";
+  std::string post_tag = "</mark>";
+};
 
 struct SearchRequest {
   std::string query;
-  uint32_t k = 10;  // 1..kMaxK
+  uint32_t k = 10;      // 1..kMaxK
+  uint32_t offset = 0;  // hits skipped (pagination); offset + k <= kMaxResultWindow
+  SearchMode mode = SearchMode::kAuto;
+  // A metadata filter in Qdrant's shape ({"must": [...], "should": [...],
+  // "must_not": [...]}, docs/design/filters.md), applied to both retrievers
+  // before fusion; empty = no filter.
+  std::string filter_json;
+  GroupBy group_by = GroupBy::kNone;
+  FusionMethod fusion = FusionMethod::kRrf;
+  double rrf_k = 60;   // kRrf: 0..1e6
+  double alpha = 0.5;  // kBlend: weight of the vector retriever, 0..1
+  // Hits each retriever contributes to a fusion or a grouping; 0 = automatic
+  // (max(100, offset + k), four times that when grouping). At most kMaxCandidates.
+  uint32_t candidates = 0;
+  bool explain = false;  // fill SearchHit::explanation
+  HighlightOptions highlight;
   // Search-time overrides of the collection's vector settings (0 / unset:
   // the collection's). ef: HNSW candidate list, k..kMaxEf. rescore: re-rank
   // quantized candidates in float32. oversampling: 1..kMaxOversampling.
@@ -27,25 +82,54 @@ struct SearchRequest {
   float oversampling = 0;
 };
 
+// What one retriever said about a hit.
+struct RetrieverExplanation {
+  uint32_t rank = 0;        // 1-based position in the retriever's list
+  double score = 0;         // BM25 score, or cosine similarity
+  double normalized = 0;    // blend fusion: the min-max normalized score
+  double contribution = 0;  // the part of the hit's score it gave
+  double share = 0;         // contribution / score, in [0, 1]
+};
+
+struct HitExplanation {
+  std::optional<RetrieverExplanation> keyword;  // absent: the retriever did not return it
+  std::optional<RetrieverExplanation> vector;
+};
+
 struct SearchHit {
   std::string document_id;
   uint32_t chunk = 0;  // ordinal of the chunk within its document
-  float score = 0;     // cosine similarity, higher is better
-  std::string text;    // the chunk's text
-  std::string title;   // the document's title
+  // Higher is better: cosine (vector), BM25 (keyword), the fused score (hybrid).
+  double score = 0;
+  std::string text;     // the chunk's text
+  std::string title;    // the document's title
   std::string heading;  // heading path of the chunk ("Intro > Setup"), if any
   // Offsets of the chunk in the document's extracted text, in Unicode code points.
   uint32_t start = 0;
   uint32_t end = 0;
+  std::string snippet;           // highlighted HTML, when asked for
+  uint32_t matching_chunks = 0;  // GroupBy::kDocument: chunks of the document among the candidates
+  std::optional<HitExplanation> explanation;  // when asked for
 };
 
 struct SearchResponse {
   std::vector<SearchHit> hits;
-  uint64_t generation = 0;  // the collection generation the answer reflects
-  double embed_ms = 0;
-  double search_ms = 0;
+  SearchMode mode = SearchMode::kHybrid;  // the mode that ran (kAuto resolved)
+  uint64_t generation = 0;                // the collection generation the answer reflects
+  // Time per stage, milliseconds.
+  double embed_ms = 0;    // query embedding
+  double keyword_ms = 0;  // query analysis and BM25 over every segment
+  double vector_ms = 0;   // vector search over every segment
+  double filter_ms = 0;   // turning the filter into allowed rows
+  double fusion_ms = 0;   // fusion, grouping, the page's slice
+  double fetch_ms = 0;    // reading the hits' documents, snippets
+  double search_ms = 0;   // everything after embedding
   double total_ms = 0;
 };
+
+std::string_view SearchModeName(SearchMode mode);        // "auto", "keyword", "vector", "hybrid"
+std::string_view FusionMethodName(FusionMethod method);  // "rrf", "blend"
+std::string_view GroupByName(GroupBy group_by);          // "none", "document"
 
 }  // namespace quarry
 

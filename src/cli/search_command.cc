@@ -17,6 +17,9 @@ struct SearchFlags {
   std::string collection = "default";
   std::string query;
   uint32_t k = 10;
+  std::string mode = "hybrid";
+  std::string filter;
+  bool by_document = false;
   bool json = false;
 };
 
@@ -44,7 +47,15 @@ int RunSearch(const SearchFlags& flags) {
   Stopwatch clock;
   auto opened = OpenCollection(flags.data, flags.collection, nullptr);
   if (!opened.ok()) return FailWith(opened.status());
-  auto response = opened->collection->Search({.query = flags.query, .k = flags.k});
+  SearchRequest request;
+  request.query = flags.query;
+  request.k = flags.k;
+  request.mode = flags.mode == "keyword"  ? SearchMode::kKeyword
+                 : flags.mode == "vector" ? SearchMode::kVector
+                                          : SearchMode::kHybrid;
+  request.filter_json = flags.filter;
+  if (flags.by_document) request.group_by = GroupBy::kDocument;
+  auto response = opened->collection->Search(request);
   if (!response.ok()) return FailWith(response.status());
   if (flags.json) {
     std::string out = boost::json::serialize(
@@ -75,6 +86,13 @@ CommandRunner RegisterSearch(CLI::App& app) {
   cmd->add_option("--k", flags->k, "Number of results")
       ->check(CLI::Range(1u, kMaxK))
       ->capture_default_str();
+  cmd->add_option("--mode", flags->mode, "keyword, vector or hybrid")
+      ->check(CLI::IsMember({"keyword", "vector", "hybrid"}))
+      ->capture_default_str();
+  cmd->add_option(
+      "--filter", flags->filter,
+      R"(Metadata filter as JSON, e.g. '{"must": [{"key": "lang", "match": {"value": "en"}}]}')");
+  cmd->add_flag("--by-document", flags->by_document, "One hit per document (its best chunk)");
   cmd->add_flag("--json", flags->json, "Print the answer as JSON (as the HTTP API does)");
   cmd->add_option("query", flags->query, "The query text")->required();
   return [flags] { return RunSearch(*flags); };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "base/check.h"
 #include "base/hash.h"
 #include "base/stopwatch.h"
 #include "embed/embedder_factory.h"
@@ -60,6 +61,14 @@ CollectionImpl::CollectionImpl(std::shared_ptr<Env> env, std::string name, std::
       dir_(std::move(dir)),
       config_(config),
       embedder_(std::move(embedder)),
+      analyzers_([options = AnalyzerOptionsFor(
+                      config_.keyword)]() -> Result<std::unique_ptr<text::Analyzer>> {
+        QUARRY_ASSIGN_OR_RETURN(text::Analyzer a, text::Analyzer::Create(options));
+        return std::make_unique<text::Analyzer>(std::move(a));
+      }),
+      searchers_([]() -> Result<std::unique_ptr<lexical::Bm25Searcher>> {
+        return std::make_unique<lexical::Bm25Searcher>();
+      }),
       mutable_(std::make_unique<MutableSegment>(embedder_->dimensions())) {}
 
 CollectionImpl::~CollectionImpl() { StopBackground(); }
@@ -92,9 +101,10 @@ bool CollectionImpl::IsUnchanged(const storage::StoredDocument& doc) const {
   return it != documents_.end() && it->second.content_hash == doc.content_hash;
 }
 
-Result<storage::AddedDocument> CollectionImpl::ChunkAndEmbed(
+Result<CollectionImpl::PreparedDocument> CollectionImpl::ChunkAndEmbed(
     storage::StoredDocument doc) const {
-  storage::AddedDocument p;
+  PreparedDocument prepared;
+  storage::AddedDocument& p = prepared.added;
   p.doc = std::move(doc);
   storage::StoredDocument& d = p.doc;
   ingest::ChunkerOptions options;
@@ -102,11 +112,10 @@ Result<storage::AddedDocument> CollectionImpl::ChunkAndEmbed(
   options.max_tokens = MaxChunkTokens();
   options.overlap = config_.chunking.overlap;
   const Embedder* embedder = embedder_.get();
-  QUARRY_ASSIGN_OR_RETURN(
-      ingest::Chunker chunker,
-      ingest::Chunker::Create(options, [embedder](std::string_view s) {
-        return embedder->CountTokens(s);
-      }));
+  QUARRY_ASSIGN_OR_RETURN(ingest::Chunker chunker,
+                          ingest::Chunker::Create(options, [embedder](std::string_view s) {
+                            return embedder->CountTokens(s);
+                          }));
   QUARRY_ASSIGN_OR_RETURN(std::vector<ingest::ChunkPiece> pieces,
                           chunker.Chunk(d.text, d.media_type));
 
@@ -125,7 +134,9 @@ Result<storage::AddedDocument> CollectionImpl::ChunkAndEmbed(
   }
   p.vectors.resize(texts.size() * embedder_->dimensions());
   QUARRY_RETURN_IF_ERROR(embedder_->Embed(texts, EmbedPurpose::kDocument, p.vectors));
-  return p;
+  QUARRY_ASSIGN_OR_RETURN(ObjectPool<text::Analyzer>::Lease analyzer, analyzers_.Acquire());
+  prepared.terms = AnalyzeDocument(*analyzer, d);
+  return prepared;
 }
 
 Status CollectionImpl::WritableLocked() const {
@@ -145,7 +156,7 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
   // The expensive part (chunking, embedding) runs without any lock, and only
   // for documents whose content changed.
   UpsertSummary summary;
-  std::vector<storage::AddedDocument> prepared;
+  std::vector<PreparedDocument> prepared;
   prepared.reserve(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) {
     const std::string id = docs[i].id;
@@ -155,7 +166,7 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
       ++summary.unchanged;
       continue;
     }
-    Result<storage::AddedDocument> p = ChunkAndEmbed(std::move(normalized).value());
+    Result<PreparedDocument> p = ChunkAndEmbed(std::move(normalized).value());
     if (!p.ok()) return p.status().WithContext("document '" + id + "'");
     prepared.push_back(std::move(p).value());
   }
@@ -164,7 +175,9 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
   QUARRY_RETURN_IF_ERROR(WritableLocked());
   storage::WriteBatch batch;
   batch.dimensions = embedder_->dimensions();
-  for (storage::AddedDocument& p : prepared) {
+  std::vector<DocumentTerms> terms;
+  for (PreparedDocument& prep : prepared) {
+    storage::AddedDocument& p = prep.added;
     // Only writers change documents_ and write_mu_ is held: no state lock
     // needed to read. Checked again: another writer may have stored it since.
     auto it = documents_.find(p.doc.id);
@@ -176,12 +189,13 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
     summary.chunks += static_cast<uint32_t>(p.doc.chunks.size());
     ++summary.documents;
     batch.added.push_back(std::move(p));
+    terms.push_back(std::move(prep.terms));
   }
   if (batch.added.empty()) {
     summary.generation = generation_;
     return summary;
   }
-  QUARRY_RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  QUARRY_RETURN_IF_ERROR(CommitLocked(std::move(batch), std::move(terms)));
   summary.generation = generation_;
   return summary;
 }
@@ -195,10 +209,10 @@ Status CollectionImpl::DeleteDocument(const std::string& id) {
   storage::WriteBatch batch;
   batch.dimensions = embedder_->dimensions();
   batch.removed.push_back(id);
-  return CommitLocked(std::move(batch));
+  return CommitLocked(std::move(batch), {});
 }
 
-Status CollectionImpl::CommitLocked(storage::WriteBatch batch) {
+Status CollectionImpl::CommitLocked(storage::WriteBatch batch, std::vector<DocumentTerms> terms) {
   batch.generation = generation_ + 1;
   QUARRY_ASSIGN_OR_RETURN(uint64_t lsn, wal_->Append(storage::WalRecordType::kWriteBatch,
                                                      storage::EncodeWriteBatch(batch)));
@@ -206,7 +220,7 @@ Status CollectionImpl::CommitLocked(storage::WriteBatch batch) {
   bool seal = false;
   {
     std::unique_lock<std::shared_mutex> state_lock(state_mu_);
-    ApplyLocked(std::move(batch), lsn);
+    ApplyLocked(std::move(batch), lsn, std::move(terms));
     seal = mutable_->rows() >= config_.storage.seal_rows;
   }
   if (seal) {
@@ -226,14 +240,27 @@ void CollectionImpl::RemoveDocumentLocked(const DocRef& ref) {
   chunk_count_ -= ref.chunks;
 }
 
-void CollectionImpl::ApplyLocked(storage::WriteBatch batch, uint64_t lsn) {
+void CollectionImpl::ApplyLocked(storage::WriteBatch batch, uint64_t lsn,
+                                 std::vector<DocumentTerms> terms) {
+  if (terms.size() != batch.added.size()) {
+    // Log replay: the record does not carry terms.
+    Result<ObjectPool<text::Analyzer>::Lease> analyzer = analyzers_.Acquire();
+    QUARRY_CHECK(analyzer.ok(),
+                 "the collection's analyzer options were validated when it was "
+                 "created and opened");
+    terms.clear();
+    for (const storage::AddedDocument& a : batch.added) {
+      terms.push_back(AnalyzeDocument(**analyzer, a.doc));
+    }
+  }
   for (const std::string& id : batch.removed) {
     auto it = documents_.find(id);
     if (it == documents_.end()) continue;  // replayed twice: already gone
     RemoveDocumentLocked(it->second);
     documents_.erase(it);
   }
-  for (storage::AddedDocument& a : batch.added) {
+  for (size_t i = 0; i < batch.added.size(); ++i) {
+    storage::AddedDocument& a = batch.added[i];
     // An id already present is replaced, so that replaying a batch is idempotent.
     if (auto it = documents_.find(a.doc.id); it != documents_.end()) {
       RemoveDocumentLocked(it->second);
@@ -244,120 +271,12 @@ void CollectionImpl::ApplyLocked(storage::WriteBatch batch, uint64_t lsn) {
     ref.chunks = static_cast<uint32_t>(a.doc.chunks.size());
     ref.content_hash = a.doc.content_hash;
     const std::string id = a.doc.id;
-    ref.ordinal = mutable_->Add(std::move(a.doc), a.vectors);
+    ref.ordinal = mutable_->Add(std::move(a.doc), a.vectors, terms[i]);
     chunk_count_ += ref.chunks;
     documents_.emplace(id, std::move(ref));
   }
   generation_ = std::max(generation_, batch.generation);
   applied_lsn_ = lsn;
-}
-
-namespace {
-
-// A candidate from one segment, before the merge across segments.
-struct Candidate {
-  float score;
-  int source;  // 0 = mutable, 1 = frozen, 2+i = sealed_[i]
-  uint32_t row;
-};
-
-}  // namespace
-
-Result<SearchResponse> CollectionImpl::Search(const SearchRequest& request) const {
-  Stopwatch total;
-  if (request.k < 1 || request.k > kMaxK) {
-    return Status::InvalidArgument("k must be between 1 and " + std::to_string(kMaxK) + ", got " +
-                                   std::to_string(request.k));
-  }
-  if (request.ef != 0 && (request.ef < request.k || request.ef > kMaxEf)) {
-    return Status::InvalidArgument("ef must be between k and " + std::to_string(kMaxEf));
-  }
-  if (request.oversampling != 0 &&
-      !(request.oversampling >= 1 && request.oversampling <= kMaxOversampling)) {
-    return Status::InvalidArgument("oversampling must be between 1 and " +
-                                   std::to_string(static_cast<int>(kMaxOversampling)));
-  }
-  if (request.query.size() > kMaxQueryBytes) {
-    return Status::InvalidArgument("query is longer than " + std::to_string(kMaxQueryBytes) +
-                                   " bytes");
-  }
-  const std::string query = text::SanitizeUtf8(request.query);
-  if (query.find_first_not_of(" \t\r\n") == std::string::npos) {
-    return Status::InvalidArgument("query must not be empty");
-  }
-  SearchResponse response;
-  std::vector<float> qv(embedder_->dimensions());
-  std::string_view texts[] = {query};
-  QUARRY_RETURN_IF_ERROR(embedder_->Embed(texts, EmbedPurpose::kQuery, qv));
-  response.embed_ms = total.ElapsedMillis();
-  const bool empty_query = std::all_of(qv.begin(), qv.end(), [](float x) { return x == 0.0f; });
-
-  Stopwatch search;
-  std::shared_lock<std::shared_mutex> lock(state_mu_);
-  response.generation = generation_;
-  if (empty_query) {
-    // A query with no words has the zero vector and matches nothing.
-    response.search_ms = search.ElapsedMillis();
-    response.total_ms = total.ElapsedMillis();
-    return response;
-  }
-  std::vector<Candidate> candidates;
-  vector::SearchParams params{
-      .k = request.k,
-      .ef = std::max(request.ef != 0 ? request.ef : config_.vectors.ef, request.k),
-      .rescore = request.rescore,
-      .oversampling = request.oversampling};
-  auto collect = [&](const vector::VectorIndex& index, int source) -> Status {
-    if (index.live_count() == 0) return Status::Ok();
-    QUARRY_ASSIGN_OR_RETURN(std::vector<vector::Neighbor> found, index.Search(qv, params));
-    for (const vector::Neighbor& n : found) candidates.push_back({n.score, source, n.row});
-    return Status::Ok();
-  };
-  QUARRY_RETURN_IF_ERROR(collect(mutable_->index(), 0));
-  if (frozen_ != nullptr) QUARRY_RETURN_IF_ERROR(collect(frozen_->index(), 1));
-  for (size_t i = 0; i < sealed_.size(); ++i) {
-    QUARRY_RETURN_IF_ERROR(collect(sealed_[i]->index(), 2 + static_cast<int>(i)));
-  }
-  const size_t keep = std::min<size_t>(request.k, candidates.size());
-  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<ptrdiff_t>(keep),
-                    candidates.end(), [](const Candidate& a, const Candidate& b) {
-                      if (a.score != b.score) return a.score > b.score;
-                      if (a.source != b.source) return a.source < b.source;
-                      return a.row < b.row;
-                    });
-  candidates.resize(keep);
-  response.hits.reserve(keep);
-  for (const Candidate& c : candidates) {
-    storage::StoredDocument sealed_doc;
-    const storage::StoredDocument* doc = nullptr;
-    uint32_t ordinal_in_doc = 0;
-    if (c.source < 2) {
-      const MutableSegment& m = c.source == 0 ? *mutable_ : *frozen_;
-      const MutableSegment::Doc& d = m.doc(m.OrdinalOfRow(c.row));
-      doc = &d.doc;
-      ordinal_in_doc = c.row - d.first_row;
-    } else {
-      const storage::Segment& seg = *sealed_[static_cast<size_t>(c.source - 2)];
-      const size_t ordinal = seg.store().OrdinalOfRow(c.row);
-      QUARRY_ASSIGN_OR_RETURN(sealed_doc, seg.store().Read(ordinal));
-      doc = &sealed_doc;
-      ordinal_in_doc = c.row - seg.store().entries()[ordinal].first_row;
-    }
-    const storage::StoredChunk& chunk = doc->chunks[ordinal_in_doc];
-    SearchHit hit;
-    hit.document_id = doc->id;
-    hit.chunk = ordinal_in_doc;
-    hit.score = c.score;
-    hit.text = doc->text.substr(chunk.byte_begin, chunk.byte_end - chunk.byte_begin);
-    hit.title = doc->title;
-    hit.heading = chunk.heading;
-    hit.start = chunk.char_begin;
-    hit.end = chunk.char_end;
-    response.hits.push_back(std::move(hit));
-  }
-  response.search_ms = search.ElapsedMillis();
-  response.total_ms = total.ElapsedMillis();
-  return response;
 }
 
 CollectionInfo CollectionImpl::Info() const {

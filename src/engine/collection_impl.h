@@ -29,13 +29,18 @@
 #include <vector>
 
 #include "base/env.h"
+#include "base/object_pool.h"
+#include "engine/chunk_terms.h"
 #include "engine/mutable_segment.h"
+#include "engine/payload_cache.h"
+#include "lexical/bm25_searcher.h"
 #include "quarry/embedder.h"
 #include "quarry/engine.h"
 #include "storage/manifest.h"
 #include "storage/segment.h"
 #include "storage/wal_writer.h"
 #include "storage/write_batch.h"
+#include "text/analyzer.h"
 
 namespace quarry::engine {
 
@@ -75,8 +80,8 @@ class CollectionImpl final : public Collection {
  private:
   // Where a stored document lives.
   struct DocRef {
-    MutableSegment* memory = nullptr;     // the mutable or the frozen segment, or
-    storage::Segment* sealed = nullptr;   // a sealed segment
+    MutableSegment* memory = nullptr;    // the mutable or the frozen segment, or
+    storage::Segment* sealed = nullptr;  // a sealed segment
     uint32_t ordinal = 0;
     uint32_t chunks = 0;
     std::string content_hash;
@@ -85,19 +90,38 @@ class CollectionImpl final : public Collection {
   CollectionImpl(std::shared_ptr<Env> env, std::string name, std::string dir,
                  CollectionConfig config, std::unique_ptr<Embedder> embedder);
 
+  // A document ready to be logged, with the keyword terms of its chunks
+  // (which the log does not carry: replay analyzes again).
+  struct PreparedDocument {
+    storage::AddedDocument added;
+    DocumentTerms terms;
+  };
+  struct SearchPlan;
+  struct RetrieverLists;
+
   // Sanitizes the input and computes its content hash (cheap).
   Result<storage::StoredDocument> Normalize(DocumentInput input) const;
-  // Chunks and embeds a normalized document (the expensive part).
-  Result<storage::AddedDocument> ChunkAndEmbed(storage::StoredDocument doc) const;
+  // Chunks, embeds and analyzes a normalized document (the expensive part).
+  Result<PreparedDocument> ChunkAndEmbed(storage::StoredDocument doc) const;
   bool IsUnchanged(const storage::StoredDocument& doc) const;
   uint32_t MaxChunkTokens() const;
 
-  // Logs `batch` (durably under the fsync policy), then applies it.
+  // Logs `batch` (durably under the fsync policy), then applies it. `terms`
+  // holds the keyword terms of batch.added, in order.
   // REQUIRES: write_mu_ held.
-  Status CommitLocked(storage::WriteBatch batch);
-  // Applies a logged batch to memory. REQUIRES: write_mu_ held (or recovery),
-  // state_mu_ held exclusively.
-  void ApplyLocked(storage::WriteBatch batch, uint64_t lsn);
+  Status CommitLocked(storage::WriteBatch batch, std::vector<DocumentTerms> terms);
+  // Applies a logged batch to memory; `terms` as above, or empty to analyze
+  // the added documents here (log replay). REQUIRES: write_mu_ held (or
+  // recovery), state_mu_ held exclusively.
+  void ApplyLocked(storage::WriteBatch batch, uint64_t lsn, std::vector<DocumentTerms> terms = {});
+
+  // Search (collection_search.cc). REQUIRES: state_mu_ held (shared).
+  Status CollectKeywordLocked(const SearchPlan& plan, RetrieverLists* lists) const;
+  Status CollectVectorLocked(const SearchPlan& plan, std::span<const float> query,
+                             RetrieverLists* lists) const;
+  Status BuildFiltersLocked(SearchPlan* plan) const;
+  Status FillHitLocked(const SearchPlan& plan, uint64_t segment_key, uint32_t row,
+                       SearchHit* hit) const;
   void RemoveDocumentLocked(const DocRef& ref);
   Status WritableLocked() const;
 
@@ -127,15 +151,19 @@ class CollectionImpl final : public Collection {
   const std::string dir_;
   const CollectionConfig config_;
   const std::unique_ptr<Embedder> embedder_;
+  // Analyzers and BM25 searchers are not thread-safe; callers lease one.
+  mutable ObjectPool<text::Analyzer> analyzers_;
+  mutable ObjectPool<lexical::Bm25Searcher> searchers_;
+  mutable PayloadCache payloads_;  // metadata indexes of sealed segments
 
-  std::mutex seal_mu_;   // one seal or merge at a time; taken before write_mu_
-  std::mutex write_mu_;  // serializes writers; held across the log append
-  bool dropped_ = false;                          // guarded by write_mu_
-  std::unique_ptr<storage::WalWriter> wal_;       // set once at open
-  uint64_t next_segment_id_ = 1;                  // guarded by write_mu_
+  std::mutex seal_mu_;                       // one seal or merge at a time; taken before write_mu_
+  std::mutex write_mu_;                      // serializes writers; held across the log append
+  bool dropped_ = false;                     // guarded by write_mu_
+  std::unique_ptr<storage::WalWriter> wal_;  // set once at open
+  uint64_t next_segment_id_ = 1;             // guarded by write_mu_
   // What the durable MANIFEST says the segments cover.
-  uint64_t manifest_lsn_ = 0;                     // guarded by write_mu_
-  uint64_t manifest_generation_ = 0;              // guarded by write_mu_
+  uint64_t manifest_lsn_ = 0;         // guarded by write_mu_
+  uint64_t manifest_generation_ = 0;  // guarded by write_mu_
 
   mutable std::shared_mutex state_mu_;  // guards everything below
   std::unique_ptr<MutableSegment> mutable_;

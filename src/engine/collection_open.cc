@@ -4,6 +4,7 @@
 #include <set>
 
 #include "embed/embedder_factory.h"
+#include "engine/chunk_terms.h"
 #include "engine/collection_impl.h"
 #include "engine/hnsw_config.h"
 #include "storage/collection_file.h"
@@ -31,6 +32,13 @@ Result<std::unique_ptr<Embedder>> MakeCheckedEmbedder(const CollectionConfig& co
                                    std::to_string(embedder->max_tokens()) + " tokens)");
   }
   return embedder;
+}
+
+// The keyword analyzer must exist for the configured language.
+Status CheckAnalyzer(const KeywordConfig& keyword) {
+  Result<text::Analyzer> analyzer = text::Analyzer::Create(AnalyzerOptionsFor(keyword));
+  if (analyzer.ok()) return Status::Ok();
+  return Status::InvalidArgument("keyword.language: " + analyzer.status().message());
 }
 
 storage::Manifest EmptyManifest(const CollectionConfig& config, const Embedder& embedder) {
@@ -101,6 +109,7 @@ Status CollectionImpl::Create(Env& env, const std::string& name, const std::stri
   (void)name;
   QUARRY_RETURN_IF_ERROR(ValidateCollectionConfig(config));
   QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> embedder, MakeCheckedEmbedder(config));
+  QUARRY_RETURN_IF_ERROR(CheckAnalyzer(config.keyword));
   QUARRY_RETURN_IF_ERROR(env.CreateDir(dir + "/" + kWalDir));
   QUARRY_RETURN_IF_ERROR(env.CreateDir(dir + "/" + kSegmentsDir));
   QUARRY_RETURN_IF_ERROR(storage::WriteManifest(env, dir, EmptyManifest(config, *embedder)));
@@ -123,7 +132,12 @@ Result<std::shared_ptr<CollectionImpl>> CollectionImpl::Open(std::shared_ptr<Env
     return Status::Corruption("collection '" + name +
                               "' has an invalid stored config: " + config.status().message());
   }
-  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> embedder, embed::MakeEmbedder(config->embedder));
+  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> embedder,
+                          embed::MakeEmbedder(config->embedder));
+  if (Status analyzer = CheckAnalyzer(config->keyword); !analyzer.ok()) {
+    return Status::Corruption("collection '" + name +
+                              "' has an invalid stored config: " + analyzer.message());
+  }
   if (embedder->fingerprint() != manifest.embedder_fingerprint ||
       embedder->dimensions() != manifest.dimensions) {
     return Status::FailedPrecondition(
@@ -131,9 +145,8 @@ Result<std::shared_ptr<CollectionImpl>> CollectionImpl::Open(std::shared_ptr<Env
         "' but this Quarry builds '" + embedder->fingerprint() +
         "'; its vectors cannot be mixed with new ones (re-ingest into a new collection)");
   }
-  std::shared_ptr<CollectionImpl> c(
-      new CollectionImpl(std::move(env), std::move(name), std::move(dir), *config,
-                         std::move(embedder)));
+  std::shared_ptr<CollectionImpl> c(new CollectionImpl(
+      std::move(env), std::move(name), std::move(dir), *config, std::move(embedder)));
   c->next_segment_id_ = manifest.next_segment_id;
   c->manifest_lsn_ = manifest.last_lsn;
   c->manifest_generation_ = manifest.generation;
@@ -141,8 +154,8 @@ Result<std::shared_ptr<CollectionImpl>> CollectionImpl::Open(std::shared_ptr<Env
   c->applied_lsn_ = manifest.last_lsn;
   QUARRY_RETURN_IF_ERROR(c->LoadSegments(manifest));
   QUARRY_RETURN_IF_ERROR(c->ReplayLog(manifest.last_lsn));
-  QUARRY_ASSIGN_OR_RETURN(c->wal_, storage::WalWriter::Create(e, c->dir_ + "/" + kWalDir,
-                                                              c->applied_lsn_ + 1));
+  QUARRY_ASSIGN_OR_RETURN(
+      c->wal_, storage::WalWriter::Create(e, c->dir_ + "/" + kWalDir, c->applied_lsn_ + 1));
   c->seal_requested_ = c->mutable_->rows() >= c->config_.storage.seal_rows;
   c->background_ = std::thread([raw = c.get()] { raw->BackgroundLoop(); });
   return c;

@@ -20,8 +20,19 @@ Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
     uint64_t id, const std::vector<storage::StoredDocument>& docs,
     std::span<const float> vectors) const {
   const uint32_t dims = embedder_->dimensions();
-  Status written = storage::WriteSegment(*env_, dir_, id, docs, vectors, dims,
-                                         HnswConfigFor(config_, vectors.size() / dims));
+  Status written;
+  {
+    // Analyzing again (rather than keeping each row's terms since ingestion)
+    // costs the background thread some CPU and saves the memory of every
+    // term of the mutable segment twice.
+    Result<ObjectPool<text::Analyzer>::Lease> analyzer = analyzers_.Acquire();
+    written = analyzer.ok() ? Status::Ok() : analyzer.status();
+    if (written.ok()) {
+      const std::vector<uint8_t> postings = BuildPostings(**analyzer, docs);
+      written = storage::WriteSegment(*env_, dir_, id, docs, vectors, dims,
+                                      HnswConfigFor(config_, vectors.size() / dims), postings);
+    }
+  }
   Result<std::unique_ptr<storage::Segment>> opened =
       written.ok() ? storage::Segment::Open(*env_, dir_, id,
                                             {.map_vectors = config_.storage.on_disk_vectors,

@@ -1,5 +1,7 @@
 // Validation and names for the configuration types of include/quarry/options.h.
+#include <cmath>
 #include <string>
+#include <utility>
 
 #include "quarry/options.h"
 
@@ -7,46 +9,85 @@ namespace quarry {
 
 std::string_view EmbedderKindName(EmbedderKind kind) {
   switch (kind) {
-    case EmbedderKind::kLexical: return "lexical";
+    case EmbedderKind::kLexical:
+      return "lexical";
   }
   return "unknown";
 }
 
 std::string_view MetricName(Metric metric) {
   switch (metric) {
-    case Metric::kCosine: return "cosine";
+    case Metric::kCosine:
+      return "cosine";
   }
   return "unknown";
 }
 
 std::string_view QuantizationModeName(QuantizationMode mode) {
   switch (mode) {
-    case QuantizationMode::kNone: return "none";
-    case QuantizationMode::kInt8: return "int8";
-    case QuantizationMode::kBinary: return "binary";
-    case QuantizationMode::kAuto: return "auto";
+    case QuantizationMode::kNone:
+      return "none";
+    case QuantizationMode::kInt8:
+      return "int8";
+    case QuantizationMode::kBinary:
+      return "binary";
+    case QuantizationMode::kAuto:
+      return "auto";
   }
   return "unknown";
 }
 
 std::string_view FsyncPolicyName(FsyncPolicy policy) {
   switch (policy) {
-    case FsyncPolicy::kAlways: return "always";
-    case FsyncPolicy::kInterval: return "interval";
-    case FsyncPolicy::kNever: return "never";
+    case FsyncPolicy::kAlways:
+      return "always";
+    case FsyncPolicy::kInterval:
+      return "interval";
+    case FsyncPolicy::kNever:
+      return "never";
   }
   return "unknown";
 }
+
+namespace {
+
+// The analyzer's language is checked where the analyzer is made (the engine
+// knows which stemmers libstemmer has); here only the shape of the values.
+Status ValidateKeywordConfig(const KeywordConfig& k) {
+  if (k.language.empty() || k.language.size() > 32) {
+    return Status::InvalidArgument("keyword.language must be a Snowball language name");
+  }
+  if (!(std::isfinite(k.k1) && k.k1 >= 0 && k.k1 <= 100)) {
+    return Status::InvalidArgument("keyword.k1 must be between 0 and 100, got " +
+                                   std::to_string(k.k1));
+  }
+  if (!(k.b >= 0 && k.b <= 1)) {
+    return Status::InvalidArgument("keyword.b must be between 0 and 1, got " + std::to_string(k.b));
+  }
+  for (auto [name, w] : {std::pair{"keyword.title_weight", k.title_weight},
+                         std::pair{"keyword.body_weight", k.body_weight}}) {
+    if (!(std::isfinite(w) && w >= 0 && w <= 1000)) {
+      return Status::InvalidArgument(std::string(name) + " must be between 0 and 1000, got " +
+                                     std::to_string(w));
+    }
+  }
+  if (k.title_weight == 0 && k.body_weight == 0) {
+    return Status::InvalidArgument(
+        "keyword.title_weight and keyword.body_weight must not both be 0");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Status ValidateCollectionConfig(const CollectionConfig& config) {
   const auto range = [](std::string_view field, auto value, auto lo, auto hi) -> Status {
     if (value >= lo && value <= hi) return Status::Ok();
     return Status::InvalidArgument(std::string(field) + " must be between " + std::to_string(lo) +
-                                   " and " + std::to_string(hi) + ", got " +
-                                   std::to_string(value));
+                                   " and " + std::to_string(hi) + ", got " + std::to_string(value));
   };
-  QUARRY_RETURN_IF_ERROR(range("embedder.dimensions", config.embedder.dimensions, kMinDimensions,
-                               kMaxDimensions));
+  QUARRY_RETURN_IF_ERROR(
+      range("embedder.dimensions", config.embedder.dimensions, kMinDimensions, kMaxDimensions));
   QUARRY_RETURN_IF_ERROR(range("chunking.target_tokens", config.chunking.target_tokens,
                                kMinTargetTokens, kMaxTargetTokens));
   if (config.chunking.max_tokens != 0 &&
@@ -72,14 +113,16 @@ Status ValidateCollectionConfig(const CollectionConfig& config) {
                                    std::to_string(v.quantile));
   }
   if (!(v.oversampling == 0 || (v.oversampling >= 1 && v.oversampling <= 64))) {
-    return Status::InvalidArgument("vectors.oversampling must be 0 (the default) or between 1 "
-                                   "and 64, got " + std::to_string(v.oversampling));
+    return Status::InvalidArgument(
+        "vectors.oversampling must be 0 (the default) or between 1 "
+        "and 64, got " +
+        std::to_string(v.oversampling));
   }
-  QUARRY_RETURN_IF_ERROR(range("storage.fsync_interval_ms", config.storage.fsync_interval_ms, 1u,
-                               60000u));
+  QUARRY_RETURN_IF_ERROR(
+      range("storage.fsync_interval_ms", config.storage.fsync_interval_ms, 1u, 60000u));
   QUARRY_RETURN_IF_ERROR(
       range("storage.seal_rows", config.storage.seal_rows, kMinSealRows, kMaxSealRows));
-  return Status::Ok();
+  return ValidateKeywordConfig(config.keyword);
 }
 
 Status ValidateCollectionName(const std::string& name) {

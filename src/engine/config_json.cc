@@ -28,8 +28,8 @@ Status RejectUnknownKeys(const json::object& obj, std::string_view where,
     bool found = false;
     for (std::string_view k : known) found = found || (key == k);
     if (!found) {
-      return Status::InvalidArgument("unknown field '" + std::string(where) +
-                                     std::string(key) + "'");
+      return Status::InvalidArgument("unknown field '" + std::string(where) + std::string(key) +
+                                     "'");
     }
   }
   return Status::Ok();
@@ -92,10 +92,10 @@ Status ReadEnum(const json::object& obj, std::string_view key, std::string_view 
 }
 
 Status ReadVectors(const json::object& v, VectorIndexConfig* out) {
-  QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(
-      v, "vectors.",
-      {"metric", "m", "ef_construct", "ef", "full_scan_threshold", "quantization", "quantile",
-       "rescore", "oversampling"}));
+  QUARRY_RETURN_IF_ERROR(
+      RejectUnknownKeys(v, "vectors.",
+                        {"metric", "m", "ef_construct", "ef", "full_scan_threshold", "quantization",
+                         "quantile", "rescore", "oversampling"}));
   if (const json::value* metric = v.if_contains("metric")) {
     if (!metric->is_string() || metric->get_string() != "cosine") {
       return Status::InvalidArgument("unsupported vectors.metric (available: cosine)");
@@ -123,12 +123,33 @@ Status ReadStorage(const json::object& s, StorageConfig* out) {
                                     FsyncPolicy::kNever};
   QUARRY_RETURN_IF_ERROR(
       ReadEnum(s, "fsync", "storage.fsync", kPolicies, &FsyncPolicyName, &out->fsync));
-  QUARRY_RETURN_IF_ERROR(ReadUint32(s, "fsync_interval_ms", "storage.fsync_interval_ms",
-                                    &out->fsync_interval_ms));
+  QUARRY_RETURN_IF_ERROR(
+      ReadUint32(s, "fsync_interval_ms", "storage.fsync_interval_ms", &out->fsync_interval_ms));
   QUARRY_RETURN_IF_ERROR(ReadUint32(s, "seal_rows", "storage.seal_rows", &out->seal_rows));
   QUARRY_RETURN_IF_ERROR(
       ReadBool(s, "on_disk_vectors", "storage.on_disk_vectors", &out->on_disk_vectors));
   return ReadBool(s, "on_disk_payload", "storage.on_disk_payload", &out->on_disk_payload);
+}
+
+Status ReadString(const json::object& obj, std::string_view key, std::string_view path,
+                  std::string* out) {
+  const json::value* v = obj.if_contains(key);
+  if (v == nullptr) return Status::Ok();
+  if (!v->is_string()) return MustBe(path, "a string");
+  out->assign(v->get_string().data(), v->get_string().size());
+  return Status::Ok();
+}
+
+Status ReadKeyword(const json::object& k, KeywordConfig* out) {
+  QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(
+      k, "keyword.", {"language", "stopwords", "stem", "k1", "b", "title_weight", "body_weight"}));
+  QUARRY_RETURN_IF_ERROR(ReadString(k, "language", "keyword.language", &out->language));
+  QUARRY_RETURN_IF_ERROR(ReadBool(k, "stopwords", "keyword.stopwords", &out->stopwords));
+  QUARRY_RETURN_IF_ERROR(ReadBool(k, "stem", "keyword.stem", &out->stem));
+  QUARRY_RETURN_IF_ERROR(ReadDouble(k, "k1", "keyword.k1", &out->k1));
+  QUARRY_RETURN_IF_ERROR(ReadDouble(k, "b", "keyword.b", &out->b));
+  QUARRY_RETURN_IF_ERROR(ReadDouble(k, "title_weight", "keyword.title_weight", &out->title_weight));
+  return ReadDouble(k, "body_weight", "keyword.body_weight", &out->body_weight);
 }
 
 }  // namespace
@@ -139,7 +160,8 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
   QUARRY_ASSIGN_OR_RETURN(json::value root, engine::ParseJson(text, "collection config"));
   if (!root.is_object()) return Status::InvalidArgument("collection config must be a JSON object");
   const json::object& obj = root.get_object();
-  QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(obj, "", {"embedder", "chunking", "vectors", "storage"}));
+  QUARRY_RETURN_IF_ERROR(
+      RejectUnknownKeys(obj, "", {"embedder", "chunking", "vectors", "storage", "keyword"}));
 
   QUARRY_ASSIGN_OR_RETURN(const json::object* embedder, OptionalObject(obj, "embedder"));
   if (embedder != nullptr) {
@@ -148,8 +170,7 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
       if (!type->is_string()) return MustBe("embedder.type", "a string");
       if (type->get_string() != "lexical") {
         return Status::InvalidArgument("unsupported embedder.type '" +
-                                       std::string(type->get_string()) +
-                                       "' (available: lexical)");
+                                       std::string(type->get_string()) + "' (available: lexical)");
       }
       config.embedder.kind = EmbedderKind::kLexical;
     }
@@ -163,8 +184,8 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
         RejectUnknownKeys(*chunking, "chunking.", {"target_tokens", "max_tokens", "overlap"}));
     QUARRY_RETURN_IF_ERROR(ReadUint32(*chunking, "target_tokens", "chunking.target_tokens",
                                       &config.chunking.target_tokens));
-    QUARRY_RETURN_IF_ERROR(ReadUint32(*chunking, "max_tokens", "chunking.max_tokens",
-                                      &config.chunking.max_tokens));
+    QUARRY_RETURN_IF_ERROR(
+        ReadUint32(*chunking, "max_tokens", "chunking.max_tokens", &config.chunking.max_tokens));
     QUARRY_RETURN_IF_ERROR(
         ReadDouble(*chunking, "overlap", "chunking.overlap", &config.chunking.overlap));
   }
@@ -173,6 +194,8 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
   if (vectors != nullptr) QUARRY_RETURN_IF_ERROR(ReadVectors(*vectors, &config.vectors));
   QUARRY_ASSIGN_OR_RETURN(const json::object* storage, OptionalObject(obj, "storage"));
   if (storage != nullptr) QUARRY_RETURN_IF_ERROR(ReadStorage(*storage, &config.storage));
+  QUARRY_ASSIGN_OR_RETURN(const json::object* keyword, OptionalObject(obj, "keyword"));
+  if (keyword != nullptr) QUARRY_RETURN_IF_ERROR(ReadKeyword(*keyword, &config.keyword));
   QUARRY_RETURN_IF_ERROR(ValidateCollectionConfig(config));
   return config;
 }
@@ -200,6 +223,14 @@ std::string CollectionConfigToJson(const CollectionConfig& config) {
                      {"seal_rows", st.seal_rows},
                      {"on_disk_vectors", st.on_disk_vectors},
                      {"on_disk_payload", st.on_disk_payload}};
+  const KeywordConfig& kw = config.keyword;
+  root["keyword"] = {{"language", kw.language},
+                     {"stopwords", kw.stopwords},
+                     {"stem", kw.stem},
+                     {"k1", kw.k1},
+                     {"b", kw.b},
+                     {"title_weight", kw.title_weight},
+                     {"body_weight", kw.body_weight}};
   return json::serialize(root);
 }
 

@@ -64,7 +64,8 @@ TEST(EngineTest, IngestSearchAndSurviveRestart) {
     EXPECT_EQ(TopDocument(**c, "nearest neighbour vectors"), "hnsw");
     EXPECT_EQ(TopDocument(**c, "bake bread"), "bread");
 
-    auto r = (*c)->Search({.query = "bake bread", .k = 1});
+    // Vector mode: the score is the cosine similarity.
+    auto r = (*c)->Search({.query = "bake bread", .k = 1, .mode = SearchMode::kVector});
     ASSERT_TRUE(r.ok());
     ASSERT_EQ(r->hits.size(), 1u);
     const SearchHit& hit = r->hits[0];

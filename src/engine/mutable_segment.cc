@@ -4,18 +4,28 @@
 
 namespace quarry::engine {
 
-uint32_t MutableSegment::Add(storage::StoredDocument doc, std::span<const float> vectors) {
+uint32_t MutableSegment::Add(storage::StoredDocument doc, std::span<const float> vectors,
+                             const DocumentTerms& terms) {
+  QUARRY_CHECK(terms.chunks.size() == doc.chunks.size(),
+               "the collection analyzes every chunk of the document it adds");
   const uint32_t dims = index_.dimensions();
   const uint32_t ordinal = static_cast<uint32_t>(docs_.size());
+  // Stored metadata was validated as a JSON object; anything else has no fields.
+  Result<search::DocumentFields> fields =
+      search::DocumentFields::FromJson(doc.metadata_json.empty() ? "{}" : doc.metadata_json);
+  fields_.push_back(fields.ok() ? std::move(fields).value() : search::DocumentFields());
+  AddChunkTerms(terms, &postings_builder_);
   Doc& d = docs_.emplace_back();
   d.first_row = static_cast<uint32_t>(row_owner_.size());
   for (size_t c = 0; c < doc.chunks.size(); ++c) {
-    Status s = index_.Add(static_cast<vector::RowId>(row_owner_.size()),
-                          vectors.subspan(c * dims, dims));
-    QUARRY_CHECK(s.ok(), "rows are appended in order; vectors come from our embedder or a "
-                         "checksummed log record, with the collection's dimensions");
+    Status s =
+        index_.Add(static_cast<vector::RowId>(row_owner_.size()), vectors.subspan(c * dims, dims));
+    QUARRY_CHECK(s.ok(),
+                 "rows are appended in order; vectors come from our embedder or a "
+                 "checksummed log record, with the collection's dimensions");
     row_owner_.push_back(ordinal);
   }
+  dead_rows_.resize((row_owner_.size() + 63) / 64, 0);
   d.doc = std::move(doc);
   return ordinal;
 }
@@ -24,9 +34,21 @@ void MutableSegment::Remove(uint32_t ordinal) {
   Doc& d = docs_[ordinal];
   if (!d.live) return;
   for (size_t c = 0; c < d.doc.chunks.size(); ++c) {
-    (void)index_.Remove(d.first_row + static_cast<uint32_t>(c));  // live rows: cannot fail
+    const uint32_t row = d.first_row + static_cast<uint32_t>(c);
+    (void)index_.Remove(row);  // live rows: cannot fail
+    dead_rows_[row >> 6] |= uint64_t{1} << (row & 63);
   }
   d.live = false;
+}
+
+std::shared_ptr<const lexical::Bm25Index> MutableSegment::Postings() const {
+  std::lock_guard<std::mutex> lock(postings_mu_);
+  if (postings_ == nullptr || postings_->doc_count() != postings_builder_.doc_count()) {
+    Result<lexical::Bm25Index> built = postings_builder_.Build();
+    QUARRY_CHECK(built.ok(), "the builder's own serialization verifies");
+    postings_ = std::make_shared<const lexical::Bm25Index>(std::move(built).value());
+  }
+  return postings_;
 }
 
 void MutableSegment::CollectLive(std::vector<storage::StoredDocument>* docs,

@@ -1,21 +1,28 @@
 // MutableSegment: the newest documents of a collection, in memory, searched
-// by an exact scan. Every change it holds is already in the write-ahead log;
-// when it reaches storage.seal_rows rows it is frozen and sealed into an
-// on-disk segment (collection_sealer.cc).
+// by an exact scan (vectors) and by BM25 over in-memory postings (keywords). Every change it holds
+// is already in the write-ahead log; when it reaches storage.seal_rows rows it is frozen and sealed
+// into an on-disk segment (collection_sealer.cc).
 //
 // Rows are appended in order; a removed document's rows are excluded from
 // the index and the document is marked dead (its ordinal stays valid).
 //
-// Thread-safety: none of its own. The collection mutates it under its
-// writer lock plus the state lock held exclusively, and reads it under the
-// state lock (shared or exclusive).
+// Thread-safety: none of its own, but for Postings(). The collection mutates
+// it under its writer lock plus the state lock held exclusively, and reads it
+// under the state lock (shared or exclusive). Postings() may be called by
+// concurrent readers: it builds its snapshot under its own lock.
 #ifndef QUARRY_ENGINE_MUTABLE_SEGMENT_H_
 #define QUARRY_ENGINE_MUTABLE_SEGMENT_H_
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
+#include "engine/chunk_terms.h"
+#include "lexical/bm25_builder.h"
+#include "lexical/bm25_index.h"
+#include "search/filter_fields.h"
 #include "storage/stored_document.h"
 #include "vector/flat_index.h"
 
@@ -31,13 +38,26 @@ class MutableSegment {
 
   explicit MutableSegment(uint32_t dimensions) : index_(dimensions) {}
 
-  // Appends `doc` with one vector per chunk. Returns its ordinal.
-  // REQUIRES: vectors.size() == doc.chunks.size() * dimensions, all finite.
-  uint32_t Add(storage::StoredDocument doc, std::span<const float> vectors);
+  // Appends `doc` with one vector and one list of keyword terms per chunk.
+  // Returns its ordinal.
+  // REQUIRES: vectors.size() == doc.chunks.size() * dimensions, all finite;
+  // terms.chunks.size() == doc.chunks.size().
+  uint32_t Add(storage::StoredDocument doc, std::span<const float> vectors,
+               const DocumentTerms& terms);
   // Excludes a live document's rows from searches.
   void Remove(uint32_t ordinal);
 
   const Doc& doc(uint32_t ordinal) const { return docs_[ordinal]; }
+  size_t doc_count() const { return docs_.size(); }
+  // The document's metadata, flattened for filters.
+  const search::DocumentFields& fields(uint32_t ordinal) const { return fields_[ordinal]; }
+  // One bit per row, set = the row's document was removed (the form
+  // lexical::DeletedDocs views).
+  std::span<const uint64_t> dead_rows() const { return dead_rows_; }
+  // The keyword postings of every row added so far (one BM25 document per
+  // row), rebuilt on the first call after an Add: O(rows), bounded by
+  // storage.seal_rows.
+  std::shared_ptr<const lexical::Bm25Index> Postings() const;
   uint32_t OrdinalOfRow(uint32_t row) const { return row_owner_[row]; }
   size_t rows() const { return row_owner_.size(); }
   size_t live_rows() const { return index_.live_count(); }
@@ -51,7 +71,13 @@ class MutableSegment {
  private:
   vector::FlatIndex index_;
   std::vector<Doc> docs_;
-  std::vector<uint32_t> row_owner_;  // row -> ordinal
+  std::vector<search::DocumentFields> fields_;  // by ordinal
+  std::vector<uint32_t> row_owner_;             // row -> ordinal
+  std::vector<uint64_t> dead_rows_;
+  lexical::Bm25IndexBuilder postings_builder_;
+
+  mutable std::mutex postings_mu_;
+  mutable std::shared_ptr<const lexical::Bm25Index> postings_;  // guarded by postings_mu_
 };
 
 }  // namespace quarry::engine

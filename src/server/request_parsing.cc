@@ -1,7 +1,9 @@
 #include "server/request_parsing.h"
 
+#include <array>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include <boost/json/serialize.hpp>
 
@@ -97,12 +99,136 @@ Result<DocumentInput> ParseDocument(const json::value& value, size_t index) {
   return doc;
 }
 
+// An optional integer field in [lo, hi].
+Status ReadBoundedUint(const json::object& object, std::string_view field, uint32_t lo, uint32_t hi,
+                       uint32_t* out) {
+  const json::value* value = object.if_contains(field);
+  if (value == nullptr) return Status::Ok();
+  const int64_t* i = value->if_int64();
+  if (i == nullptr || *i < lo || *i > hi) {
+    return Status::InvalidArgument("field '" + std::string(field) +
+                                   "' must be an integer between " + std::to_string(lo) + " and " +
+                                   std::to_string(hi));
+  }
+  *out = static_cast<uint32_t>(*i);
+  return Status::Ok();
+}
+
+// An optional number in [lo, hi]; `range` says it in words ("0 and 1").
+Status ReadBoundedNumber(const json::object& object, std::string_view field, double lo, double hi,
+                         std::string_view range, double* out) {
+  const json::value* value = object.if_contains(field);
+  if (value == nullptr) return Status::Ok();
+  if (!value->is_number() || !(value->to_number<double>() >= lo) ||
+      !(value->to_number<double>() <= hi)) {
+    return Status::InvalidArgument("field '" + std::string(field) + "' must be a number between " +
+                                   std::string(range));
+  }
+  *out = value->to_number<double>();
+  return Status::Ok();
+}
+
+// One of `names` (an enum's API spellings, in enum order).
+template <typename E, size_t N>
+Status ReadName(const json::object& object, std::string_view field,
+                const std::array<std::pair<std::string_view, E>, N>& names, E* out) {
+  const json::value* value = object.if_contains(field);
+  if (value == nullptr) return Status::Ok();
+  std::string allowed;
+  for (const auto& [name, e] : names) {
+    if (value->is_string() && value->get_string() == name) {
+      *out = e;
+      return Status::Ok();
+    }
+    allowed += allowed.empty() ? "\"" : ", \"";
+    allowed += name;
+    allowed += '"';
+  }
+  return Status::InvalidArgument("field '" + std::string(field) + "' must be one of " + allowed);
+}
+
+// "highlight": true | false | {"window": 200, "pre_tag": "<mark>", "post_tag": "</mark>"}.
+Status ReadHighlight(const json::value& value, HighlightOptions* out) {
+  if (value.is_bool()) {
+    out->enabled = value.get_bool();
+    return Status::Ok();
+  }
+  const json::object* object = value.if_object();
+  if (object == nullptr) return WrongType("", "highlight", "true, false or an object", value);
+  QUARRY_RETURN_IF_ERROR(
+      CheckKnownFields(*object, {"window", "pre_tag", "post_tag"}, "highlight."));
+  out->enabled = true;
+  if (const json::value* window = object->if_contains("window")) {
+    const int64_t* i = window->if_int64();
+    if (i == nullptr || *i < 0 || *i > HighlightOptions::kMaxWindowChars) {
+      return Status::InvalidArgument("field 'highlight.window' must be an integer between 0 and " +
+                                     std::to_string(HighlightOptions::kMaxWindowChars));
+    }
+    out->window_chars = static_cast<uint32_t>(*i);
+  }
+  QUARRY_RETURN_IF_ERROR(ReadOptionalString(*object, "pre_tag", "highlight.", &out->pre_tag));
+  QUARRY_RETURN_IF_ERROR(ReadOptionalString(*object, "post_tag", "highlight.", &out->post_tag));
+  for (const std::string* tag : {&out->pre_tag, &out->post_tag}) {
+    if (tag->size() > HighlightOptions::kMaxTagBytes) {
+      return Status::InvalidArgument(
+          "fields 'highlight.pre_tag' and 'highlight.post_tag' may be "
+          "at most " +
+          std::to_string(HighlightOptions::kMaxTagBytes) + " bytes long");
+    }
+  }
+  return Status::Ok();
+}
+
+// The fields beyond query, collection, k and the vector overrides.
+Status ReadSearchOptions(const json::object& object, SearchRequest* r) {
+  QUARRY_RETURN_IF_ERROR(ReadBoundedUint(object, "offset", 0, kMaxResultWindow - 1, &r->offset));
+  if (uint64_t{r->offset} + r->k > kMaxResultWindow) {
+    return Status::InvalidArgument("offset + k must be at most " +
+                                   std::to_string(kMaxResultWindow) + ", got " +
+                                   std::to_string(uint64_t{r->offset} + r->k));
+  }
+  constexpr std::array<std::pair<std::string_view, SearchMode>, 4> kModes = {
+      {{"hybrid", SearchMode::kHybrid},
+       {"keyword", SearchMode::kKeyword},
+       {"vector", SearchMode::kVector},
+       {"auto", SearchMode::kAuto}}};
+  QUARRY_RETURN_IF_ERROR(ReadName(object, "mode", kModes, &r->mode));
+  constexpr std::array<std::pair<std::string_view, GroupBy>, 2> kGroups = {
+      {{"document", GroupBy::kDocument}, {"none", GroupBy::kNone}}};
+  if (const json::value* g = object.if_contains("group_by"); g == nullptr || !g->is_null()) {
+    QUARRY_RETURN_IF_ERROR(ReadName(object, "group_by", kGroups, &r->group_by));
+  }
+  constexpr std::array<std::pair<std::string_view, FusionMethod>, 2> kFusions = {
+      {{"rrf", FusionMethod::kRrf}, {"blend", FusionMethod::kBlend}}};
+  QUARRY_RETURN_IF_ERROR(ReadName(object, "fusion", kFusions, &r->fusion));
+  QUARRY_RETURN_IF_ERROR(ReadBoundedNumber(object, "rrf_k", 0, 1e6, "0 and 1000000", &r->rrf_k));
+  QUARRY_RETURN_IF_ERROR(ReadBoundedNumber(object, "alpha", 0, 1, "0 and 1", &r->alpha));
+  QUARRY_RETURN_IF_ERROR(ReadBoundedUint(object, "candidates", 1, kMaxCandidates, &r->candidates));
+  if (const json::value* explain = object.if_contains("explain")) {
+    if (!explain->is_bool()) return WrongType("", "explain", "true or false", *explain);
+    r->explain = explain->get_bool();
+  }
+  if (const json::value* highlight = object.if_contains("highlight")) {
+    QUARRY_RETURN_IF_ERROR(ReadHighlight(*highlight, &r->highlight));
+  }
+  if (const json::value* filter = object.if_contains("filter")) {
+    if (!filter->is_null()) {
+      if (!filter->is_object()) return WrongType("", "filter", "an object", *filter);
+      r->filter_json = json::serialize(*filter);
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ParsedSearch> ParseSearchBody(std::string_view body, std::string_view default_collection) {
   QUARRY_ASSIGN_OR_RETURN(json::object object, ParseJsonObjectBody(body, kMaxJsonDepth));
   QUARRY_RETURN_IF_ERROR(CheckKnownFields(
-      object, {"query", "collection", "k", "ef", "rescore", "oversampling"}, ""));
+      object,
+      {"query", "collection", "k", "offset", "mode", "filter", "group_by", "fusion", "rrf_k",
+       "alpha", "candidates", "explain", "highlight", "ef", "rescore", "oversampling"},
+      ""));
 
   ParsedSearch parsed;
   const json::value* query = object.if_contains("query");
@@ -145,6 +271,7 @@ Result<ParsedSearch> ParseSearchBody(std::string_view body, std::string_view def
     }
     parsed.request.oversampling = static_cast<float>(over->to_number<double>());
   }
+  QUARRY_RETURN_IF_ERROR(ReadSearchOptions(object, &parsed.request));
   return parsed;
 }
 

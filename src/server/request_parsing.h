@@ -24,8 +24,15 @@ struct ParsedSearch {
   SearchRequest request;
 };
 
-// Body of POST /api/search: {"query": "...", "collection"?: "...", "k"?: 10}.
+// Body of POST /api/search:
+//   {"query": "...", "collection"?: "...", "k"?: 10, "offset"?: 0,
+//    "mode"?: "hybrid" | "keyword" | "vector" | "auto", "filter"?: {...},
+//    "group_by"?: "document" | "none" | null, "fusion"?: "rrf" | "blend",
+//    "rrf_k"?: 60, "alpha"?: 0.5, "candidates"?: N, "explain"?: false,
+//    "highlight"?: true | {"window": 200, "pre_tag": "<mark>", "post_tag": "</mark>"},
+//    "ef"?: N, "rescore"?: bool, "oversampling"?: x}
 // `collection` defaults to `default_collection`. Unknown fields are refused.
+// The filter is passed on as JSON text; the engine parses and checks it.
 Result<ParsedSearch> ParseSearchBody(std::string_view body, std::string_view default_collection);
 
 // Body of POST /api/collections/{name}/documents:

@@ -59,6 +59,21 @@ json::object DocumentInfoToJson(const DocumentInfo& info) {
   return out;
 }
 
+namespace {
+
+json::value RetrieverToJson(const std::optional<RetrieverExplanation>& r) {
+  if (!r) return nullptr;
+  json::object out;
+  out["rank"] = r->rank;
+  out["score"] = r->score;
+  out["normalized"] = r->normalized;
+  out["contribution"] = r->contribution;
+  out["share"] = r->share;
+  return out;
+}
+
+}  // namespace
+
 json::object SearchResponseToJson(std::string_view collection, const SearchResponse& response,
                                   double took_ms) {
   json::array hits;
@@ -67,20 +82,34 @@ json::object SearchResponseToJson(std::string_view collection, const SearchRespo
     json::object h;
     h["document_id"] = hit.document_id;
     h["chunk"] = hit.chunk;
-    h["score"] = static_cast<double>(hit.score);
+    h["score"] = hit.score;
     h["title"] = hit.title;
     h["heading"] = hit.heading;
     h["text"] = hit.text;
     h["start"] = hit.start;
     h["end"] = hit.end;
+    if (!hit.snippet.empty()) h["snippet"] = hit.snippet;
+    if (hit.matching_chunks != 0) h["matching_chunks"] = hit.matching_chunks;
+    if (hit.explanation) {
+      json::object explain;
+      explain["keyword"] = RetrieverToJson(hit.explanation->keyword);
+      explain["vector"] = RetrieverToJson(hit.explanation->vector);
+      h["explain"] = std::move(explain);
+    }
     hits.push_back(std::move(h));
   }
   json::object timing;
   timing["embed_ms"] = RoundMillis(response.embed_ms);
+  timing["keyword_ms"] = RoundMillis(response.keyword_ms);
+  timing["vector_ms"] = RoundMillis(response.vector_ms);
+  timing["filter_ms"] = RoundMillis(response.filter_ms);
+  timing["fusion_ms"] = RoundMillis(response.fusion_ms);
+  timing["fetch_ms"] = RoundMillis(response.fetch_ms);
   timing["search_ms"] = RoundMillis(response.search_ms);
 
   json::object out;
   out["collection"] = collection;
+  out["mode"] = SearchModeName(response.mode);
   out["generation"] = response.generation;
   out["took_ms"] = RoundMillis(took_ms);
   out["timing"] = std::move(timing);

@@ -6,7 +6,8 @@ namespace quarry::storage {
 
 Status WriteSegment(Env& env, const std::string& collection_dir, uint64_t id,
                     const std::vector<StoredDocument>& docs, std::span<const float> vectors,
-                    uint32_t dimensions, const vector::HnswConfig& hnsw) {
+                    uint32_t dimensions, const vector::HnswConfig& hnsw,
+                    std::span<const uint8_t> postings) {
   const std::string final_dir = SegmentDirName(collection_dir, id);
   const std::string tmp_dir = final_dir + ".tmp";
   QUARRY_RETURN_IF_ERROR(env.RemoveDirRecursively(tmp_dir));
@@ -16,6 +17,7 @@ Status WriteSegment(Env& env, const std::string& collection_dir, uint64_t id,
   if (!vectors.empty()) QUARRY_RETURN_IF_ERROR(index->AddBatch(0, vectors));
   QUARRY_RETURN_IF_ERROR(index->Save(env, tmp_dir + "/vectors"));
   QUARRY_RETURN_IF_ERROR(WriteChunkStore(env, tmp_dir, docs));
+  QUARRY_RETURN_IF_ERROR(WriteSegmentPostings(env, tmp_dir, postings));
   QUARRY_RETURN_IF_ERROR(env.SyncDir(tmp_dir));
   QUARRY_RETURN_IF_ERROR(env.RenameFile(tmp_dir, final_dir));
   return env.SyncDir(DirName(final_dir));
@@ -30,12 +32,13 @@ Result<std::unique_ptr<Segment>> Segment::Open(Env& env, const std::string& coll
   QUARRY_ASSIGN_OR_RETURN(s->index_,
                           vector::HnswIndex::Open(env, dir + "/vectors", options.map_vectors));
   if (s->index_->live_count() != s->store_->rows()) {
-    return Status::Corruption("segment " + dir + ": the index holds " +
-                              std::to_string(s->index_->live_count()) +
-                              " vectors but the documents have " +
-                              std::to_string(s->store_->rows()) + " chunks");
+    return Status::Corruption(
+        "segment " + dir + ": the index holds " + std::to_string(s->index_->live_count()) +
+        " vectors but the documents have " + std::to_string(s->store_->rows()) + " chunks");
   }
+  QUARRY_ASSIGN_OR_RETURN(s->postings_, SegmentPostings::Open(env, dir, s->store_->rows()));
   s->deleted_ = std::make_unique<std::atomic<uint8_t>[]>(s->store_->entries().size());
+  s->deleted_rows_.assign((static_cast<size_t>(s->store_->rows()) + 63) / 64, 0);
   return s;
 }
 
@@ -45,6 +48,7 @@ bool Segment::MarkDeleted(uint32_t ordinal) {
   const ChunkStoreEntry& e = entries[ordinal];
   for (uint32_t r = e.first_row; r < e.first_row + e.chunks; ++r) {
     (void)index_->Remove(r);  // cannot fail: the rows exist and were live
+    deleted_rows_[r >> 6] |= uint64_t{1} << (r & 63);
   }
   deleted_count_.fetch_add(1, std::memory_order_relaxed);
   return true;

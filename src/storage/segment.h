@@ -3,6 +3,8 @@
 //   segments/<id>/vectors/        the HNSW index (vectors, codes, graph;
 //                                 docs/format/hnsw-index.md)
 //   segments/<id>/documents.*     the chunk store (chunk_store.h)
+//   segments/<id>/postings.bm25   keyword postings, one BM25 document per
+//                                 row (segment_postings.h)
 // Row r of the index is chunk (r - first_row) of the document owning r.
 //
 // A segment is written once (WriteSegment) into segments/<id>.tmp, fsynced
@@ -12,7 +14,10 @@
 // new segment without them.
 //
 // Thread-safety: Search/Read may run concurrently with each other and with
-// MarkDeleted (the HNSW index's rule).
+// MarkDeleted (the HNSW index's rule), except deleted_rows(): its words change
+// in MarkDeleted, so keyword searches that view them must be excluded from
+// MarkDeleted by the caller (the collection's state lock: searches hold it
+// shared, deletes exclusively).
 #ifndef QUARRY_STORAGE_SEGMENT_H_
 #define QUARRY_STORAGE_SEGMENT_H_
 
@@ -27,22 +32,25 @@
 #include "quarry/status.h"
 #include "storage/chunk_store.h"
 #include "storage/manifest.h"
+#include "storage/segment_postings.h"
 #include "storage/stored_document.h"
 #include "vector/hnsw_index.h"
 
 namespace quarry::storage {
 
 struct SegmentOpenOptions {
-  bool map_vectors = true;        // on_disk_vectors: full-precision rows paged by the kernel
-  bool resident_payload = true;   // !on_disk_payload: documents decoded into RAM at open
+  bool map_vectors = true;       // on_disk_vectors: full-precision rows paged by the kernel
+  bool resident_payload = true;  // !on_disk_payload: documents decoded into RAM at open
 };
 
 // Writes a segment of `docs` (in row order) with `vectors` (one row per
-// chunk, `dimensions` floats) into SegmentDirName(collection_dir, id).
+// chunk, `dimensions` floats) and `postings` (a serialized lexical index
+// with one document per row) into SegmentDirName(collection_dir, id).
 // Builds the HNSW graph on `hnsw.build_threads` threads.
 Status WriteSegment(Env& env, const std::string& collection_dir, uint64_t id,
                     const std::vector<StoredDocument>& docs, std::span<const float> vectors,
-                    uint32_t dimensions, const vector::HnswConfig& hnsw);
+                    uint32_t dimensions, const vector::HnswConfig& hnsw,
+                    std::span<const uint8_t> postings);
 
 class Segment {
  public:
@@ -53,6 +61,10 @@ class Segment {
   uint32_t rows() const { return store_->rows(); }
   const ChunkStore& store() const { return *store_; }
   const vector::HnswIndex& index() const { return *index_; }
+  const lexical::Bm25Index& postings() const { return postings_->index(); }
+  // One bit per row, set = the row's document is deleted (bit r % 64 of word
+  // r / 64), the form lexical::DeletedDocs views. See the thread-safety rule.
+  std::span<const uint64_t> deleted_rows() const { return deleted_rows_; }
 
   // Deletes the document at `ordinal` (its rows leave the index); false if
   // it was already deleted or out of range.
@@ -70,6 +82,8 @@ class Segment {
   uint64_t id_ = 0;
   std::unique_ptr<ChunkStore> store_;
   std::unique_ptr<vector::HnswIndex> index_;
+  std::unique_ptr<SegmentPostings> postings_;
+  std::vector<uint64_t> deleted_rows_;
   std::unique_ptr<std::atomic<uint8_t>[]> deleted_;  // one flag per document
   std::atomic<size_t> deleted_count_{0};
 };

@@ -1,0 +1,370 @@
+// Search through the engine: keyword, vector and hybrid modes over the
+// mutable and sealed segments, filters against a brute-force reference,
+// grouping, pagination, snippets, explanations, and hostile requests.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/testing/temp_dir.h"
+#include "engine/collection_impl.h"
+#include "quarry/engine.h"
+#include "search/filter_fields.h"
+#include "search/filter_json.h"
+
+namespace quarry {
+namespace {
+
+using engine::CollectionImpl;
+using testing::TempDir;
+
+constexpr const char* kWords[] = {"river",  "mountain", "protein", "enzyme",  "galaxy",
+                                  "planet", "violin",   "piano",   "harbor",  "glacier",
+                                  "neuron", "synapse",  "market",  "crystal", "orbit",
+                                  "forest", "copper",   "silicon", "lantern", "meadow"};
+
+CollectionConfig TestConfig() {
+  CollectionConfig config;
+  config.embedder.dimensions = 256;
+  config.chunking.target_tokens = 24;
+  config.chunking.overlap = 0;
+  config.storage.seal_rows = 1000000;  // seals only when a test asks
+  return config;
+}
+
+// Documents of random words from kWords with random metadata; some long
+// enough to be several chunks.
+std::vector<DocumentInput> RandomDocs(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<DocumentInput> docs(n);
+  for (size_t i = 0; i < n; ++i) {
+    DocumentInput& d = docs[i];
+    d.id = "doc-" + std::to_string(i);
+    d.title = std::string(kWords[rng() % 20]) + " notes";
+    const size_t sentences = 1 + rng() % 6;
+    for (size_t s = 0; s < sentences; ++s) {
+      d.text += "The";
+      for (size_t w = 0; w < 8; ++w) d.text += std::string(" ") + kWords[rng() % 20];
+      d.text += ". ";
+    }
+    const char* langs[] = {"en", "de", "fr"};
+    d.metadata_json = std::string(R"({"lang": ")") + langs[rng() % 3] + R"(", "year": )" +
+                      std::to_string(1990 + rng() % 30) + R"(, "tags": [")" + kWords[rng() % 20] +
+                      R"(", ")" + kWords[rng() % 20] + R"("], "open": )" +
+                      (rng() % 2 ? "true" : "false") + "}";
+  }
+  return docs;
+}
+
+class SearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto engine = Engine::Open({.data_dir = dir_.path()});
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    engine_ = std::move(engine).value();
+    auto c = engine_->CreateCollection("c", TestConfig());
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    collection_ = *c;
+  }
+
+  CollectionImpl& impl() { return *std::dynamic_pointer_cast<CollectionImpl>(collection_); }
+
+  SearchResponse MustSearch(const SearchRequest& r) {
+    auto response = collection_->Search(r);
+    EXPECT_TRUE(response.ok()) << response.status().ToString();
+    return response.ok() ? std::move(response).value() : SearchResponse{};
+  }
+
+  static std::vector<std::pair<std::string, uint32_t>> Keys(const SearchResponse& r) {
+    std::vector<std::pair<std::string, uint32_t>> keys;
+    for (const SearchHit& h : r.hits) keys.emplace_back(h.document_id, h.chunk);
+    return keys;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Engine> engine_;
+  std::shared_ptr<Collection> collection_;
+};
+
+TEST_F(SearchTest, KeywordModeFindsTermsAndScoresAreBm25) {
+  std::vector<DocumentInput> docs(3);
+  docs[0] = {.id = "a", .text = "The glacier moved slowly down the valley."};
+  docs[1] = {.id = "b", .text = "A glacier, another glacier and a third glacier."};
+  docs[2] = {.id = "c", .text = "Pianos and violins in the concert hall."};
+  ASSERT_TRUE(collection_->Upsert(docs).ok());
+  SearchResponse r = MustSearch({.query = "glaciers", .k = 10, .mode = SearchMode::kKeyword});
+  EXPECT_EQ(r.mode, SearchMode::kKeyword);
+  ASSERT_EQ(r.hits.size(), 2u);           // "c" has no matching term: never returned by BM25
+  EXPECT_EQ(r.hits[0].document_id, "b");  // higher term frequency
+  EXPECT_EQ(r.hits[1].document_id, "a");
+  EXPECT_GT(r.hits[0].score, r.hits[1].score);
+  EXPECT_GT(r.hits[1].score, 0.0);
+  // Only stopwords: no keyword term, an empty answer, not an error.
+  SearchResponse none = MustSearch({.query = "the and of", .k = 10, .mode = SearchMode::kKeyword});
+  EXPECT_TRUE(none.hits.empty());
+}
+
+TEST_F(SearchTest, ScoresAreTheSameWhateverTheSegmentLayout) {
+  ASSERT_TRUE(collection_->Upsert(RandomDocs(60, 1)).ok());
+  const std::vector<std::string> queries = {"glacier river", "protein enzyme neuron",
+                                            "copper notes", "violin"};
+  std::map<std::string, SearchResponse> before;
+  for (SearchMode mode : {SearchMode::kKeyword, SearchMode::kVector, SearchMode::kHybrid}) {
+    for (const std::string& q : queries) {
+      before[q + std::string(SearchModeName(mode))] =
+          MustSearch({.query = q, .k = 20, .mode = mode});
+    }
+  }
+  ASSERT_TRUE(impl().SealNow().ok());
+  ASSERT_EQ(impl().sealed_segment_count(), 1u);
+  // Half in a sealed segment, half in memory: collection-wide statistics
+  // make BM25 scores independent of where a chunk lives.
+  for (SearchMode mode : {SearchMode::kKeyword, SearchMode::kVector, SearchMode::kHybrid}) {
+    for (const std::string& q : queries) {
+      const SearchResponse& a = before[q + std::string(SearchModeName(mode))];
+      SearchResponse b = MustSearch({.query = q, .k = 20, .mode = mode});
+      ASSERT_EQ(a.hits.size(), b.hits.size()) << q;
+      for (size_t i = 0; i < a.hits.size(); ++i) {
+        EXPECT_NEAR(a.hits[i].score, b.hits[i].score, 1e-6) << q << " hit " << i;
+      }
+      // Ties may order differently across segments; the sets agree.
+      auto ka = Keys(a), kb = Keys(b);
+      std::sort(ka.begin(), ka.end());
+      std::sort(kb.begin(), kb.end());
+      if (mode != SearchMode::kHybrid) EXPECT_EQ(ka, kb) << q;
+    }
+  }
+  // A restart replays nothing (all sealed) and answers the same.
+  SearchResponse sealed =
+      MustSearch({.query = "glacier river", .k = 20, .mode = SearchMode::kKeyword});
+  collection_.reset();
+  engine_.reset();
+  auto engine = Engine::Open({.data_dir = dir_.path()});
+  ASSERT_TRUE(engine.ok());
+  auto c = (*engine)->GetCollection("c");
+  ASSERT_TRUE(c.ok());
+  auto again = (*c)->Search({.query = "glacier river", .k = 20, .mode = SearchMode::kKeyword});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(Keys(*again), Keys(sealed));
+}
+
+TEST_F(SearchTest, LogReplayRebuildsKeywordPostings) {
+  ASSERT_TRUE(collection_->Upsert(RandomDocs(30, 2)).ok());
+  SearchResponse a = MustSearch({.query = "meadow lantern", .k = 10, .mode = SearchMode::kKeyword});
+  ASSERT_FALSE(a.hits.empty());
+  collection_.reset();
+  engine_.reset();
+  auto engine = Engine::Open({.data_dir = dir_.path()});
+  ASSERT_TRUE(engine.ok());
+  auto c = (*engine)->GetCollection("c");
+  ASSERT_TRUE(c.ok());
+  auto b = (*c)->Search({.query = "meadow lantern", .k = 10, .mode = SearchMode::kKeyword});
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(Keys(*b), Keys(a));
+  for (size_t i = 0; i < a.hits.size(); ++i) EXPECT_DOUBLE_EQ(b->hits[i].score, a.hits[i].score);
+}
+
+TEST_F(SearchTest, DeletedDocumentsLeaveBothRetrieversInMemoryAndSealed) {
+  ASSERT_TRUE(collection_->Upsert(RandomDocs(40, 3)).ok());
+  for (bool sealed : {false, true}) {
+    if (sealed) ASSERT_TRUE(impl().SealNow().ok());
+    for (SearchMode mode : {SearchMode::kKeyword, SearchMode::kVector, SearchMode::kHybrid}) {
+      SearchResponse r = MustSearch({.query = "orbit planet galaxy", .k = 5, .mode = mode});
+      ASSERT_FALSE(r.hits.empty());
+      const std::string victim = r.hits[0].document_id;
+      ASSERT_TRUE(collection_->DeleteDocument(victim).ok());
+      SearchResponse after = MustSearch({.query = "orbit planet galaxy", .k = 1000, .mode = mode});
+      for (const SearchHit& h : after.hits) EXPECT_NE(h.document_id, victim);
+    }
+  }
+}
+
+TEST_F(SearchTest, HybridFusesBothListsAndExplainsItself) {
+  ASSERT_TRUE(collection_->Upsert(RandomDocs(50, 4)).ok());
+  SearchRequest request{.query = "enzyme protein synapse", .k = 10, .explain = true};
+  SearchResponse r = MustSearch(request);
+  EXPECT_EQ(r.mode, SearchMode::kHybrid);
+  ASSERT_EQ(r.hits.size(), 10u);
+  for (size_t i = 0; i < r.hits.size(); ++i) {
+    const SearchHit& h = r.hits[i];
+    ASSERT_TRUE(h.explanation.has_value());
+    const auto& kw = h.explanation->keyword;
+    const auto& vec = h.explanation->vector;
+    ASSERT_TRUE(kw || vec);
+    double expected = 0, shares = 0;
+    for (const auto* part : {&kw, &vec}) {
+      if (!*part) continue;
+      expected += 1.0 / (60.0 + (*part)->rank);  // RRF, k = 60
+      shares += (*part)->share;
+    }
+    EXPECT_NEAR(h.score, expected, 1e-12);
+    EXPECT_NEAR(shares, 1.0, 1e-9);
+    if (i > 0) EXPECT_LE(h.score, r.hits[i - 1].score);
+  }
+  // Blend with alpha 1 ranks as the vector retriever does.
+  SearchResponse blend = MustSearch(
+      {.query = "enzyme protein synapse", .k = 5, .fusion = FusionMethod::kBlend, .alpha = 1.0});
+  SearchResponse vec =
+      MustSearch({.query = "enzyme protein synapse", .k = 5, .mode = SearchMode::kVector});
+  ASSERT_EQ(blend.hits.size(), vec.hits.size());
+  EXPECT_EQ(blend.hits[0].document_id, vec.hits[0].document_id);
+}
+
+TEST_F(SearchTest, FiltersMatchABruteForceReference) {
+  std::vector<DocumentInput> docs = RandomDocs(120, 5);
+  std::map<std::string, search::DocumentFields> fields;
+  for (const DocumentInput& d : docs) {
+    fields[d.id] = *search::DocumentFields::FromJson(d.metadata_json);
+  }
+  ASSERT_TRUE(
+      collection_->Upsert(std::vector<DocumentInput>(docs.begin(), docs.begin() + 60)).ok());
+  ASSERT_TRUE(impl().SealNow().ok());
+  ASSERT_TRUE(collection_->Upsert(std::vector<DocumentInput>(docs.begin() + 60, docs.end())).ok());
+
+  const std::vector<std::string> filters = {
+      R"({"must": [{"key": "lang", "match": {"value": "de"}}]})",
+      R"({"must": [{"key": "year", "range": {"gte": 2000, "lt": 2010}}]})",
+      R"({"must_not": [{"key": "open", "match": {"value": true}}]})",
+      R"({"should": [{"key": "tags", "match": {"any": ["river", "piano"]}},
+                     {"key": "lang", "match": {"value": "fr"}}]})",
+      R"({"must": [{"key": "lang", "match": {"value": "en"}},
+                   {"must_not": [{"key": "year", "range": {"lt": 2005}}]}]})",
+      R"({"must": [{"key": "missing", "match": {"value": "x"}}]})"};
+  for (const std::string& f : filters) {
+    auto parsed = search::ParseFilterJson(f);
+    ASSERT_TRUE(parsed.ok()) << f;
+    std::set<std::string> expected;
+    for (const auto& [id, flds] : fields) {
+      if (search::Matches(*parsed, flds)) expected.insert(id);
+    }
+    // Vector mode with room for every chunk returns every allowed document.
+    SearchResponse all = MustSearch({.query = "the river and the mountain",
+                                     .k = 1000,
+                                     .mode = SearchMode::kVector,
+                                     .filter_json = f,
+                                     .group_by = GroupBy::kDocument,
+                                     .candidates = 4000});
+    std::set<std::string> got;
+    for (const SearchHit& h : all.hits) got.insert(h.document_id);
+    EXPECT_EQ(got, expected) << f;
+    // Keyword and hybrid return only allowed documents.
+    for (SearchMode mode : {SearchMode::kKeyword, SearchMode::kHybrid}) {
+      SearchResponse r =
+          MustSearch({.query = "river mountain piano", .k = 50, .mode = mode, .filter_json = f});
+      for (const SearchHit& h : r.hits) EXPECT_EQ(expected.count(h.document_id), 1u) << f;
+      if (expected.empty()) EXPECT_TRUE(r.hits.empty());
+    }
+  }
+}
+
+TEST_F(SearchTest, GroupingPaginationAndSnippets) {
+  std::vector<DocumentInput> docs = RandomDocs(30, 6);
+  DocumentInput long_doc;
+  long_doc.id = "long";
+  for (int i = 0; i < 20; ++i)
+    long_doc.text += "The crystal lantern glows over the crystal meadow. ";
+  docs.push_back(long_doc);
+  ASSERT_TRUE(collection_->Upsert(docs).ok());
+
+  SearchResponse chunks =
+      MustSearch({.query = "crystal lantern", .k = 10, .mode = SearchMode::kKeyword});
+  size_t long_hits = 0;
+  for (const SearchHit& h : chunks.hits) long_hits += h.document_id == "long";
+  EXPECT_GT(long_hits, 1u);  // several chunks of one document
+
+  SearchResponse grouped = MustSearch({.query = "crystal lantern",
+                                       .k = 10,
+                                       .mode = SearchMode::kKeyword,
+                                       .group_by = GroupBy::kDocument});
+  std::set<std::string> ids;
+  for (const SearchHit& h : grouped.hits) {
+    EXPECT_TRUE(ids.insert(h.document_id).second) << h.document_id << " twice";
+    EXPECT_GE(h.matching_chunks, 1u);
+    if (h.document_id == "long") EXPECT_GT(h.matching_chunks, 1u);
+  }
+
+  // Pages concatenate to the one long list.
+  for (SearchMode mode : {SearchMode::kKeyword, SearchMode::kVector, SearchMode::kHybrid}) {
+    SearchResponse whole = MustSearch({.query = "crystal river orbit", .k = 12, .mode = mode});
+    std::vector<std::pair<std::string, uint32_t>> paged;
+    for (uint32_t offset = 0; offset < 12; offset += 4) {
+      SearchResponse page = MustSearch({.query = "crystal river orbit",
+                                        .k = 4,
+                                        .offset = offset,
+                                        .mode = mode,
+                                        .candidates = mode == SearchMode::kHybrid ? 100u : 0u});
+      for (auto& key : Keys(page)) paged.push_back(key);
+    }
+    EXPECT_EQ(paged, Keys(whole)) << SearchModeName(mode);
+  }
+
+  SearchRequest highlighted{.query = "Crystals & lanterns", .k = 1, .mode = SearchMode::kKeyword};
+  highlighted.highlight.enabled = true;
+  highlighted.highlight.window_chars = 60;
+  SearchResponse h = MustSearch(highlighted);
+  ASSERT_EQ(h.hits.size(), 1u);
+  EXPECT_NE(h.hits[0].snippet.find("<mark>crystal</mark>"), std::string::npos) << h.hits[0].snippet;
+  EXPECT_NE(h.hits[0].snippet.find("<mark>lantern</mark>"), std::string::npos) << h.hits[0].snippet;
+  EXPECT_TRUE(chunks.hits[0].snippet.empty());  // only when asked for
+}
+
+TEST_F(SearchTest, HostileRequestsGetResultsOrAClearError) {
+  ASSERT_TRUE(collection_->Upsert(RandomDocs(20, 7)).ok());
+  auto code = [&](const SearchRequest& r) { return collection_->Search(r).status().code(); };
+  EXPECT_EQ(code({.query = "river", .k = 1001}), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code({.query = "river", .k = 10, .offset = 995}), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code({.query = "river", .candidates = kMaxCandidates + 1}),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(code({.query = "river", .alpha = 1.5}), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code({.query = "river", .filter_json = "{\"must\": [}"}), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code({.query = "river", .filter_json = R"({"must": [{"key": "x", "match": 3}]})"}),
+            StatusCode::kInvalidArgument);
+  std::string deep = R"({"key": "lang", "match": {"value": "en"}})";
+  for (int i = 0; i < 20; ++i) deep = R"({"must": [)" + deep + "]}";
+  EXPECT_EQ(code({.query = "river", .filter_json = deep}), StatusCode::kInvalidArgument);
+  SearchRequest bad_tag{.query = "river"};
+  bad_tag.highlight.enabled = true;
+  bad_tag.highlight.pre_tag = std::string(100, '<');
+  EXPECT_EQ(code(bad_tag), StatusCode::kInvalidArgument);
+
+  // 10,000 distinct terms: refused with a reason (Lucene's clause limit is 1024).
+  std::string many;
+  for (int i = 0; i < 10000; ++i) many += "w" + std::to_string(i) + "x ";
+  many.resize(std::min(many.size(), kMaxQueryBytes));
+  auto r = collection_->Search({.query = many, .mode = SearchMode::kKeyword});
+  if (!r.ok()) {
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find("terms"), std::string::npos) << r.status().ToString();
+  }
+  // The same word 3,000 times is one term.
+  std::string repeated;
+  for (int i = 0; i < 3000; ++i) repeated += "river ";
+  repeated.resize(kMaxQueryBytes);
+  EXPECT_TRUE(collection_->Search({.query = repeated, .mode = SearchMode::kKeyword}).ok());
+  // Huge k with few documents: every match, no more.
+  SearchResponse all = MustSearch({.query = "river", .k = 1000, .mode = SearchMode::kKeyword});
+  EXPECT_LE(all.hits.size(), 1000u);
+}
+
+TEST(SearchConfigTest, UnknownLanguageIsRefusedAtCreation) {
+  TempDir dir;
+  auto engine = Engine::Open({.data_dir = dir.path()});
+  ASSERT_TRUE(engine.ok());
+  CollectionConfig config = TestConfig();
+  config.keyword.language = "klingon";
+  auto c = (*engine)->CreateCollection("k", config);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("keyword.language"), std::string::npos);
+  config.keyword.language = "french";
+  EXPECT_TRUE((*engine)->CreateCollection("f", config).ok());
+  config.keyword.b = 2;
+  EXPECT_EQ((*engine)->CreateCollection("g", config).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace quarry

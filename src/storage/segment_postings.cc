@@ -1,0 +1,35 @@
+#include "storage/segment_postings.h"
+
+namespace quarry::storage {
+
+Status WriteSegmentPostings(Env& env, const std::string& dir, std::span<const uint8_t> bytes) {
+  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> f,
+                          env.NewWritableFile(dir + "/" + kPostingsFile, OpenMode::kTruncate));
+  QUARRY_RETURN_IF_ERROR(
+      f->Append(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())));
+  QUARRY_RETURN_IF_ERROR(f->Sync());
+  return f->Close();
+}
+
+Result<std::unique_ptr<SegmentPostings>> SegmentPostings::Open(Env& env, const std::string& dir,
+                                                               uint32_t rows) {
+  const std::string path = dir + "/" + kPostingsFile;
+  Result<MappedFile> file = env.MapFile(path);
+  if (!file.ok()) {
+    if (file.status().code() == StatusCode::kNotFound) {
+      return Status::Corruption(path + " is missing: the segment has no keyword postings");
+    }
+    return file.status();
+  }
+  Result<lexical::Bm25Index> index = lexical::Bm25Index::Open(file->bytes());
+  if (!index.ok()) return Status::Corruption(path + ": " + index.status().message());
+  if (index->doc_count() != rows) {
+    return Status::Corruption(path + " indexes " + std::to_string(index->doc_count()) +
+                              " chunks but the segment has " + std::to_string(rows));
+  }
+  // The view stays valid: MappedFile's move keeps the mapping where it is.
+  return std::unique_ptr<SegmentPostings>(
+      new SegmentPostings(std::move(file).value(), std::move(index).value()));
+}
+
+}  // namespace quarry::storage

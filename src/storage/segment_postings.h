@@ -1,0 +1,50 @@
+// The keyword postings of a sealed segment: segments/<id>/postings.bm25, one
+// BM25 document per row (per chunk), in the format of
+// docs/format/bm25-postings.md, which carries its own magic, version and
+// checksums. The bytes are memory-mapped and verified completely when the
+// segment opens (lexical::Bm25Index::Open), so a search never reads
+// unverified postings.
+//
+// Thread-safety: immutable once opened; any number of threads may read it.
+#ifndef QUARRY_STORAGE_SEGMENT_POSTINGS_H_
+#define QUARRY_STORAGE_SEGMENT_POSTINGS_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "base/env.h"
+#include "base/mapped_file.h"
+#include "lexical/bm25_index.h"
+#include "quarry/status.h"
+
+namespace quarry::storage {
+
+inline constexpr const char* kPostingsFile = "postings.bm25";
+
+// Writes `bytes` (a serialized lexical index) as <dir>/postings.bm25 and
+// fsyncs it; the caller syncs the directory.
+Status WriteSegmentPostings(Env& env, const std::string& dir, std::span<const uint8_t> bytes);
+
+class SegmentPostings {
+ public:
+  // Maps and verifies <dir>/postings.bm25. Corruption (naming the file) when
+  // it is missing, damaged, or holds a number of documents other than `rows`.
+  static Result<std::unique_ptr<SegmentPostings>> Open(Env& env, const std::string& dir,
+                                                       uint32_t rows);
+
+  const lexical::Bm25Index& index() const { return index_; }
+  size_t file_bytes() const { return file_.size(); }
+
+ private:
+  SegmentPostings(MappedFile file, lexical::Bm25Index index)
+      : file_(std::move(file)), index_(std::move(index)) {}
+
+  MappedFile file_;  // the index reads these bytes in place; moving keeps them where they are
+  lexical::Bm25Index index_;
+};
+
+}  // namespace quarry::storage
+
+#endif  // QUARRY_STORAGE_SEGMENT_POSTINGS_H_
