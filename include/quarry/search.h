@@ -25,6 +25,9 @@ inline constexpr size_t kMaxQueryBytes = 16 * 1024;
 inline constexpr uint32_t kMaxEf = 4096;
 inline constexpr float kMaxOversampling = 64;
 inline constexpr uint32_t kMaxCandidates = 4000;
+// The blend weight of the vector retriever when the embedder is lexical,
+// chosen on BEIR SciFact's training queries (docs/design/hybrid-search.md).
+inline constexpr double kLexicalBlendAlpha = 0.2;
 
 enum class SearchMode {
   kAuto,     // hybrid (every collection has an embedder)
@@ -66,11 +69,20 @@ struct SearchRequest {
   // before fusion; empty = no filter.
   std::string filter_json;
   GroupBy group_by = GroupBy::kNone;
-  FusionMethod fusion = FusionMethod::kRrf;
-  double rrf_k = 60;   // kRrf: 0..1e6
-  double alpha = 0.5;  // kBlend: weight of the vector retriever, 0..1
-  // Hits each retriever contributes to a fusion or a grouping; 0 = automatic
-  // (max(100, offset + k), four times that when grouping). At most kMaxCandidates.
+  // Hybrid fusion; unset = the collection's default: reciprocal rank fusion
+  // (rrf_k 60) with a semantic embedder; with the lexical embedder, whose
+  // vectors see the same words as BM25, a blend weighted towards BM25
+  // (alpha kLexicalBlendAlpha; docs/design/hybrid-search.md says why).
+  std::optional<FusionMethod> fusion;
+  double rrf_k = 60;  // kRrf: 0..1e6
+  // kBlend: weight of the vector retriever, 0..1; unset = 0.5, or
+  // kLexicalBlendAlpha with the lexical embedder.
+  std::optional<double> alpha;
+  // Hits each retriever contributes to a fusion or a grouping; 0 = automatic:
+  // offset + k (keyword, vector), max(100, offset + k) (hybrid), times 4 when
+  // grouping by document. At most kMaxCandidates. Pages are slices of one
+  // list when every page asks for the same depth (set it explicitly to page
+  // past the automatic depth).
   uint32_t candidates = 0;
   bool explain = false;  // fill SearchHit::explanation
   HighlightOptions highlight;

@@ -18,6 +18,7 @@ CommandRunner RegisterIngest(CLI::App& app);
 CommandRunner RegisterSearch(CLI::App& app);
 CommandRunner RegisterCollections(CLI::App& app);
 CommandRunner RegisterSnapshot(CLI::App& app);
+CommandRunner RegisterEval(CLI::App& app);
 
 }  // namespace quarry::cli
 

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   add(RegisterSearch);
   add(RegisterCollections);
   add(RegisterSnapshot);
+  add(RegisterEval);
 
   try {
     app.parse(argc, argv);

@@ -53,7 +53,7 @@ Status ValidateRequest(const SearchRequest& r) {
   if (!(std::isfinite(r.rrf_k) && r.rrf_k >= 0 && r.rrf_k <= search::FusionOptions::kMaxRrfK)) {
     return fail("rrf_k must be between 0 and 1000000");
   }
-  if (!(r.alpha >= 0 && r.alpha <= 1)) return fail("alpha must be between 0 and 1");
+  if (r.alpha && !(*r.alpha >= 0 && *r.alpha <= 1)) return fail("alpha must be between 0 and 1");
   if (r.query.size() > kMaxQueryBytes) {
     return fail("query is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
   }
@@ -240,6 +240,7 @@ Status CollectionImpl::CollectKeywordLocked(const SearchPlan& plan, RetrieverLis
   std::vector<lexical::ScoredDoc> found;
   for (size_t i = 0; i < plan.sources.size(); ++i) {
     if (postings[i]->doc_count() == 0) continue;
+    if (plan.filter && plan.allowed[i].count() == 0) continue;
     options.deleted = lexical::DeletedDocs(plan.filter ? std::span<const uint64_t>(plan.excluded[i])
                                                        : plan.sources[i].deleted_rows());
     QUARRY_RETURN_IF_ERROR(searcher->Search(*postings[i], terms, stats, options, &found));
@@ -309,7 +310,7 @@ Result<SearchResponse> CollectionImpl::Search(const SearchRequest& request) cons
   std::optional<search::Filter> filter;
   if (!request.filter_json.empty()) {
     Result<search::Filter> parsed = search::ParseFilterJson(request.filter_json);
-    if (!parsed.ok()) return parsed.status().WithContext("filter");
+    if (!parsed.ok()) return parsed.status();  // its message names the path (filter.must[0]...)
     if (!parsed->empty()) filter = std::move(parsed).value();
   }
   search::SnippetOptions snippet_options;
@@ -375,11 +376,16 @@ Result<SearchResponse> CollectionImpl::Search(const SearchRequest& request) cons
   stage.Reset();
   std::vector<search::FusedHit> fused;
   if (plan.mode == SearchMode::kHybrid) {
+    // A lexical embedder's vectors repeat what BM25 sees, less precisely:
+    // rank fusion would give them an equal vote, a blend lets BM25 lead.
+    const bool semantic = embedder_->semantic();
+    const FusionMethod method =
+        request.fusion.value_or(semantic ? FusionMethod::kRrf : FusionMethod::kBlend);
     search::FusionOptions fusion;
-    fusion.method = request.fusion == FusionMethod::kBlend ? search::FusionMethod::kBlend
-                                                           : search::FusionMethod::kRrf;
+    fusion.method =
+        method == FusionMethod::kBlend ? search::FusionMethod::kBlend : search::FusionMethod::kRrf;
     fusion.rrf_k = request.rrf_k;
-    fusion.alpha = request.alpha;
+    fusion.alpha = request.alpha.value_or(semantic ? 0.5 : kLexicalBlendAlpha);
     QUARRY_ASSIGN_OR_RETURN(fused, search::Fuse(lists.keyword, lists.vector, fusion));
   } else if (plan.mode == SearchMode::kKeyword) {
     fused = Single(lists.keyword, search::Retriever::kKeyword);

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -185,7 +187,8 @@ TEST_F(SearchTest, DeletedDocumentsLeaveBothRetrieversInMemoryAndSealed) {
 
 TEST_F(SearchTest, HybridFusesBothListsAndExplainsItself) {
   ASSERT_TRUE(collection_->Upsert(RandomDocs(50, 4)).ok());
-  SearchRequest request{.query = "enzyme protein synapse", .k = 10, .explain = true};
+  SearchRequest request{
+      .query = "enzyme protein synapse", .k = 10, .fusion = FusionMethod::kRrf, .explain = true};
   SearchResponse r = MustSearch(request);
   EXPECT_EQ(r.mode, SearchMode::kHybrid);
   ASSERT_EQ(r.hits.size(), 10u);
@@ -348,6 +351,58 @@ TEST_F(SearchTest, HostileRequestsGetResultsOrAClearError) {
   // Huge k with few documents: every match, no more.
   SearchResponse all = MustSearch({.query = "river", .k = 1000, .mode = SearchMode::kKeyword});
   EXPECT_LE(all.hits.size(), 1000u);
+}
+
+TEST_F(SearchTest, DefaultHybridWithTheLexicalEmbedderIsABm25LedBlend) {
+  ASSERT_TRUE(collection_->Upsert(RandomDocs(40, 8)).ok());
+  SearchResponse by_default = MustSearch({.query = "forest copper orbit", .k = 10});
+  SearchResponse blend = MustSearch({.query = "forest copper orbit",
+                                     .k = 10,
+                                     .fusion = FusionMethod::kBlend,
+                                     .alpha = kLexicalBlendAlpha});
+  EXPECT_EQ(Keys(by_default), Keys(blend));
+  for (size_t i = 0; i < blend.hits.size(); ++i) {
+    EXPECT_DOUBLE_EQ(by_default.hits[i].score, blend.hits[i].score);
+  }
+}
+
+TEST_F(SearchTest, DamagedOrMissingPostingsStopTheOpenWithAClearError) {
+  ASSERT_TRUE(collection_->Upsert(RandomDocs(20, 9)).ok());
+  ASSERT_TRUE(impl().SealNow().ok());
+  const std::string segments = impl().dir() + "/segments";
+  collection_.reset();
+  engine_.reset();
+  std::string postings;
+  for (const auto& entry : std::filesystem::directory_iterator(segments)) {
+    postings = entry.path().string() + "/postings.bm25";
+  }
+  ASSERT_TRUE(std::filesystem::exists(postings));
+  const std::string saved = postings + ".saved";
+  std::filesystem::copy_file(postings, saved);
+  {
+    // One flipped bit in the middle of the file.
+    std::fstream f(postings, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(0, std::ios::end);
+    const std::streamoff middle = f.tellg() / 2;
+    f.seekg(middle);
+    char c = 0;
+    f.read(&c, 1);
+    c ^= 0x10;
+    f.seekp(middle);
+    f.write(&c, 1);
+  }
+  auto damaged = Engine::Open({.data_dir = dir_.path()});
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_EQ(damaged.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(damaged.status().message().find("postings.bm25"), std::string::npos)
+      << damaged.status().ToString();
+  std::filesystem::remove(postings);
+  auto missing = Engine::Open({.data_dir = dir_.path()});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("postings.bm25 is missing"), std::string::npos)
+      << missing.status().ToString();
+  std::filesystem::rename(saved, postings);
+  EXPECT_TRUE(Engine::Open({.data_dir = dir_.path()}).ok());
 }
 
 TEST(SearchConfigTest, UnknownLanguageIsRefusedAtCreation) {

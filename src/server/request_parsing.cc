@@ -200,9 +200,17 @@ Status ReadSearchOptions(const json::object& object, SearchRequest* r) {
   }
   constexpr std::array<std::pair<std::string_view, FusionMethod>, 2> kFusions = {
       {{"rrf", FusionMethod::kRrf}, {"blend", FusionMethod::kBlend}}};
-  QUARRY_RETURN_IF_ERROR(ReadName(object, "fusion", kFusions, &r->fusion));
+  if (object.contains("fusion")) {
+    FusionMethod fusion = FusionMethod::kRrf;
+    QUARRY_RETURN_IF_ERROR(ReadName(object, "fusion", kFusions, &fusion));
+    r->fusion = fusion;
+  }
   QUARRY_RETURN_IF_ERROR(ReadBoundedNumber(object, "rrf_k", 0, 1e6, "0 and 1000000", &r->rrf_k));
-  QUARRY_RETURN_IF_ERROR(ReadBoundedNumber(object, "alpha", 0, 1, "0 and 1", &r->alpha));
+  if (object.contains("alpha")) {
+    double alpha = 0;
+    QUARRY_RETURN_IF_ERROR(ReadBoundedNumber(object, "alpha", 0, 1, "0 and 1", &alpha));
+    r->alpha = alpha;
+  }
   QUARRY_RETURN_IF_ERROR(ReadBoundedUint(object, "candidates", 1, kMaxCandidates, &r->candidates));
   if (const json::value* explain = object.if_contains("explain")) {
     if (!explain->is_bool()) return WrongType("", "explain", "true or false", *explain);

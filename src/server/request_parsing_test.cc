@@ -56,6 +56,63 @@ TEST(ParseSearchBodyTest, SearchTimeVectorOverrides) {
   EXPECT_FALSE(ParseSearchBody(R"({"query": "q", "oversampling": 1e9})", "d").ok());
 }
 
+TEST(ParseSearchBodyTest, HybridSearchFields) {
+  Result<ParsedSearch> parsed = ParseSearchBody(
+      R"({"query": "q", "k": 5, "offset": 10, "mode": "keyword", "group_by": "document",
+          "fusion": "blend", "alpha": 0.3, "rrf_k": 20, "candidates": 200, "explain": true,
+          "highlight": {"window": 80, "pre_tag": "<b>", "post_tag": "</b>"},
+          "filter": {"must": [{"key": "lang", "match": {"value": "en"}}]}})",
+      "default");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  const SearchRequest& r = parsed->request;
+  EXPECT_EQ(r.offset, 10u);
+  EXPECT_EQ(r.mode, SearchMode::kKeyword);
+  EXPECT_EQ(r.group_by, GroupBy::kDocument);
+  ASSERT_TRUE(r.fusion.has_value());
+  EXPECT_EQ(*r.fusion, FusionMethod::kBlend);
+  ASSERT_TRUE(r.alpha.has_value());
+  EXPECT_DOUBLE_EQ(*r.alpha, 0.3);
+  EXPECT_DOUBLE_EQ(r.rrf_k, 20);
+  EXPECT_EQ(r.candidates, 200u);
+  EXPECT_TRUE(r.explain);
+  EXPECT_TRUE(r.highlight.enabled);
+  EXPECT_EQ(r.highlight.window_chars, 80u);
+  EXPECT_EQ(r.highlight.pre_tag, "<b>");
+  EXPECT_NE(r.filter_json.find("\"lang\""), std::string::npos);
+
+  Result<ParsedSearch> defaults = ParseSearchBody(R"({"query": "q", "highlight": true,
+                                                      "group_by": null, "filter": null})",
+                                                  "default");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->request.mode, SearchMode::kAuto);
+  EXPECT_FALSE(defaults->request.fusion.has_value());
+  EXPECT_FALSE(defaults->request.alpha.has_value());
+  EXPECT_TRUE(defaults->request.highlight.enabled);
+  EXPECT_EQ(defaults->request.group_by, GroupBy::kNone);
+  EXPECT_TRUE(defaults->request.filter_json.empty());
+}
+
+TEST(ParseSearchBodyTest, HybridSearchFieldsOutOfRange) {
+  ExpectInvalid(ParseSearchBody(R"({"query": "q", "mode": "fuzzy"})", "d"), "'mode'");
+  ExpectInvalid(ParseSearchBody(R"({"query": "q", "offset": -1})", "d"), "'offset'");
+  ExpectInvalid(ParseSearchBody(R"({"query": "q", "k": 10, "offset": 995})", "d"), "offset + k");
+  ExpectInvalid(ParseSearchBody(R"({"query": "q", "alpha": 2})", "d"), "'alpha'");
+  ExpectInvalid(ParseSearchBody(R"({"query": "q", "rrf_k": "60"})", "d"), "'rrf_k'");
+  ExpectInvalid(ParseSearchBody(R"({"query": "q", "candidates": 5000})", "d"), "'candidates'");
+  ExpectInvalid(ParseSearchBody(R"({"query": "q", "fusion": "max"})", "d"), "'fusion'");
+  ExpectInvalid(ParseSearchBody(R"({"query": "q", "group_by": "chunk"})", "d"), "'group_by'");
+  ExpectInvalid(ParseSearchBody(R"({"query": "q", "explain": 1})", "d"), "'explain'");
+  ExpectInvalid(ParseSearchBody(R"({"query": "q", "filter": [1]})", "d"), "'filter'");
+  ExpectInvalid(ParseSearchBody(R"({"query": "q", "highlight": "yes"})", "d"), "'highlight'");
+  ExpectInvalid(ParseSearchBody(R"({"query": "q", "highlight": {"colour": 1}})", "d"), "colour");
+  ExpectInvalid(ParseSearchBody(R"({"query": "q", "highlight": {"window": -5}})", "d"),
+                "highlight.window");
+  const std::string long_tag(100, 'x');
+  ExpectInvalid(
+      ParseSearchBody(R"({"query": "q", "highlight": {"pre_tag": ")" + long_tag + R"("}})", "d"),
+      "pre_tag");
+}
+
 TEST(ParseSearchBodyTest, MissingQuery) {
   ExpectInvalid(ParseSearchBody(R"({"k": 3})", "d"), "'query' is required");
 }
