@@ -92,7 +92,10 @@ void KeepBest(std::vector<SegmentHit>* hits, size_t depth, std::vector<search::R
   }
 }
 
-std::optional<RetrieverExplanation> Explain(const search::FusedHit& hit, search::Retriever r) {
+// `single`: the mode ran one retriever, which then gave the whole score
+// (whatever its sign: a cosine may be negative).
+std::optional<RetrieverExplanation> Explain(const search::FusedHit& hit, search::Retriever r,
+                                            bool single) {
   const std::optional<search::RetrieverContribution>& c = hit.of(r);
   if (!c) return std::nullopt;
   RetrieverExplanation e;
@@ -100,7 +103,7 @@ std::optional<RetrieverExplanation> Explain(const search::FusedHit& hit, search:
   e.score = c->score;
   e.normalized = c->normalized;
   e.contribution = c->contribution;
-  e.share = hit.share(r);
+  e.share = single ? 1.0 : hit.share(r);
   return e;
 }
 
@@ -430,8 +433,9 @@ Result<SearchResponse> CollectionImpl::Search(const SearchRequest& request) cons
     hit.score = h.score;
     if (request.group_by == GroupBy::kDocument) hit.matching_chunks = matching[i];
     if (request.explain) {
-      hit.explanation = HitExplanation{Explain(h, search::Retriever::kKeyword),
-                                       Explain(h, search::Retriever::kVector)};
+      const bool single = plan.mode != SearchMode::kHybrid;
+      hit.explanation = HitExplanation{Explain(h, search::Retriever::kKeyword, single),
+                                       Explain(h, search::Retriever::kVector, single)};
     }
     if (snippets) hit.snippet = snippets->Make(hit.text).html;
     response.hits.push_back(std::move(hit));

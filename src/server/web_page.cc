@@ -29,6 +29,11 @@ constexpr std::string_view kPage = R"html(<!doctype html>
 <h1>Quarry</h1>
 <form id="search-form">
   <input id="query" type="search" name="query" placeholder="Search the default collection" autofocus required>
+  <select id="mode" aria-label="Search mode">
+    <option value="hybrid">hybrid</option>
+    <option value="keyword">keyword</option>
+    <option value="vector">vector</option>
+  </select>
   <button type="submit">Search</button>
 </form>
 <div id="status" role="status"></div>
@@ -40,6 +45,7 @@ constexpr std::string_view kPage = R"html(<!doctype html>
   const input = document.getElementById("query");
   const status = document.getElementById("status");
   const hits = document.getElementById("hits");
+  const mode = document.getElementById("mode");
 
   function element(tag, className, text) {
     const node = document.createElement(tag);
@@ -51,6 +57,23 @@ constexpr std::string_view kPage = R"html(<!doctype html>
   function showStatus(text, isError) {
     status.textContent = text;
     status.className = isError ? "error" : "";
+  }
+
+  // The snippet is HTML the server made (the chunk's text escaped, matched
+  // words in <mark>). It is parsed in an inert document and only its text
+  // and <mark> elements are copied, as text: no markup of a document can
+  // reach the page even if the server were wrong.
+  function snippet(html) {
+    const p = element("p", "text");
+    const parsed = new DOMParser().parseFromString(html, "text/html");
+    for (const node of parsed.body.childNodes) {
+      if (node.nodeName === "MARK") {
+        p.appendChild(element("mark", "", node.textContent));
+      } else {
+        p.appendChild(document.createTextNode(node.textContent));
+      }
+    }
+    return p;
   }
 
   function render(answer) {
@@ -65,7 +88,8 @@ constexpr std::string_view kPage = R"html(<!doctype html>
                  " \u00b7 score " + Number(hit.score).toFixed(4);
       if (hit.heading) meta += " \u00b7 " + hit.heading;
       item.appendChild(element("div", "meta", meta));
-      item.appendChild(element("p", "text", hit.text));
+      item.appendChild(typeof hit.snippet === "string" ? snippet(hit.snippet)
+                                                       : element("p", "text", hit.text));
       hits.appendChild(item);
     }
   }
@@ -79,7 +103,7 @@ constexpr std::string_view kPage = R"html(<!doctype html>
       const reply = await fetch("/api/search", {
         method: "POST",
         headers: {"Content-Type": "application/json"},
-        body: JSON.stringify({query: query, k: 10}),
+        body: JSON.stringify({query: query, k: 10, mode: mode.value, highlight: {window: 300}}),
       });
       const answer = await reply.json();
       if (!reply.ok) {
@@ -96,7 +120,9 @@ constexpr std::string_view kPage = R"html(<!doctype html>
   });
 
   // A link like /?q=chunk+size runs that search on load (shareable searches).
-  const initial = new URLSearchParams(window.location.search).get("q");
+  const params = new URLSearchParams(window.location.search);
+  if (["hybrid", "keyword", "vector"].includes(params.get("mode"))) mode.value = params.get("mode");
+  const initial = params.get("q");
   if (initial) {
     input.value = initial;
     form.requestSubmit();

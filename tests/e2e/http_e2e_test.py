@@ -395,6 +395,72 @@ class ApiTest(ServerTestCase):
         self.assertEqual(info["documents"], len(DOCUMENTS))
         self.assertGreaterEqual(info["chunks"], len(DOCUMENTS))
 
+    def test_keyword_vector_hybrid_filters_grouping_highlight(self):
+        self.create_collection("e2e_hybrid")
+        docs = [dict(d) for d in DOCUMENTS]
+        docs.append({"id": "bees-2", "title": "Bumble bees",
+                     "text": "Bumble bees nest in the ground. Bees pollinate tomatoes.",
+                     "metadata": {"topic": "insects", "year": 2019}})
+        self.ingest("e2e_hybrid", docs)
+        base = {"query": "bees and honey", "collection": "e2e_hybrid", "k": 5}
+        modes = {}
+        for mode in ("keyword", "vector", "hybrid"):
+            result = self.search(dict(base, mode=mode, explain=True))
+            self.assertEqual(result["mode"], mode)
+            for key in ("keyword_ms", "vector_ms", "filter_ms", "fusion_ms", "fetch_ms"):
+                self.assertIn(key, result["timing"])
+            modes[mode] = [h["document_id"] for h in result["hits"]]
+            for hit in result["hits"]:
+                explain = hit["explain"]
+                present = [r for r in ("keyword", "vector") if explain[r] is not None]
+                self.assertTrue(present, hit)
+                if mode != "hybrid":
+                    self.assertEqual(present, [mode], hit)
+                shares = sum(explain[r]["share"] for r in present)
+                if hit["score"] > 0 or mode != "hybrid":
+                    self.assertAlmostEqual(shares, 1.0, places=6)
+                else:  # a blend's last hit can score 0: nothing to share
+                    self.assertEqual(shares, 0)
+        self.assertEqual(set(modes["keyword"]), {"bees", "bees-2"}, "BM25 returns only matches")
+        self.assertEqual(self.search(dict(base))["mode"], "hybrid", "the default mode")
+
+        # A filter applies to both retrievers before fusion.
+        filtered = self.search(dict(base, filter={"must": [
+            {"key": "year", "range": {"lt": 2020}}]}))
+        self.assertEqual([h["document_id"] for h in filtered["hits"]], ["bees-2"])
+        none = self.search(dict(base, filter={"must": [
+            {"key": "topic", "match": {"value": "geology"}}]}))
+        self.assertEqual(none["hits"], [])
+
+        grouped = self.search(dict(base, group_by="document", k=10))
+        ids = [h["document_id"] for h in grouped["hits"]]
+        self.assertEqual(len(ids), len(set(ids)))
+        self.assertTrue(all(h["matching_chunks"] >= 1 for h in grouped["hits"]))
+
+        page1 = self.search(dict(base, k=2, offset=0, candidates=100))
+        page2 = self.search(dict(base, k=2, offset=2, candidates=100))
+        whole = self.search(dict(base, k=4, candidates=100))
+        self.assertEqual([h["document_id"] for h in page1["hits"] + page2["hits"]],
+                         [h["document_id"] for h in whole["hits"]])
+
+        marked = self.search(dict(base, mode="keyword", k=1,
+                                  highlight={"window": 80, "pre_tag": "<b>", "post_tag": "</b>"}))
+        self.assertIn("<b>", marked["hits"][0]["snippet"])
+        self.assertNotIn("snippet", self.search(dict(base, k=1))["hits"][0])
+
+        for bad, mentions in (({"mode": "fuzzy"}, "mode"), ({"offset": 999}, "offset"),
+                              ({"alpha": 3}, "alpha"), ({"candidates": 99999}, "candidates"),
+                              ({"filter": {"must": [{"key": "x"}]}}, "filter"),
+                              ({"filter": {"must_nt": []}}, "must_nt"),
+                              ({"highlight": {"pre_tag": "x" * 200}}, "pre_tag")):
+            self.assert_error(self.call("POST", "/api/search", dict(base, **bad)), 400,
+                              "invalid_argument", mentions)
+        stopwords = self.search(dict(base, query="the of and", mode="keyword"))
+        self.assertEqual(stopwords["hits"], [])
+        many = " ".join(f"t{i}" for i in range(3000))
+        reply = self.call("POST", "/api/search", dict(base, query=many, mode="keyword"))
+        self.assertIn(reply.status, (200, 400), reply)
+
     def test_search_uses_default_collection(self):
         self.create_collection("e2e_default")
         self.ingest("e2e_default", [{"id": "only", "text": "Glaciers carve valleys slowly."}])

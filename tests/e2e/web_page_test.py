@@ -90,7 +90,11 @@ class PageCase(unittest.TestCase):
 
     def render(self, query):
         """The page's DOM after it ran `query` (the ?q= parameter) and rendered the answer."""
-        url = self.base + "/?q=" + urllib.parse.quote(query)
+        return self.render_url("/?q=" + urllib.parse.quote(query))
+
+    def render_url(self, path):
+        """The page's DOM after it loaded `path` and rendered the answer."""
+        url = self.base + path
         with tempfile.TemporaryDirectory(prefix="quarry-chromium-") as profile:
             result = subprocess.run(
                 [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -113,6 +117,14 @@ class WebPageTest(PageCase):
         self.assertRegex(status, r"\d+ hits? in [\d.]+ ms from collection web")
         metas = dom.texts("meta")
         self.assertTrue(metas and metas[0].startswith("document granite"), metas)
+
+    def test_matched_words_are_highlighted(self):
+        dom, raw = self.render("granite blocks")
+        self.assertIn("mark", dom.tags)
+        self.assertIn("<mark>Granite</mark>", raw)
+        self.assertIn("<mark>blocks</mark>", raw)
+        keyword, _ = self.render_url("/?mode=keyword&q=" + urllib.parse.quote("wire saws"))
+        self.assertIn("mark", keyword.tags)
 
     def test_hostile_text_is_shown_not_run(self):
         dom, raw = self.render("polished marble slabs")
