@@ -127,6 +127,11 @@ class CollectionImpl final : public Collection {
   const std::string dir_;
   const CollectionConfig config_;
   const std::unique_ptr<Embedder> embedder_;
+  // Decoded document blocks of the sealed segments (on_disk_payload), shared
+  // by all of them: hits of one query often share a block, and popular
+  // documents are read again and again. Thread-safe on its own.
+  const std::shared_ptr<storage::BlockCache> payload_cache_ =
+      std::make_shared<storage::BlockCache>();
 
   std::mutex seal_mu_;   // one seal or merge at a time; taken before write_mu_
   std::mutex write_mu_;  // serializes writers; held across the log append
