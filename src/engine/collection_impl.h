@@ -130,7 +130,7 @@ class CollectionImpl final : public Collection {
   // Decoded document blocks of the sealed segments (on_disk_payload), shared
   // by all of them: hits of one query often share a block, and popular
   // documents are read again and again. Thread-safe on its own.
-  const std::shared_ptr<storage::BlockCache> payload_cache_ =
+  const std::shared_ptr<storage::BlockCache> document_blocks_ =
       std::make_shared<storage::BlockCache>();
 
   std::mutex seal_mu_;   // one seal or merge at a time; taken before write_mu_

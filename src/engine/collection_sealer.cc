@@ -26,7 +26,7 @@ Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
       written.ok() ? storage::Segment::Open(*env_, dir_, id,
                                             {.map_vectors = config_.storage.on_disk_vectors,
                                              .resident_payload = !config_.storage.on_disk_payload,
-                                             .payload_cache = payload_cache_})
+                                             .payload_cache = document_blocks_})
                    : Result<std::unique_ptr<storage::Segment>>(written);
   if (!opened.ok()) {
     // Never listed by a MANIFEST: safe to remove (a restart would too).
