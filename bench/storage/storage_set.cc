@@ -109,9 +109,10 @@ Result<StorageSet> BuildStorageSet(const ShortDocuments& corpus, const StorageSe
 
 std::vector<StorageVariant> StandardVariants() {
   return {
-      {"mmap-vectors", "default: vectors mmapped, payload decoded at open", true, false, ""},
+      {"mmap-vectors", "vectors mmapped, payload decoded at open (the old default)", true, false,
+       ""},
       {"all-ram", "vectors read into RAM, payload decoded at open", false, false, ""},
-      {"all-disk", "vectors mmapped, payload decoded on each read", true, true, ""},
+      {"all-disk", "default: vectors mmapped, payload decoded when read", true, true, ""},
       {"ram-vectors-disk-payload", "vectors read into RAM, payload decoded on each read", false,
        true, ""},
   };

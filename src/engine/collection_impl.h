@@ -155,6 +155,11 @@ class CollectionImpl final : public Collection {
   mutable ObjectPool<text::Analyzer> analyzers_;
   mutable ObjectPool<lexical::Bm25Searcher> searchers_;
   mutable PayloadCache payloads_;  // metadata indexes of sealed segments
+  // Decoded document blocks of the sealed segments (on_disk_payload), shared
+  // by all of them: hits of one query often share a block, and popular
+  // documents are read again and again. Thread-safe on its own.
+  const std::shared_ptr<storage::BlockCache> document_blocks_ =
+      std::make_shared<storage::BlockCache>();
 
   std::mutex seal_mu_;                       // one seal or merge at a time; taken before write_mu_
   std::mutex write_mu_;                      // serializes writers; held across the log append

@@ -179,6 +179,7 @@ Status CollectionImpl::LoadSegments(const storage::Manifest& manifest) {
   storage::SegmentOpenOptions options;
   options.map_vectors = config_.storage.on_disk_vectors;
   options.resident_payload = !config_.storage.on_disk_payload;
+  options.payload_cache = document_blocks_;
   for (const storage::SegmentEntry& entry : manifest.segments) {
     Result<std::unique_ptr<storage::Segment>> opened =
         storage::Segment::Open(e, dir_, entry.id, options);

@@ -36,7 +36,8 @@ Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
   Result<std::unique_ptr<storage::Segment>> opened =
       written.ok() ? storage::Segment::Open(*env_, dir_, id,
                                             {.map_vectors = config_.storage.on_disk_vectors,
-                                             .resident_payload = !config_.storage.on_disk_payload})
+                                             .resident_payload = !config_.storage.on_disk_payload,
+                                             .payload_cache = document_blocks_})
                    : Result<std::unique_ptr<storage::Segment>>(written);
   if (!opened.ok()) {
     // Never listed by a MANIFEST: safe to remove (a restart would too).

@@ -36,7 +36,7 @@ TEST(ConfigJsonTest, VectorAndStorageSettingsRoundTrip) {
       R"({"vectors":{"m":16,"ef_construct":64,"ef":40,"full_scan_threshold":500,)"
       R"("quantization":"int8","quantile":0.999,"rescore":false,"oversampling":3},)"
       R"("storage":{"fsync":"interval","fsync_interval_ms":20,"seal_rows":5000,)"
-      R"("on_disk_vectors":false,"on_disk_payload":true}})");
+      R"("on_disk_vectors":false,"on_disk_payload":false}})");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   auto again = CollectionConfigFromJson(CollectionConfigToJson(*c));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
@@ -52,13 +52,15 @@ TEST(ConfigJsonTest, VectorAndStorageSettingsRoundTrip) {
   EXPECT_EQ(again->storage.fsync_interval_ms, 20u);
   EXPECT_EQ(again->storage.seal_rows, 5000u);
   EXPECT_FALSE(again->storage.on_disk_vectors);
-  EXPECT_TRUE(again->storage.on_disk_payload);
+  EXPECT_FALSE(again->storage.on_disk_payload);
   // Defaults: the roadmap's.
   auto defaults = CollectionConfigFromJson("{}");
   ASSERT_TRUE(defaults.ok());
   EXPECT_EQ(defaults->vectors.m, 32u);
   EXPECT_EQ(defaults->vectors.quantization, QuantizationMode::kAuto);
   EXPECT_EQ(defaults->storage.fsync, FsyncPolicy::kAlways);
+  EXPECT_TRUE(defaults->storage.on_disk_vectors);
+  EXPECT_TRUE(defaults->storage.on_disk_payload);  // Qdrant's default too
 }
 
 struct BadCase {

@@ -4,6 +4,7 @@
 // fault_injection_test is the model).
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "engine/collection_impl.h"
 #include "engine/engine_impl.h"
 #include "storage/collection_file.h"
+#include "storage/manifest.h"
 
 namespace quarry::engine {
 namespace {
@@ -121,6 +123,54 @@ TEST(DurabilityTest, SealedSegmentsAndTheLogSurviveRestarts) {
   auto gone = (*c)->Search({.query = "Document 7 version 1", .k = 20});
   ASSERT_TRUE(gone.ok());
   for (const SearchHit& h : gone->hits) EXPECT_NE(h.document_id, "doc-7");
+}
+
+// The full-precision vectors of a sealed segment are checked block by block
+// on first read, not at open: a damaged block lets the collection open and
+// then fails every search that reads it with a corruption error, rather than
+// rank anything with damaged values.
+TEST(DurabilityTest, ADamagedVectorBlockFailsSearchesNotTheOpen) {
+  testing::TempDir dir;
+  std::string vectors_path;
+  {
+    auto engine = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
+    ASSERT_TRUE(engine.ok());
+    CollectionConfig config = TestConfig(100000);
+    config.vectors.quantization = QuantizationMode::kInt8;  // trained from 1,000 rows
+    auto c = (*engine)->CreateCollection("c", config);
+    ASSERT_TRUE(c.ok());
+    for (int batch = 0; batch < 11; ++batch) {
+      std::vector<DocumentInput> docs;
+      for (int i = 0; i < 100; ++i) docs.push_back(Doc(batch * 100 + i, 1));
+      ASSERT_TRUE((*c)->Upsert(std::move(docs)).ok());
+    }
+    ASSERT_TRUE(AsImpl(*c)->SealNow().ok());
+    vectors_path = storage::SegmentDirName(AsImpl(*c)->dir(), 1) + "/vectors/vectors.f32";
+    auto hits = (*c)->Search({.query = "Document 3 version 1", .k = 5});
+    ASSERT_TRUE(hits.ok()) << hits.status().ToString();
+  }
+  {
+    std::fstream f(vectors_path, std::ios::binary | std::ios::in | std::ios::out);
+    ASSERT_TRUE(f.good()) << vectors_path;
+    f.seekg(4096 + 10000);  // a row inside block 2 of the rows
+    char byte = 0;
+    f.read(&byte, 1);
+    byte = static_cast<char>(byte ^ 0x08);
+    f.seekp(4096 + 10000);
+    f.write(&byte, 1);
+  }
+  auto engine = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto c = (*engine)->GetCollection("c");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ((*c)->Info().documents, 1100u);
+  // 1,100+ rows, under full_scan_threshold: every search scans every row.
+  auto hits = (*c)->Search({.query = "Document 3 version 1", .k = 5});
+  EXPECT_EQ(hits.status().code(), StatusCode::kCorruption) << hits.status().ToString();
+  EXPECT_NE(hits.status().message().find("vectors.f32: block 2"), std::string::npos)
+      << hits.status().ToString();
+  auto again = (*c)->Search({.query = "topic 4", .k = 3});
+  EXPECT_EQ(again.status().code(), StatusCode::kCorruption) << again.status().ToString();
 }
 
 TEST(DurabilityTest, TheBackgroundSealKeepsEveryDocumentSearchable) {

@@ -3,6 +3,7 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include "base/crc32c.h"
 #include "storage/checksummed_file.h"
@@ -74,10 +75,13 @@ Status WriteChunkStore(Env& env, const std::string& dir, const std::vector<Store
                                             index.buffer()));
 }
 
-ChunkStore::~ChunkStore() = default;
+ChunkStore::~ChunkStore() {
+  if (cache_ != nullptr) cache_->EraseOwner(cache_owner_);
+}
 
 Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(Env& env, const std::string& dir,
-                                                     bool resident) {
+                                                     bool resident,
+                                                     std::shared_ptr<BlockCache> cache) {
   const std::string index_path = dir + "/" + kChunkStoreIndexFile;
   QUARRY_ASSIGN_OR_RETURN(std::string index_bytes,
                           ReadFileToString(env, index_path, kMaxIndexBytes));
@@ -152,40 +156,75 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(Env& env, const std::string
     store->data_ = MappedFile();
   } else {
     store->data_.Advise(MappedFile::Access::kRandom);
+    if (cache != nullptr) {
+      store->cache_owner_ = cache->NewOwner();
+      store->cache_ = std::move(cache);
+    }
   }
   return store;
 }
 
-Result<std::vector<StoredDocument>> ChunkStore::DecodeBlock(size_t index) const {
+std::string ChunkStore::BlockName(size_t block) const {
+  return dir_ + "/" + kChunkStoreDataFile + " block " + std::to_string(block);
+}
+
+Status ChunkStore::LoadBlock(size_t index, DecodedBlock* out,
+                             std::vector<StoredDocument>* docs) const {
   const Block& b = blocks_[index];
-  const std::string where = dir_ + "/" + kChunkStoreDataFile + " block " + std::to_string(index);
   std::span<const uint8_t> compressed = data_.View(b.offset, b.compressed);
   if (crc32c::Value(compressed.data(), compressed.size()) != b.crc) {
-    return Status::Corruption(where + ": checksum mismatch");
+    return Status::Corruption(BlockName(index) + ": checksum mismatch");
   }
-  std::string raw(b.raw, '\0');
+  std::string& raw = out->raw;
+  raw.resize(b.raw);
   const size_t n = ZSTD_decompress(raw.data(), raw.size(), compressed.data(), compressed.size());
-  if (ZSTD_isError(n) || n != b.raw) return Status::Corruption(where + ": does not decompress");
+  if (ZSTD_isError(n) || n != b.raw) {
+    return Status::Corruption(BlockName(index) + ": does not decompress");
+  }
   Decoder d(raw);
-  std::vector<StoredDocument> docs(b.docs);
-  for (size_t i = 0; i < docs.size(); ++i) {
-    Status s = DecodeDocument(&d, &docs[i]);
-    if (!s.ok()) return Status::Corruption(where + ": " + s.message());
+  out->offsets.resize(b.docs);
+  if (docs != nullptr) docs->resize(b.docs);
+  StoredDocument scratch;  // reused when the documents are not kept
+  for (size_t i = 0; i < b.docs; ++i) {
+    out->offsets[i] = static_cast<uint32_t>(raw.size() - d.remaining());
+    StoredDocument& doc = docs != nullptr ? (*docs)[i] : scratch;
+    Status s = DecodeDocument(&d, &doc);
+    if (!s.ok()) return Status::Corruption(BlockName(index) + ": " + s.message());
     const ChunkStoreEntry& e = entries_[b.first_doc + i];
-    if (docs[i].id != e.id || docs[i].chunks.size() != e.chunks ||
-        docs[i].content_hash != e.content_hash) {
-      return Status::Corruption(where + ": document disagrees with the index");
+    if (doc.id != e.id || doc.chunks.size() != e.chunks || doc.content_hash != e.content_hash) {
+      return Status::Corruption(BlockName(index) + ": document disagrees with the index");
     }
   }
-  if (d.remaining() != 0) return Status::Corruption(where + ": unexpected bytes after documents");
+  if (d.remaining() != 0) {
+    return Status::Corruption(BlockName(index) + ": unexpected bytes after documents");
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<StoredDocument>> ChunkStore::DecodeBlock(size_t index) const {
+  DecodedBlock bytes;
+  std::vector<StoredDocument> docs;
+  QUARRY_RETURN_IF_ERROR(LoadBlock(index, &bytes, &docs));
   return docs;
 }
 
 Result<StoredDocument> ChunkStore::Read(size_t ordinal) const {
   if (!resident_.empty()) return resident_[ordinal];
-  const size_t block = block_of_doc_[ordinal];
-  QUARRY_ASSIGN_OR_RETURN(std::vector<StoredDocument> docs, DecodeBlock(block));
-  return std::move(docs[ordinal - blocks_[block].first_doc]);
+  const uint32_t index = block_of_doc_[ordinal];
+  std::shared_ptr<const DecodedBlock> block;
+  if (cache_ != nullptr) block = cache_->Lookup(cache_owner_, index);
+  if (block == nullptr) {
+    auto loaded = std::make_shared<DecodedBlock>();
+    QUARRY_RETURN_IF_ERROR(LoadBlock(index, loaded.get(), nullptr));
+    block = loaded;
+    if (cache_ != nullptr) cache_->Insert(cache_owner_, index, std::move(loaded));
+  }
+  StoredDocument doc;
+  Decoder d(
+      std::string_view(block->raw).substr(block->offsets[ordinal - blocks_[index].first_doc]));
+  // Cannot fail: LoadBlock decoded the same bytes (immutable since).
+  QUARRY_RETURN_IF_ERROR(DecodeDocument(&d, &doc));
+  return doc;
 }
 
 size_t ChunkStore::OrdinalOfRow(uint32_t row) const {

@@ -10,11 +10,13 @@
 // chunks), contiguous. Format: docs/format/segment.md.
 //
 // The index is verified when the store is opened; a block is verified (CRC
-// of the compressed bytes, then a bounds-checked decode) when it is first
-// read, so corruption is reported, never served.
+// of the compressed bytes, then a bounds-checked decode of every document in
+// it) each time it is loaded, so corruption is reported, never served. A
+// store opened with a BlockCache keeps loaded blocks there (decompressed and
+// verified), so the next read in the same block decodes one document.
 //
-// Thread-safety: a ChunkStore is immutable once opened; Read() may be called
-// from any thread.
+// Thread-safety: a ChunkStore is immutable once opened (its cache is
+// thread-safe); Read() may be called from any thread.
 #ifndef QUARRY_STORAGE_CHUNK_STORE_H_
 #define QUARRY_STORAGE_CHUNK_STORE_H_
 
@@ -25,6 +27,7 @@
 
 #include "base/env.h"
 #include "quarry/status.h"
+#include "storage/block_cache.h"
 #include "storage/stored_document.h"
 
 namespace quarry::storage {
@@ -53,8 +56,10 @@ class ChunkStore {
  public:
   // `resident`: decode every block now and keep the documents in RAM
   // (on_disk_payload = false); otherwise blocks are read through the mapping
-  // and decoded on each Read().
-  static Result<std::unique_ptr<ChunkStore>> Open(Env& env, const std::string& dir, bool resident);
+  // and decoded by Read(), through `cache` when given (shared with other
+  // stores; it must not be used by a store of the same files twice).
+  static Result<std::unique_ptr<ChunkStore>> Open(Env& env, const std::string& dir, bool resident,
+                                                  std::shared_ptr<BlockCache> cache = nullptr);
   ~ChunkStore();
 
   const std::vector<ChunkStoreEntry>& entries() const { return entries_; }
@@ -77,6 +82,11 @@ class ChunkStore {
   };
   ChunkStore() = default;
   Result<std::vector<StoredDocument>> DecodeBlock(size_t block) const;
+  // Checks, decompresses and decodes a block, comparing every document with
+  // the index; keeps its bytes and document offsets in *out, and the
+  // documents in *docs when not null.
+  Status LoadBlock(size_t block, DecodedBlock* out, std::vector<StoredDocument>* docs) const;
+  std::string BlockName(size_t block) const;
 
   std::string dir_;
   MappedFile data_;
@@ -84,6 +94,8 @@ class ChunkStore {
   std::vector<ChunkStoreEntry> entries_;
   std::vector<uint32_t> block_of_doc_;
   std::vector<StoredDocument> resident_;  // all documents when opened resident
+  std::shared_ptr<BlockCache> cache_;     // null: every Read() loads its block
+  uint64_t cache_owner_ = 0;
   uint32_t rows_ = 0;
 };
 

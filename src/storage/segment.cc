@@ -28,7 +28,8 @@ Result<std::unique_ptr<Segment>> Segment::Open(Env& env, const std::string& coll
   const std::string dir = SegmentDirName(collection_dir, id);
   std::unique_ptr<Segment> s(new Segment());
   s->id_ = id;
-  QUARRY_ASSIGN_OR_RETURN(s->store_, ChunkStore::Open(env, dir, options.resident_payload));
+  QUARRY_ASSIGN_OR_RETURN(
+      s->store_, ChunkStore::Open(env, dir, options.resident_payload, options.payload_cache));
   QUARRY_ASSIGN_OR_RETURN(s->index_,
                           vector::HnswIndex::Open(env, dir + "/vectors", options.map_vectors));
   if (s->index_->live_count() != s->store_->rows()) {

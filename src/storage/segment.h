@@ -39,8 +39,11 @@
 namespace quarry::storage {
 
 struct SegmentOpenOptions {
-  bool map_vectors = true;       // on_disk_vectors: full-precision rows paged by the kernel
-  bool resident_payload = true;  // !on_disk_payload: documents decoded into RAM at open
+  bool map_vectors = true;        // on_disk_vectors: full-precision rows paged by the kernel
+  bool resident_payload = true;   // !on_disk_payload: documents decoded into RAM at open
+  // Where blocks of a non-resident chunk store are kept once decoded (shared
+  // by the segments of a collection); null: none are kept.
+  std::shared_ptr<BlockCache> payload_cache;
 };
 
 // Writes a segment of `docs` (in row order) with `vectors` (one row per

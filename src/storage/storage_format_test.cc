@@ -2,7 +2,9 @@
 // write batches and the chunk store of sealed segments.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/env.h"
@@ -165,6 +167,95 @@ TEST_F(ChunkStoreTest, DamageIsReportedAtOpenOrFirstReadNeverServed) {
   }
   ASSERT_TRUE(WriteFileAtomically(*env_, dat, data->substr(0, data->size() - 1)).ok());
   EXPECT_FALSE(ChunkStore::Open(*env_, tmp_.path(), false).ok());
+}
+
+// Reads through a decoded-block cache give the same documents; a second
+// read in a block is served by the cache; the cache stays within its bound;
+// a dying store takes its blocks with it.
+TEST_F(ChunkStoreTest, ReadsThroughTheBlockCacheAreTheSameAndBounded) {
+  // Each shard holds at most capacity / 16: room for a single ~64 KiB block.
+  auto cache = std::make_shared<BlockCache>(16 * 96 * 1024);
+  {
+    auto store = ChunkStore::Open(*env_, tmp_.path(), false, cache);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    for (int pass = 0; pass < 2; ++pass) {
+      for (size_t i = 0; i < docs_.size(); ++i) {
+        auto d = (*store)->Read(i);
+        ASSERT_TRUE(d.ok()) << d.status().ToString();
+        EXPECT_EQ(d->id, docs_[i].id);
+        EXPECT_EQ(d->title, docs_[i].title);
+        EXPECT_EQ(d->text, docs_[i].text);
+        EXPECT_EQ(d->content_hash, docs_[i].content_hash);
+        ASSERT_EQ(d->chunks.size(), docs_[i].chunks.size());
+        for (size_t c = 0; c < d->chunks.size(); ++c) {
+          EXPECT_EQ(d->chunks[c].byte_begin, docs_[i].chunks[c].byte_begin);
+          EXPECT_EQ(d->chunks[c].heading, docs_[i].chunks[c].heading);
+        }
+        EXPECT_LE(cache->bytes(), cache->capacity_bytes());
+      }
+    }
+    // Documents are read in order, so all but the first read of each block
+    // hit the cache.
+    EXPECT_GT(cache->hits(), docs_.size());
+    EXPECT_GT(cache->misses(), 0u);
+    EXPECT_GT(cache->bytes(), 0u);
+    // A second store of the same files has its own entries.
+    auto other = ChunkStore::Open(*env_, tmp_.path(), false, cache);
+    ASSERT_TRUE(other.ok());
+    const uint64_t misses = cache->misses();
+    ASSERT_TRUE((*other)->Read(0).ok());
+    EXPECT_EQ(cache->misses(), misses + 1);
+  }
+  EXPECT_EQ(cache->bytes(), 0u);
+  // A resident store never uses the cache.
+  auto resident = ChunkStore::Open(*env_, tmp_.path(), true, cache);
+  ASSERT_TRUE(resident.ok());
+  ASSERT_TRUE((*resident)->Read(3).ok());
+  EXPECT_EQ(cache->bytes(), 0u);
+}
+
+TEST_F(ChunkStoreTest, ADamagedBlockIsNeverCachedNorServed) {
+  const std::string dat = tmp_.Sub(kChunkStoreDataFile);
+  auto data = ReadFileToString(*env_, dat, 1 << 30);
+  ASSERT_TRUE(data.ok());
+  std::string bad = *data;
+  bad[10] = static_cast<char>(bad[10] ^ 0x10);  // inside the first block
+  ASSERT_TRUE(WriteFileAtomically(*env_, dat, bad).ok());
+  auto cache = std::make_shared<BlockCache>();
+  auto store = ChunkStore::Open(*env_, tmp_.path(), false, cache);
+  ASSERT_TRUE(store.ok());
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto d = (*store)->Read(0);
+    EXPECT_EQ(d.status().code(), StatusCode::kCorruption) << d.status().ToString();
+    EXPECT_NE(d.status().message().find("block 0: checksum mismatch"), std::string::npos)
+        << d.status().ToString();
+  }
+  EXPECT_EQ(cache->hits(), 0u);
+  EXPECT_EQ(cache->bytes(), 0u);
+  // The last document lives in another block, which reads fine.
+  auto last = (*store)->Read(docs_.size() - 1);
+  ASSERT_TRUE(last.ok()) << last.status().ToString();
+  EXPECT_EQ(last->id, "empty");
+}
+
+TEST_F(ChunkStoreTest, ConcurrentReadersShareTheCache) {
+  auto cache = std::make_shared<BlockCache>(16 * 96 * 1024);
+  auto store = ChunkStore::Open(*env_, tmp_.path(), false, cache);
+  ASSERT_TRUE(store.ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < 400; ++n) {
+        const size_t i = (n * 37 + t * 11) % docs_.size();
+        auto d = (*store)->Read(i);
+        if (!d.ok() || d->id != docs_[i].id || d->text != docs_[i].text) ++wrong;
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_LE(cache->bytes(), cache->capacity_bytes());
 }
 
 }  // namespace

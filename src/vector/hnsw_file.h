@@ -1,10 +1,13 @@
 // Saving an HNSW index to a directory and opening it again (formats in
 // hnsw_format.h and docs/format/hnsw-index.md).
 //
-// Open maps the files and verifies everything before the index is usable:
-// magic, version, both CRCs, sizes, that the three files come from the same
-// save, and every value a traversal trusts (levels, entry point, each list's
-// count <= its capacity, each neighbour id < rows and living on that level).
+// Open maps the files and verifies everything a search walks before the
+// index is usable: magic, version, both CRCs, sizes, that the three files
+// come from the same save, and every value a traversal trusts (levels, entry
+// point, each list's count <= its capacity, each neighbour id < rows and
+// living on that level). The rows of a version-3 vectors.f32 that is mapped
+// under trained codes are checked block by block on first read instead
+// (vector_blocks.h); a damaged block then fails the read or search.
 // A file is untrusted input: any failure is a Corruption (or NotSupported
 // for a newer version) naming the file and what is wrong, never a crash.
 // Level-0 lists and codes are used in place from the mapping (no copy);

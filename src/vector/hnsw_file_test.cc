@@ -14,6 +14,7 @@
 #include "vector/hnsw_format.h"
 #include "vector/hnsw_index.h"
 #include "vector/hnsw_test_util.h"
+#include "vector/row_filter.h"
 
 namespace quarry::vector {
 namespace {
@@ -197,6 +198,8 @@ TEST_F(HnswFileCorruptionTest, EveryTruncationClassIsRefused) {
 }
 
 TEST_F(HnswFileCorruptionTest, BitFlipsAreRefused) {
+  const fmt::VectorsLayout vectors =
+      fmt::VectorsLayoutFor(data_.rows(), data_.dims * sizeof(float), fmt::kVectorBlockBytes);
   for (const auto& [file, bytes] : originals_) {
     // A bit of every header byte (a different bit each time), and bits
     // spread over the body.
@@ -206,11 +209,93 @@ TEST_F(HnswFileCorruptionTest, BitFlipsAreRefused) {
     for (size_t bit : bits) {
       std::string damaged = bytes;
       damaged[bit / 8] = static_cast<char>(damaged[bit / 8] ^ (1 << (bit % 8)));
+      const size_t byte = bit / 8;
+      if (file == "vectors.f32" && byte >= vectors.rows_offset &&
+          byte < vectors.rows_offset + vectors.rows_bytes) {
+        continue;  // rows: checked on first read (AFlippedVectorBit... below)
+      }
       Status s = OpenWith(file, damaged);
       EXPECT_EQ(s.code(), StatusCode::kCorruption)
           << file << " bit " << bit << ": " << s.ToString();
     }
   }
+}
+
+// Every row of a mapped vectors.f32 is checked the first time it is read:
+// a flipped bit anywhere in the rows lets the index open, and then fails
+// every read of that row's block, never serving the damaged values.
+TEST_F(HnswFileCorruptionTest, AFlippedVectorBitIsFoundOnFirstReadNotAtOpen) {
+  const std::string& pristine = originals_["vectors.f32"];
+  const size_t stride = data_.dims * sizeof(float);
+  const size_t rows_per_block = fmt::kVectorBlockBytes / stride;
+  ASSERT_EQ(GetAt<uint32_t>(pristine, fmt::kVecBlockBytesOffset), fmt::kVectorBlockBytes);
+  for (uint32_t row : {0u, 700u, 1199u}) {
+    for (size_t byte_in_row : {size_t{0}, stride - 1}) {
+      std::string damaged = pristine;
+      const size_t at = fmt::kVectorsRowsAt + row * stride + byte_in_row;
+      damaged[at] = static_cast<char>(damaged[at] ^ 0x04);
+      WriteAll(dir_.Sub("vectors.f32"), damaged);
+      {
+        auto opened = HnswIndex::Open(TestEnv(), dir_.path(), /*map_vectors=*/true);
+        ASSERT_TRUE(opened.ok()) << "row " << row << ": " << opened.status().ToString();
+        const HnswIndex& index = **opened;
+        std::vector<float> out(data_.dims);
+        // Rows of other blocks read fine.
+        const uint32_t elsewhere = row < rows_per_block ? row + rows_per_block : 0;
+        EXPECT_TRUE(index.GetVector(elsewhere, out).ok());
+        for (int attempt = 0; attempt < 2; ++attempt) {  // refused every time
+          Status s = index.GetVector(row, out);
+          EXPECT_EQ(s.code(), StatusCode::kCorruption) << "row " << row << ": " << s.ToString();
+          EXPECT_NE(s.message().find("vectors.f32: block " + std::to_string(row / rows_per_block)),
+                    std::string::npos)
+              << s.ToString();
+          EXPECT_NE(s.message().find("checksum mismatch"), std::string::npos) << s.ToString();
+        }
+        // A search whose rescoring reads the row fails rather than rank it;
+        // without rescoring no row is read.
+        auto hits = index.Search(data_.Row(row), {.k = 5, .ef = 32});
+        EXPECT_EQ(hits.status().code(), StatusCode::kCorruption) << "row " << row;
+        auto unrescored = index.Search(data_.Row(row), {.k = 5, .ef = 32, .rescore = false});
+        ASSERT_TRUE(unrescored.ok()) << unrescored.status().ToString();
+        // Saving must not carry the damage under fresh checksums.
+        EXPECT_EQ(index.Save(TestEnv(), dir_.Sub("resaved")).code(), StatusCode::kCorruption);
+      }
+      // Read into memory, every row is checked at open.
+      auto copied = HnswIndex::Open(TestEnv(), dir_.path(), /*map_vectors=*/false);
+      EXPECT_EQ(copied.status().code(), StatusCode::kCorruption);
+      EXPECT_NE(copied.status().message().find("checksum mismatch"), std::string::npos)
+          << copied.status().ToString();
+    }
+  }
+  WriteAll(dir_.Sub("vectors.f32"), pristine);
+  auto opened = HnswIndex::Open(TestEnv(), dir_.path(), true);
+  ASSERT_TRUE(opened.ok());
+  for (uint32_t row : {0u, 700u, 1199u}) {
+    EXPECT_TRUE((*opened)->Search(data_.Row(row), {.k = 5, .ef = 32}).ok());
+  }
+}
+
+// The exact scan reads rows too (all of them, or the ones a filter allows).
+TEST_F(HnswFileCorruptionTest, ExactScansCheckTheRowsTheyRead) {
+  std::string damaged = originals_["vectors.f32"];
+  const size_t stride = data_.dims * sizeof(float);
+  const uint32_t row = 300;
+  damaged[fmt::kVectorsRowsAt + row * stride] =
+      static_cast<char>(damaged[fmt::kVectorsRowsAt + row * stride] ^ 0x01);
+  WriteAll(dir_.Sub("vectors.f32"), damaged);
+  auto opened = HnswIndex::Open(TestEnv(), dir_.path(), true);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  // A filter allowing a few rows is answered by an exact scan over them.
+  RowFilter clean(data_.rows());
+  RowFilter bad(data_.rows());
+  for (uint32_t r : {2u, 3u, 4u}) clean.Allow(r);
+  for (uint32_t r : {2u, 3u, row}) bad.Allow(r);
+  auto ok = (*opened)->Search(data_.Row(row), {.k = 2, .filter = &clean});
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->size(), 2u);
+  auto refused = (*opened)->Search(data_.Row(row), {.k = 2, .filter = &bad});
+  EXPECT_EQ(refused.status().code(), StatusCode::kCorruption) << refused.status().ToString();
+  WriteAll(dir_.Sub("vectors.f32"), originals_["vectors.f32"]);
 }
 
 TEST_F(HnswFileCorruptionTest, MissingFilesAndNewerVersions) {

@@ -56,10 +56,19 @@ void PutAt(std::string& bytes, size_t offset, T v) {
 
 // Recomputes both CRCs so that a deliberately inconsistent value reaches the
 // semantic checks instead of the checksum. Returns the new body CRC.
+// A version-3 vectors.f32's body CRC covers its block table only (the
+// table's own entries are left as they are).
 inline uint32_t Reseal(std::string& bytes) {
   namespace fmt = hnsw_format;
-  const uint32_t body =
-      crc32c::Value(bytes.data() + fmt::kHeaderSize, bytes.size() - fmt::kHeaderSize);
+  size_t from = fmt::kHeaderSize;
+  if (bytes.compare(0, 8, std::string(fmt::kVectorsMagic.begin(), fmt::kVectorsMagic.end())) == 0 &&
+      GetAt<uint32_t>(bytes, fmt::kVersionOffset) >= fmt::kFirstBlockCrcVersion) {
+    from = fmt::VectorsLayoutFor(GetAt<uint64_t>(bytes, fmt::kRowsOffset),
+                                 uint64_t{GetAt<uint32_t>(bytes, fmt::kDimsOffset)} * 4,
+                                 GetAt<uint32_t>(bytes, fmt::kVecBlockBytesOffset))
+               .table_offset;
+  }
+  const uint32_t body = crc32c::Value(bytes.data() + from, bytes.size() - from);
   PutAt<uint32_t>(bytes, fmt::kBodyCrcOffset, body);
   PutAt<uint32_t>(bytes, fmt::kHeaderCrcOffset, crc32c::Value(bytes.data(), fmt::kHeaderCrcOffset));
   return body;

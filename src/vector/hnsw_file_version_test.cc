@@ -1,9 +1,11 @@
-// Format versions: files of the previous version (1) are read, with their
-// codes re-derived by this version's quantizers; unknown, newer and mixed
-// versions are refused with a precise error.
+// Format versions: files of the previous versions are read (version 2 as
+// it is, its vectors verified at open; version 1 with its codes re-derived
+// by this version's quantizers); unknown, newer and mixed versions are
+// refused with a precise error.
 //
-// testdata/hnsw_v1_{int8,binary} were written by the code of format version
-// 1 (testdata/README.md says how); the data is V1FixtureRow below.
+// testdata/hnsw_v1_{int8,binary} and testdata/hnsw_v2_{int8,binary} were
+// written by the code of format versions 1 and 2 (testdata/README.md says
+// how); the data is V1FixtureData below.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -184,7 +186,7 @@ TEST(HnswVersionTest, UnknownNewerAndMixedVersionsAreRefused) {
   ASSERT_TRUE((*index)->Save(TestEnv(), dir.path()).ok());
   const std::string graph = ReadAll(dir.Sub("graph.hnsw"));
   const std::string vectors = ReadAll(dir.Sub("vectors.f32"));
-  EXPECT_EQ(GetAt<uint32_t>(graph, fmt::kVersionOffset), 2u);
+  EXPECT_EQ(GetAt<uint32_t>(graph, fmt::kVersionOffset), 3u);
 
   auto open_with = [&](const std::string& file, std::string bytes) {
     WriteAll(dir.Sub(file), bytes);
@@ -200,24 +202,174 @@ TEST(HnswVersionTest, UnknownNewerAndMixedVersionsAreRefused) {
 
   Status s = open_with("graph.hnsw", with_version(graph, 0));
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
-  EXPECT_NE(s.message().find("unknown format version 0 (this build reads versions 1 to 2)"),
+  EXPECT_NE(s.message().find("unknown format version 0 (this build reads versions 1 to 3)"),
             std::string::npos)
       << s.ToString();
 
-  s = open_with("graph.hnsw", with_version(graph, 3));
+  s = open_with("graph.hnsw", with_version(graph, 4));
   EXPECT_EQ(s.code(), StatusCode::kNotSupported);
-  EXPECT_NE(s.message().find("format version 3 is newer than this build reads (2)"),
+  EXPECT_NE(s.message().find("format version 4 is newer than this build reads (3)"),
             std::string::npos)
       << s.ToString();
 
-  // A version-1 vectors file beside a version-2 graph: files of two saves.
+  // A version-1 vectors file beside a version-3 graph: files of two saves.
   s = open_with("vectors.f32", with_version(vectors, 1));
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
-  EXPECT_NE(s.message().find("vectors.f32: format version 1, but graph.hnsw has version 2"),
+  EXPECT_NE(s.message().find("vectors.f32: format version 1, but graph.hnsw has version 3"),
             std::string::npos)
       << s.ToString();
 
   EXPECT_TRUE(HnswIndex::Open(TestEnv(), dir.path(), true).ok());
+}
+
+// Version 2 wrote vectors.f32 as one body under one CRC: it is read as it
+// is, every row verified at open (mapped or not), and saving writes
+// version 3.
+class HnswVersion2Test : public ::testing::TestWithParam<Quantization> {
+ protected:
+  std::string fixture() const {
+    return GetParam() == Quantization::kInt8 ? "hnsw_v2_int8" : "hnsw_v2_binary";
+  }
+  quarry::testing::TempDir dir_;
+};
+
+TEST_P(HnswVersion2Test, IsReadAsItIsAndSavedAsVersion3) {
+  const DataSet data = V1FixtureData();
+  const std::string v2 = CopyFixture(dir_, fixture());
+  for (const std::string& f :
+       {std::string("vectors.f32"), CodesFileOf(GetParam()), std::string("graph.hnsw")}) {
+    EXPECT_EQ(GetAt<uint32_t>(ReadAll(v2 + "/" + f), fmt::kVersionOffset), 2u) << f;
+  }
+  for (bool map_vectors : {true, false}) {
+    auto opened = HnswIndex::Open(TestEnv(), v2, map_vectors);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    HnswIndex& index = **opened;
+    std::vector<float> row(kDims);
+    for (RowId r : {0u, 5u, 999u}) {
+      ASSERT_TRUE(index.GetVector(r, row).ok());
+      EXPECT_EQ(row, std::vector<float>(data.Row(r).begin(), data.Row(r).end()));
+    }
+    const float oversampling = GetParam() == Quantization::kBinary ? 64 : 0;
+    double recall = 0;
+    for (uint32_t q = 0; q < 50; ++q) {
+      std::vector<float> query(data.Row(q * 19).begin(), data.Row(q * 19).end());
+      for (float& v : query) v += 0.01f;
+      auto hits = index.Search(query, {.k = 10, .ef = 64, .oversampling = oversampling});
+      ASSERT_TRUE(hits.ok()) << hits.status().ToString();
+      recall += testing::Recall(*hits, testing::BruteForce(data, DistanceKind::kL2, query, 10,
+                                                           [](RowId r) { return r != 17; }));
+    }
+    EXPECT_GE(recall / 50, 0.9);
+
+    // The codes of version 2 are those of version 3: saving rewrites only
+    // the layout of vectors.f32.
+    const std::string upgraded = dir_.Sub(map_vectors ? "up_mapped" : "up_read");
+    ASSERT_TRUE(index.Save(TestEnv(), upgraded).ok());
+    const std::string codes = CodesFileOf(GetParam());
+    EXPECT_EQ(ReadAll(upgraded + "/" + codes).substr(fmt::kHeaderSize),
+              ReadAll(v2 + "/" + codes).substr(fmt::kHeaderSize));
+    const std::string vectors = ReadAll(upgraded + "/vectors.f32");
+    EXPECT_EQ(GetAt<uint32_t>(vectors, fmt::kVersionOffset), fmt::kVersion);
+    EXPECT_EQ(vectors.substr(fmt::kVectorsRowsAt, size_t{kRows} * kDims * 4),
+              ReadAll(v2 + "/vectors.f32").substr(fmt::kHeaderSize));
+    auto reopened = HnswIndex::Open(TestEnv(), upgraded, true);
+    ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+    for (uint32_t q = 0; q < 20; ++q) {
+      auto x = index.Search(data.Row(q * 31), {.k = 5, .ef = 32});
+      auto y = (*reopened)->Search(data.Row(q * 31), {.k = 5, .ef = 32});
+      ASSERT_TRUE(x.ok() && y.ok());
+      ASSERT_EQ(x->size(), y->size());
+      for (size_t i = 0; i < x->size(); ++i) {
+        EXPECT_EQ((*x)[i].row, (*y)[i].row);
+        EXPECT_EQ((*x)[i].score, (*y)[i].score);
+      }
+    }
+  }
+}
+
+TEST_P(HnswVersion2Test, AFlippedVectorBitIsRefusedAtOpen) {
+  const std::string v2 = CopyFixture(dir_, fixture());
+  std::string vectors = ReadAll(v2 + "/vectors.f32");
+  vectors[fmt::kHeaderSize + 700] = static_cast<char>(vectors[fmt::kHeaderSize + 700] ^ 0x20);
+  WriteAll(v2 + "/vectors.f32", vectors);
+  for (bool map_vectors : {true, false}) {
+    auto opened = HnswIndex::Open(TestEnv(), v2, map_vectors);
+    EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
+    EXPECT_NE(opened.status().message().find("vectors.f32: body checksum mismatch"),
+              std::string::npos)
+        << opened.status().ToString();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Quantizations, HnswVersion2Test,
+                         ::testing::Values(Quantization::kInt8, Quantization::kBinary),
+                         [](const auto& p) { return std::string(QuantizationName(p.param)); });
+
+// The version-3 layout of vectors.f32, with consistent checksums, is still
+// checked: block size, file size, zero paddings.
+TEST(HnswVersionTest, InconsistentVersion3VectorsAreRefused) {
+  quarry::testing::TempDir dir;
+  const DataSet data = V1FixtureData();
+  auto index = HnswIndex::Create(kDims, V1FixtureConfig(Quantization::kInt8));
+  ASSERT_TRUE(index.ok());
+  ASSERT_TRUE((*index)->AddBatch(0, data.values).ok());
+  ASSERT_TRUE((*index)->Save(TestEnv(), dir.path()).ok());
+  const std::string graph = ReadAll(dir.Sub("graph.hnsw"));
+  const std::string vectors = ReadAll(dir.Sub("vectors.f32"));
+  const fmt::VectorsLayout layout =
+      fmt::VectorsLayoutFor(kRows, kDims * sizeof(float), fmt::kVectorBlockBytes);
+  ASSERT_EQ(vectors.size(), layout.file_size);
+  ASSERT_EQ(layout.blocks, 4u);  // 16,000 bytes of rows
+
+  // Writes `bytes` as vectors.f32 with both CRCs resealed and the graph
+  // pointing at its body CRC, so only the layout checks can refuse it.
+  auto open_with = [&](std::string bytes) {
+    std::string g = graph;
+    PutAt<uint32_t>(g, fmt::kGraphVectorsCrcOffset, Reseal(bytes));
+    Reseal(g);
+    WriteAll(dir.Sub("vectors.f32"), bytes);
+    WriteAll(dir.Sub("graph.hnsw"), g);
+    auto opened = HnswIndex::Open(TestEnv(), dir.path(), true);
+    WriteAll(dir.Sub("vectors.f32"), vectors);
+    WriteAll(dir.Sub("graph.hnsw"), graph);
+    return opened.ok() ? Status::Ok() : opened.status();
+  };
+  auto expect_refused = [&](std::string bytes, const std::string& what) {
+    Status s = open_with(std::move(bytes));
+    EXPECT_EQ(s.code(), StatusCode::kCorruption) << s.ToString();
+    EXPECT_NE(s.message().find("vectors.f32: " + what), std::string::npos) << s.ToString();
+  };
+  EXPECT_TRUE(open_with(vectors).ok());
+
+  for (uint32_t block : {1000u, 2048u, 32u << 20}) {
+    std::string b = vectors;
+    PutAt<uint32_t>(b, fmt::kVecBlockBytesOffset, block);
+    expect_refused(b, "block size " + std::to_string(block) + " is not a power of two");
+  }
+  // A block size the layout allows but the file size does not match.
+  std::string b = vectors;
+  PutAt<uint32_t>(b, fmt::kVecBlockBytesOffset, 8192);
+  expect_refused(b, "file is " + std::to_string(layout.file_size) +
+                        " bytes, 1000 rows of 4 dimensions in blocks of 8192 need " +
+                        std::to_string(fmt::VectorsLayoutFor(kRows, kDims * 4, 8192).file_size));
+  // Nonzero paddings (before the rows, between rows and table).
+  b = vectors;
+  b[fmt::kHeaderSize + 10] = 1;
+  expect_refused(b, "padding byte at offset " + std::to_string(fmt::kHeaderSize + 10));
+  if (layout.table_offset > layout.rows_offset + layout.rows_bytes) {
+    b = vectors;
+    b[layout.table_offset - 1] = 1;
+    expect_refused(b, "padding byte at offset " + std::to_string(layout.table_offset - 1));
+  }
+  // A damaged table entry is caught by the body CRC without resealing.
+  b = vectors;
+  b[layout.table_offset + 1] = static_cast<char>(b[layout.table_offset + 1] ^ 1);
+  WriteAll(dir.Sub("vectors.f32"), b);
+  auto opened = HnswIndex::Open(TestEnv(), dir.path(), true);
+  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(opened.status().message().find("body checksum mismatch"), std::string::npos)
+      << opened.status().ToString();
+  WriteAll(dir.Sub("vectors.f32"), vectors);
 }
 
 }  // namespace

@@ -113,6 +113,9 @@ Status HnswIndex::Add(RowId row, std::span<const float> vector) {
                                    std::to_string(next) + ", got " + std::to_string(row));
   }
   if (uint64_t{row} + 1 > kMaxHnswRows) return Status::ResourceExhausted("hnsw: index is full");
+  // Inserting reads old rows (training sample, float32 distances) and copies
+  // the partial chunk of a mapped view: verify them all first.
+  QUARRY_RETURN_IF_ERROR(s.CheckAllVectors());
   return InsertRows(s, row, vector, 1);
 }
 
@@ -138,6 +141,7 @@ Status HnswIndex::AddBatch(RowId first, std::span<const float> vectors) {
   }
   if (n == 0) return Status::Ok();
   if (uint64_t{first} + n > kMaxHnswRows) return Status::ResourceExhausted("hnsw: index is full");
+  QUARRY_RETURN_IF_ERROR(s.CheckAllVectors());  // as in Add
   return InsertRows(s, first, vectors, s.config.build_threads);
 }
 
@@ -160,6 +164,7 @@ Status HnswIndex::GetVector(RowId row, std::span<float> out) const {
     return Status::InvalidArgument("output has " + std::to_string(out.size()) +
                                    " dimensions, the index has " + std::to_string(s.dims));
   }
+  QUARRY_RETURN_IF_ERROR(s.CheckVectors(row, 1));
   std::memcpy(out.data(), s.Vector(row), s.dims * sizeof(float));
   return Status::Ok();
 }

@@ -86,11 +86,14 @@ class HnswIndex final : public VectorIndex {
   // file is replaced crash-safely; `dir` and its parents are created if
   // missing. REQUIRES: no concurrent writer. `env` must outlive the call.
   Status Save(Env& env, const std::string& dir) const;
-  // Opens an index saved by Save() (format version 2, or 1: see
+  // Opens an index saved by Save() (format version 3, or 2 or 1: see
   // docs/format/hnsw-index.md) through `env`. Full-precision vectors are
   // memory-mapped (paged by the kernel) when `map_vectors`, else read into
   // RAM; codes and graph are verified (checksums, bounds of every neighbour
-  // id) before use. The index owns its mappings; `env` need not outlive it.
+  // id) before use. Mapped version-3 vectors of a quantized index are
+  // verified per block on first read: Search, GetVector and Save then
+  // return Corruption for a damaged block. The index owns its mappings;
+  // `env` need not outlive it.
   static Result<std::unique_ptr<HnswIndex>> Open(Env& env, const std::string& dir,
                                                  bool map_vectors);
 

@@ -1,5 +1,6 @@
 // OpenHnsw (hnsw_file.h): maps and verifies the three index files.
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -30,6 +31,35 @@ std::string Hex(uint32_t v) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%08x", v);
   return buf;
+}
+
+// The layout a version-3 vectors.f32 header describes, checked against the
+// file's size. Runs before the body CRC, on a header whose CRC matched but
+// whose values are still untrusted.
+Result<fmt::VectorsLayout> VectorsLayoutOf(const fmt::Header& h, uint64_t file_size,
+                                           const std::string& path) {
+  const auto dims = h.Get<uint32_t>(fmt::kDimsOffset);
+  const auto rows = h.Get<uint64_t>(fmt::kRowsOffset);
+  const auto block = h.Get<uint32_t>(fmt::kVecBlockBytesOffset);
+  if (dims == 0 || dims > kMaxInt8Dims || rows > kMaxHnswRows) {
+    return Status::Corruption(path + ": invalid dimensions " + std::to_string(dims) + " or rows " +
+                              std::to_string(rows));
+  }
+  if (!std::has_single_bit(block) || block < fmt::kMinVectorBlockBytes ||
+      block > fmt::kMaxVectorBlockBytes) {
+    return Status::Corruption(path + ": block size " + std::to_string(block) +
+                              " is not a power of two from " +
+                              std::to_string(fmt::kMinVectorBlockBytes) + " to " +
+                              std::to_string(fmt::kMaxVectorBlockBytes));
+  }
+  const fmt::VectorsLayout layout = fmt::VectorsLayoutFor(rows, uint64_t{dims} * 4, block);
+  if (layout.file_size != file_size) {
+    return Status::Corruption(path + ": file is " + std::to_string(file_size) + " bytes, " +
+                              std::to_string(rows) + " rows of " + std::to_string(dims) +
+                              " dimensions in blocks of " + std::to_string(block) + " need " +
+                              std::to_string(layout.file_size));
+  }
+  return layout;
 }
 
 // Checks what every index file shares: size, magic, header CRC, version,
@@ -81,7 +111,14 @@ Result<VerifiedFile> OpenVerified(Env& env, const std::string& path,
                               "file is " + std::to_string(size) + " bytes, header says " +
                               std::to_string(fmt::kHeaderSize) + " + " + std::to_string(body));
   }
-  v.body_crc = crc32c::Value(v.body(), body);
+  // Version-3 vectors: the body CRC covers the block table only; the rows
+  // are checked block by block on first touch (LoadVectors).
+  uint64_t crc_from = fmt::kHeaderSize;
+  if (magic == fmt::kVectorsMagic && version >= fmt::kFirstBlockCrcVersion) {
+    QUARRY_ASSIGN_OR_RETURN(const fmt::VectorsLayout layout, VectorsLayoutOf(h, size, path));
+    crc_from = layout.table_offset;
+  }
+  v.body_crc = crc32c::Value(v.file.data() + crc_from, size - crc_from);
   if (v.body_crc != h.Get<uint32_t>(fmt::kBodyCrcOffset)) {
     return Status::Corruption(path + ": body checksum mismatch (stored " +
                               Hex(h.Get<uint32_t>(fmt::kBodyCrcOffset)) + ", computed " +
@@ -214,6 +251,21 @@ Status LoadGraph(HnswState& s, const VerifiedFile& f, uint64_t rows, const std::
   return Status::Ok();
 }
 
+// Bytes [from, to) of the mapping are all zero (paddings no CRC covers).
+Status CheckZero(const VerifiedFile& f, uint64_t from, uint64_t to, const std::string& path) {
+  for (uint64_t i = from; i < to; ++i) {
+    if (f.file.data()[i] != 0) {
+      return Bad(path, "padding byte at offset " + std::to_string(i) + " is not zero");
+    }
+  }
+  return Status::Ok();
+}
+
+// Maps or copies the rows. Version 3 rows come with a block CRC table:
+// mapped, they are checked on first touch (the state decides after the
+// codes are loaded whether that is safe: see OpenHnsw); copied, they are
+// checked now, since copying reads them all anyway. Version 1 and 2 rows
+// were covered by the body CRC that OpenVerified checked.
 Status LoadVectors(Env& env, HnswState& s, const std::string& dir, uint64_t rows,
                    uint32_t expected_crc, uint32_t version, bool map_vectors) {
   const std::string path = dir + "/" + std::string(fmt::kVectorsFile);
@@ -229,18 +281,32 @@ Status LoadVectors(Env& env, HnswState& s, const std::string& dir, uint64_t rows
       h.Get<uint32_t>(fmt::kVecDistanceOffset) != fmt::DistanceCode(s.config.distance)) {
     return Bad(path, "dimensions, rows or distance differ from the graph file's");
   }
-  if (f.body_size() != rows * s.vectors.stride()) {
+  const uint8_t* first_row = f.body();
+  if (version >= fmt::kFirstBlockCrcVersion) {
+    // OpenVerified checked that the size matches this layout.
+    const auto block = h.Get<uint32_t>(fmt::kVecBlockBytesOffset);
+    const fmt::VectorsLayout layout = fmt::VectorsLayoutFor(rows, s.vectors.stride(), block);
+    QUARRY_RETURN_IF_ERROR(CheckZero(f, fmt::kHeaderSize, layout.rows_offset, path));
+    QUARRY_RETURN_IF_ERROR(
+        CheckZero(f, layout.rows_offset + layout.rows_bytes, layout.table_offset, path));
+    first_row = f.file.data() + layout.rows_offset;
+    s.vector_blocks =
+        std::make_unique<VectorBlocks>(path, first_row, layout.rows_bytes, layout.rows_offset,
+                                       block, f.file.data() + layout.table_offset);
+  } else if (f.body_size() != rows * s.vectors.stride()) {
     return Bad(path, "body is " + std::to_string(f.body_size()) + " bytes, expected " +
                          std::to_string(rows * s.vectors.stride()));
   }
   if (map_vectors) {
     // Rescoring reads a few rows per query at random: no read-ahead.
     f.file.Advise(MappedFile::Access::kRandom);
-    s.vectors.InitView(f.body(), rows);
+    s.vectors.InitView(first_row, rows);
     s.mappings.push_back(std::move(f.file));
   } else {
+    QUARRY_RETURN_IF_ERROR(s.CheckAllVectors());
+    s.vector_blocks.reset();  // the table lives in the mapping dropped below
     QUARRY_RETURN_IF_ERROR(s.vectors.Reserve(rows));
-    s.vectors.CopyIn(0, f.body(), rows);
+    s.vectors.CopyIn(0, first_row, rows);
   }
   return Status::Ok();
 }
@@ -354,6 +420,13 @@ Result<std::unique_ptr<HnswState>> OpenHnsw(Env& env, const std::string& dir, bo
   if (state->quantized()) {
     QUARRY_RETURN_IF_ERROR(LoadCodes(env, *state, dir, rows,
                                      h.Get<uint32_t>(fmt::kGraphCodesCrcOffset), graph.version));
+  }
+  // Rows checked on first touch only when searches read nothing but the
+  // rows they rescore: without trained codes, the graph is walked on the
+  // float32 rows themselves, so they are resident by design and checked now.
+  if (!state->quantized() || !state->codes_ready.load(std::memory_order_relaxed)) {
+    QUARRY_RETURN_IF_ERROR(state->CheckAllVectors());
+    state->vector_blocks.reset();
   }
   graph.file.Advise(MappedFile::Access::kWillNeed);
   state->mappings.push_back(std::move(graph.file));

@@ -1,5 +1,7 @@
 // SaveHnsw (hnsw_file.h): streams the three index files.
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "base/crc32c.h"
 #include "vector/atomic_file_writer.h"
@@ -28,12 +30,17 @@ class FileBuilder {
     crc_ = crc32c::Extend(crc_, p, n);
     return writer_.Append(p, n);
   }
+  // Body bytes the header's body CRC does not cover (vectors.f32: its rows
+  // and paddings, which the block table covers or the reader checks).
+  Status Unsummed(const void* p, size_t n) { return writer_.Append(p, n); }
   // Zero bytes up to the next section boundary.
-  Status Align() {
+  Status Align(bool summed = true) {
     static constexpr uint8_t kZeros[fmt::kSectionAlign] = {};
     const size_t pad = fmt::AlignSection(writer_.size()) - writer_.size();
-    return pad == 0 ? Status::Ok() : Body(kZeros, pad);
+    if (pad == 0) return Status::Ok();
+    return summed ? Body(kZeros, pad) : Unsummed(kZeros, pad);
   }
+  size_t size() const { return writer_.size(); }
   uint32_t body_crc() const { return crc_; }
 
   // Fills the common fields of `h`, writes it, and commits the file.
@@ -62,13 +69,61 @@ Status WriteRows(FileBuilder& b, const SegmentedRows& store, size_t rows) {
   return status;
 }
 
+// CRC-32C of each fixed-size block of a byte stream that arrives in runs of
+// any length.
+class BlockCrcs {
+ public:
+  explicit BlockCrcs(uint32_t block_bytes) : block_bytes_(block_bytes) {}
+  void Add(const uint8_t* p, size_t n) {
+    while (n > 0) {
+      const size_t take = std::min<size_t>(n, block_bytes_ - filled_);
+      crc_ = crc32c::Extend(crc_, p, take);
+      filled_ += take;
+      p += take;
+      n -= take;
+      if (filled_ == block_bytes_) Flush();
+    }
+  }
+  // The CRCs, the last (partial) block included.
+  std::vector<uint32_t> Finish() {
+    if (filled_ > 0) Flush();
+    return std::move(crcs_);
+  }
+
+ private:
+  void Flush() {
+    crcs_.push_back(crc_);
+    crc_ = 0;
+    filled_ = 0;
+  }
+  const uint32_t block_bytes_;
+  uint32_t filled_ = 0;
+  uint32_t crc_ = 0;
+  std::vector<uint32_t> crcs_;
+};
+
+// Version 3: page padding, the rows, padding, the block CRC table; the body
+// CRC is the table's (docs/format/hnsw-index.md).
 Result<uint32_t> SaveVectors(Env& env, const HnswState& s, const std::string& path, uint32_t rows) {
   QUARRY_ASSIGN_OR_RETURN(FileBuilder b, FileBuilder::Create(env, path));
-  QUARRY_RETURN_IF_ERROR(WriteRows(b, s.vectors, rows));
+  static constexpr uint8_t kPage[fmt::kVectorsRowsAt - fmt::kHeaderSize] = {};
+  QUARRY_RETURN_IF_ERROR(b.Unsummed(kPage, sizeof kPage));
+  BlockCrcs blocks(fmt::kVectorBlockBytes);
+  Status status;
+  s.vectors.ForEachRun(rows, [&](const uint8_t* p, size_t n) {
+    if (!status.ok()) return;
+    blocks.Add(p, n * s.vectors.stride());
+    status = b.Unsummed(p, n * s.vectors.stride());
+  });
+  QUARRY_RETURN_IF_ERROR(status);
+  QUARRY_RETURN_IF_ERROR(b.Align(/*summed=*/false));
+  const std::vector<uint32_t> table = blocks.Finish();
+  QUARRY_RETURN_IF_ERROR(b.Body(table.data(), table.size() * sizeof(uint32_t)));
   fmt::Header h;
   h.Put<uint32_t>(fmt::kDimsOffset, s.dims);
   h.Put<uint64_t>(fmt::kRowsOffset, rows);
   h.Put<uint32_t>(fmt::kVecDistanceOffset, fmt::DistanceCode(s.config.distance));
+  h.Put<uint32_t>(fmt::kVecBlockBytesOffset, fmt::kVectorBlockBytes);
   const uint32_t crc = b.body_crc();
   QUARRY_RETURN_IF_ERROR(b.Finish(h, fmt::kVectorsMagic));
   return crc;
@@ -169,6 +224,9 @@ Status CreateDirs(Env& env, const std::string& dir) {
 }  // namespace
 
 Status SaveHnsw(Env& env, const HnswState& s, const std::string& dir) {
+  // Mapped rows not verified yet: a damaged block must not be written out
+  // under fresh checksums.
+  QUARRY_RETURN_IF_ERROR(s.CheckAllVectors());
   QUARRY_RETURN_IF_ERROR(CreateDirs(env, dir));
   const uint32_t rows = s.rows.load(std::memory_order_acquire);
   QUARRY_ASSIGN_OR_RETURN(const uint32_t vectors_crc,

@@ -53,8 +53,8 @@ class TopK {
 // scattered, and each one is a cache miss the hardware cannot predict.
 constexpr size_t kScanLookahead = 4;
 
-std::vector<Neighbor> ExactScan(const HnswState& state, const float* query, uint32_t rows, size_t k,
-                                const RowFilter* filter, SearchScratch& s) {
+Result<std::vector<Neighbor>> ExactScan(const HnswState& state, const float* query, uint32_t rows,
+                                        size_t k, const RowFilter* filter, SearchScratch& s) {
   TopK top(k);
   const bool any_deleted = state.removed.load(std::memory_order_relaxed) > 0;
   const size_t lines = PrefetchLinesFor(state.vectors.stride());
@@ -63,6 +63,7 @@ std::vector<Neighbor> ExactScan(const HnswState& state, const float* query, uint
     top.Push({row, ExactScore(*state.kernels, state.l2(), query, state.Vector(row), state.dims)});
   };
   if (filter == nullptr) {
+    QUARRY_RETURN_IF_ERROR(state.CheckVectors(0, rows));
     for (uint32_t row = 0; row < rows; ++row) consider(row);  // sequential: prefetched by the CPU
     return top.Take();
   }
@@ -70,6 +71,7 @@ std::vector<Neighbor> ExactScan(const HnswState& state, const float* query, uint
   filter->ForEach([&](uint32_t row) {
     if (row < rows) s.ids.push_back(row);
   });
+  for (uint32_t row : s.ids) QUARRY_RETURN_IF_ERROR(state.CheckVectors(row, 1));
   for (size_t i = 0; i < s.ids.size(); ++i) {
     if (i + kScanLookahead < s.ids.size()) {
       PrefetchLines(state.Vector(s.ids[i + kScanLookahead]), lines);
@@ -112,8 +114,8 @@ void WalkWithPolicy(const HnswState& state, const Space& space, const GraphQuery
   }
 }
 
-std::vector<Neighbor> GraphSearch(const HnswState& state, const float* query, const GraphQuery& q,
-                                  SearchScratch& s) {
+Result<std::vector<Neighbor>> GraphSearch(const HnswState& state, const float* query,
+                                          const GraphQuery& q, SearchScratch& s) {
   const uint32_t dims = state.dims;
   const bool quantized = state.quantized() && state.codes_ready.load(std::memory_order_acquire);
   if (!quantized) {
@@ -145,8 +147,13 @@ std::vector<Neighbor> GraphSearch(const HnswState& state, const float* query, co
   std::vector<Neighbor> out;
   out.reserve(s.results.size());
   const bool rescore = q.rescore && quantized;
-  for (const Candidate& c : s.results) {
-    if (rescore) PrefetchLines(state.Vector(c.node), PrefetchLinesFor(state.vectors.stride()));
+  if (rescore) {
+    // Rows of a mapped file are checked on first touch: a damaged one fails
+    // the search rather than rank anything.
+    for (const Candidate& c : s.results) QUARRY_RETURN_IF_ERROR(state.CheckVectors(c.node, 1));
+    for (const Candidate& c : s.results) {
+      PrefetchLines(state.Vector(c.node), PrefetchLinesFor(state.vectors.stride()));
+    }
   }
   for (const Candidate& c : s.results) {
     const float score =

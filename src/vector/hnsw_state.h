@@ -6,7 +6,8 @@
 //
 // Storage is split three ways (faiss's split of graph and storage):
 //   vectors  full-precision rows, normalized for cosine (owned, or a view of
-//            a mapped file when the index was opened with map_vectors);
+//            a mapped file when the index was opened with map_vectors; the
+//            rows of a view may be verified lazily, see vector_blocks);
 //   codes    int8 or binary code records (hnsw_codes.h), always in RAM;
 //   graph    the links (hnsw_graph.h).
 //
@@ -26,6 +27,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -40,6 +42,7 @@
 #include "vector/scalar_quantizer.h"
 #include "vector/search_scratch.h"
 #include "vector/segmented_rows.h"
+#include "vector/vector_blocks.h"
 
 namespace quarry::vector {
 
@@ -67,12 +70,27 @@ struct HnswState {
   const float* Vector(uint32_t row) const {
     return reinterpret_cast<const float*>(vectors.Row(row));
   }
+  // Verifies the mapped bytes of rows [first, first + n) before a reader
+  // uses them (no-op when every row was verified at open). Every reader of
+  // `vectors` outside a float32 graph walk calls this first.
+  Status CheckVectors(uint32_t first, uint32_t n) const {
+    if (vector_blocks == nullptr) return Status::Ok();
+    return vector_blocks->Check(uint64_t{first} * vectors.stride(), uint64_t{n} * vectors.stride());
+  }
+  Status CheckAllVectors() const {
+    return vector_blocks == nullptr ? Status::Ok() : vector_blocks->CheckAll();
+  }
 
   const uint32_t dims;
   const HnswConfig config;  // validated; oversampling still 0 = default
   const Kernels* kernels;
 
   SegmentedRows vectors;
+  // Set by Open when `vectors` is a view of a version-3 file whose rows are
+  // verified on first touch (quantized, trained index: searches walk the
+  // codes and read only the rows they rescore); null when every row was
+  // verified at open or is owned. Set before the state is shared.
+  std::unique_ptr<VectorBlocks> vector_blocks;
   SegmentedRows codes;
   // The trained quantizer of `config.quantization` (int8: scalar, binary:
   // binary). Set once, before codes_ready; read only after codes_ready
