@@ -73,6 +73,18 @@ class SearchTest : public ::testing::Test {
     collection_ = *c;
   }
 
+  // Closes the engine and opens the data directory again (a restart).
+  void Reopen() {
+    collection_.reset();
+    engine_.reset();
+    auto engine = Engine::Open({.data_dir = dir_.path()});
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    engine_ = std::move(engine).value();
+    auto c = engine_->GetCollection("c");
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    collection_ = *c;
+  }
+
   CollectionImpl& impl() { return *std::dynamic_pointer_cast<CollectionImpl>(collection_); }
 
   SearchResponse MustSearch(const SearchRequest& r) {
@@ -143,31 +155,19 @@ TEST_F(SearchTest, ScoresAreTheSameWhateverTheSegmentLayout) {
   // A restart replays nothing (all sealed) and answers the same.
   SearchResponse sealed =
       MustSearch({.query = "glacier river", .k = 20, .mode = SearchMode::kKeyword});
-  collection_.reset();
-  engine_.reset();
-  auto engine = Engine::Open({.data_dir = dir_.path()});
-  ASSERT_TRUE(engine.ok());
-  auto c = (*engine)->GetCollection("c");
-  ASSERT_TRUE(c.ok());
-  auto again = (*c)->Search({.query = "glacier river", .k = 20, .mode = SearchMode::kKeyword});
-  ASSERT_TRUE(again.ok());
-  EXPECT_EQ(Keys(*again), Keys(sealed));
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  EXPECT_EQ(Keys(MustSearch({.query = "glacier river", .k = 20, .mode = SearchMode::kKeyword})),
+            Keys(sealed));
 }
 
 TEST_F(SearchTest, LogReplayRebuildsKeywordPostings) {
   ASSERT_TRUE(collection_->Upsert(RandomDocs(30, 2)).ok());
   SearchResponse a = MustSearch({.query = "meadow lantern", .k = 10, .mode = SearchMode::kKeyword});
   ASSERT_FALSE(a.hits.empty());
-  collection_.reset();
-  engine_.reset();
-  auto engine = Engine::Open({.data_dir = dir_.path()});
-  ASSERT_TRUE(engine.ok());
-  auto c = (*engine)->GetCollection("c");
-  ASSERT_TRUE(c.ok());
-  auto b = (*c)->Search({.query = "meadow lantern", .k = 10, .mode = SearchMode::kKeyword});
-  ASSERT_TRUE(b.ok());
-  EXPECT_EQ(Keys(*b), Keys(a));
-  for (size_t i = 0; i < a.hits.size(); ++i) EXPECT_DOUBLE_EQ(b->hits[i].score, a.hits[i].score);
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  SearchResponse b = MustSearch({.query = "meadow lantern", .k = 10, .mode = SearchMode::kKeyword});
+  EXPECT_EQ(Keys(b), Keys(a));
+  for (size_t i = 0; i < a.hits.size(); ++i) EXPECT_DOUBLE_EQ(b.hits[i].score, a.hits[i].score);
 }
 
 TEST_F(SearchTest, DeletedDocumentsLeaveBothRetrieversInMemoryAndSealed) {
