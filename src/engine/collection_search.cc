@@ -70,6 +70,19 @@ uint32_t CandidateDepth(const SearchRequest& r, SearchMode mode) {
   return std::min(depth, kMaxCandidates);
 }
 
+// Bits [first, first + count) of `bits` (bit i of word i / 64), as bits
+// [0, count) of *out; bits past the end of `bits` read as 0.
+void ShiftBits(std::span<const uint64_t> bits, uint32_t first, uint32_t count,
+               std::vector<uint64_t>* out) {
+  out->assign((static_cast<size_t>(count) + 63) / 64, 0);
+  auto bit = [&](size_t i) {
+    return i / 64 < bits.size() && ((bits[i / 64] >> (i % 64)) & 1) != 0;
+  };
+  for (uint32_t i = 0; i < count; ++i) {
+    if (bit(static_cast<size_t>(first) + i)) (*out)[i / 64] |= uint64_t{1} << (i % 64);
+  }
+}
+
 // One segment's hit, before the lists of all segments are merged.
 struct SegmentHit {
   double score;
@@ -215,23 +228,33 @@ Status CollectionImpl::BuildFiltersLocked(SearchPlan* plan) const {
 }
 
 Status CollectionImpl::CollectKeywordLocked(const SearchPlan& plan, RetrieverLists* lists) const {
-  std::vector<std::shared_ptr<const lexical::Bm25Index>> memory_postings;
-  std::vector<const lexical::Bm25Index*> postings;
-  for (const SearchSource& source : plan.sources) {
-    if (source.memory != nullptr) {
-      memory_postings.push_back(source.memory->Postings());
-      postings.push_back(memory_postings.back().get());
-    } else {
-      postings.push_back(&source.sealed->postings());
+  // One part per postings index: a sealed segment's, or one of the two of an
+  // in-memory segment (its base and its delta, whose doc 0 is row first_row).
+  struct Part {
+    const lexical::Bm25Index* index;
+    size_t source;
+    uint32_t first_row;
+  };
+  std::vector<MutableSegment::PostingsView> views;  // keeps the in-memory indexes alive
+  std::vector<Part> parts;
+  views.reserve(plan.sources.size());
+  for (size_t i = 0; i < plan.sources.size(); ++i) {
+    const SearchSource& source = plan.sources[i];
+    if (source.memory == nullptr) {
+      parts.push_back({&source.sealed->postings(), i, 0});
+      continue;
     }
+    const MutableSegment::PostingsView& view = views.emplace_back(source.memory->Postings());
+    if (view.base != nullptr) parts.push_back({view.base.get(), i, 0});
+    if (view.delta != nullptr) parts.push_back({view.delta.get(), i, view.delta_first_row});
   }
   // Collection-wide statistics, so that scores compare across segments.
   // Deleted rows still count until a merge removes them, as in Lucene.
   lexical::CollectionStats stats;
   std::vector<lexical::QueryTerm> terms = lexical::CountQueryTerms(plan.query_terms);
-  for (const lexical::Bm25Index* index : postings) {
-    stats += index->LocalStats();
-    lexical::AddDocFreqs(*index, terms);
+  for (const Part& part : parts) {
+    stats += part.index->LocalStats();
+    lexical::AddDocFreqs(*part.index, terms);
   }
   if (stats.doc_count == 0 || terms.empty()) return Status::Ok();
 
@@ -241,13 +264,23 @@ Status CollectionImpl::CollectKeywordLocked(const SearchPlan& plan, RetrieverLis
   options.params = Bm25ParamsFor(config_.keyword);
   std::vector<SegmentHit> all;
   std::vector<lexical::ScoredDoc> found;
-  for (size_t i = 0; i < plan.sources.size(); ++i) {
-    if (postings[i]->doc_count() == 0) continue;
-    if (plan.filter && plan.allowed[i].count() == 0) continue;
-    options.deleted = lexical::DeletedDocs(plan.filter ? std::span<const uint64_t>(plan.excluded[i])
-                                                       : plan.sources[i].deleted_rows());
-    QUARRY_RETURN_IF_ERROR(searcher->Search(*postings[i], terms, stats, options, &found));
-    for (const lexical::ScoredDoc& d : found) all.push_back({d.score, plan.sources[i].key, d.doc});
+  std::vector<uint64_t> shifted;
+  for (const Part& part : parts) {
+    if (part.index->doc_count() == 0) continue;
+    if (plan.filter && plan.allowed[part.source].count() == 0) continue;
+    // Rows the search must skip: deleted, or not allowed by the filter.
+    std::span<const uint64_t> skip = plan.filter
+                                         ? std::span<const uint64_t>(plan.excluded[part.source])
+                                         : plan.sources[part.source].deleted_rows();
+    if (part.first_row != 0) {
+      ShiftBits(skip, part.first_row, part.index->doc_count(), &shifted);
+      skip = shifted;
+    }
+    options.deleted = lexical::DeletedDocs(skip);
+    QUARRY_RETURN_IF_ERROR(searcher->Search(*part.index, terms, stats, options, &found));
+    for (const lexical::ScoredDoc& d : found) {
+      all.push_back({d.score, plan.sources[part.source].key, part.first_row + d.doc});
+    }
   }
   KeepBest(&all, plan.depth, &lists->keyword);
   return Status::Ok();

@@ -15,6 +15,14 @@ uint32_t MutableSegment::Add(storage::StoredDocument doc, std::span<const float>
       search::DocumentFields::FromJson(doc.metadata_json.empty() ? "{}" : doc.metadata_json);
   fields_.push_back(fields.ok() ? std::move(fields).value() : search::DocumentFields());
   AddChunkTerms(terms, &postings_builder_);
+  {
+    std::lock_guard<std::mutex> lock(postings_mu_);
+    if (!delta_overflowed_ && delta_builder_.doc_count() + terms.chunks.size() > kMaxDeltaRows) {
+      delta_overflowed_ = true;  // the next search rebuilds the base instead
+      delta_builder_ = lexical::Bm25IndexBuilder();
+    }
+    if (!delta_overflowed_) AddChunkTerms(terms, &delta_builder_);
+  }
   Doc& d = docs_.emplace_back();
   d.first_row = static_cast<uint32_t>(row_owner_.size());
   for (size_t c = 0; c < doc.chunks.size(); ++c) {
@@ -41,14 +49,26 @@ void MutableSegment::Remove(uint32_t ordinal) {
   d.live = false;
 }
 
-std::shared_ptr<const lexical::Bm25Index> MutableSegment::Postings() const {
+MutableSegment::PostingsView MutableSegment::Postings() const {
   std::lock_guard<std::mutex> lock(postings_mu_);
-  if (postings_ == nullptr || postings_->doc_count() != postings_builder_.doc_count()) {
-    Result<lexical::Bm25Index> built = postings_builder_.Build();
+  auto build = [](const lexical::Bm25IndexBuilder& builder) {
+    Result<lexical::Bm25Index> built = builder.Build();
     QUARRY_CHECK(built.ok(), "the builder's own serialization verifies");
-    postings_ = std::make_shared<const lexical::Bm25Index>(std::move(built).value());
+    return std::make_shared<const lexical::Bm25Index>(std::move(built).value());
+  };
+  if (delta_overflowed_) {
+    base_ = build(postings_builder_);
+    base_rows_ = postings_builder_.doc_count();
+    delta_builder_ = lexical::Bm25IndexBuilder();
+    delta_ = nullptr;
+    delta_overflowed_ = false;
   }
-  return postings_;
+  if (delta_builder_.doc_count() == 0) {
+    delta_ = nullptr;
+  } else if (delta_ == nullptr || delta_->doc_count() != delta_builder_.doc_count()) {
+    delta_ = build(delta_builder_);
+  }
+  return {base_, delta_, base_rows_};
 }
 
 void MutableSegment::CollectLive(std::vector<storage::StoredDocument>* docs,

@@ -55,9 +55,20 @@ class MutableSegment {
   // lexical::DeletedDocs views).
   std::span<const uint64_t> dead_rows() const { return dead_rows_; }
   // The keyword postings of every row added so far (one BM25 document per
-  // row), rebuilt on the first call after an Add: O(rows), bounded by
-  // storage.seal_rows.
-  std::shared_ptr<const lexical::Bm25Index> Postings() const;
+  // row), in two parts so that a search after a write does not rebuild all
+  // of them: `base` holds rows [0, delta_first_row), `delta` the rows added
+  // since (at most kMaxDeltaRows; doc d of delta is row delta_first_row + d).
+  // Either may be null (no rows). When the rows added since the base pass
+  // kMaxDeltaRows, the next call rebuilds the base from every row: O(rows),
+  // once per kMaxDeltaRows rows added; otherwise a call after a write
+  // rebuilds the delta only.
+  struct PostingsView {
+    std::shared_ptr<const lexical::Bm25Index> base;
+    std::shared_ptr<const lexical::Bm25Index> delta;
+    uint32_t delta_first_row = 0;
+  };
+  static constexpr uint32_t kMaxDeltaRows = 1024;
+  PostingsView Postings() const;
   uint32_t OrdinalOfRow(uint32_t row) const { return row_owner_[row]; }
   size_t rows() const { return row_owner_.size(); }
   size_t live_rows() const { return index_.live_count(); }
@@ -74,10 +85,16 @@ class MutableSegment {
   std::vector<search::DocumentFields> fields_;  // by ordinal
   std::vector<uint32_t> row_owner_;             // row -> ordinal
   std::vector<uint64_t> dead_rows_;
-  lexical::Bm25IndexBuilder postings_builder_;
+  lexical::Bm25IndexBuilder postings_builder_;  // every row
 
+  // Below: guarded by postings_mu_ (Add also holds the collection's state
+  // lock exclusively, so it never runs beside a search).
   mutable std::mutex postings_mu_;
-  mutable std::shared_ptr<const lexical::Bm25Index> postings_;  // guarded by postings_mu_
+  mutable std::shared_ptr<const lexical::Bm25Index> base_;  // rows [0, base_rows_)
+  mutable uint32_t base_rows_ = 0;
+  mutable lexical::Bm25IndexBuilder delta_builder_;  // rows [base_rows_, rows()) unless overflowed
+  mutable bool delta_overflowed_ = false;            // more than kMaxDeltaRows since the base
+  mutable std::shared_ptr<const lexical::Bm25Index> delta_;
 };
 
 }  // namespace quarry::engine
