@@ -1,4 +1,4 @@
-#include "proc_stats.h"
+#include "common/proc_stats.h"
 
 #include <sys/resource.h>
 #include <unistd.h>

@@ -2,8 +2,8 @@
 // it was spawned and reaped on the machine-wide monotonic clock.
 //
 // Thread-safety: RunChild may be called from any thread; it forks.
-#ifndef QUARRY_BENCH_STORAGE_CHILD_PROCESS_H_
-#define QUARRY_BENCH_STORAGE_CHILD_PROCESS_H_
+#ifndef QUARRY_BENCH_COMMON_CHILD_PROCESS_H_
+#define QUARRY_BENCH_COMMON_CHILD_PROCESS_H_
 
 #include <cstdint>
 #include <string>
@@ -25,4 +25,4 @@ Result<ChildRun> RunChild(const std::vector<std::string>& argv);
 
 }  // namespace quarry::bench
 
-#endif  // QUARRY_BENCH_STORAGE_CHILD_PROCESS_H_
+#endif  // QUARRY_BENCH_COMMON_CHILD_PROCESS_H_
