@@ -8,6 +8,8 @@
 #ifndef QUARRY_BENCH_COMMON_PROC_STATS_H_
 #define QUARRY_BENCH_COMMON_PROC_STATS_H_
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <string>
 
@@ -25,6 +27,8 @@ struct MemoryStats {
   uint64_t rss_file = 0;  // RssFile
 };
 MemoryStats ReadMemoryStats();
+// The same for another process (/proc/<pid>/status); zeros if it is gone.
+MemoryStats ReadMemoryStats(pid_t pid);
 
 // Cumulative counters of this process since it started.
 struct ProcessCounters {
