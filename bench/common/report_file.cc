@@ -47,4 +47,27 @@ Result<boost::json::object> ReadReport(const std::string& path) {
   return std::move(v.get_object());
 }
 
+Status PublishReport(const std::string& json_path, const boost::json::object& report,
+                     const std::string& tables, std::string_view bench) {
+  std::printf("%s", tables.c_str());
+  if (json_path.empty()) return Status::Ok();
+  QUARRY_RETURN_IF_ERROR(WriteReport(json_path, report, tables));
+  std::fprintf(stderr, "[%.*s] wrote %s and %s\n", static_cast<int>(bench.size()), bench.data(),
+               json_path.c_str(), MarkdownPath(json_path).c_str());
+  return Status::Ok();
+}
+
+int RenderStoredReport(const std::string& path,
+                       const std::function<std::string(const boost::json::object&)>& render,
+                       std::string_view bench) {
+  Result<boost::json::object> report = ReadReport(path);
+  if (!report.ok()) {
+    std::fprintf(stderr, "[%.*s] %s\n", static_cast<int>(bench.size()), bench.data(),
+                 report.status().message().c_str());
+    return 1;
+  }
+  std::printf("%s", render(*report).c_str());
+  return 0;
+}
+
 }  // namespace quarry::bench

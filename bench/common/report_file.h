@@ -5,7 +5,9 @@
 #ifndef QUARRY_BENCH_COMMON_REPORT_FILE_H_
 #define QUARRY_BENCH_COMMON_REPORT_FILE_H_
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include <boost/json/object.hpp>
 
@@ -26,6 +28,18 @@ Status WriteReport(const std::string& json_path, const boost::json::object& repo
 
 // The JSON object stored in `path`.
 Result<boost::json::object> ReadReport(const std::string& path);
+
+// The end of a run: prints `tables` on stdout and, if `json_path` is not
+// empty, writes the report there (WriteReport) and says so on stderr after
+// "[<bench>] ".
+Status PublishReport(const std::string& json_path, const boost::json::object& report,
+                     const std::string& tables, std::string_view bench);
+
+// --render FILE: prints render(the report in `path`); the exit code (errors
+// on stderr after "[<bench>] ").
+int RenderStoredReport(const std::string& path,
+                       const std::function<std::string(const boost::json::object&)>& render,
+                       std::string_view bench);
 
 }  // namespace quarry::bench
 

@@ -228,22 +228,9 @@ int Run(const Flags& f) {
   report["load_at_end"] = LoadAverage();
   report["total_s"] = total.ElapsedMillis() / 1000;
 
-  const std::string tables = RenderMarkdown(report);
-  std::printf("%s", tables.c_str());
-  if (!f.out.empty()) {
-    if (Status s = WriteReport(f.out, report, tables); !s.ok()) return fail(s);
-    std::fprintf(stderr, "[storage] wrote %s and %s\n", f.out.c_str(), MarkdownPath(f.out).c_str());
+  if (Status s = PublishReport(f.out, report, RenderMarkdown(report), "storage"); !s.ok()) {
+    return fail(s);
   }
-  return 0;
-}
-
-int Render(const std::string& path) {
-  Result<json::object> report = ReadReport(path);
-  if (!report.ok()) {
-    std::fprintf(stderr, "[storage] %s\n", report.status().message().c_str());
-    return 1;
-  }
-  std::printf("%s", RenderMarkdown(*report).c_str());
   return 0;
 }
 
@@ -291,6 +278,8 @@ int main(int argc, char** argv) {
   app.add_option("--label", f.label, "Free text stored in the report (e.g. the commit)");
   app.add_option("--render", f.render, "Print the tables of an existing JSON report and exit");
   CLI11_PARSE(app, argc, argv);
-  if (!f.render.empty()) return quarry::bench::Render(f.render);
+  if (!f.render.empty()) {
+    return quarry::bench::RenderStoredReport(f.render, quarry::bench::RenderMarkdown, "storage");
+  }
   return quarry::bench::Run(f);
 }
