@@ -176,19 +176,25 @@ void StatsTable(const json::object& report, std::string* out) {
     if (before.contains("error") || after.contains("error")) {
       const std::string why =
           Str(before, "error").empty() ? Str(after, "error") : Str(before, "error");
-      rows += "| " + Str(r, "name") + " | stats unavailable: " + why + " | | |\n";
+      rows += "| " + Str(r, "name") + " | stats unavailable: " + why + " | | | | | |\n";
       continue;
     }
     const json::object delta = StatsDelta(before, after);
-    rows += "| " + Str(r, "name") + " | " + cell(delta, "l1_hits", Num(t, "l1")) + " | " +
-            cell(delta, "l2_hits", Num(t, "l2")) + " | " + cell(delta, "misses", Num(t, "miss")) +
+    auto count = [&delta](std::string_view key) {
+      return delta.contains(key) ? Grouped(Num(delta, key)) : std::string("–");
+    };
+    rows += "| " + Str(r, "name") + " | " + cell(delta, "l1", Num(t, "l1")) + " | " +
+            cell(delta, "l2", Num(t, "l2")) + " | " + cell(delta, "miss", Num(t, "miss")) + " | " +
+            count("l2_errors") + " | " + count("l2_skipped") + " | " + count("breaker_opened") +
             " |\n";
   }
   if (rows.empty()) return;
   *out +=
       "Cross-check: what `GET /api/cache/stats` counted during each replay (after minus "
-      "before), next to the X-Cache headers where they differ.\n\n"
-      "| run | L1 hits | L2 hits | misses |\n|---|---:|---:|---:|\n" +
+      "before; X-Cache counts in brackets where they differ), and the L2 calls for search "
+      "results that failed, that the circuit breaker skipped, and how often it opened.\n\n"
+      "| run | L1 hits | L2 hits | misses | L2 errors | L2 skipped | breaker opened |\n"
+      "|---|---:|---:|---:|---:|---:|---:|\n" +
       rows + "\n";
 }
 
@@ -272,9 +278,12 @@ json::object StatsDelta(const json::object& before, const json::object& after) {
     const std::optional<double> a = FirstCounter(after, paths);
     if (a && b) delta[name] = *a - *b;
   };
-  put("l1_hits", {{"l1", "hits"}, {"l1_hits"}});
-  put("l2_hits", {{"l2", "hits"}, {"l2_hits"}});
-  put("misses", {{"misses"}, {"search", "misses"}});
+  put("l1", {{"searches", "l1"}});
+  put("l2", {{"searches", "l2"}});
+  put("miss", {{"searches", "miss"}});
+  put("l2_errors", {{"l2", "results", "errors"}});
+  put("l2_skipped", {{"l2", "results", "skipped"}});
+  put("breaker_opened", {{"l2", "breaker_opened"}});
   return delta;
 }
 

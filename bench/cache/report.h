@@ -18,9 +18,10 @@ namespace quarry::bench {
 
 std::string RenderMarkdown(const boost::json::object& report);
 
-// The hits and misses per tier that the server's /api/cache/stats counted
-// between `before` and `after`: {"l1_hits", "l2_hits", "misses"}; a counter
-// the answer does not hold is left out.
+// What the server's /api/cache/stats counted between `before` and `after`:
+// searches answered by each tier {"l1", "l2", "miss"}, and the L2's trouble
+// with search results {"l2_errors", "l2_skipped" (breaker open),
+// "breaker_opened"}; a counter the answers do not hold is left out.
 boost::json::object StatsDelta(const boost::json::object& before, const boost::json::object& after);
 
 }  // namespace quarry::bench

@@ -53,13 +53,18 @@ TEST(CacheReportTest, ChecksEveryTarget) {
 }
 
 TEST(CacheReportTest, StatsDeltaSubtractsCounters) {
-  const json::object before{{"l1", {{"hits", 5}}}, {"l2", {{"hits", 1}}}, {"misses", 3}};
-  const json::object after{{"l1", {{"hits", 15}}}, {"l2", {{"hits", 4}}}, {"misses", 10}};
+  const json::object before{{"searches", {{"l1", 5}, {"l2", 1}, {"miss", 3}}},
+                            {"l2", {{"breaker_opened", 0}, {"results", {{"errors", 0}}}}}};
+  const json::object after{{"searches", {{"l1", 15}, {"l2", 4}, {"miss", 10}}},
+                           {"l2", {{"breaker_opened", 2}, {"results", {{"errors", 6}}}}}};
   const json::object d = StatsDelta(before, after);
-  EXPECT_EQ(Num(d, "l1_hits"), 10);
-  EXPECT_EQ(Num(d, "l2_hits"), 3);
-  EXPECT_EQ(Num(d, "misses"), 7);
-  EXPECT_FALSE(StatsDelta({}, after).contains("l1_hits"));
+  EXPECT_EQ(Num(d, "l1"), 10);
+  EXPECT_EQ(Num(d, "l2"), 3);
+  EXPECT_EQ(Num(d, "miss"), 7);
+  EXPECT_EQ(Num(d, "l2_errors"), 6);
+  EXPECT_EQ(Num(d, "breaker_opened"), 2);
+  EXPECT_FALSE(d.contains("l2_skipped"));
+  EXPECT_FALSE(StatsDelta({}, after).contains("l1"));
 }
 
 }  // namespace
