@@ -1,8 +1,9 @@
 // bench/cache: the two-tier search cache of `quarry serve` under a Zipf
 // workload, end to end over HTTP. One redis-server and one SciFact
-// collection serve five runs, each against a fresh server process:
+// collection serve seven runs, each against a fresh server process:
 //
 //   cache          L1 + L2, both empty at the start
+//   l1-only        L1 alone (no --cache-l2): what the L2 adds to a miss
 //   no-cache       --no-cache: the uncached baseline
 //   l2             a new server (empty L1) on the Redis that `cache` filled:
 //                  first sightings are L2 hits
@@ -27,6 +28,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,7 +63,7 @@ struct Flags {
   size_t connections = 2;
   uint32_t k = 10;
   std::string mode = "hybrid";
-  std::vector<std::string> runs = {"cache",        "no-cache",     "l2",
+  std::vector<std::string> runs = {"cache",        "l1-only",      "no-cache",  "l2",
                                    "redis-frozen", "redis-killed", "no-cache-2"};
   unsigned server_threads = 0;  // 0: the server's default (one per core)
   std::string server_log_level = "warn";
@@ -168,7 +170,7 @@ std::string InfoField(const std::string& info, const std::string& field) {
 }
 
 // How the server's cache is set for a run.
-enum class L2 { kOn, kNoCache };
+enum class L2 { kOn, kOff, kNoCache };
 
 struct RunPlan {
   std::string name;
@@ -203,6 +205,9 @@ Result<Server> StartQuarry(const Bench& b, const RunPlan& plan) {
   switch (plan.l2) {
     case L2::kNoCache:
       s.args.push_back("--no-cache");
+      break;
+    case L2::kOff:
+      s.args.insert(s.args.end(), {"--cache-warm-interval", "0"});
       break;
     case L2::kOn:
       s.args.insert(s.args.end(),
@@ -288,7 +293,7 @@ Result<json::object> MeasureRun(const Bench& b, const RunPlan& plan) {
   spec.max_duration = std::chrono::seconds(b.flags.max_run_s);
   const double load = LoadAverage();
   const ReplayResult replay = Replay(spec, b.bodies, b.sequence);
-  json::object summary = SummarizeReplay(replay);
+  json::object summary = SummarizeReplay(replay, b.sequence);
   Log("  %.0f searches/s, hit rate %.3f (l1 %.3f, l2 %.3f), %zu errors%s%s",
       summary["searches_per_s"].as_double(), summary["hit_rate"].as_double(),
       summary["l1_hit_rate"].as_double(), summary["l2_hit_rate"].as_double(), replay.errors,
@@ -308,26 +313,37 @@ Result<json::object> MeasureRun(const Bench& b, const RunPlan& plan) {
 }
 
 // What the cache left in Redis, and the round trip of a GET of a value of
-// the median stored size.
+// the median size of the stored search results: keys "<prefix>r:<hash>"
+// (src/cache/cache_key.h); of all values if there is no such key.
 Result<json::object> MeasureRedisPeer(const Bench& b) {
   QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<RedisConnection> conn, ConnectRedis(b));
-  QUARRY_ASSIGN_OR_RETURN(std::vector<double> sizes, conn->StringValueSizes());
-  const LatencySummary stored = Summarize(sizes);
-  const size_t value_bytes = sizes.empty() ? 1024 : static_cast<size_t>(stored.p50_ms);
-  Log("peer floor: %zu string values in Redis, median %zu bytes; %zu GETs of that size",
-      sizes.size(), value_bytes, b.flags.peer_gets);
+  QUARRY_ASSIGN_OR_RETURN(auto groups, conn->StringValueSizes());
+  json::array stored;
+  std::vector<double> all;
+  std::optional<double> result_p50;
+  for (const auto& [group, sizes] : groups) {
+    // Summarize reports "ms" fields; here they are bytes.
+    const LatencySummary s = Summarize(sizes);
+    stored.push_back(json::object{{"keys", group + ":*"},
+                                  {"values", sizes.size()},
+                                  {"bytes_p50", s.p50_ms},
+                                  {"bytes_max", s.max_ms}});
+    if (group.ends_with(":r")) result_p50 = s.p50_ms;
+    all.insert(all.end(), sizes.begin(), sizes.end());
+  }
+  const size_t value_bytes = result_p50    ? static_cast<size_t>(*result_p50)
+                             : all.empty() ? 1024
+                                           : static_cast<size_t>(Summarize(all).p50_ms);
+  Log("peer floor: %zu string values in Redis; %zu GETs of %zu bytes", all.size(),
+      b.flags.peer_gets, value_bytes);
   QUARRY_ASSIGN_OR_RETURN(LatencySummary get, conn->MeasureGet(value_bytes, b.flags.peer_gets));
   QUARRY_ASSIGN_OR_RETURN(std::string memory, conn->Command({"INFO", "memory"}));
   QUARRY_ASSIGN_OR_RETURN(std::string server, conn->Command({"INFO", "server"}));
-  // Summarize reports "ms" fields; here they are bytes.
   return json::object{{"redis_version", InfoField(server, "redis_version")},
-                      {"stored_values", sizes.size()},
-                      {"stored_bytes_p50", stored.p50_ms},
-                      {"stored_bytes_p99", stored.p99_ms},
-                      {"stored_bytes_max", stored.max_ms},
+                      {"stored", std::move(stored)},
                       {"used_memory_bytes", std::stod("0" + InfoField(memory, "used_memory"))},
                       {"value_bytes", value_bytes},
-                      {"value_from_cache", !sizes.empty()},
+                      {"value_is_result_median", result_p50.has_value()},
                       {"get", ToJson(get)}};
 }
 
@@ -397,6 +413,13 @@ int Run(const Flags& f) {
     Result<json::object> peer = MeasureRedisPeer(b);
     if (!peer.ok()) return fail(peer.status());
     report["redis_peer"] = std::move(peer).value();
+  }
+  if (Wanted(f, "l1-only")) {
+    Status s = measure({.name = "l1-only",
+                        .description = "L1 alone (no --cache-l2), empty at the start",
+                        .l2 = L2::kOff,
+                        .clear_after_warmup = true});
+    if (!s.ok()) return fail(s);
   }
   const RunPlan uncached{
       .name = "no-cache", .description = "--no-cache: no tier", .l2 = L2::kNoCache};
@@ -470,8 +493,10 @@ int main(int argc, char** argv) {
   app.add_option("--mode", f.mode, "Search mode (keyword, vector, hybrid; empty: the server's)")
       ->capture_default_str();
   app.add_option("--runs", f.runs,
-                 "Runs, in this order: cache no-cache l2 redis-frozen redis-killed")
-      ->check(CLI::IsMember({"cache", "no-cache", "l2", "redis-frozen", "redis-killed"}))
+                 "Runs, always in this order: cache l1-only no-cache l2 redis-frozen "
+                 "redis-killed no-cache-2 (l2 needs cache)")
+      ->check(CLI::IsMember(
+          {"cache", "l1-only", "no-cache", "l2", "redis-frozen", "redis-killed", "no-cache-2"}))
       ->capture_default_str();
   app.add_option("--server-threads", f.server_threads, "quarry serve --threads (0: its default)")
       ->capture_default_str();

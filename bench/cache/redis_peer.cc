@@ -80,8 +80,8 @@ Result<std::string> RedisConnection::Command(const std::vector<std::string>& arg
   }
 }
 
-Result<std::vector<double>> RedisConnection::StringValueSizes() {
-  std::vector<double> sizes;
+Result<std::map<std::string, std::vector<double>>> RedisConnection::StringValueSizes() {
+  std::map<std::string, std::vector<double>> sizes;
   std::string cursor = "0";
   do {
     QUARRY_ASSIGN_OR_RETURN(Reply page, Run(context_, {"SCAN", cursor, "COUNT", "1000"}));
@@ -96,7 +96,9 @@ Result<std::vector<double>> RedisConnection::StringValueSizes() {
       QUARRY_ASSIGN_OR_RETURN(std::string type, Command({"TYPE", key}));
       if (type != "string") continue;
       QUARRY_ASSIGN_OR_RETURN(std::string length, Command({"STRLEN", key}));
-      sizes.push_back(std::stod(length));
+      const size_t colon = key.rfind(':');
+      sizes[colon == std::string::npos ? std::string() : key.substr(0, colon)].push_back(
+          std::stod(length));
     }
   } while (cursor != "0");
   return sizes;

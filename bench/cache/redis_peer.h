@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,8 +38,10 @@ class RedisConnection {
   // reply or a lost connection is an error.
   Result<std::string> Command(const std::vector<std::string>& args);
 
-  // The sizes in bytes of every string value in the database (SCAN + STRLEN).
-  Result<std::vector<double>> StringValueSizes();
+  // The sizes in bytes of every string value in the database (SCAN +
+  // STRLEN), grouped by their key up to its last ':' ("quarry:v1:r" for
+  // "quarry:v1:r:<hash>").
+  Result<std::map<std::string, std::vector<double>>> StringValueSizes();
 
   // `iterations` GETs of one key holding `value_bytes` bytes, one at a time,
   // each timed from send to reply: the floor under any L2 hit. The key is

@@ -33,7 +33,8 @@ TEST(SummarizeReplayTest, CountsTiersAndSplitsLatencies) {
                {9.0f, 8.0f, 200, Tier::kMiss},
                {0.0f, -1.0f, 0, Tier::kFailed}};
   r.errors = 1;
-  const boost::json::object s = SummarizeReplay(r);
+  // First sightings: 7 at 0, 8 at 2, 9 at 3 (9 again at 4, which failed).
+  const boost::json::object s = SummarizeReplay(r, {7, 7, 8, 9, 9});
   EXPECT_EQ(Num(s, "searches"), 5);
   EXPECT_EQ(Num(s, "answered"), 4);
   EXPECT_DOUBLE_EQ(Num(s, "searches_per_s"), 2);
@@ -45,6 +46,9 @@ TEST(SummarizeReplayTest, CountsTiersAndSplitsLatencies) {
   EXPECT_FLOAT_EQ(Num(Obj(Obj(latency, "l1"), "server"), "max_ms"), 0.2f);
   EXPECT_FLOAT_EQ(Num(Obj(Obj(latency, "miss"), "client"), "p50_ms"), 9.0f);
   EXPECT_FALSE(latency.contains("none"));
+  const boost::json::object& first = Obj(Obj(latency, "first"), "client");
+  EXPECT_EQ(Num(first, "count"), 3);  // searches 0, 2 and 3
+  EXPECT_FLOAT_EQ(Num(first, "max_ms"), 9.0f);
 }
 
 }  // namespace

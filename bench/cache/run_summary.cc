@@ -2,6 +2,7 @@
 
 #include <array>
 #include <boost/json.hpp>
+#include <unordered_set>
 
 #include "common/latency.h"
 
@@ -27,16 +28,21 @@ struct Times {
 
 }  // namespace
 
-json::object SummarizeReplay(const ReplayResult& replay) {
+json::object SummarizeReplay(const ReplayResult& replay, const std::vector<uint32_t>& sequence) {
   std::array<size_t, kTiers.size()> counts{};
   std::array<Times, kTiers.size()> times;
   Times all;
-  for (const Sample& s : replay.samples) {
+  Times first;
+  std::unordered_set<uint32_t> seen;
+  for (size_t i = 0; i < replay.samples.size(); ++i) {
+    const Sample& s = replay.samples[i];
     const size_t t = static_cast<size_t>(s.tier);
     ++counts[t];
+    const bool first_sighting = i < sequence.size() && seen.insert(sequence[i]).second;
     if (s.tier == Tier::kFailed) continue;
     times[t].Add(s);
     all.Add(s);
+    if (first_sighting) first.Add(s);
   }
   const size_t searches = replay.samples.size();
   const size_t answered = searches - counts[static_cast<size_t>(Tier::kFailed)];
@@ -55,6 +61,7 @@ json::object SummarizeReplay(const ReplayResult& replay) {
       latency[TierName(tier)] = times[t].ToJsonObject();
     }
   }
+  if (!first.client.empty()) latency["first"] = first.ToJsonObject();
   json::array examples;
   for (const std::string& e : replay.error_examples) examples.emplace_back(e);
   return {{"searches", searches},
