@@ -71,8 +71,8 @@ void Header(const json::object& report, std::string* out) {
 void RunsTable(const json::object& report, std::string* out) {
   *out +=
       "| run | searches | errors | searches/s | hit rate | L1 | L2 | miss | client p50 ms | p95 | "
-      "p99 | server p50 ms | p95 | p99 |\n"
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+      "p99 | server p50 ms | p95 | p99 | server RSS MiB |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const json::value& v : Arr(report, "runs")) {
     if (!v.is_object()) continue;
     const json::object& r = v.get_object();
@@ -84,7 +84,8 @@ void RunsTable(const json::object& report, std::string* out) {
             " | " + Grouped(Num(r, "searches_per_s")) + " | " + Percent(Num(r, "hit_rate")) +
             " | " + Grouped(Num(t, "l1")) + " | " + Grouped(Num(t, "l2")) + " | " +
             Grouped(Num(t, "miss")) + " | " + Percentiles(Latency(r, "all", "client")) + " | " +
-            Percentiles(Latency(r, "all", "server")) + " |\n";
+            Percentiles(Latency(r, "all", "server")) + " | " +
+            Fmt("%.0f", Num(r, "server_rss_bytes") / (1024.0 * 1024.0)) + " |\n";
   }
   *out += "\n";
   for (const json::value& v : Arr(report, "runs")) {
