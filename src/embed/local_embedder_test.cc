@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "base/testing/temp_dir.h"
+#include "embed/embedder_factory.h"
 #include "embed/tokenizer_files.h"
 
 namespace quarry::embed {
@@ -104,6 +105,26 @@ TEST_F(LocalEmbedderTest, RefusesAVocabularyLargerThanTheModel) {
   auto loaded = LocalEmbedder::Load(*env_, dir_.Sub("small"), {});
   ASSERT_FALSE(loaded.ok());
   EXPECT_NE(loaded.status().message().find("vocab_size"), std::string::npos);
+}
+
+TEST_F(LocalEmbedderTest, FactoryMakesLocalEmbedders) {
+  if (!MakeModel("m", "--hidden 32")) GTEST_SKIP() << skip_reason_;
+  EmbedderConfig config;
+  config.kind = EmbedderKind::kLocal;
+  config.model = dir_.Sub("m");
+  config.dimensions = 0;
+  auto made = MakeEmbedder(config);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  EXPECT_EQ((*made)->dimensions(), 32u);
+  EXPECT_TRUE((*made)->semantic());
+  config.dimensions = 384;
+  auto mismatch = MakeEmbedder(config);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_NE(mismatch.status().message().find("makes vectors of 32"), std::string::npos);
+  config.model = dir_.Sub("absent");
+  auto missing = MakeEmbedder(config);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound) << missing.status().ToString();
 }
 
 }  // namespace
