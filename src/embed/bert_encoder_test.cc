@@ -6,33 +6,27 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 
 #include "base/testing/temp_dir.h"
+#include "embed/embed_testing.h"
 
 namespace quarry::embed {
 namespace {
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadAll;
 
-// Runs the generator; returns its exit status (77: torch missing).
-int MakeTinyBert(const std::string& dir, const std::string& args) {
-  const std::string command = std::string(QUARRY_PYTHON3) + " " QUARRY_SOURCE_DIR
-                              "/tests/embed/make_tiny_bert.py " + dir + " " + args;
-  const int rc = std::system(command.c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
+// Generates a model in `dir`, or skips / fails the calling test.
+#define MAKE_TINY_BERT_OR_RETURN(dir, args)                           \
+  do {                                                                \
+    bool skip = false;                                                \
+    const std::string why = testing::MakeTinyBert((dir), (args), &skip); \
+    if (skip) GTEST_SKIP() << why;                                    \
+    ASSERT_EQ(why, "");                                               \
+  } while (0)
 
 struct Reference {
   std::vector<std::vector<int32_t>> ids;
@@ -57,9 +51,7 @@ class BertEncoderTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(BertEncoderTest, MatchesPyTorch) {
   quarry::testing::TempDir dir;
-  const int rc = MakeTinyBert(dir.path(), GetParam());
-  if (rc == 77) GTEST_SKIP() << "python3-torch is not installed (scripts/install-deps.sh)";
-  ASSERT_EQ(rc, 0) << "make_tiny_bert.py failed";
+  MAKE_TINY_BERT_OR_RETURN(dir.path(), GetParam());
   auto env = NewPosixEnv();
   for (size_t max_batch : {size_t{1}, size_t{3}, size_t{32}}) {
     Result<std::unique_ptr<BertEncoder>> encoder =
@@ -91,9 +83,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(BertEncoderErrors, RejectsBadInputs) {
   quarry::testing::TempDir dir;
-  const int rc = MakeTinyBert(dir.path(), "--layers 1 --vocab 1000 --max-positions 16");
-  if (rc == 77) GTEST_SKIP() << "python3-torch is not installed";
-  ASSERT_EQ(rc, 0);
+  MAKE_TINY_BERT_OR_RETURN(dir.path(), "--layers 1 --vocab 1000 --max-positions 16");
   auto env = NewPosixEnv();
   Result<std::unique_ptr<BertEncoder>> encoder = BertEncoder::Load(*env, dir.path(), {});
   ASSERT_TRUE(encoder.ok()) << encoder.status().ToString();
@@ -111,9 +101,7 @@ TEST(BertEncoderErrors, RejectsBadInputs) {
 
 TEST(BertEncoderErrors, ConfigAndWeightsMustAgree) {
   quarry::testing::TempDir dir;
-  const int rc = MakeTinyBert(dir.path(), "--layers 1 --vocab 1000");
-  if (rc == 77) GTEST_SKIP() << "python3-torch is not installed";
-  ASSERT_EQ(rc, 0);
+  MAKE_TINY_BERT_OR_RETURN(dir.path(), "--layers 1 --vocab 1000");
   auto env = NewPosixEnv();
   const std::string config = ReadAll(dir.Sub("config.json"));
   auto rewrite = [&](const std::string& from, const std::string& to) {

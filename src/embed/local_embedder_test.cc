@@ -4,23 +4,19 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 
 #include "base/testing/temp_dir.h"
+#include "embed/embed_testing.h"
 #include "embed/embedder_factory.h"
 #include "embed/tokenizer_files.h"
 
 namespace quarry::embed {
 namespace {
 
-std::string MiniLmDir() {
-  const char* shared = std::getenv("QUARRY_SHARED_DIR");
-  return std::string(shared ? shared : "../shared") + "/models/all-MiniLM-L6-v2";
-}
+using testing::MiniLmDir;
 
 class LocalEmbedderTest : public ::testing::Test {
  protected:
@@ -32,14 +28,13 @@ class LocalEmbedderTest : public ::testing::Test {
       return false;
     }
     const std::string out = dir_.Sub(name);
-    const std::string command = std::string(QUARRY_PYTHON3) + " " QUARRY_SOURCE_DIR
-                                "/tests/embed/make_tiny_bert.py " + out + " " + args;
-    const int rc = std::system(command.c_str());
-    if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77) {
-      skip_reason_ = "python3-torch is not installed";
+    bool skip = false;
+    const std::string why = testing::MakeTinyBert(out, args, &skip);
+    if (skip) {
+      skip_reason_ = why;
       return false;
     }
-    EXPECT_TRUE(WIFEXITED(rc) && WEXITSTATUS(rc) == 0) << "make_tiny_bert.py failed";
+    EXPECT_EQ(why, "");
     for (const char* file : {"tokenizer.json", "vocab.txt", "tokenizer_config.json"}) {
       std::filesystem::create_symlink(MiniLmDir() + "/" + file, out + "/" + file);
     }

@@ -6,26 +6,16 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <cstdlib>
-#include <fstream>
 #include <sstream>
 
+#include "embed/embed_testing.h"
 #include "embed/tokenizer_files.h"
 
 namespace quarry::embed {
 namespace {
 
-std::string ModelDir() {
-  const char* shared = std::getenv("QUARRY_SHARED_DIR");
-  return std::string(shared ? shared : "../shared") + "/models/all-MiniLM-L6-v2";
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadAll;
+std::string ModelDir() { return testing::MiniLmDir(); }
 
 class MiniLmTokenizerTest : public ::testing::Test {
  protected:
