@@ -12,11 +12,12 @@
 namespace {
 
 const quarry::embed::WordPieceTokenizer& SmallTokenizer() {
-  static const auto* tokenizer = new quarry::embed::WordPieceTokenizer(
+  // The vocabulary is valid, so value() cannot fail.
+  static const quarry::embed::WordPieceTokenizer tokenizer =
       quarry::embed::ParseVocabTxt("[PAD]\n[UNK]\n[CLS]\n[SEP]\na\nb\n##a\n##b\nab\n!\n\xe4\xb8\xad\n",
                                    "")
-          .value());
-  return *tokenizer;
+          .value();
+  return tokenizer;
 }
 
 }  // namespace
