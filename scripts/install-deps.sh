@@ -11,6 +11,8 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
   libicu-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libxxhash-dev libzstd-dev libstemmer-dev libhiredis-dev
+  # the local encoder's matrix products
+  libopenblas-dev
   # the L2 cache tests run a real Redis
   redis-server
   # tests and micro-benchmarks
@@ -19,6 +21,8 @@ PACKAGES=(
   libhnswlib-dev libfaiss-dev libxapian-dev
   # end-to-end tests: Debian's Python 3 (stdlib only) as the HTTP/CLI client
   python3 curl
+  # the encoder's numerical reference (tests/embed/make_tiny_bert.py) and bench peer
+  python3-torch
   # the web page is tested in a real browser (headless)
   chromium
 )

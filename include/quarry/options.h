@@ -18,13 +18,18 @@ namespace quarry {
 
 enum class EmbedderKind {
   kLexical,  // built-in feature-hashing embedder: needs no model, not semantic
+  kLocal,    // a BERT-family sentence-transformers model run in process
 };
 
 struct EmbedderConfig {
   EmbedderKind kind = EmbedderKind::kLexical;
   // Output dimensions. For `lexical`, more dimensions mean fewer hash
   // collisions (better ranking) at a linear cost in memory and scan time.
+  // For `local`, the model decides: 0 takes its width, anything else must
+  // equal it.
   uint32_t dimensions = 1024;
+  // `local` only: the sentence-transformers model folder.
+  std::string model;
 };
 
 struct ChunkingConfig {

@@ -15,6 +15,8 @@ struct IngestFlags {
   std::string data = "./quarry-data";
   std::string collection = "default";
   std::vector<std::string> paths;
+  std::string embedder = "lexical";
+  std::string model;
   uint32_t dimensions = CollectionConfig{}.embedder.dimensions;
   uint32_t chunk_tokens = CollectionConfig{}.chunking.target_tokens;
   double overlap = CollectionConfig{}.chunking.overlap;
@@ -27,6 +29,11 @@ int RunIngest(const IngestFlags& flags) {
   Stopwatch clock;
   CollectionConfig config;
   config.embedder.dimensions = flags.dimensions;
+  if (flags.embedder == "local") {
+    config.embedder.kind = EmbedderKind::kLocal;
+    config.embedder.model = flags.model;
+    config.embedder.dimensions = 0;  // the model's
+  }
   config.chunking.target_tokens = flags.chunk_tokens;
   config.chunking.overlap = flags.overlap;
   Status valid = ValidateCollectionConfig(config);
@@ -101,6 +108,11 @@ CommandRunner RegisterIngest(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("paths", flags->paths, "Files and folders (folders are walked recursively)")
       ->required();
+  cmd->add_option("--embedder", flags->embedder, "Embedder of a new collection: lexical or local")
+      ->check(CLI::IsMember({"lexical", "local"}))
+      ->capture_default_str();
+  cmd->add_option("--model", flags->model,
+                  "Sentence-transformers model folder, for --embedder local");
   cmd->add_option("--dimensions", flags->dimensions, "Vector dimensions, for a new collection")
       ->capture_default_str();
   cmd->add_option("--chunk-tokens", flags->chunk_tokens, "Target chunk size, for a new collection")

@@ -11,7 +11,8 @@
 
 namespace quarry::embed {
 
-// REQUIRES: `config` passed ValidateCollectionConfig.
+// REQUIRES: `config` passed ValidateCollectionConfig. For `local`, loads and
+// validates the model folder (errors name the file) and checks dimensions.
 Result<std::unique_ptr<Embedder>> MakeEmbedder(const EmbedderConfig& config);
 
 }  // namespace quarry::embed

@@ -11,6 +11,8 @@ std::string_view EmbedderKindName(EmbedderKind kind) {
   switch (kind) {
     case EmbedderKind::kLexical:
       return "lexical";
+    case EmbedderKind::kLocal:
+      return "local";
   }
   return "unknown";
 }
@@ -86,8 +88,17 @@ Status ValidateCollectionConfig(const CollectionConfig& config) {
     return Status::InvalidArgument(std::string(field) + " must be between " + std::to_string(lo) +
                                    " and " + std::to_string(hi) + ", got " + std::to_string(value));
   };
-  QUARRY_RETURN_IF_ERROR(
-      range("embedder.dimensions", config.embedder.dimensions, kMinDimensions, kMaxDimensions));
+  if (config.embedder.kind == EmbedderKind::kLocal) {
+    if (config.embedder.model.empty()) {
+      return Status::InvalidArgument("embedder.model (the model folder) is required for type local");
+    }
+  } else if (!config.embedder.model.empty()) {
+    return Status::InvalidArgument("embedder.model is only for type local");
+  }
+  if (config.embedder.kind != EmbedderKind::kLocal || config.embedder.dimensions != 0) {
+    QUARRY_RETURN_IF_ERROR(
+        range("embedder.dimensions", config.embedder.dimensions, kMinDimensions, kMaxDimensions));
+  }
   QUARRY_RETURN_IF_ERROR(range("chunking.target_tokens", config.chunking.target_tokens,
                                kMinTargetTokens, kMaxTargetTokens));
   if (config.chunking.max_tokens != 0 &&

@@ -165,14 +165,24 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
 
   QUARRY_ASSIGN_OR_RETURN(const json::object* embedder, OptionalObject(obj, "embedder"));
   if (embedder != nullptr) {
-    QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(*embedder, "embedder.", {"type", "dimensions"}));
+    QUARRY_RETURN_IF_ERROR(
+        RejectUnknownKeys(*embedder, "embedder.", {"type", "dimensions", "model"}));
     if (const json::value* type = embedder->if_contains("type")) {
       if (!type->is_string()) return MustBe("embedder.type", "a string");
-      if (type->get_string() != "lexical") {
+      if (type->get_string() == "lexical") {
+        config.embedder.kind = EmbedderKind::kLexical;
+      } else if (type->get_string() == "local") {
+        config.embedder.kind = EmbedderKind::kLocal;
+        config.embedder.dimensions = 0;  // the model's, unless given below
+      } else {
         return Status::InvalidArgument("unsupported embedder.type '" +
-                                       std::string(type->get_string()) + "' (available: lexical)");
+                                       std::string(type->get_string()) +
+                                       "' (available: lexical, local)");
       }
-      config.embedder.kind = EmbedderKind::kLexical;
+    }
+    if (const json::value* model = embedder->if_contains("model")) {
+      if (!model->is_string()) return MustBe("embedder.model", "a string");
+      config.embedder.model = std::string(model->get_string());
     }
     QUARRY_RETURN_IF_ERROR(
         ReadUint32(*embedder, "dimensions", "embedder.dimensions", &config.embedder.dimensions));
@@ -204,6 +214,9 @@ std::string CollectionConfigToJson(const CollectionConfig& config) {
   json::object root;
   root["embedder"] = {{"type", EmbedderKindName(config.embedder.kind)},
                       {"dimensions", config.embedder.dimensions}};
+  if (config.embedder.kind == EmbedderKind::kLocal) {
+    root["embedder"].as_object()["model"] = config.embedder.model;
+  }
   root["chunking"] = {{"target_tokens", config.chunking.target_tokens},
                       {"max_tokens", config.chunking.max_tokens},
                       {"overlap", config.chunking.overlap}};

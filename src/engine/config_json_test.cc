@@ -31,6 +31,22 @@ TEST(ConfigJsonTest, RoundTrip) {
   EXPECT_DOUBLE_EQ(again->chunking.overlap, 0.25);
 }
 
+TEST(ConfigJsonTest, LocalEmbedderTakesAModelFolder) {
+  auto c = CollectionConfigFromJson(R"({"embedder":{"type":"local","model":"/models/minilm"}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->embedder.kind, EmbedderKind::kLocal);
+  EXPECT_EQ(c->embedder.model, "/models/minilm");
+  EXPECT_EQ(c->embedder.dimensions, 0u);  // the model's
+  auto again = CollectionConfigFromJson(CollectionConfigToJson(*c));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->embedder.kind, EmbedderKind::kLocal);
+  EXPECT_EQ(again->embedder.model, "/models/minilm");
+  auto sized = CollectionConfigFromJson(
+      R"({"embedder":{"type":"local","model":"/m","dimensions":384}})");
+  ASSERT_TRUE(sized.ok());
+  EXPECT_EQ(sized->embedder.dimensions, 384u);
+}
+
 TEST(ConfigJsonTest, VectorAndStorageSettingsRoundTrip) {
   auto c = CollectionConfigFromJson(
       R"({"vectors":{"m":16,"ef_construct":64,"ef":40,"full_scan_threshold":500,)"
@@ -75,6 +91,9 @@ TEST(ConfigJsonTest, BadConfigsNameTheProblem) {
       {R"({"embeder":{}})", "unknown field 'embeder'"},
       {R"({"embedder":{"type":"bert"}})", "unsupported embedder.type 'bert'"},
       {R"({"embedder":{"type":3}})", "must be a string"},
+      {R"({"embedder":{"type":"local"}})", "embedder.model (the model folder) is required"},
+      {R"({"embedder":{"type":"local","model":7}})", "'embedder.model' must be a string"},
+      {R"({"embedder":{"model":"/m"}})", "embedder.model is only for type local"},
       {R"({"embedder":{"dimensions":-1}})", "non-negative integer"},
       {R"({"embedder":{"dimensions":1.5}})", "non-negative integer"},
       {R"({"embedder":{"dimensions":8}})", "embedder.dimensions must be between"},

@@ -1,0 +1,57 @@
+// LocalEmbedder: the `local` embedder, a BERT-family sentence encoder run by
+// Quarry's own runtime from a Hugging Face sentence-transformers folder
+// (config.json, tokenizer.json or vocab.txt, model.safetensors,
+// 1_Pooling/config.json, sentence_bert_config.json).
+//
+// Texts are tokenized with the model's WordPiece vocabulary, truncated to
+// max_seq_length tokens ([CLS]/[SEP] included; chunking keeps chunks below
+// it), run through the float32 encoder in length-sorted batches, pooled and
+// L2-normalized. Queries and documents are embedded alike (no E5-style
+// prefixes yet).
+//
+// The fingerprint names the model folder, a hash of the weight file, the
+// pooling and the maximum length, so vectors of different weights never mix.
+//
+// Thread-safety: immutable after Load; all methods may run concurrently.
+#ifndef QUARRY_EMBED_LOCAL_EMBEDDER_H_
+#define QUARRY_EMBED_LOCAL_EMBEDDER_H_
+
+#include <memory>
+#include <string>
+
+#include "base/env.h"
+#include "embed/bert_encoder.h"
+#include "embed/wordpiece.h"
+#include "quarry/embedder.h"
+
+namespace quarry::embed {
+
+class LocalEmbedder final : public Embedder {
+ public:
+  // Loads and validates every file of the folder `dir`. Errors name the file.
+  static Result<std::unique_ptr<LocalEmbedder>> Load(Env& env, const std::string& dir,
+                                                     BertEncoderOptions options);
+
+  std::string fingerprint() const override { return fingerprint_; }
+  uint32_t dimensions() const override { return encoder_->config().hidden_size; }
+  uint32_t max_tokens() const override { return encoder_->config().max_seq_length; }
+  bool semantic() const override { return true; }
+  size_t CountTokens(std::string_view text) const override;
+  Status Embed(std::span<const std::string_view> texts, EmbedPurpose purpose,
+               std::span<float> out) const override;
+
+ private:
+  LocalEmbedder(WordPieceTokenizer tokenizer, std::unique_ptr<BertEncoder> encoder,
+                std::string fingerprint)
+      : tokenizer_(std::move(tokenizer)),
+        encoder_(std::move(encoder)),
+        fingerprint_(std::move(fingerprint)) {}
+
+  WordPieceTokenizer tokenizer_;
+  std::unique_ptr<BertEncoder> encoder_;
+  std::string fingerprint_;
+};
+
+}  // namespace quarry::embed
+
+#endif  // QUARRY_EMBED_LOCAL_EMBEDDER_H_
