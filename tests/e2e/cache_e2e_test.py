@@ -1,0 +1,710 @@
+#!/usr/bin/env python3
+"""End-to-end test of the two-tier search cache (L1 in process, L2 in Redis).
+
+A real redis-server runs on a free loopback port in a temporary directory, and
+the test talks RESP to it directly to list, read, overwrite and flush cache
+entries. Three `quarry serve` processes hold replicas of the same collections
+(the same writes in the same order): A and B share the Redis as their L2, and
+R runs with --no-cache as the reference every cached answer is compared with.
+The test checks that an answer is served from L1 the second time and from L2
+by the other replica, that a write, a dropped and re-created collection and a
+restored snapshot are never answered from a stale entry, that a Redis killed,
+paused or flushed never fails or changes a search and that L2 hits resume when
+it is back, that garbage in Redis is ignored, and that /api/cache/stats and
+/metrics count what the test saw.
+
+Run:  QUARRY_BIN=build/quarry /usr/bin/python3 tests/e2e/cache_e2e_test.py
+Needs redis-server (Debian package; REDIS_SERVER overrides the path).
+Python 3 standard library only.
+"""
+
+import collections
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from quarry_server import Server, quarry_bin  # noqa: E402
+
+MODES = ("keyword", "vector", "hybrid")
+KEY_PREFIX = "quarry:v1:"
+RESULT_KEYS = KEY_PREFIX + "r:*"
+EMBEDDING_KEYS = KEY_PREFIX + "e:*"
+CACHE_STATES = ("l1", "l2", "miss")
+
+# Liveness bounds, not timings: how long Redis may take to answer its first
+# PING, and how long the servers may take to use L2 again once Redis is back
+# (the circuit breaker's cool-down plus a probe). Healthy runs need far less.
+REDIS_START_TIMEOUT_S = 20
+L2_RECOVERY_TIMEOUT_S = 30
+
+# The answer minus what legitimately differs between two computations of it.
+VOLATILE_FIELDS = ("took_ms", "timing", "cache")
+
+TOPICS = {
+    "bees": "honey bees hive nectar pollen queen colony wax comb flowers swarm",
+    "volcano": "volcano magma lava crater ash eruption crust gas basalt vent",
+    "bread": "sourdough bread yeast starter dough oven flour crust rye loaf",
+    "chess": "chess opening knight bishop king castle pawn board gambit endgame",
+    "ocean": "ocean tide wave coral reef salt current whale kelp shore",
+    "rail": "railway train station track signal locomotive carriage timetable",
+}
+QUERIES = ("honey bees nectar", "lava crater eruption", "sourdough starter oven",
+           "knight opening king", "coral reef whale", "train station signal", "crust")
+
+
+def make_corpus(seed, count, prefix):
+    """`count` documents of mostly one topic with a few words of another:
+    enough overlap that every query ranks several documents."""
+    rng = random.Random(seed)
+    names = sorted(TOPICS)
+    documents = []
+    for i in range(count):
+        main, other = rng.sample(names, 2)
+        words = rng.choices(TOPICS[main].split(), k=rng.randint(12, 30))
+        words += rng.choices(TOPICS[other].split(), k=rng.randint(1, 5))
+        rng.shuffle(words)
+        documents.append({"id": f"{prefix}{i:03d}", "title": f"{main} {i}",
+                          "text": " ".join(words) + "."})
+    return documents
+
+
+def batches(documents, size=10):
+    return [documents[i:i + size] for i in range(0, len(documents), size)]
+
+
+def answer_of(body):
+    """What two computations of one search must agree on."""
+    return {k: v for k, v in body.items() if k not in VOLATILE_FIELDS}
+
+
+def hit_ids(answer):
+    return [hit["document_id"] for hit in answer["hits"]]
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# Redis ------------------------------------------------------------------------
+
+class RespError(Exception):
+    """An error reply (-ERR ...) from Redis."""
+
+
+class Resp:
+    """A minimal RESP2 client: one connection, one command at a time."""
+
+    def __init__(self, port, timeout_s=10):
+        self._sock = socket.create_connection(("127.0.0.1", port), timeout=timeout_s)
+        self._file = self._sock.makefile("rb")
+
+    def close(self):
+        self._file.close()
+        self._sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def command(self, *args):
+        out = [b"*%d\r\n" % len(args)]
+        for arg in args:
+            if isinstance(arg, str):
+                arg = arg.encode("utf-8")
+            elif isinstance(arg, int):
+                arg = str(arg).encode()
+            out.append(b"$%d\r\n%s\r\n" % (len(arg), arg))
+        self._sock.sendall(b"".join(out))
+        return self._read()
+
+    def _line(self):
+        line = self._file.readline()
+        if not line.endswith(b"\r\n"):
+            raise ConnectionError(f"Redis closed the connection mid-reply: {line!r}")
+        return line[:-2]
+
+    def _read(self):
+        line = self._line()
+        kind, rest = line[:1], line[1:]
+        if kind == b"+":
+            return rest.decode()
+        if kind == b"-":
+            raise RespError(rest.decode("utf-8", "replace"))
+        if kind == b":":
+            return int(rest)
+        if kind == b"$":
+            n = int(rest)
+            if n < 0:
+                return None
+            data = self._file.read(n + 2)
+            if len(data) != n + 2:
+                raise ConnectionError("Redis closed the connection mid-value")
+            return data[:-2]
+        if kind == b"*":
+            n = int(rest)
+            return None if n < 0 else [self._read() for _ in range(n)]
+        raise ConnectionError(f"not a RESP reply: {line!r}")
+
+    def scan(self, pattern):
+        """Every key matching `pattern`, as str, sorted."""
+        keys, cursor = set(), b"0"
+        while True:
+            cursor, batch = self.command("SCAN", cursor, "MATCH", pattern, "COUNT", 1000)
+            keys.update(k.decode() for k in batch)
+            if cursor == b"0":
+                return sorted(keys)
+
+
+class RedisProcess:
+    """redis-server on 127.0.0.1:<port>, no persistence, in the caller's temp
+    dir. It can be killed, paused and restarted on the same port."""
+
+    def __init__(self, work_dir):
+        self.work_dir = work_dir
+        self.binary = os.environ.get("REDIS_SERVER") or shutil.which("redis-server") \
+            or "/usr/sbin/redis-server"
+        self.port = None
+        self.proc = None
+        self._log = None
+
+    def start(self):
+        last_error = None
+        for _ in range(5):  # a free port can be taken before Redis binds it
+            self.port = free_port()
+            try:
+                return self._spawn()
+            except OSError as e:
+                last_error = e
+        raise AssertionError(f"redis-server did not start: {last_error}\n{self.log_text()}")
+
+    def restart(self):
+        """Starts again on the same port (after kill())."""
+        assert self.proc is None or self.proc.poll() is not None
+        return self._spawn()
+
+    def _spawn(self):
+        if not os.access(self.binary, os.X_OK):
+            raise AssertionError(f"redis-server not found at {self.binary!r}; "
+                                 "scripts/install-deps.sh installs it")
+        self._log = open(os.path.join(self.work_dir, "redis.log"), "ab")
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", self.work_dir],
+            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + REDIS_START_TIMEOUT_S
+        while True:
+            if self.proc.poll() is not None:
+                self._log.close()
+                raise OSError(f"redis-server exited with {self.proc.returncode}")
+            try:
+                with Resp(self.port, timeout_s=2) as r:
+                    if r.command("PING") == "PONG":
+                        return self
+            except (OSError, RespError):
+                pass
+            if time.monotonic() > deadline:
+                self.kill()
+                raise AssertionError(f"redis-server did not answer PING:\n{self.log_text()}")
+            time.sleep(0.02)
+
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}"
+
+    def client(self):
+        return Resp(self.port)
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)  # a stopped process dies only once resumed
+            self.proc.kill()
+            self.proc.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def pause(self):
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.proc.send_signal(signal.SIGCONT)
+
+    def log_text(self):
+        try:
+            with open(os.path.join(self.work_dir, "redis.log"), "rb") as f:
+                return f.read().decode("utf-8", "replace")[-4000:]
+        except OSError:
+            return ""
+
+
+# The servers ------------------------------------------------------------------
+
+class Node:
+    """One `quarry serve` (a Server) and the cache states the test saw it
+    report, for comparison with its own counters."""
+
+    def __init__(self, name, data_dir, log_path, args):
+        self.name = name
+        self.data_dir = data_dir
+        self.log_path = log_path
+        self.args = args
+        self.server = None
+        self.seen = collections.Counter()
+
+    def start(self):
+        self.server = Server(self.data_dir, self.log_path, *self.args).start()
+        self.seen = collections.Counter()
+        return self
+
+    def stop(self):
+        code = self.server.stop(signal.SIGTERM)
+        if code != 0:
+            raise AssertionError(f"server {self.name} exited with {code} on SIGTERM:\n"
+                                 f"{self.server.log_text()[-4000:]}")
+
+    def kill(self):
+        if self.server is not None:
+            self.server.kill()
+
+    def request(self, method, path, body=None):
+        return self.server.request(method, path, body)
+
+
+class CacheTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        tmp = tempfile.TemporaryDirectory(prefix="quarry-cache-e2e-")
+        cls.addClassCleanup(tmp.cleanup)
+        cls.tmp = tmp.name
+        redis_dir = os.path.join(cls.tmp, "redis")
+        os.mkdir(redis_dir)
+        cls.redis = RedisProcess(redis_dir)
+        cls.addClassCleanup(cls.redis.kill)
+        cls.redis.start()
+        # No background warming: every cache entry and every counter comes
+        # from a search the test sent.
+        cached = ["--cache-l2", cls.redis.url(), "--cache-warm-interval", "0"]
+        cls.a = cls.node("A", cached)
+        cls.b = cls.node("B", cached)
+        cls.r = cls.node("R", ["--no-cache"])
+        cls.nodes = (cls.a, cls.b, cls.r)
+        cls.main_docs = make_corpus(7, 60, "m")
+        cls.replicate("main", cls.main_docs)
+
+    @classmethod
+    def node(cls, name, args):
+        n = Node(name, os.path.join(cls.tmp, name, "data"), os.path.join(cls.tmp, name + ".log"),
+                 args)
+        cls.addClassCleanup(n.kill)
+        return n.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        for n in cls.nodes:  # a clean exit, and in the ASan build no leak
+            n.stop()
+
+    # Helpers -----------------------------------------------------------------
+
+    @classmethod
+    def create(cls, nodes, name, documents):
+        for n in nodes:
+            reply = n.request("PUT", f"/api/collections/{name}", {})
+            assert reply.status == 201, (n.name, reply)
+        for batch in batches(documents):
+            cls.write(nodes, name, batch)
+
+    @classmethod
+    def write(cls, nodes, name, documents):
+        for n in nodes:
+            reply = n.request("POST", f"/api/collections/{name}/documents?wait=true",
+                              {"documents": documents})
+            assert reply.status == 200, (n.name, reply)
+
+    @classmethod
+    def replicate(cls, name, documents):
+        """The same collection on every node, written in the same batches in
+        the same order: replicas."""
+        cls.create(cls.nodes, name, documents)
+
+    def search(self, node, collection, query, mode, k=5):
+        """POSTs the search; returns (cache state, answer)."""
+        reply = node.request("POST", "/api/search",
+                             {"collection": collection, "query": query, "k": k, "mode": mode})
+        self.assertEqual(reply.status, 200, f"{node.name}: {reply}\n{node.server.log_text()[-2000:]}")
+        body = reply.json()
+        state = reply.header("x-cache")
+        self.assertIn(state, CACHE_STATES, f"{node.name}: X-Cache {state!r}")
+        self.assertEqual(body.get("cache"), state, f"{node.name}: header and body disagree")
+        node.seen[state] += 1
+        return state, answer_of(body)
+
+    def reference(self, collection, query, mode, k=5):
+        state, answer = self.search(self.r, collection, query, mode, k)
+        self.assertEqual(state, "miss", "the --no-cache server served from a cache")
+        return answer
+
+    def keys(self, pattern=KEY_PREFIX + "*"):
+        with self.redis.client() as r:
+            return r.scan(pattern)
+
+    def flush_redis(self):
+        with self.redis.client() as r:
+            self.assertEqual(r.command("FLUSHALL"), "OK")
+
+    def restart(self, node):
+        """A fresh process over the same data: an empty L1."""
+        node.stop()
+        node.start()
+
+    def wait_for_l2(self, collection, tag):
+        """Fresh queries until B answers one from L2 (that A put there).
+        Every answer on the way must be right. Returns the rounds it took."""
+        deadline = time.monotonic() + L2_RECOVERY_TIMEOUT_S
+        rounds = 0
+        while True:
+            rounds += 1
+            _, b_state = self.chaos_round(collection, f"{tag}{rounds}", "keyword")
+            if b_state == "l2":
+                return rounds
+            self.assertLess(time.monotonic(), deadline,
+                            f"L2 hits did not resume after {rounds} rounds ({tag}); "
+                            f"A stats: {self.stats(self.a)}")
+
+    def chaos_round(self, collection, nonce, mode):
+        """A new query (never searched before) on A, then on B; both must
+        equal R's answer. Returns the two cache states."""
+        base = QUERIES[sum(map(ord, nonce)) % len(QUERIES)]
+        query = f"{base} z{nonce}q"
+        expected = self.reference(collection, query, mode)
+        a_state, a_answer = self.search(self.a, collection, query, mode)
+        b_state, b_answer = self.search(self.b, collection, query, mode)
+        self.assertEqual(a_state, "miss", f"A, {query!r}: a query never sent before")
+        self.assertNotEqual(b_state, "l1", f"B, {query!r}: a query never sent before hit L1")
+        self.assertEqual(a_answer, expected, f"A, {query!r} {mode}, cache {a_state}")
+        self.assertEqual(b_answer, expected, f"B, {query!r} {mode}, cache {b_state}")
+        return a_state, b_state
+
+    def stats(self, node):
+        reply = node.request("GET", "/api/cache/stats")
+        self.assertEqual(reply.status, 200, reply)
+        return reply.json()
+
+    def metrics(self, node):
+        reply = node.request("GET", "/metrics")
+        self.assertEqual(reply.status, 200, reply)
+        return parse_prometheus(reply.body.decode("utf-8"))
+
+    # 1. L1 ---------------------------------------------------------------------
+
+    def test_1_second_search_is_an_l1_hit(self):
+        for mode in MODES:
+            for query in QUERIES[:3]:
+                expected = self.reference("main", query, mode)
+                self.assertTrue(expected["hits"], f"{query!r} {mode} finds nothing")
+                first = self.search(self.a, "main", query, mode)
+                second = self.search(self.a, "main", query, mode)
+                self.assertEqual(first, ("miss", expected), f"{query!r} {mode}")
+                self.assertEqual(second, ("l1", expected), f"{query!r} {mode}")
+        # Another k is another question.
+        expected = self.reference("main", QUERIES[0], "keyword", k=2)
+        self.assertEqual(self.search(self.a, "main", QUERIES[0], "keyword", k=2),
+                         ("miss", expected))
+        self.assertEqual(len(expected["hits"]), 2)
+
+    # 2. L2 shared by replicas --------------------------------------------------
+
+    def test_2_replica_answers_from_l2(self):
+        self.replicate("shared", make_corpus(11, 30, "s"))
+        query = "queen colony swarm"
+        for mode in MODES:
+            expected = self.reference("shared", query, mode)
+            before = set(self.keys(RESULT_KEYS))
+            self.assertEqual(self.search(self.a, "shared", query, mode), ("miss", expected), mode)
+            added = set(self.keys(RESULT_KEYS)) - before
+            self.assertEqual(len(added), 1, f"{mode}: one result entry per search, got {added}")
+            self.assertEqual(self.search(self.b, "shared", query, mode), ("l2", expected), mode)
+            self.assertEqual(self.search(self.b, "shared", query, mode), ("l1", expected), mode)
+        keys = self.keys()
+        self.assertTrue(self.keys(EMBEDDING_KEYS), f"no query embedding in L2: {keys}")
+        for key in keys:
+            self.assertRegex(key, r"^quarry:v1:[re]:")
+            for word in query.split():  # a key reveals nothing of the query
+                self.assertNotIn(word, key)
+
+    # 3. Writes, drops and restores never serve a stale entry --------------------
+
+    def test_3_write_is_never_answered_from_a_stale_entry(self):
+        docs = make_corpus(13, 20, "w")
+        self.replicate("fresh", docs)
+        q1, q2 = "knight gambit endgame", "bishop pawn board"
+        old = {q: self.reference("fresh", q, "hybrid") for q in (q1, q2)}
+        self.assertEqual(self.search(self.a, "fresh", q1, "hybrid"), ("miss", old[q1]))
+        self.assertEqual(self.search(self.a, "fresh", q1, "hybrid"), ("l1", old[q1]))
+        self.assertEqual(self.search(self.b, "fresh", q1, "hybrid"), ("l2", old[q1]))
+        new_doc = {"id": "zz-new", "title": "knight gambit",
+                   "text": "The knight gambit endgame: bishop, pawn and board, knight first."}
+
+        # The write reaches A only: A must see it at once, B must not see A's
+        # new answers (its collection is in another state).
+        self.write([self.a], "fresh", [new_doc])
+        a1 = self.search(self.a, "fresh", q1, "hybrid")
+        a2 = self.search(self.a, "fresh", q2, "hybrid")
+        self.assertEqual(a1[0], "miss", "A answered from an entry made before the write")
+        self.assertEqual(a2[0], "miss")
+        self.assertIn("zz-new", hit_ids(a1[1]))
+        self.assertIn("zz-new", hit_ids(a2[1]))
+        self.assertEqual(a1[1]["generation"], old[q1]["generation"] + 1)
+        self.assertEqual(self.search(self.b, "fresh", q1, "hybrid"), ("l1", old[q1]),
+                         "B (not yet written) must keep its own answer")
+        self.assertEqual(self.search(self.b, "fresh", q2, "hybrid"), ("miss", old[q2]),
+                         "B took from L2 an answer for another state of the collection")
+
+        # The same write on B (and R): B is A's replica again, and A's new
+        # answers are right for it.
+        self.write([self.b, self.r], "fresh", [new_doc])
+        for q, (_, a_answer) in ((q1, a1), (q2, a2)):
+            expected = self.reference("fresh", q, "hybrid")
+            self.assertEqual(a_answer, expected, q)
+            self.assertEqual(self.search(self.b, "fresh", q, "hybrid"), ("l2", expected), q)
+
+    def test_3_dropped_or_restored_collection_is_not_answered_from_old_entries(self):
+        x, y, z, w = (make_corpus(seed, 10, p) for seed, p in
+                      ((21, "x"), (22, "y"), (23, "z"), (24, "w")))
+        query = "volcano lava flour"
+        self.create([self.a], "phoenix", x)
+        state, x_answer = self.search(self.a, "phoenix", query, "hybrid")
+        self.assertEqual(state, "miss")
+
+        # Dropped and created again with other documents: the same number of
+        # writes, so the same generation, and another content.
+        self.assertEqual(self.a.request("DELETE", "/api/collections/phoenix").status, 200)
+        self.create([self.a], "phoenix", y)
+        self.create([self.r], "phoenix", y)
+        expected = self.reference("phoenix", query, "hybrid")
+        self.assertEqual(expected["generation"], x_answer["generation"])
+        self.assertNotEqual(hit_ids(expected), hit_ids(x_answer))
+        self.assertEqual(self.search(self.a, "phoenix", query, "hybrid"), ("miss", expected))
+
+        # Snapshot, write Z, search; restore the snapshot, write W: the
+        # generation is the one the Z answer was cached under.
+        made = self.a.request("POST", "/api/collections/phoenix/snapshots")
+        self.assertEqual(made.status, 201, made)
+        self.write([self.a], "phoenix", z)
+        state, z_answer = self.search(self.a, "phoenix", query, "hybrid")
+        self.assertEqual(state, "miss")
+        restored = self.a.request(
+            "POST", f"/api/collections/phoenix/snapshots/{made.json()['name']}/restore",
+            {"replace": True})
+        self.assertEqual(restored.status, 200, restored)
+        self.write([self.a, self.r], "phoenix", w)
+        expected = self.reference("phoenix", query, "hybrid")
+        self.assertNotEqual(hit_ids(expected), hit_ids(z_answer))
+        state, answer = self.search(self.a, "phoenix", query, "hybrid")
+        self.assertEqual(answer["hits"], expected["hits"],
+                         f"stale answer after a restore (cache {state})")
+        self.assertEqual(state, "miss")
+
+    # 4. Redis killed, paused, flushed ------------------------------------------
+
+    def test_4_redis_faults_never_fail_or_change_a_search(self):
+        self.replicate("chaos", make_corpus(31, 40, "c"))
+        rounds = iter(range(1_000_000))
+
+        def fresh(tag, n, allowed_b_states):
+            for _ in range(n):
+                i = next(rounds)
+                _, b_state = self.chaos_round("chaos", f"{tag}{i}", MODES[i % 3])
+                self.assertIn(b_state, allowed_b_states, f"{tag} round {i}")
+
+        fresh("up", 3, ("l2",))
+
+        # FLUSHALL between A's search and B's: B must recompute.
+        query = "reef kelp shore"
+        expected = self.reference("chaos", query, "vector")
+        self.assertEqual(self.search(self.a, "chaos", query, "vector"), ("miss", expected))
+        self.flush_redis()
+        self.assertEqual(self.keys(), [])
+        self.assertEqual(self.search(self.b, "chaos", query, "vector"), ("miss", expected))
+        self.assertEqual(self.search(self.b, "chaos", query, "vector"), ("l1", expected))
+
+        # Killed: no L2, every answer still right, and the breaker opens.
+        self.redis.kill()
+        fresh("killed", 8, ("miss",))
+        self.assertNotEqual(l2_breaker_state(self.stats(self.a)), "closed",
+                            f"the breaker stayed closed with Redis dead: {self.stats(self.a)}")
+        self.redis.restart()
+        self.wait_for_l2("chaos", "back")
+
+        # Paused. Before: A answers P1..P6, so L2 holds them. During: B asks for
+        # P1..P3; its L2 requests go unanswered. After: Redis answers those
+        # stale requests too; B's P4..P6 must still get their own values.
+        prepared = [(f"{QUERIES[i % len(QUERIES)]} p{i}x", MODES[i % 3]) for i in range(6)]
+        expected = {p: self.reference("chaos", *p) for p in prepared}
+        for p in prepared:
+            self.assertEqual(self.search(self.a, "chaos", *p), ("miss", expected[p]))
+        self.redis.pause()
+        try:
+            for p in prepared[:3]:
+                self.assertEqual(self.search(self.b, "chaos", *p), ("miss", expected[p]), p)
+            fresh("paused", 3, ("miss",))
+        finally:
+            self.redis.resume()
+        self.wait_for_l2("chaos", "resumed")
+        for p in prepared[3:]:
+            state, answer = self.search(self.b, "chaos", *p)
+            self.assertEqual(answer, expected[p], f"{p}: cache {state}")
+            self.assertEqual(state, "l2", p)
+        self.assertEqual(l2_breaker_state(self.stats(self.a)), "closed")
+        self.assertEqual(l2_breaker_state(self.stats(self.b)), "closed")
+
+    # 5. Garbage in Redis -------------------------------------------------------
+
+    def test_5_garbage_values_in_redis_are_ignored(self):
+        self.replicate("garbage", make_corpus(41, 30, "g"))
+        self.flush_redis()
+        searches = [(q, mode) for q in QUERIES[:4] for mode in MODES]
+        expected = {s: self.reference("garbage", *s) for s in searches}
+        self.assertEqual(len({json.dumps(e, sort_keys=True) for e in expected.values()}),
+                         len(searches), "two searches with one answer weaken the swaps")
+        by_key = {}  # result key -> the search it answers
+        for s in searches:
+            before = set(self.keys(RESULT_KEYS))
+            self.assertEqual(self.search(self.a, "garbage", *s), ("miss", expected[s]))
+            (key,) = set(self.keys(RESULT_KEYS)) - before
+            by_key[key] = s
+        with self.redis.client() as r:
+            valid = {k: r.command("GET", k) for k in self.keys()}
+        result_keys = sorted(by_key)
+        embedding_keys = sorted(k for k in valid if k.startswith(KEY_PREFIX + "e:"))
+        self.assertGreaterEqual(len(embedding_keys), 2, "vector searches cache embeddings")
+
+        rng = random.Random(5)
+        for round_ in range(2):
+            garbage = {}
+            for i, key in enumerate(result_keys):
+                other = valid[result_keys[(i + 1 + round_) % len(result_keys)]]
+                garbage[key] = corrupt(valid[key], other, i + round_ * 5, rng)
+            for i, key in enumerate(embedding_keys):
+                other = valid[embedding_keys[(i + 1) % len(embedding_keys)]]
+                garbage[key] = corrupt(valid[key], other, i + round_ * 3, rng)
+            with self.redis.client() as r:
+                for key, value in garbage.items():
+                    self.assertEqual(r.command("SET", key, value), "OK")
+            self.restart(self.b)
+            for key in result_keys:
+                s = by_key[key]
+                state, answer = self.search(self.b, "garbage", *s)
+                self.assertEqual(answer, expected[s], f"round {round_}, {s}: cache {state}")
+                self.assertEqual(state, "miss", f"round {round_}, {s}: garbage served")
+
+        # The control: the values the test saved are served as they are.
+        with self.redis.client() as r:
+            for key, value in valid.items():
+                r.command("SET", key, value)
+        self.restart(self.b)
+        for s in searches:
+            self.assertEqual(self.search(self.b, "garbage", *s), ("l2", expected[s]), s)
+
+    # 6. Counters ---------------------------------------------------------------
+
+    def test_6_stats_and_metrics_count_what_the_test_saw(self):
+        self.replicate("stats", make_corpus(51, 20, "t"))
+        before = {n.name: result_counts(self.stats(n)) for n in (self.a, self.b)}
+        for query in ("tide wave", "rye loaf", "signal track"):
+            for node, want in ((self.a, "miss"), (self.a, "l1"), (self.b, "l2"), (self.b, "l1"),
+                               (self.a, "l1")):
+                self.assertEqual(self.search(node, "stats", query, "hybrid")[0], want, query)
+        sequence = {"A": {"l1": 6, "l2": 0, "miss": 3}, "B": {"l1": 3, "l2": 3, "miss": 0}}
+        for node in (self.a, self.b):
+            stats = self.stats(node)
+            counted = result_counts(stats)
+            delta = {k: counted[k] - before[node.name][k] for k in CACHE_STATES}
+            self.assertEqual(delta, sequence[node.name], f"{node.name}: stats {stats}")
+            # Everything the node reported since it started, too.
+            self.assertEqual(counted, {k: node.seen[k] for k in CACHE_STATES},
+                             f"{node.name}: stats {stats}")
+            metrics = self.metrics(node)
+            self.assertEqual(metric_result_counts(metrics), counted, f"{node.name}: {metrics}")
+
+
+# What the test knows of the server's stats and metrics formats ----------------
+
+def result_counts(stats):
+    """Result lookups by where they were answered: {"l1", "l2", "miss"}."""
+    results = stats["results"]
+    return {"l1": results["l1"]["hits"], "l2": results["l2"]["hits"],
+            "miss": results["l2"]["misses"] + results["l2"].get("skipped", 0)}
+
+
+def l2_breaker_state(stats):
+    return stats["l2"]["breaker"]["state"]
+
+
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)$')
+
+
+def parse_prometheus(text):
+    """{(name, frozenset of label pairs): value} of every sample."""
+    samples = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        match = SAMPLE.match(line)
+        if not match:
+            raise AssertionError(f"not a Prometheus sample line: {line!r}")
+        labels = frozenset(re.findall(r'(\w+)="([^"]*)"', match.group(2) or ""))
+        samples[(match.group(1), labels)] = float(match.group(3))
+    return samples
+
+
+def metric_result_counts(samples):
+    def get(name, **labels):
+        key = (name, frozenset(labels.items()))
+        if key not in samples:
+            raise AssertionError(f"no sample {name}{labels} in /metrics")
+        return int(samples[key])
+    return {"l1": get("quarry_cache_hits_total", kind="result", tier="l1"),
+            "l2": get("quarry_cache_hits_total", kind="result", tier="l2"),
+            "miss": get("quarry_cache_misses_total", kind="result")}
+
+
+def corrupt(value, other, kind, rng):
+    """A value the server must not accept for this key; `other` is the
+    valid value of another key."""
+    kind %= 8
+    if kind == 0:
+        return bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 300)))
+    if kind == 1:
+        return value[:len(value) // 2]
+    if kind == 2:
+        return value[:-1]
+    if kind == 3:
+        flipped = bytearray(value)
+        flipped[len(flipped) // 2] ^= 0x10
+        return bytes(flipped)
+    if kind == 4:
+        return other
+    if kind == 5:
+        return other[:len(other) - 3]
+    if kind == 6:
+        return value + b"\x00garbage"
+    return b""
+
+
+if __name__ == "__main__":
+    quarry_bin()  # fail early and clearly when unset
+    unittest.main(verbosity=2)
