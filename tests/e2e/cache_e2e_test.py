@@ -259,6 +259,7 @@ class Node:
 
     def __init__(self, name, data_dir, log_path, args):
         self.name = name
+        self.cached = "--no-cache" not in args
         self.data_dir = data_dir
         self.log_path = log_path
         self.args = args
@@ -346,16 +347,19 @@ class CacheTest(unittest.TestCase):
                              {"collection": collection, "query": query, "k": k, "mode": mode})
         self.assertEqual(reply.status, 200, f"{node.name}: {reply}\n{node.server.log_text()[-2000:]}")
         body = reply.json()
-        state = reply.header("x-cache")
-        self.assertIn(state, CACHE_STATES, f"{node.name}: X-Cache {state!r}")
-        self.assertEqual(body.get("cache"), state, f"{node.name}: header and body disagree")
+        state = body.get("cache")
+        if node.cached:
+            self.assertIn(state, CACHE_STATES, f"{node.name}: {body}")
+            self.assertEqual(reply.header("x-cache"), state,
+                             f"{node.name}: X-Cache and the body disagree")
+        else:
+            self.assertEqual(state, "off", f"{node.name} runs with --no-cache: {body}")
+            self.assertIsNone(reply.header("x-cache"))
         node.seen[state] += 1
         return state, answer_of(body)
 
     def reference(self, collection, query, mode, k=5):
-        state, answer = self.search(self.r, collection, query, mode, k)
-        self.assertEqual(state, "miss", "the --no-cache server served from a cache")
-        return answer
+        return self.search(self.r, collection, query, mode, k)[1]
 
     def keys(self, pattern=KEY_PREFIX + "*"):
         with self.redis.client() as r:
@@ -610,6 +614,9 @@ class CacheTest(unittest.TestCase):
                 state, answer = self.search(self.b, "garbage", *s)
                 self.assertEqual(answer, expected[s], f"round {round_}, {s}: cache {state}")
                 self.assertEqual(state, "miss", f"round {round_}, {s}: garbage served")
+            l2 = self.stats(self.b)["l2"]
+            self.assertEqual(l2["results"]["corrupt"], len(result_keys), l2)
+            self.assertEqual(l2["embeddings"]["corrupt"], len(embedding_keys), l2)
 
         # The control: the values the test saved are served as they are.
         with self.redis.client() as r:
@@ -639,19 +646,41 @@ class CacheTest(unittest.TestCase):
                              f"{node.name}: stats {stats}")
             metrics = self.metrics(node)
             self.assertEqual(metric_result_counts(metrics), counted, f"{node.name}: {metrics}")
+            self.assertEqual(metric(metrics, "quarry_cache_l2_breaker_open"), 0)
+        off = self.stats(self.r)
+        self.assertFalse(off["enabled"], off)
+        self.assertEqual((off["searches"]["l1"], off["searches"]["l2"]), (0, 0), off)
+
+        # Clear: A's L1 and the shared L2 are emptied, and A's counters reset.
+        keys = self.keys()
+        cleared = self.a.request("POST", "/api/cache/clear")
+        self.assertEqual(cleared.status, 200, cleared)
+        self.assertEqual(cleared.json().get("l2_keys_deleted"), len(keys), cleared)
+        self.assertEqual(self.keys(), [])
+        self.a.seen.clear()
+        self.assertEqual(result_counts(self.stats(self.a)), {"l1": 0, "l2": 0, "miss": 0})
+        self.assertEqual(self.search(self.a, "stats", "tide wave", "hybrid")[0], "miss")
+        self.assertEqual(result_counts(self.stats(self.a)), {"l1": 0, "l2": 0, "miss": 1})
 
 
 # What the test knows of the server's stats and metrics formats ----------------
 
 def result_counts(stats):
-    """Result lookups by where they were answered: {"l1", "l2", "miss"}."""
-    results = stats["results"]
-    return {"l1": results["l1"]["hits"], "l2": results["l2"]["hits"],
-            "miss": results["l2"]["misses"] + results["l2"].get("skipped", 0)}
+    """Searches by where they were answered, {"l1", "l2", "miss"}, checked
+    against the per-tier lookup counters they imply: every search looks in
+    L1; each L1 miss looks in L2 once (a hit, or a miss: absent, corrupt,
+    failed or skipped by the breaker)."""
+    searches = {k: stats["searches"][k] for k in CACHE_STATES}
+    l1, l2 = stats["l1"]["results"], stats["l2"]["results"]
+    tiers = {"l1": l1["hits"], "l2": l2["hits"],
+             "miss": l2["misses"] + l2["errors"] + l2["skipped"]}
+    if searches != tiers or l1["misses"] != searches["l2"] + searches["miss"]:
+        raise AssertionError(f"searches and tier counters disagree: {stats}")
+    return searches
 
 
 def l2_breaker_state(stats):
-    return stats["l2"]["breaker"]["state"]
+    return stats["l2"]["breaker"]
 
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)$')
@@ -671,15 +700,22 @@ def parse_prometheus(text):
     return samples
 
 
+def metric(samples, name, **labels):
+    key = (name, frozenset(labels.items()))
+    if key not in samples:
+        raise AssertionError(f"no sample {name}{labels} in /metrics")
+    return samples[key]
+
+
 def metric_result_counts(samples):
-    def get(name, **labels):
-        key = (name, frozenset(labels.items()))
-        if key not in samples:
-            raise AssertionError(f"no sample {name}{labels} in /metrics")
-        return int(samples[key])
-    return {"l1": get("quarry_cache_hits_total", kind="result", tier="l1"),
-            "l2": get("quarry_cache_hits_total", kind="result", tier="l2"),
-            "miss": get("quarry_cache_misses_total", kind="result")}
+    """The stats of result_counts, as /metrics says them."""
+    searches = {k: int(metric(samples, "quarry_cache_searches_total", tier=k))
+                for k in CACHE_STATES}
+    l1_hits = metric(samples, "quarry_cache_l1_lookups_total", kind="result", outcome="hit")
+    l2_hits = metric(samples, "quarry_cache_l2_lookups_total", kind="result", outcome="hit")
+    if (l1_hits, l2_hits) != (searches["l1"], searches["l2"]):
+        raise AssertionError(f"searches {searches}, L1 hits {l1_hits}, L2 hits {l2_hits}")
+    return searches
 
 
 def corrupt(value, other, kind, rng):
