@@ -9,6 +9,7 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
 # Snowball stemmers (libstemmer-dev ships neither pkg-config nor CMake files).
 find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)

@@ -10,9 +10,9 @@ PACKAGES=(
   # core libraries
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
   libicu-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libxxhash-dev libzstd-dev libstemmer-dev
-  # the L2 cache speaks the Redis protocol; its tests run a real redis-server
-  libhiredis-dev redis-server
+  libxxhash-dev libzstd-dev libstemmer-dev libhiredis-dev
+  # the L2 cache tests run a real Redis
+  redis-server
   # tests and micro-benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # peers, measured side by side in bench/ (never linked into quarry)

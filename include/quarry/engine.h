@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "quarry/document.h"
@@ -22,6 +23,17 @@
 
 namespace quarry {
 
+// What a collection holds, named two ways. The generation counts its
+// acknowledged writes. The state digest names its content: it changes with
+// every write, and only collections that went through the same writes from
+// the same config and embedder (replicas) share it; a dropped and re-created
+// collection or a restored snapshot does not reuse a digest for other
+// content. Caches key on the digest.
+struct CollectionState {
+  uint64_t generation = 0;
+  std::string digest;  // 32 hex digits
+};
+
 struct CollectionInfo {
   std::string name;
   CollectionConfig config;
@@ -30,6 +42,7 @@ struct CollectionInfo {
   uint64_t documents = 0;
   uint64_t chunks = 0;
   uint64_t generation = 0;
+  std::string state_digest;  // CollectionState::digest
 };
 
 // A snapshot: one archive file holding a collection's files at one moment,
@@ -57,6 +70,13 @@ class Collection {
   virtual Status DeleteDocument(const std::string& id) = 0;
 
   virtual Result<SearchResponse> Search(const SearchRequest& request) const = 0;
+
+  // The embedding Search would compute for `query` (EmbedPurpose::kQuery),
+  // for callers that cache it and pass it back as SearchRequest::query_vector.
+  virtual Result<std::vector<float>> EmbedQuery(std::string_view query) const = 0;
+
+  // Where the collection is now; changes with every acknowledged write. Cheap.
+  virtual CollectionState State() const = 0;
 };
 
 class Engine {

@@ -61,6 +61,12 @@ struct HighlightOptions {
 
 struct SearchRequest {
   std::string query;
+  // The query's embedding when the caller already has it (a cache of query
+  // embeddings, say): used instead of embedding `query`, which keyword search
+  // and snippets still read. Empty = embed `query`. Otherwise it must have the
+  // collection embedder's dimensions and come from the same model
+  // (Collection::EmbedQuery).
+  std::vector<float> query_vector;
   uint32_t k = 10;      // 1..kMaxK
   uint32_t offset = 0;  // hits skipped (pagination); offset + k <= kMaxResultWindow
   SearchMode mode = SearchMode::kAuto;
@@ -128,6 +134,7 @@ struct SearchResponse {
   std::vector<SearchHit> hits;
   SearchMode mode = SearchMode::kHybrid;  // the mode that ran (kAuto resolved)
   uint64_t generation = 0;                // the collection generation the answer reflects
+  std::string state_digest;               // and its state digest (CollectionState)
   // Time per stage, milliseconds.
   double embed_ms = 0;    // query embedding
   double keyword_ms = 0;  // query analysis and BM25 over every segment

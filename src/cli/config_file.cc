@@ -26,7 +26,9 @@ Status Read(const toml::table& table, std::string_view key, const std::string& p
   if (node == nullptr) return Status::Ok();
   std::optional<T> value = node->value_exact<T>();
   if (!value) {
-    const char* expected = std::is_same_v<T, std::string> ? "a string" : "an integer";
+    const char* expected = std::is_same_v<T, std::string> ? "a string"
+                           : std::is_same_v<T, bool>      ? "true or false"
+                                                          : "an integer";
     return Invalid(origin, "'" + path + "' must be " + expected);
   }
   *out = std::move(value);
@@ -79,7 +81,7 @@ Result<FileConfig> ParseConfig(std::string_view toml_text, const std::string& or
     return Invalid(origin, where.str() + ": " + std::string(err.description()));
   }
   const toml::table& root = parsed.table();
-  QUARRY_RETURN_IF_ERROR(CheckKeys(root, "", origin, {"data", "server"}));
+  QUARRY_RETURN_IF_ERROR(CheckKeys(root, "", origin, {"data", "server", "cache"}));
   FileConfig config;
   QUARRY_RETURN_IF_ERROR(Read(root, "data", "data", origin, &config.data));
   if (const toml::node* server = root.get("server")) {
@@ -96,6 +98,35 @@ Result<FileConfig> ParseConfig(std::string_view toml_text, const std::string& or
     QUARRY_RETURN_IF_ERROR(Read(*table, "default_collection", "server.default_collection", origin,
                                 &config.default_collection));
     QUARRY_RETURN_IF_ERROR(Read(*table, "log_level", "server.log_level", origin, &config.log_level));
+  }
+  if (const toml::node* cache = root.get("cache")) {
+    const toml::table* table = cache->as_table();
+    if (table == nullptr) return Invalid(origin, "'cache' must be a table");
+    QUARRY_RETURN_IF_ERROR(CheckKeys(
+        *table, "cache.", origin,
+        {"enabled", "l2_url", "l2_password_env", "l2_ttl_s", "l2_timeout_ms", "result_entries",
+         "result_ttl_s", "embedding_entries", "embedding_ttl_s", "warm_interval_s", "warm_top",
+         "key_prefix"}));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "enabled", "cache.enabled", origin, &config.cache_enabled));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "l2_url", "cache.l2_url", origin, &config.cache_l2_url));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "l2_password_env", "cache.l2_password_env", origin,
+                                &config.cache_l2_password_env));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "l2_ttl_s", "cache.l2_ttl_s", origin, &config.cache_l2_ttl_s));
+    QUARRY_RETURN_IF_ERROR(
+        Read(*table, "l2_timeout_ms", "cache.l2_timeout_ms", origin, &config.cache_l2_timeout_ms));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "result_entries", "cache.result_entries", origin,
+                                &config.cache_result_entries));
+    QUARRY_RETURN_IF_ERROR(
+        Read(*table, "result_ttl_s", "cache.result_ttl_s", origin, &config.cache_result_ttl_s));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "embedding_entries", "cache.embedding_entries", origin,
+                                &config.cache_embedding_entries));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "embedding_ttl_s", "cache.embedding_ttl_s", origin,
+                                &config.cache_embedding_ttl_s));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "warm_interval_s", "cache.warm_interval_s", origin,
+                                &config.cache_warm_interval_s));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "warm_top", "cache.warm_top", origin, &config.cache_warm_top));
+    QUARRY_RETURN_IF_ERROR(
+        Read(*table, "key_prefix", "cache.key_prefix", origin, &config.cache_key_prefix));
   }
   if (config.port && (*config.port < 0 || *config.port > 65535)) {
     return Invalid(origin, "'server.port' must be between 0 and 65535");

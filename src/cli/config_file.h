@@ -8,6 +8,19 @@
 //   max_body_bytes = 33554432
 //   default_collection = "default"
 //   log_level = "info"
+//   [cache]                        # docs/design/cache.md; flags --cache-*
+//   enabled = true
+//   l2_url = "redis://127.0.0.1:6379/0"
+//   l2_password_env = "QUARRY_CACHE_L2_PASSWORD"
+//   l2_ttl_s = 3600
+//   l2_timeout_ms = 1000
+//   result_entries = 5000
+//   result_ttl_s = 60
+//   embedding_entries = 10000
+//   embedding_ttl_s = 300
+//   warm_interval_s = 300
+//   warm_top = 100
+//   key_prefix = "quarry:v1:"
 //
 // Flags given on the command line win over the file. Unknown keys are errors,
 // so a misspelt setting is never silently ignored. The file must be ASCII:
@@ -34,6 +47,19 @@ struct FileConfig {
   std::optional<int64_t> max_body_bytes;
   std::optional<std::string> default_collection;
   std::optional<std::string> log_level;
+
+  std::optional<bool> cache_enabled;
+  std::optional<std::string> cache_l2_url;
+  std::optional<std::string> cache_l2_password_env;
+  std::optional<int64_t> cache_l2_ttl_s;
+  std::optional<int64_t> cache_l2_timeout_ms;
+  std::optional<int64_t> cache_result_entries;
+  std::optional<int64_t> cache_result_ttl_s;
+  std::optional<int64_t> cache_embedding_entries;
+  std::optional<int64_t> cache_embedding_ttl_s;
+  std::optional<int64_t> cache_warm_interval_s;
+  std::optional<int64_t> cache_warm_top;
+  std::optional<std::string> cache_key_prefix;
 };
 
 // Parses TOML text; `origin` names the file in error messages.

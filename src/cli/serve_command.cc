@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/cache_settings.h"
 #include "cli/cli_error.h"
 #include "cli/commands.h"
 #include "cli/config_file.h"
@@ -23,6 +24,7 @@ struct ServeFlags {
   std::string default_collection = "default";
   std::string log_level = "info";
   unsigned shutdown_grace_s = 30;
+  CacheSettings cache;
 };
 
 // Fills in every flag the user did not give from the config file.
@@ -41,7 +43,56 @@ Status ApplyConfigFile(const CLI::App& cmd, ServeFlags* flags) {
     flags->default_collection = *file.default_collection;
   }
   if (file.log_level && !given("--log-level")) flags->log_level = *file.log_level;
+  CacheSettings& c = flags->cache;
+  if (file.cache_enabled && !given("--no-cache")) c.enabled = *file.cache_enabled;
+  auto take = [&](const auto& from, const char* flag, auto* to) {
+    if (from && !given(flag)) *to = *from;
+  };
+  take(file.cache_l2_url, "--cache-l2", &c.l2_url);
+  take(file.cache_l2_password_env, "--cache-l2-password-env", &c.l2_password_env);
+  take(file.cache_l2_ttl_s, "--cache-l2-ttl", &c.l2_ttl_s);
+  take(file.cache_l2_timeout_ms, "--cache-l2-timeout-ms", &c.l2_timeout_ms);
+  take(file.cache_result_entries, "--cache-result-entries", &c.result_entries);
+  take(file.cache_result_ttl_s, "--cache-result-ttl", &c.result_ttl_s);
+  take(file.cache_embedding_entries, "--cache-embedding-entries", &c.embedding_entries);
+  take(file.cache_embedding_ttl_s, "--cache-embedding-ttl", &c.embedding_ttl_s);
+  take(file.cache_warm_interval_s, "--cache-warm-interval", &c.warm_interval_s);
+  take(file.cache_warm_top, "--cache-warm-top", &c.warm_top);
+  take(file.cache_key_prefix, "--cache-key-prefix", &c.key_prefix);
   return Status::Ok();
+}
+
+void AddCacheFlags(CLI::App* cmd, CacheSettings* c) {
+  cmd->add_flag("--no-cache{false}", c->enabled, "Turn off both cache tiers");
+  cmd->add_option("--cache-l2", c->l2_url,
+                  "Shared L2 cache: redis://[user@]host[:port][/db] (Redis, Valkey, Dragonfly, "
+                  "KeyDB); off when not given");
+  cmd->add_option("--cache-l2-password-env", c->l2_password_env,
+                  "Environment variable holding the L2 password")
+      ->capture_default_str();
+  cmd->add_option("--cache-l2-ttl", c->l2_ttl_s, "Seconds an L2 entry lives")
+      ->capture_default_str();
+  cmd->add_option("--cache-l2-timeout-ms", c->l2_timeout_ms,
+                  "Connect and socket timeout of L2 calls, milliseconds")
+      ->capture_default_str();
+  cmd->add_option("--cache-result-entries", c->result_entries, "Search results kept in L1")
+      ->capture_default_str();
+  cmd->add_option("--cache-result-ttl", c->result_ttl_s, "Seconds an L1 search result lives")
+      ->capture_default_str();
+  cmd->add_option("--cache-embedding-entries", c->embedding_entries,
+                  "Query embeddings kept in L1")
+      ->capture_default_str();
+  cmd->add_option("--cache-embedding-ttl", c->embedding_ttl_s,
+                  "Seconds an L1 query embedding lives")
+      ->capture_default_str();
+  cmd->add_option("--cache-warm-interval", c->warm_interval_s,
+                  "Seconds between warmings of the popular queries (0: never)")
+      ->capture_default_str();
+  cmd->add_option("--cache-warm-top", c->warm_top, "How many popular queries each warming runs")
+      ->capture_default_str();
+  cmd->add_option("--cache-key-prefix", c->key_prefix,
+                  "Prefix of this deployment's L2 keys (servers that share answers share it)")
+      ->capture_default_str();
 }
 
 int RunServe(const CLI::App& cmd, ServeFlags flags) {
@@ -54,6 +105,9 @@ int RunServe(const CLI::App& cmd, ServeFlags flags) {
   }
   spdlog::set_level(level);
 
+  Result<cache::CacheOptions> cache_options = MakeCacheOptions(flags.cache);
+  if (!cache_options.ok()) return FailWith(cache_options.status());
+
   auto engine = Engine::Open({.data_dir = flags.data});
   if (!engine.ok()) return FailWith(engine.status());
 
@@ -65,6 +119,7 @@ int RunServe(const CLI::App& cmd, ServeFlags flags) {
   options.max_body_bytes = flags.max_body_bytes;
   options.default_collection = flags.default_collection;
   options.shutdown_grace = std::chrono::seconds(flags.shutdown_grace_s);
+  options.cache = std::move(cache_options).value();
   auto server = server::HttpServer::Create(engine->get(), options);
   if (!server.ok()) return FailWith(server.status());
 
@@ -102,6 +157,7 @@ CommandRunner RegisterServe(CLI::App& app) {
                   "Seconds a shutdown waits for accepted requests to be answered")
       ->check(CLI::Range(0u, 3600u))
       ->capture_default_str();
+  AddCacheFlags(cmd, &flags->cache);
   return [cmd, flags] { return RunServe(*cmd, *flags); };
 }
 

@@ -8,6 +8,7 @@
 #include "base/stopwatch.h"
 #include "embed/embedder_factory.h"
 #include "engine/json_util.h"
+#include "engine/state_digest.h"
 #include "ingest/chunker.h"
 #include "text/utf8.h"
 
@@ -214,13 +215,16 @@ Status CollectionImpl::DeleteDocument(const std::string& id) {
 
 Status CollectionImpl::CommitLocked(storage::WriteBatch batch, std::vector<DocumentTerms> terms) {
   batch.generation = generation_ + 1;
-  QUARRY_ASSIGN_OR_RETURN(uint64_t lsn, wal_->Append(storage::WalRecordType::kWriteBatch,
-                                                     storage::EncodeWriteBatch(batch)));
+  const std::string record = storage::EncodeWriteBatch(batch);
+  QUARRY_ASSIGN_OR_RETURN(uint64_t lsn,
+                          wal_->Append(storage::WalRecordType::kWriteBatch, record));
+  std::string next_digest = NextStateDigest(state_digest_, record);
   if (config_.storage.fsync == FsyncPolicy::kAlways) QUARRY_RETURN_IF_ERROR(wal_->Sync());
   bool seal = false;
   {
     std::unique_lock<std::shared_mutex> state_lock(state_mu_);
     ApplyLocked(std::move(batch), lsn, std::move(terms));
+    state_digest_ = std::move(next_digest);
     seal = mutable_->rows() >= config_.storage.seal_rows;
   }
   if (seal) {
@@ -289,7 +293,13 @@ CollectionInfo CollectionImpl::Info() const {
   info.documents = documents_.size();
   info.chunks = chunk_count_;
   info.generation = generation_;
+  info.state_digest = state_digest_;
   return info;
+}
+
+CollectionState CollectionImpl::State() const {
+  std::shared_lock<std::shared_mutex> lock(state_mu_);
+  return CollectionState{generation_, state_digest_};
 }
 
 Result<DocumentInfo> CollectionImpl::GetDocument(const std::string& id) const {

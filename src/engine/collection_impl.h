@@ -63,6 +63,8 @@ class CollectionImpl final : public Collection {
   Result<DocumentInfo> GetDocument(const std::string& id) const override;
   Status DeleteDocument(const std::string& id) override;
   Result<SearchResponse> Search(const SearchRequest& request) const override;
+  Result<std::vector<float>> EmbedQuery(std::string_view query) const override;
+  CollectionState State() const override;
 
   // Refuses every later write and stops background work; the engine calls it
   // before removing the files.
@@ -137,8 +139,10 @@ class CollectionImpl final : public Collection {
   // them. Returns true if it merged something.
   Result<bool> MaybeMerge();
   Status MergeSegments(std::vector<storage::Segment*> inputs);
-  Status WriteManifestLocked(uint64_t last_lsn, uint64_t generation);
-  storage::Manifest ManifestLocked(uint64_t last_lsn, uint64_t generation) const;
+  // A MANIFEST covering the log up to last_lsn, where the collection was at
+  // `generation` with `state_digest`.
+  storage::Manifest ManifestLocked(uint64_t last_lsn, uint64_t generation,
+                                   const std::string& state_digest) const;
   // Writes segment `id` of `docs` (row order) and opens it; on failure
   // removes what was written (no MANIFEST lists it yet). No lock needed.
   Result<std::unique_ptr<storage::Segment>> BuildSegment(
@@ -169,16 +173,19 @@ class CollectionImpl final : public Collection {
   // What the durable MANIFEST says the segments cover.
   uint64_t manifest_lsn_ = 0;         // guarded by write_mu_
   uint64_t manifest_generation_ = 0;  // guarded by write_mu_
+  std::string manifest_state_digest_;  // guarded by write_mu_
 
   mutable std::shared_mutex state_mu_;  // guards everything below
   std::unique_ptr<MutableSegment> mutable_;
   std::unique_ptr<MutableSegment> frozen_;  // being sealed; still searched
   uint64_t frozen_lsn_ = 0;                 // last LSN the frozen segment holds
   uint64_t frozen_generation_ = 0;
+  std::string frozen_state_digest_;
   std::vector<std::unique_ptr<storage::Segment>> sealed_;
   std::unordered_map<std::string, DocRef> documents_;
   uint64_t chunk_count_ = 0;
   uint64_t generation_ = 0;
+  std::string state_digest_;  // engine/state_digest.h
   uint64_t applied_lsn_ = 0;
 
   std::mutex background_mu_;

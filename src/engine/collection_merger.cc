@@ -137,7 +137,7 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     // The MANIFEST lists the survivors and the merged segment; what the
     // segments cover (LSN, generation) does not change.
     Status s = wal_->Sync();
-    storage::Manifest m = ManifestLocked(manifest_lsn_, manifest_generation_);
+    storage::Manifest m = ManifestLocked(manifest_lsn_, manifest_generation_, manifest_state_digest_);
     // By id, never through `inputs`: erasing from sealed_ below frees the
     // input segments while later elements are still being tested.
     std::vector<uint64_t> input_ids;

@@ -7,6 +7,7 @@
 #include "engine/chunk_terms.h"
 #include "engine/collection_impl.h"
 #include "engine/hnsw_config.h"
+#include "engine/state_digest.h"
 #include "storage/collection_file.h"
 #include "storage/collection_file_format.h"
 #include "storage/wal_reader.h"
@@ -46,6 +47,7 @@ storage::Manifest EmptyManifest(const CollectionConfig& config, const Embedder& 
   m.config_json = CollectionConfigToJson(config);
   m.embedder_fingerprint = embedder.fingerprint();
   m.dimensions = embedder.dimensions();
+  m.state_digest = InitialStateDigest(m.config_json, m.embedder_fingerprint, m.dimensions);
   return m;
 }
 
@@ -97,6 +99,7 @@ Status ConvertCollectionFile(Env& env, const std::string& dir) {
   m.config_json = image.config_json;
   m.embedder_fingerprint = image.embedder_fingerprint;
   m.dimensions = image.dimensions;
+  m.state_digest = InitialStateDigest(m.config_json, m.embedder_fingerprint, m.dimensions);
   QUARRY_RETURN_IF_ERROR(storage::WriteManifest(env, dir, m));
   QUARRY_RETURN_IF_ERROR(env.RemoveFile(dir + "/" + storage::kCollectionFileName));
   return env.SyncDir(dir);
@@ -151,6 +154,9 @@ Result<std::shared_ptr<CollectionImpl>> CollectionImpl::Open(std::shared_ptr<Env
   c->manifest_lsn_ = manifest.last_lsn;
   c->manifest_generation_ = manifest.generation;
   c->generation_ = manifest.generation;
+  c->manifest_state_digest_ =
+      manifest.state_digest.empty() ? RandomStateDigest() : manifest.state_digest;
+  c->state_digest_ = c->manifest_state_digest_;
   c->applied_lsn_ = manifest.last_lsn;
   QUARRY_RETURN_IF_ERROR(c->LoadSegments(manifest));
   QUARRY_RETURN_IF_ERROR(c->ReplayLog(manifest.last_lsn));
@@ -221,6 +227,7 @@ Status CollectionImpl::ReplayLog(uint64_t after_lsn) {
                                 storage::DecodeWriteBatch(payload, dims));
         std::unique_lock<std::shared_mutex> lock(state_mu_);
         ApplyLocked(std::move(batch), lsn);
+        state_digest_ = NextStateDigest(state_digest_, payload);
         return Status::Ok();
       });
   if (!report.ok()) return report.status().WithContext("collection '" + name_ + "'");

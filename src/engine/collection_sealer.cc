@@ -47,7 +47,8 @@ Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
   return opened;
 }
 
-storage::Manifest CollectionImpl::ManifestLocked(uint64_t last_lsn, uint64_t generation) const {
+storage::Manifest CollectionImpl::ManifestLocked(uint64_t last_lsn, uint64_t generation,
+                                                 const std::string& state_digest) const {
   storage::Manifest m;
   m.config_json = CollectionConfigToJson(config_);
   m.embedder_fingerprint = embedder_->fingerprint();
@@ -55,6 +56,7 @@ storage::Manifest CollectionImpl::ManifestLocked(uint64_t last_lsn, uint64_t gen
   m.generation = generation;
   m.last_lsn = last_lsn;
   m.next_segment_id = next_segment_id_;
+  m.state_digest = state_digest;
   for (const auto& seg : sealed_) m.segments.push_back(seg->ManifestEntry());
   return m;
 }
@@ -82,6 +84,7 @@ Status CollectionImpl::MaybeSeal(bool force) {
       mutable_ = std::make_unique<MutableSegment>(embedder_->dimensions());
       frozen_lsn_ = applied_lsn_;
       frozen_generation_ = generation_;
+      frozen_state_digest_ = state_digest_;
     }
     // frozen_ changes only under write_mu_ (deletes), which is held.
     frozen_->CollectLive(&docs, &vectors, &ordinals);
@@ -104,7 +107,7 @@ Status CollectionImpl::MaybeSeal(bool force) {
     }
     // Tombstones the MANIFEST records must come from durable log records.
     Status s = wal_->Sync();
-    storage::Manifest m = ManifestLocked(frozen_lsn_, frozen_generation_);
+    storage::Manifest m = ManifestLocked(frozen_lsn_, frozen_generation_, frozen_state_digest_);
     m.segments.push_back(seg->ManifestEntry());
     if (s.ok()) s = storage::WriteManifest(*env_, dir_, m);
     if (!s.ok()) {
@@ -127,6 +130,7 @@ Status CollectionImpl::MaybeSeal(bool force) {
     covered_lsn = frozen_lsn_;
     manifest_lsn_ = frozen_lsn_;
     manifest_generation_ = frozen_generation_;
+    manifest_state_digest_ = frozen_state_digest_;
   }
   return storage::RemoveObsoleteWalFiles(*env_, dir_ + "/" + kWalDir, covered_lsn);
 }

@@ -336,9 +336,28 @@ Status CollectionImpl::FillHitLocked(const SearchPlan& plan, uint64_t key, uint3
   return Status::Ok();
 }
 
+Result<std::vector<float>> CollectionImpl::EmbedQuery(std::string_view query) const {
+  std::vector<float> qv(embedder_->dimensions());
+  const std::string text = text::SanitizeUtf8(query);
+  std::string_view texts[] = {text};
+  QUARRY_RETURN_IF_ERROR(embedder_->Embed(texts, EmbedPurpose::kQuery, qv));
+  return qv;
+}
+
 Result<SearchResponse> CollectionImpl::Search(const SearchRequest& request) const {
   Stopwatch total;
   QUARRY_RETURN_IF_ERROR(ValidateRequest(request));
+  if (!request.query_vector.empty()) {
+    if (request.query_vector.size() != embedder_->dimensions()) {
+      return Status::InvalidArgument(
+          "query_vector has " + std::to_string(request.query_vector.size()) +
+          " dimensions; the collection's embedder has " +
+          std::to_string(embedder_->dimensions()));
+    }
+    for (float x : request.query_vector) {
+      if (!std::isfinite(x)) return Status::InvalidArgument("query_vector has a non-finite value");
+    }
+  }
   const std::string query = text::SanitizeUtf8(request.query);
   if (query.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Status::InvalidArgument("query must not be empty");
@@ -369,9 +388,11 @@ Result<SearchResponse> CollectionImpl::Search(const SearchRequest& request) cons
 
   std::vector<float> qv;
   if (plan.vector) {
-    qv.resize(embedder_->dimensions());
-    std::string_view texts[] = {query};
-    QUARRY_RETURN_IF_ERROR(embedder_->Embed(texts, EmbedPurpose::kQuery, qv));
+    if (!request.query_vector.empty()) {
+      qv = request.query_vector;
+    } else {
+      QUARRY_ASSIGN_OR_RETURN(qv, EmbedQuery(query));
+    }
     // A query with no features (no words, for the lexical embedder) has the
     // zero vector, which is similar to nothing.
     if (std::all_of(qv.begin(), qv.end(), [](float x) { return x == 0.0f; })) plan.vector = false;
@@ -393,6 +414,7 @@ Result<SearchResponse> CollectionImpl::Search(const SearchRequest& request) cons
 
   std::shared_lock<std::shared_mutex> lock(state_mu_);
   response.generation = generation_;
+  response.state_digest = state_digest_;
   plan.sources.push_back({kMutableKey, mutable_.get(), nullptr});
   if (frozen_ != nullptr) plan.sources.push_back({kFrozenKey, frozen_.get(), nullptr});
   for (const auto& seg : sealed_) plan.sources.push_back({seg->id(), nullptr, seg.get()});

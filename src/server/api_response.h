@@ -27,6 +27,7 @@ struct ApiResponse {
   std::string content_type = kJsonContentType;
   std::string body;
   std::vector<std::pair<boost::beast::http::field, std::string>> headers;  // e.g. Allow
+  std::vector<std::pair<std::string, std::string>> extension_headers;     // e.g. X-Cache
 };
 
 ApiResponse JsonResponse(boost::beast::http::status status, const boost::json::value& body);

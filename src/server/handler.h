@@ -21,6 +21,7 @@
 #include <variant>
 #include <vector>
 
+#include "cache/cached_search.h"
 #include "quarry/engine.h"
 #include "server/api_response.h"
 #include "server/job_registry.h"
@@ -58,6 +59,7 @@ struct RequestContext {
   Engine* engine = nullptr;
   const ServerOptions* options = nullptr;
   JobRegistry* jobs = nullptr;
+  cache::CachedSearch* search_cache = nullptr;
   JobStarter start_job;
   PathParams params;
   QueryParams query;

@@ -38,6 +38,13 @@ HandlerReply DeleteDocument(RequestContext& context);
 // search_handlers.cc
 HandlerReply PostSearch(RequestContext& context);
 
+// cache_handlers.cc
+HandlerReply GetCacheStats(RequestContext& context);
+HandlerReply PostCacheClear(RequestContext& context);
+
+// metrics_handlers.cc: Prometheus text format.
+HandlerReply GetMetrics(RequestContext& context);
+
 }  // namespace quarry::server
 
 #endif  // QUARRY_SERVER_HANDLERS_H_

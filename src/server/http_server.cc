@@ -17,6 +17,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json/object.hpp>
 
+#include "server/cache_warmer.h"
 #include "server/http_session.h"
 #include "server/server_context.h"
 
@@ -72,7 +73,8 @@ struct HttpServer::State {
         acceptor(strand),
         signals(strand),
         shutdown_timer(strand),
-        accept_timer(strand) {}
+        accept_timer(strand),
+        warm_timer(strand) {}
 
   void DoAccept();
   void OnAccept(boost::system::error_code ec, tcp::socket socket);
@@ -80,6 +82,7 @@ struct HttpServer::State {
   void BeginShutdown();  // on the strand
   void PollShutdown();   // on the strand
   void RunIoThread();
+  void ScheduleWarming(std::chrono::seconds delay);  // on the strand
 
   const unsigned io_threads;
   // Destroyed in reverse order: the io objects first, then the io_context
@@ -93,6 +96,7 @@ struct HttpServer::State {
   asio::signal_set signals;
   asio::steady_timer shutdown_timer;
   asio::steady_timer accept_timer;
+  asio::steady_timer warm_timer;
 
   uint16_t port = 0;
   std::string url;
@@ -152,6 +156,29 @@ void HttpServer::State::WaitForSignal() {
   });
 }
 
+void HttpServer::State::ScheduleWarming(std::chrono::seconds delay) {
+  warm_timer.expires_after(delay);
+  warm_timer.async_wait([this](boost::system::error_code ec) {
+    if (ec || shutting_down) return;
+    // The run itself goes to the CPU pool; the next one is scheduled when it ends.
+    asio::post(cpu_pool, [this] {
+      const WarmingReport report = WarmCache(context);
+      if (report.candidates > 0) {
+        json::object fields;
+        fields["candidates"] = report.candidates;
+        fields["searched"] = report.searched;
+        fields["failed"] = report.failed;
+        fields["from_peers"] = report.from_peers;
+        fields["interrupted"] = report.interrupted;
+        context.log.Event(spdlog::level::debug, "cache warmed", fields);
+      }
+      asio::post(strand, [this] {
+        if (!shutting_down) ScheduleWarming(context.options.cache.warm_interval);
+      });
+    });
+  });
+}
+
 void HttpServer::State::BeginShutdown() {
   if (shutting_down) return;
   shutting_down = true;
@@ -159,6 +186,7 @@ void HttpServer::State::BeginShutdown() {
   boost::system::error_code ignored;
   acceptor.close(ignored);
   accept_timer.cancel();
+  warm_timer.cancel();
   for (const auto& session : context.sessions.Snapshot()) session->RequestStop();
   shutdown_deadline = std::chrono::steady_clock::now() + context.options.shutdown_grace;
   PollShutdown();
@@ -271,6 +299,8 @@ Status HttpServer::Run() {
     if (s.shutting_down) return;
     s.WaitForSignal();
     s.DoAccept();
+    const cache::CacheOptions& cache = s.context.options.cache;
+    if (cache.enabled && cache.warm_interval.count() > 0) s.ScheduleWarming(std::chrono::seconds(0));
   });
 
   {

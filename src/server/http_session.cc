@@ -261,6 +261,7 @@ void HttpSession::Dispatch() {
     context.query = std::move(query).value();
   }
   context.jobs = &context_->jobs;
+  context.search_cache = &context_->search_cache;
   context.start_job = [server = context_](BackgroundJob job) {
     return StartBackgroundJob(server, std::move(job));
   };
@@ -327,6 +328,7 @@ void HttpSession::Send(ApiResponse api, bool fatal) {
   response_.set(http::field::content_type, api.content_type);
   response_.set("X-Request-ID", request_id_);
   for (auto& [field, value] : api.headers) response_.set(field, value);
+  for (auto& [name, value] : api.extension_headers) response_.set(name, value);
   char elapsed[32];
   std::snprintf(elapsed, sizeof(elapsed), "%.3fms", request_clock_.ElapsedMillis());
   response_.set("X-Response-Time", elapsed);

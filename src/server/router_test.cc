@@ -97,7 +97,7 @@ TEST(RouterTest, TableHasOneHandlerPerMethodAndPattern) {
     EXPECT_TRUE(names.insert(route.name).second) << route.name;
     EXPECT_NE(route.handler, nullptr);
   }
-  EXPECT_EQ(router.routes().size(), 16u);
+  EXPECT_EQ(router.routes().size(), 19u);
 }
 
 }  // namespace

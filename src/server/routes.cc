@@ -28,6 +28,9 @@ Router MakeApiRouter() {
        PostSnapshotRestore, "post_snapshot_restore"},
       {http::verb::get, "/api/jobs/{id}", GetJob, "get_job"},
       {http::verb::post, "/api/search", PostSearch, "post_search"},
+      {http::verb::get, "/api/cache/stats", GetCacheStats, "get_cache_stats"},
+      {http::verb::post, "/api/cache/clear", PostCacheClear, "post_cache_clear"},
+      {http::verb::get, "/metrics", GetMetrics, "get_metrics"},
   });
 }
 

@@ -13,6 +13,7 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "cache/cached_search.h"
 #include "quarry/engine.h"
 #include "server/job_registry.h"
 #include "server/router.h"
@@ -29,12 +30,14 @@ struct ServerContext {
       : engine(engine_in),
         options(std::move(options_in)),
         router(MakeApiRouter()),
+        search_cache(options.cache),
         cpu_pool(pool),
         max_cpu_jobs(max_cpu_jobs_in) {}
 
   Engine* const engine;
   const ServerOptions options;
   const Router router;
+  cache::CachedSearch search_cache;
   ServerLog log;
   boost::asio::thread_pool* const cpu_pool;
   // CpuWork queued or running; beyond max_cpu_jobs, new work is refused with

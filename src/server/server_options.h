@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <string>
 
+#include "cache/cache_options.h"
+
 namespace quarry::server {
 
 struct ServerOptions {
@@ -26,6 +28,8 @@ struct ServerOptions {
   // to be answered before closing their connections. Like Kubernetes'
   // default termination grace period. A second signal cuts it short.
   std::chrono::seconds shutdown_grace{30};
+  // The two-tier cache in front of searches (docs/design/cache.md).
+  cache::CacheOptions cache;
 };
 
 // Limits that are not options.

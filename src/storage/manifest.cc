@@ -22,6 +22,7 @@ std::string EncodeManifest(const Manifest& m) {
   e.PutU64(m.generation);
   e.PutU64(m.last_lsn);
   e.PutU64(m.next_segment_id);
+  e.PutString(m.state_digest);
   e.PutU32(static_cast<uint32_t>(m.segments.size()));
   for (const SegmentEntry& s : m.segments) {
     e.PutU64(s.id);
@@ -45,8 +46,10 @@ Result<Manifest> DecodeManifest(std::string_view bytes) {
   d.GetU64(&m.generation);
   d.GetU64(&m.last_lsn);
   d.GetU64(&m.next_segment_id);
+  if (file.version >= 2) d.GetString(&m.state_digest);
   d.GetU32(&segment_count);
   if (!d.ok()) return Corrupt("truncated header fields");
+  if (m.state_digest.size() > kMaxStateDigestBytes) return Corrupt("state digest too long");
   if (m.dimensions == 0) return Corrupt("zero vector dimensions");
   constexpr size_t kMinSegmentBytes = 20;
   if (segment_count > d.remaining() / kMinSegmentBytes) return Corrupt("segment count out of range");

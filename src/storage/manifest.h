@@ -22,7 +22,9 @@
 namespace quarry::storage {
 
 inline constexpr std::string_view kManifestMagic{"QRYMANIF", 8};
-inline constexpr uint32_t kManifestVersion = 1;
+// 2 added state_digest; version 1 files are read with it empty.
+inline constexpr uint32_t kManifestVersion = 2;
+inline constexpr size_t kMaxStateDigestBytes = 64;
 inline constexpr const char* kManifestFileName = "MANIFEST";
 inline constexpr uint64_t kMaxManifestBytes = 1ull << 30;
 
@@ -40,6 +42,9 @@ struct Manifest {
   uint64_t generation = 0;  // the collection's generation at last_lsn
   uint64_t last_lsn = 0;    // every record <= last_lsn is in the segments
   uint64_t next_segment_id = 1;
+  // What the collection's content is at last_lsn, as a chain of hashes of its
+  // writes (engine/state_digest.h); empty in version 1 files.
+  std::string state_digest;
   std::vector<SegmentEntry> segments;
 };
 

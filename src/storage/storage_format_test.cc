@@ -9,7 +9,9 @@
 
 #include "base/env.h"
 #include "base/testing/temp_dir.h"
+#include "storage/checksummed_file.h"
 #include "storage/chunk_store.h"
+#include "storage/coding.h"
 #include "storage/manifest.h"
 #include "storage/write_batch.h"
 
@@ -24,6 +26,7 @@ Manifest SampleManifest() {
   m.generation = 42;
   m.last_lsn = 1234;
   m.next_segment_id = 5;
+  m.state_digest = "0123456789abcdef0123456789abcdef";
   m.segments.push_back({.id = 1, .rows = 100, .documents = 10, .deleted_documents = {2, 7}});
   m.segments.push_back({.id = 4, .rows = 3, .documents = 1, .deleted_documents = {}});
   return m;
@@ -44,6 +47,30 @@ TEST(ManifestTest, RoundTripsAndRefusesEveryTruncationAndBitFlip) {
     bad[i] = static_cast<char>(bad[i] ^ 0x01);
     EXPECT_FALSE(DecodeManifest(bad).ok()) << "flip at " << i;
   }
+}
+
+TEST(ManifestTest, RoundTripsTheStateDigestAndReadsVersion1WithoutIt) {
+  auto m = DecodeManifest(EncodeManifest(SampleManifest()));
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->state_digest, "0123456789abcdef0123456789abcdef");
+
+  // A version 1 body: the same fields without the digest.
+  Encoder e;
+  e.PutString(R"({"embedder":{"type":"lexical"}})");
+  e.PutString("lexical-v1-1024");
+  e.PutU32(1024);
+  e.PutU64(7);  // generation
+  e.PutU64(9);  // last_lsn
+  e.PutU64(1);  // next_segment_id
+  e.PutU32(0);  // no segments
+  auto v1 = DecodeManifest(EncodeChecksummedFile(kManifestMagic, 1, e.buffer()));
+  ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+  EXPECT_EQ(v1->generation, 7u);
+  EXPECT_TRUE(v1->state_digest.empty());
+
+  Manifest long_digest = SampleManifest();
+  long_digest.state_digest.assign(kMaxStateDigestBytes + 1, 'a');
+  EXPECT_FALSE(DecodeManifest(EncodeManifest(long_digest)).ok());
 }
 
 TEST(ManifestTest, RefusesInconsistentEntriesEvenWithValidChecksums) {

@@ -1,0 +1,161 @@
+#include "cache/two_tier_cache.h"
+
+#include <spdlog/spdlog.h>
+
+#include "cache/value_codec.h"
+
+namespace quarry::cache {
+
+std::string_view CacheTierName(CacheTier tier) {
+  switch (tier) {
+    case CacheTier::kL1: return "l1";
+    case CacheTier::kL2: return "l2";
+    case CacheTier::kMiss: return "miss";
+  }
+  return "miss";
+}
+
+L2Counters TwoTierCache::AtomicL2Counters::Load() const {
+  return L2Counters{hits.load(), misses.load(), corrupt.load(), errors.load(),
+                    skipped.load(), writes.load(), write_errors.load()};
+}
+
+TwoTierCache::TwoTierCache(const CacheOptions& options)
+    : options_(options),
+      results_(options.enabled ? options.result_entries : 0,
+               std::chrono::duration_cast<std::chrono::milliseconds>(options.result_ttl)),
+      embeddings_(options.enabled ? options.embedding_entries : 0,
+                  std::chrono::duration_cast<std::chrono::milliseconds>(options.embedding_ttl)),
+      breaker_(options.breaker) {
+  if (options.enabled && options.l2) l2_ = std::make_unique<RedisClient>(*options.l2);
+}
+
+std::optional<std::string> TwoTierCache::L2Get(const std::string& key,
+                                               AtomicL2Counters& counters) {
+  if (l2_ == nullptr) return std::nullopt;
+  if (!breaker_.Allow()) {
+    counters.skipped.fetch_add(1, std::memory_order_relaxed);
+    return std::nullopt;
+  }
+  Result<std::optional<std::string>> value = l2_->Get(key);
+  if (!value.ok()) {
+    breaker_.RecordFailure();
+    counters.errors.fetch_add(1, std::memory_order_relaxed);
+    spdlog::debug("{}", value.status().message());
+    return std::nullopt;
+  }
+  breaker_.RecordSuccess();
+  if (!value->has_value()) counters.misses.fetch_add(1, std::memory_order_relaxed);
+  return std::move(value).value();
+}
+
+void TwoTierCache::L2Set(const std::string& key, const std::string& value,
+                         AtomicL2Counters& counters) {
+  if (l2_ == nullptr) return;
+  if (!breaker_.Allow()) {
+    counters.skipped.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  Status s = l2_->Set(key, value, options_.l2_ttl_seconds);
+  if (!s.ok()) {
+    breaker_.RecordFailure();
+    counters.write_errors.fetch_add(1, std::memory_order_relaxed);
+    spdlog::debug("{}", s.message());
+    return;
+  }
+  breaker_.RecordSuccess();
+  counters.writes.fetch_add(1, std::memory_order_relaxed);
+}
+
+TwoTierCache::ResultHit TwoTierCache::GetResult(const std::string& key) {
+  ResultHit hit = GetResultL1(key);
+  return hit.response != nullptr ? hit : GetResultL2(key);
+}
+
+TwoTierCache::ResultHit TwoTierCache::GetResultL1(const std::string& key) {
+  if (!options_.enabled) return {};
+  if (auto hit = results_.Get(key)) return {std::move(hit), CacheTier::kL1};
+  return {};
+}
+
+TwoTierCache::ResultHit TwoTierCache::GetResultL2(const std::string& key) {
+  if (!options_.enabled) return {};
+  std::optional<std::string> bytes = L2Get(key, l2_results_);
+  if (!bytes) return {};
+  Result<SearchResponse> decoded = DecodeSearchResponse(*bytes, key);
+  if (!decoded.ok()) {
+    l2_results_.corrupt.fetch_add(1, std::memory_order_relaxed);
+    l2_results_.misses.fetch_add(1, std::memory_order_relaxed);
+    return {};
+  }
+  l2_results_.hits.fetch_add(1, std::memory_order_relaxed);
+  auto response = std::make_shared<const SearchResponse>(std::move(decoded).value());
+  results_.Put(key, response);
+  return {std::move(response), CacheTier::kL2};
+}
+
+void TwoTierCache::PutResult(const std::string& key,
+                             std::shared_ptr<const SearchResponse> response) {
+  if (!options_.enabled || response == nullptr) return;
+  if (l2_ != nullptr) {
+    L2Set(key, EncodeSearchResponse(*response, key, options_.compress_above), l2_results_);
+  }
+  results_.Put(key, std::move(response));
+}
+
+TwoTierCache::EmbeddingHit TwoTierCache::GetEmbedding(const std::string& key) {
+  if (!options_.enabled) return {};
+  if (auto hit = embeddings_.Get(key)) return {std::move(hit), CacheTier::kL1};
+  std::optional<std::string> bytes = L2Get(key, l2_embeddings_);
+  if (!bytes) return {};
+  Result<std::vector<float>> decoded = DecodeEmbedding(*bytes, key);
+  if (!decoded.ok()) {
+    l2_embeddings_.corrupt.fetch_add(1, std::memory_order_relaxed);
+    l2_embeddings_.misses.fetch_add(1, std::memory_order_relaxed);
+    return {};
+  }
+  l2_embeddings_.hits.fetch_add(1, std::memory_order_relaxed);
+  auto vector = std::make_shared<const std::vector<float>>(std::move(decoded).value());
+  embeddings_.Put(key, vector);
+  return {std::move(vector), CacheTier::kL2};
+}
+
+void TwoTierCache::PutEmbedding(const std::string& key,
+                                std::shared_ptr<const std::vector<float>> vector) {
+  if (!options_.enabled || vector == nullptr) return;
+  if (l2_ != nullptr) {
+    L2Set(key, EncodeEmbedding(*vector, key, options_.compress_above), l2_embeddings_);
+  }
+  embeddings_.Put(key, std::move(vector));
+}
+
+std::optional<std::string> TwoTierCache::GetRawL2(const std::string& key) {
+  if (!options_.enabled) return std::nullopt;
+  return L2Get(key, l2_raw_);
+}
+
+void TwoTierCache::PutRawL2(const std::string& key, const std::string& value) {
+  if (options_.enabled) L2Set(key, value, l2_raw_);
+}
+
+CacheStats TwoTierCache::Stats() const {
+  CacheStats s;
+  s.l1_results = results_.Counters();
+  s.l1_embeddings = embeddings_.Counters();
+  s.l2_configured = l2_ != nullptr;
+  if (l2_ != nullptr) s.l2_address = RedisAddress(l2_->options());
+  s.l2_breaker = breaker_.state();
+  s.l2_breaker_opened = breaker_.times_opened();
+  s.l2_results = l2_results_.Load();
+  s.l2_embeddings = l2_embeddings_.Load();
+  return s;
+}
+
+Result<uint64_t> TwoTierCache::Clear() {
+  results_.Clear();
+  embeddings_.Clear();
+  if (l2_ == nullptr) return uint64_t{0};
+  return l2_->DeleteMatching(options_.key_prefix + "*");
+}
+
+}  // namespace quarry::cache

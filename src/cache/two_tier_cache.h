@@ -1,0 +1,108 @@
+// TwoTierCache: search results and query embeddings in an in-process L1
+// (ShardedLruCache) in front of a shared L2 over the Redis protocol.
+//
+// Lookups try L1, then L2; an L2 hit is copied into L1. Stores go to both.
+// The L2 is best effort: any failure (down, slow, garbage) counts as a miss
+// and is counted; a circuit breaker stops calling it while it fails, and the
+// caller never sees an error. Values read from the L2 are verified
+// (value_codec.h); a bad one is counted as corrupt and ignored.
+//
+// Thread-safety: every method may be called from any thread. L2 calls block
+// for at most the Redis timeouts; the breaker bounds how often.
+#ifndef QUARRY_CACHE_TWO_TIER_CACHE_H_
+#define QUARRY_CACHE_TWO_TIER_CACHE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cache/cache_options.h"
+#include "cache/circuit_breaker.h"
+#include "cache/lru_cache.h"
+#include "cache/redis_client.h"
+#include "quarry/search.h"
+
+namespace quarry::cache {
+
+enum class CacheTier { kL1, kL2, kMiss };
+std::string_view CacheTierName(CacheTier tier);  // "l1", "l2", "miss"
+
+// L2 outcomes of one kind of value.
+struct L2Counters {
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t corrupt = 0;   // present but refused by the decoder (counted as misses too)
+  uint64_t errors = 0;    // the call failed (down, timeout, protocol)
+  uint64_t skipped = 0;   // not tried: the breaker was open
+  uint64_t writes = 0;
+  uint64_t write_errors = 0;
+};
+
+struct CacheStats {
+  LruCounters l1_results;
+  LruCounters l1_embeddings;
+  bool l2_configured = false;
+  std::string l2_address;
+  CircuitBreaker::State l2_breaker = CircuitBreaker::State::kClosed;
+  uint64_t l2_breaker_opened = 0;
+  L2Counters l2_results;
+  L2Counters l2_embeddings;
+};
+
+class TwoTierCache {
+ public:
+  explicit TwoTierCache(const CacheOptions& options);
+
+  struct ResultHit {
+    std::shared_ptr<const SearchResponse> response;  // null on a miss
+    CacheTier tier = CacheTier::kMiss;
+  };
+  ResultHit GetResult(const std::string& key);  // L1, then L2
+  ResultHit GetResultL1(const std::string& key);  // never blocks on the network
+  ResultHit GetResultL2(const std::string& key);  // on a hit, copied into L1
+  void PutResult(const std::string& key, std::shared_ptr<const SearchResponse> response);
+
+  struct EmbeddingHit {
+    std::shared_ptr<const std::vector<float>> vector;
+    CacheTier tier = CacheTier::kMiss;
+  };
+  EmbeddingHit GetEmbedding(const std::string& key);
+  void PutEmbedding(const std::string& key, std::shared_ptr<const std::vector<float>> vector);
+
+  // Raw L2 access for small shared records (the popular-query list).
+  std::optional<std::string> GetRawL2(const std::string& key);
+  void PutRawL2(const std::string& key, const std::string& value);
+
+  CacheStats Stats() const;
+  // Empties L1 and deletes this deployment's keys (the key prefix) from L2.
+  // Returns how many L2 keys were deleted, or the L2's error.
+  Result<uint64_t> Clear();
+
+  const CacheOptions& options() const { return options_; }
+
+ private:
+  struct AtomicL2Counters {
+    std::atomic<uint64_t> hits{0}, misses{0}, corrupt{0}, errors{0}, skipped{0}, writes{0},
+        write_errors{0};
+    L2Counters Load() const;
+  };
+
+  // nullopt: absent, failed or skipped (counted in `counters`).
+  std::optional<std::string> L2Get(const std::string& key, AtomicL2Counters& counters);
+  void L2Set(const std::string& key, const std::string& value, AtomicL2Counters& counters);
+
+  const CacheOptions options_;
+  ShardedLruCache<SearchResponse> results_;
+  ShardedLruCache<std::vector<float>> embeddings_;
+  std::unique_ptr<RedisClient> l2_;  // null without an L2
+  CircuitBreaker breaker_;
+  AtomicL2Counters l2_results_, l2_embeddings_, l2_raw_;
+};
+
+}  // namespace quarry::cache
+
+#endif  // QUARRY_CACHE_TWO_TIER_CACHE_H_
