@@ -255,7 +255,8 @@ class RedisProcess:
 
 class Node:
     """One `quarry serve` (a Server) and the cache states the test saw it
-    report, for comparison with its own counters."""
+    report since it started or its cache was cleared, for comparison with
+    its own counters."""
 
     def __init__(self, name, data_dir, log_path, args):
         self.name = name
@@ -308,7 +309,7 @@ class CacheTest(unittest.TestCase):
 
     @classmethod
     def node(cls, name, args):
-        n = Node(name, os.path.join(cls.tmp, name, "data"), os.path.join(cls.tmp, name + ".log"),
+        n = Node(name, os.path.join(cls.tmp, name + "-data"), os.path.join(cls.tmp, name + ".log"),
                  args)
         cls.addClassCleanup(n.kill)
         return n.start()
@@ -387,6 +388,7 @@ class CacheTest(unittest.TestCase):
             self.assertLess(time.monotonic(), deadline,
                             f"L2 hits did not resume after {rounds} rounds ({tag}); "
                             f"A stats: {self.stats(self.a)}")
+            time.sleep(0.05)  # the breaker waits before it probes; no need to flood it
 
     def chaos_round(self, collection, nonce, mode):
         """A new query (never searched before) on A, then on B; both must
@@ -428,6 +430,7 @@ class CacheTest(unittest.TestCase):
         self.assertEqual(self.search(self.a, "main", QUERIES[0], "keyword", k=2),
                          ("miss", expected))
         self.assertEqual(len(expected["hits"]), 2)
+        self.check_counters(self.a)
 
     # 2. L2 shared by replicas --------------------------------------------------
 
@@ -448,6 +451,8 @@ class CacheTest(unittest.TestCase):
             self.assertRegex(key, r"^quarry:v1:[re]:")
             for word in query.split():  # a key reveals nothing of the query
                 self.assertNotIn(word, key)
+        self.check_counters(self.a)
+        self.check_counters(self.b)
 
     # 3. Writes, drops and restores never serve a stale entry --------------------
 
@@ -484,6 +489,8 @@ class CacheTest(unittest.TestCase):
             expected = self.reference("fresh", q, "hybrid")
             self.assertEqual(a_answer, expected, q)
             self.assertEqual(self.search(self.b, "fresh", q, "hybrid"), ("l2", expected), q)
+        self.check_counters(self.a)
+        self.check_counters(self.b)
 
     def test_3_dropped_or_restored_collection_is_not_answered_from_old_entries(self):
         x, y, z, w = (make_corpus(seed, 10, p) for seed, p in
@@ -546,10 +553,13 @@ class CacheTest(unittest.TestCase):
         self.assertEqual(self.search(self.b, "chaos", query, "vector"), ("l1", expected))
 
         # Killed: no L2, every answer still right, and the breaker opens.
+        opened = self.stats(self.a)["l2"]["breaker_opened"]
         self.redis.kill()
         fresh("killed", 8, ("miss",))
-        self.assertNotEqual(l2_breaker_state(self.stats(self.a)), "closed",
-                            f"the breaker stayed closed with Redis dead: {self.stats(self.a)}")
+        stats = self.stats(self.a)
+        self.assertNotEqual(stats["l2"]["breaker"], "closed", stats)
+        self.assertGreater(stats["l2"]["breaker_opened"], opened, stats)
+        self.assertEqual(metric(self.metrics(self.a), "quarry_cache_l2_breaker_open"), 1)
         self.redis.restart()
         self.wait_for_l2("chaos", "back")
 
@@ -572,15 +582,18 @@ class CacheTest(unittest.TestCase):
             state, answer = self.search(self.b, "chaos", *p)
             self.assertEqual(answer, expected[p], f"{p}: cache {state}")
             self.assertEqual(state, "l2", p)
-        self.assertEqual(l2_breaker_state(self.stats(self.a)), "closed")
-        self.assertEqual(l2_breaker_state(self.stats(self.b)), "closed")
+        for node in (self.a, self.b):
+            self.assertEqual(self.check_counters(node)["l2"]["breaker"], "closed", node.name)
 
     # 5. Garbage in Redis -------------------------------------------------------
 
     def test_5_garbage_values_in_redis_are_ignored(self):
         self.replicate("garbage", make_corpus(41, 30, "g"))
         self.flush_redis()
-        searches = [(q, mode) for q in QUERIES[:4] for mode in MODES]
+        # Query texts no other test sends: A holds no embedding of them in L1,
+        # so each vector search puts one in L2.
+        queries = ("honey pollen wax", "magma basalt vent", "rye flour loaf", "pawn gambit endgame")
+        searches = [(q, mode) for q in queries for mode in MODES]
         expected = {s: self.reference("garbage", *s) for s in searches}
         self.assertEqual(len({json.dumps(e, sort_keys=True) for e in expected.values()}),
                          len(searches), "two searches with one answer weaken the swaps")
@@ -594,7 +607,7 @@ class CacheTest(unittest.TestCase):
             valid = {k: r.command("GET", k) for k in self.keys()}
         result_keys = sorted(by_key)
         embedding_keys = sorted(k for k in valid if k.startswith(KEY_PREFIX + "e:"))
-        self.assertGreaterEqual(len(embedding_keys), 2, "vector searches cache embeddings")
+        self.assertEqual(len(embedding_keys), len(queries), "one query embedding per query text")
 
         rng = random.Random(5)
         for round_ in range(2):
@@ -614,7 +627,7 @@ class CacheTest(unittest.TestCase):
                 state, answer = self.search(self.b, "garbage", *s)
                 self.assertEqual(answer, expected[s], f"round {round_}, {s}: cache {state}")
                 self.assertEqual(state, "miss", f"round {round_}, {s}: garbage served")
-            l2 = self.stats(self.b)["l2"]
+            l2 = self.check_counters(self.b)["l2"]
             self.assertEqual(l2["results"]["corrupt"], len(result_keys), l2)
             self.assertEqual(l2["embeddings"]["corrupt"], len(embedding_keys), l2)
 
@@ -625,62 +638,68 @@ class CacheTest(unittest.TestCase):
         self.restart(self.b)
         for s in searches:
             self.assertEqual(self.search(self.b, "garbage", *s), ("l2", expected[s]), s)
+        self.check_counters(self.b)
 
     # 6. Counters ---------------------------------------------------------------
 
     def test_6_stats_and_metrics_count_what_the_test_saw(self):
         self.replicate("stats", make_corpus(51, 20, "t"))
-        before = {n.name: result_counts(self.stats(n)) for n in (self.a, self.b)}
+        self.restart(self.a)  # counters from zero, whatever ran before
+        self.restart(self.b)
+        self.check_counters(self.a)
         for query in ("tide wave", "rye loaf", "signal track"):
             for node, want in ((self.a, "miss"), (self.a, "l1"), (self.b, "l2"), (self.b, "l1"),
                                (self.a, "l1")):
                 self.assertEqual(self.search(node, "stats", query, "hybrid")[0], want, query)
-        sequence = {"A": {"l1": 6, "l2": 0, "miss": 3}, "B": {"l1": 3, "l2": 3, "miss": 0}}
+        self.assertEqual(dict(self.a.seen), {"miss": 3, "l1": 6})
+        self.assertEqual(dict(self.b.seen), {"l2": 3, "l1": 3})
         for node in (self.a, self.b):
-            stats = self.stats(node)
-            counted = result_counts(stats)
-            delta = {k: counted[k] - before[node.name][k] for k in CACHE_STATES}
-            self.assertEqual(delta, sequence[node.name], f"{node.name}: stats {stats}")
-            # Everything the node reported since it started, too.
-            self.assertEqual(counted, {k: node.seen[k] for k in CACHE_STATES},
-                             f"{node.name}: stats {stats}")
-            metrics = self.metrics(node)
-            self.assertEqual(metric_result_counts(metrics), counted, f"{node.name}: {metrics}")
-            self.assertEqual(metric(metrics, "quarry_cache_l2_breaker_open"), 0)
+            stats = self.check_counters(node)
+            self.assertEqual(stats["l2"]["breaker"], "closed")
+            self.assertEqual(metric(self.metrics(node), "quarry_cache_l2_breaker_open"), 0)
         off = self.stats(self.r)
         self.assertFalse(off["enabled"], off)
         self.assertEqual((off["searches"]["l1"], off["searches"]["l2"]), (0, 0), off)
 
         # Clear: A's L1 and the shared L2 are emptied, and A's counters reset.
         keys = self.keys()
+        self.assertTrue(keys)
         cleared = self.a.request("POST", "/api/cache/clear")
         self.assertEqual(cleared.status, 200, cleared)
         self.assertEqual(cleared.json().get("l2_keys_deleted"), len(keys), cleared)
         self.assertEqual(self.keys(), [])
         self.a.seen.clear()
-        self.assertEqual(result_counts(self.stats(self.a)), {"l1": 0, "l2": 0, "miss": 0})
         self.assertEqual(self.search(self.a, "stats", "tide wave", "hybrid")[0], "miss")
-        self.assertEqual(result_counts(self.stats(self.a)), {"l1": 0, "l2": 0, "miss": 1})
+        self.check_counters(self.a)
+
+    def check_counters(self, node):
+        """The node's counters in /api/cache/stats and /metrics against the
+        cache states the test saw it answer. Every search looks in L1; each
+        L1 miss looks in L2 once (a hit, or a miss: absent, corrupt, failed,
+        or skipped while the breaker is open). Returns the stats."""
+        seen = {k: node.seen[k] for k in CACHE_STATES}
+        tiers = {"l1 hits": seen["l1"], "l1 misses": seen["l2"] + seen["miss"],
+                 "l2 hits": seen["l2"], "l2 misses": seen["miss"]}
+        stats = self.stats(node)
+        self.assertEqual(stats_search_counts(stats), seen, f"{node.name}: {stats}")
+        self.assertEqual(stats_tier_counts(stats), tiers, f"{node.name}: {stats}")
+        samples = self.metrics(node)
+        self.assertEqual(metric_search_counts(samples), seen, f"{node.name} /metrics")
+        self.assertEqual(metric_tier_counts(samples), tiers, f"{node.name} /metrics")
+        return stats
 
 
 # What the test knows of the server's stats and metrics formats ----------------
 
-def result_counts(stats):
-    """Searches by where they were answered, {"l1", "l2", "miss"}, checked
-    against the per-tier lookup counters they imply: every search looks in
-    L1; each L1 miss looks in L2 once (a hit, or a miss: absent, corrupt,
-    failed or skipped by the breaker)."""
-    searches = {k: stats["searches"][k] for k in CACHE_STATES}
+def stats_search_counts(stats):
+    """Searches by where they were answered: {"l1", "l2", "miss"}."""
+    return {k: stats["searches"][k] for k in CACHE_STATES}
+
+
+def stats_tier_counts(stats):
     l1, l2 = stats["l1"]["results"], stats["l2"]["results"]
-    tiers = {"l1": l1["hits"], "l2": l2["hits"],
-             "miss": l2["misses"] + l2["errors"] + l2["skipped"]}
-    if searches != tiers or l1["misses"] != searches["l2"] + searches["miss"]:
-        raise AssertionError(f"searches and tier counters disagree: {stats}")
-    return searches
-
-
-def l2_breaker_state(stats):
-    return stats["l2"]["breaker"]
+    return {"l1 hits": l1["hits"], "l1 misses": l1["misses"], "l2 hits": l2["hits"],
+            "l2 misses": l2["misses"] + l2["errors"] + l2["skipped"]}
 
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)$')
@@ -707,15 +726,19 @@ def metric(samples, name, **labels):
     return samples[key]
 
 
-def metric_result_counts(samples):
-    """The stats of result_counts, as /metrics says them."""
-    searches = {k: int(metric(samples, "quarry_cache_searches_total", tier=k))
-                for k in CACHE_STATES}
-    l1_hits = metric(samples, "quarry_cache_l1_lookups_total", kind="result", outcome="hit")
-    l2_hits = metric(samples, "quarry_cache_l2_lookups_total", kind="result", outcome="hit")
-    if (l1_hits, l2_hits) != (searches["l1"], searches["l2"]):
-        raise AssertionError(f"searches {searches}, L1 hits {l1_hits}, L2 hits {l2_hits}")
-    return searches
+def metric_search_counts(samples):
+    return {k: int(metric(samples, "quarry_cache_searches_total", tier=k)) for k in CACHE_STATES}
+
+
+def metric_tier_counts(samples):
+    def l2(outcome):
+        return int(metric(samples, "quarry_cache_l2_lookups_total", kind="result",
+                          outcome=outcome))
+    return {"l1 hits": int(metric(samples, "quarry_cache_l1_lookups_total", kind="result",
+                                  outcome="hit")),
+            "l1 misses": int(metric(samples, "quarry_cache_l1_lookups_total", kind="result",
+                                    outcome="miss")),
+            "l2 hits": l2("hit"), "l2 misses": l2("miss") + l2("error") + l2("skipped")}
 
 
 def corrupt(value, other, kind, rng):

@@ -94,6 +94,7 @@ class Server:
                 continue
             if line is None:
                 code = self.proc.wait(timeout=EXIT_TIMEOUT_S)
+                self._close_files()
                 raise AssertionError(f"server exited with {code} before listening; stdout: "
                                      f"{seen}\nstderr:\n{self.log_text()}")
             seen.append(line)
