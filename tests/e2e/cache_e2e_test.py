@@ -7,7 +7,8 @@ entries. Three `quarry serve` processes hold replicas of the same collections
 (the same writes in the same order): A and B share the Redis as their L2, and
 R runs with --no-cache as the reference every cached answer is compared with.
 The test checks that an answer is served from L1 the second time and from L2
-by the other replica, that a write, a dropped and re-created collection and a
+by the other replica, that a write, a fork (other content at the same
+generation on another server), a dropped and re-created collection and a
 restored snapshot are never answered from a stale entry, that a Redis killed,
 paused or flushed never fails or changes a search and that L2 hits resume when
 it is back, that garbage in Redis is ignored, and that /api/cache/stats and
@@ -502,10 +503,18 @@ class CacheTest(unittest.TestCase):
         self.check_counters(self.a)
         self.check_counters(self.b)
 
-    def test_3_dropped_or_restored_collection_is_not_answered_from_old_entries(self):
+    def test_3_other_content_at_the_same_generation_is_not_answered_from_old_entries(self):
         x, y, z, w = (make_corpus(seed, 10, p) for seed, p in
                       ((21, "x"), (22, "y"), (23, "z"), (24, "w")))
         query = "volcano lava flour"
+
+        # Forks: one collection name, one write each, other documents on A
+        # and on B. B must not take A's answer from L2.
+        self.create([self.a], "fork", x)
+        self.create([self.b, self.r], "fork", y)
+        self.assertEqual(self.search(self.a, "fork", query, "hybrid")[0], "miss")
+        expected = self.reference("fork", query, "hybrid")
+        self.assertEqual(self.search(self.b, "fork", query, "hybrid"), ("miss", expected))
         self.create([self.a], "phoenix", x)
         state, x_answer = self.search(self.a, "phoenix", query, "hybrid")
         self.assertEqual(state, "miss")
