@@ -3,6 +3,7 @@
 // must encode again to a value that decodes to the same thing.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "base/check.h"
@@ -10,8 +11,17 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace quarry;
-  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  std::string_view bytes(reinterpret_cast<const char*>(data), size);
   constexpr std::string_view kKey = "quarry:v1:r:fuzz";
+  // Inputs starting with 'P' are payloads: wrapped in a valid envelope (both
+  // kinds, raw and compressed), they reach the payload decoders.
+  std::string wrapped;
+  if (!bytes.empty() && bytes[0] == 'P' && bytes.size() >= 2) {
+    const uint32_t kind = 1 + (static_cast<uint8_t>(bytes[1]) & 1);
+    const size_t compress_above = (static_cast<uint8_t>(bytes[1]) & 2) ? 0 : SIZE_MAX;
+    wrapped = cache::internal::WrapPayload(kind, kKey, std::string(bytes.substr(2)), compress_above);
+    bytes = wrapped;
+  }
   if (Result<SearchResponse> r = cache::DecodeSearchResponse(bytes, kKey); r.ok()) {
     const std::string again = cache::EncodeSearchResponse(*r, kKey);
     Result<SearchResponse> back = cache::DecodeSearchResponse(again, kKey);

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "base/stopwatch.h"
+#include "common/json_fields.h"
+#include "common/proc_stats.h"
 #include "engine/collection_impl.h"
-#include "json_fields.h"
-#include "proc_stats.h"
 #include "quarry/engine.h"
 
 namespace quarry::bench {

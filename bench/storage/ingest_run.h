@@ -16,8 +16,8 @@
 
 #include <boost/json/object.hpp>
 
+#include "common/latency.h"
 #include "corpus.h"
-#include "latency.h"
 #include "quarry/options.h"
 #include "quarry/status.h"
 

@@ -9,15 +9,14 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "base/stopwatch.h"
+#include "common/proc_stats.h"
+#include "common/report_file.h"
 #include "corpus.h"
 #include "ingest_run.h"
-#include "proc_stats.h"
 #include "report.h"
 #include "startup_run.h"
 #include "storage_set.h"
@@ -58,23 +57,6 @@ std::string Join(const std::vector<std::string>& v) {
   std::string s;
   for (const std::string& x : v) s += (s.empty() ? "" : ",") + x;
   return s;
-}
-
-Status WriteFile(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) return Status::IOError(tmp + ": write failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::IOError(path + ": rename failed");
-  return Status::Ok();
-}
-
-std::string MarkdownPath(const std::string& json_path) {
-  return json_path.ends_with(".json") ? json_path.substr(0, json_path.size() - 5) + ".md"
-                                      : json_path + ".md";
 }
 
 Result<FsyncPolicy> ParsePolicy(const std::string& name) {
@@ -176,7 +158,7 @@ int Run(const Flags& f) {
   {
     std::string text;
     for (const std::string& q : queries) text += q + "\n";
-    if (Status s = WriteFile(queries_file, text); !s.ok()) return fail(s);
+    if (Status s = WriteFileAtomically(queries_file, text); !s.ok()) return fail(s);
   }
   const Status drop = DropPageCache();
   const bool can_drop = drop.ok();
@@ -246,32 +228,9 @@ int Run(const Flags& f) {
   report["load_at_end"] = LoadAverage();
   report["total_s"] = total.ElapsedMillis() / 1000;
 
-  const std::string tables = RenderMarkdown(report);
-  std::printf("%s", tables.c_str());
-  if (!f.out.empty()) {
-    const fs::path parent = fs::path(f.out).parent_path();
-    if (!parent.empty()) fs::create_directories(parent, ec);
-    if (Status s = WriteFile(f.out, json::serialize(report) + "\n"); !s.ok()) return fail(s);
-    if (Status s = WriteFile(MarkdownPath(f.out), tables); !s.ok()) return fail(s);
-    std::fprintf(stderr, "[storage] wrote %s and %s\n", f.out.c_str(), MarkdownPath(f.out).c_str());
+  if (Status s = PublishReport(f.out, report, RenderMarkdown(report), "storage"); !s.ok()) {
+    return fail(s);
   }
-  return 0;
-}
-
-int Render(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "[storage] cannot read %s\n", path.c_str());
-    return 1;
-  }
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) {
-    std::fprintf(stderr, "[storage] %s is not a bench_storage report\n", path.c_str());
-    return 1;
-  }
-  std::printf("%s", RenderMarkdown(v.get_object()).c_str());
   return 0;
 }
 
@@ -319,6 +278,8 @@ int main(int argc, char** argv) {
   app.add_option("--label", f.label, "Free text stored in the report (e.g. the commit)");
   app.add_option("--render", f.render, "Print the tables of an existing JSON report and exit");
   CLI11_PARSE(app, argc, argv);
-  if (!f.render.empty()) return quarry::bench::Render(f.render);
+  if (!f.render.empty()) {
+    return quarry::bench::RenderStoredReport(f.render, quarry::bench::RenderMarkdown, "storage");
+  }
   return quarry::bench::Run(f);
 }

@@ -5,7 +5,8 @@
 #include <cstdio>
 #include <vector>
 
-#include "json_fields.h"
+#include "common/json_fields.h"
+#include "common/markdown_format.h"
 
 namespace quarry::bench {
 namespace json = boost::json;
@@ -15,28 +16,6 @@ constexpr double kMiB = 1024.0 * 1024.0;
 constexpr double kColdStartTargetMs = 1000;
 constexpr double kRoadmapSpeedup = 3;
 constexpr double kRssTargetFraction = 0.30;
-
-// printf into a std::string of whatever length it needs.
-template <typename... Args>
-std::string Fmt(const char* format, Args... args) {
-  const int n = std::snprintf(nullptr, 0, format, args...);
-  if (n <= 0) return "";
-  std::string out(static_cast<size_t>(n) + 1, '\0');
-  std::snprintf(out.data(), out.size(), format, args...);
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-// 12,345 (rounded to an integer).
-std::string Grouped(double v) {
-  const std::string digits = Fmt("%.0f", v < 0 ? -v : v);
-  std::string out = v <= -0.5 ? "-" : "";
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::string Mib(double bytes) { return Fmt("%.1f", bytes / kMiB); }
 

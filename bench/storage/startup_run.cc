@@ -2,9 +2,9 @@
 
 #include <boost/json.hpp>
 
-#include "child_process.h"
-#include "json_fields.h"
-#include "proc_stats.h"
+#include "common/child_process.h"
+#include "common/json_fields.h"
+#include "common/proc_stats.h"
 
 namespace quarry::bench {
 namespace {

@@ -7,7 +7,7 @@
 #include <iterator>
 
 #include "base/env.h"
-#include "json_fields.h"
+#include "common/json_fields.h"
 #include "storage/manifest.h"
 
 namespace quarry::bench {

@@ -7,23 +7,28 @@ namespace quarry::cache {
 CachedSearch::CachedSearch(const CacheOptions& options)
     : cache_(options), popular_(options.popular_capacity) {}
 
-Result<SearchRequest> CachedSearch::WithQueryVector(const Collection& collection,
-                                                    const SearchRequest& request, Origin origin) {
+std::string CachedSearch::EmbeddingKeyFor(const Collection& collection,
+                                          const SearchRequest& request) const {
+  // Keyword searches embed nothing; a caller's own vector needs no embedding.
+  if (request.mode == SearchMode::kKeyword || !request.query_vector.empty()) return "";
+  return QueryEmbeddingKey(cache_.options().key_prefix, collection.Info().embedder_fingerprint,
+                           request.query);
+}
+
+Result<SearchRequest> CachedSearch::WithQueryVector(
+    const Collection& collection, const SearchRequest& request, const std::string& embedding_key,
+    std::shared_ptr<const std::vector<float>> known, CacheTier known_tier, Origin origin) {
   SearchRequest with = request;
-  if (request.mode == SearchMode::kKeyword || !request.query_vector.empty()) return with;
-  const std::string fingerprint = collection.Info().embedder_fingerprint;
-  const std::string key = QueryEmbeddingKey(cache_.options().key_prefix, fingerprint, request.query);
-  TwoTierCache::EmbeddingHit hit = cache_.GetEmbedding(key);
+  if (embedding_key.empty()) return with;
   const bool counted = origin == Origin::kRequest;
-  if (hit.vector != nullptr) {
-    if (counted) (hit.tier == CacheTier::kL1 ? embedding_l1_ : embedding_l2_).fetch_add(1);
-    with.query_vector = *hit.vector;
+  if (known != nullptr) {
+    if (counted) (known_tier == CacheTier::kL1 ? embedding_l1_ : embedding_l2_).fetch_add(1);
+    with.query_vector = *known;
     return with;
   }
   QUARRY_ASSIGN_OR_RETURN(std::vector<float> vector, collection.EmbedQuery(request.query));
   if (counted) embedding_computed_.fetch_add(1);
-  auto shared = std::make_shared<const std::vector<float>>(vector);
-  cache_.PutEmbedding(key, std::move(shared));
+  cache_.PutEmbedding(embedding_key, std::make_shared<const std::vector<float>>(vector));
   with.query_vector = std::move(vector);
   return with;
 }
@@ -58,14 +63,23 @@ Result<CachedSearch::Answer> CachedSearch::FromL2OrSearch(const Collection& coll
   if (origin == Origin::kWarming) warmed_.fetch_add(1);
   const std::string identity = SearchIdentity({.collection = collection.name()}, request);
   const std::string& prefix = cache_.options().key_prefix;
-  TwoTierCache::ResultHit hit =
-      cache_.GetResultL2(SearchResultKey(prefix, identity, collection.State().digest));
-  if (hit.response != nullptr) {
+  // The embedding a miss needs is asked for in the same L2 round trip,
+  // unless L1 has it.
+  const std::string embedding_key = EmbeddingKeyFor(collection, request);
+  TwoTierCache::EmbeddingHit embedding;
+  if (!embedding_key.empty()) embedding = cache_.GetEmbeddingL1(embedding_key);
+  TwoTierCache::L2Lookup found =
+      cache_.GetL2(SearchResultKey(prefix, identity, collection.State().digest),
+                   embedding.vector != nullptr ? "" : embedding_key);
+  if (found.response != nullptr) {
     if (origin == Origin::kRequest) l2_.fetch_add(1);
-    return Answer{std::move(hit.response), CacheTier::kL2};
+    return Answer{std::move(found.response), CacheTier::kL2};
   }
+  if (found.embedding != nullptr) embedding = {std::move(found.embedding), CacheTier::kL2};
   if (origin == Origin::kRequest) miss_.fetch_add(1);
-  QUARRY_ASSIGN_OR_RETURN(SearchRequest with_vector, WithQueryVector(collection, request, origin));
+  QUARRY_ASSIGN_OR_RETURN(SearchRequest with_vector,
+                          WithQueryVector(collection, request, embedding_key,
+                                          std::move(embedding.vector), embedding.tier, origin));
   QUARRY_ASSIGN_OR_RETURN(SearchResponse response, collection.Search(with_vector));
   // Stored under the state the answer reflects: a write that landed since
   // State() was read must not have its old answer filed under its new state.

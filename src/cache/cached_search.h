@@ -57,8 +57,11 @@ class CachedSearch {
   // timeouts), then the embedding and the search. Stores the answer.
   Result<Answer> FromL2OrSearch(const Collection& collection, const SearchRequest& request,
                                 Origin origin = Origin::kRequest);
-  // Whether FromL2OrSearch may wait on the network (an L2 is configured).
+  // Whether an L2 is configured.
   bool has_l2() const { return cache_.options().enabled && cache_.options().l2.has_value(); }
+  // Whether FromL2OrSearch would call the network now (an L2 whose breaker
+  // is not refusing calls): the server runs it off the IO thread then.
+  bool may_block() const { return has_l2() && !cache_.L2Refusing(); }
 
   bool enabled() const { return cache_.options().enabled; }
   TwoTierCache& cache() { return cache_; }
@@ -69,9 +72,14 @@ class CachedSearch {
   void ResetCounters();
 
  private:
-  // The request with its query embedding filled in from the cache or the embedder.
+  // The key of the query embedding `request` needs; empty when it needs none.
+  std::string EmbeddingKeyFor(const Collection& collection, const SearchRequest& request) const;
+  // The request with its query embedding filled in: `known` (found in a
+  // cache tier) or computed by the embedder and stored.
   Result<SearchRequest> WithQueryVector(const Collection& collection, const SearchRequest& request,
-                                        Origin origin);
+                                        const std::string& embedding_key,
+                                        std::shared_ptr<const std::vector<float>> known,
+                                        CacheTier known_tier, Origin origin);
 
   TwoTierCache cache_;
   PopularQueries popular_;

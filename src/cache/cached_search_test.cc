@@ -8,6 +8,7 @@
 #include "cache/testing/redis_server.h"
 #include "cache/value_codec.h"
 
+#include <functional>
 #include <thread>
 
 namespace quarry::cache {
@@ -215,6 +216,45 @@ TEST_F(CachedSearchTest, SearchesGoOnWhenTheL2IsDownAndUseItAgainWhenItIsBack) {
   ASSERT_TRUE(shared.ok());
   EXPECT_EQ(shared->tier, CacheTier::kL2);
   EXPECT_EQ(cached.cache().Stats().l2_breaker, CircuitBreaker::State::kClosed);
+}
+
+
+TEST_F(CachedSearchTest, AMissFetchesItsQueryEmbeddingInTheSameL2RoundTrip) {
+  auto a = MakeReplica();
+  CachedSearch first(Options()), second(Options());
+  ASSERT_TRUE(first.Search(*a->collection, {.query = "blood pressure", .k = 3}, "{}").ok());
+  // Another page of the same query on a fresh server: its result is not
+  // cached anywhere, its embedding is in the L2.
+  auto other_page = second.Search(*a->collection, {.query = "blood pressure", .k = 5}, "{}");
+  ASSERT_TRUE(other_page.ok());
+  EXPECT_EQ(other_page->tier, CacheTier::kMiss);
+  const RequestCounters c = second.Counters();
+  EXPECT_EQ(c.embedding_l2, 1u);
+  EXPECT_EQ(c.embedding_computed, 0u);
+  EXPECT_EQ(second.cache().Stats().l2_embeddings.hits, 1u);
+  // A keyword search needs no embedding and asks for none.
+  ASSERT_TRUE(second.Search(*a->collection,
+                            {.query = "blood", .k = 2, .mode = SearchMode::kKeyword}, "{}").ok());
+  EXPECT_EQ(second.Counters().embedding_computed, 0u);
+  EXPECT_EQ(second.cache().Stats().l2_embeddings.misses, 0u);
+}
+
+TEST_F(CachedSearchTest, L2WritesCanRunAfterTheAnswer) {
+  auto a = MakeReplica();
+  CachedSearch cached(Options());
+  std::vector<std::function<void()>> queued;
+  cached.cache().SetL2WriteExecutor([&queued](std::function<void()> w) { queued.push_back(w); });
+  const SearchRequest request{.query = "vitamin", .k = 2};
+  auto answer = cached.Search(*a->collection, request, "{}");
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(queued.size(), 2u) << "the embedding and the result";
+  CachedSearch other(Options());
+  EXPECT_EQ(other.Search(*a->collection, request, "{}")->tier, CacheTier::kMiss)
+      << "nothing in the L2 before the writes ran";
+  for (auto& w : queued) w();
+  CachedSearch third(Options());
+  EXPECT_EQ(third.Search(*a->collection, request, "{}")->tier, CacheTier::kL2);
+  EXPECT_EQ(cached.cache().Stats().l2_results.writes, 1u);
 }
 
 }  // namespace

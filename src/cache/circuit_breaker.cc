@@ -42,6 +42,12 @@ void CircuitBreaker::RecordFailure() {
   }
 }
 
+bool CircuitBreaker::IsRefusing() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return (state_ == State::kOpen && now_() < open_until_) ||
+         (state_ == State::kHalfOpen && probe_in_flight_);
+}
+
 CircuitBreaker::State CircuitBreaker::state() const {
   std::lock_guard<std::mutex> lock(mu_);
   return state_;

@@ -37,6 +37,9 @@ class CircuitBreaker {
   void RecordSuccess();
   void RecordFailure();
 
+  // True while open and before the probe is due: a call now would be
+  // refused. No side effect (Allow() makes the half-open transition).
+  bool IsRefusing() const;
   State state() const;
   uint64_t times_opened() const;
 

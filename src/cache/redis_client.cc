@@ -162,6 +162,30 @@ Result<std::optional<std::string>> RedisClient::Get(std::string_view key) {
   return value;
 }
 
+Result<std::vector<std::optional<std::string>>> RedisClient::MGet(
+    const std::vector<std::string>& keys) {
+  std::vector<std::string_view> argv{"MGET"};
+  for (const std::string& k : keys) argv.push_back(k);
+  std::vector<std::optional<std::string>> values;
+  QUARRY_RETURN_IF_ERROR(Run(argv, [&](const redisReply& r) -> Status {
+    if (r.type != REDIS_REPLY_ARRAY || r.elements != keys.size()) {
+      return Error("MGET: unexpected reply");
+    }
+    for (size_t i = 0; i < r.elements; ++i) {
+      const redisReply& e = *r.element[i];
+      if (e.type == REDIS_REPLY_NIL) {
+        values.emplace_back();
+      } else if (e.type == REDIS_REPLY_STRING) {
+        values.emplace_back(std::string(e.str, e.len));
+      } else {
+        return Error("MGET: unexpected element type");
+      }
+    }
+    return Status::Ok();
+  }));
+  return values;
+}
+
 Status RedisClient::Set(std::string_view key, std::string_view value, uint32_t ttl_seconds) {
   const std::string ttl = std::to_string(ttl_seconds);
   return Run({"SET", key, value, "EX", ttl}, [&](const redisReply& r) -> Status {

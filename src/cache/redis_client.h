@@ -56,6 +56,8 @@ class RedisClient {
 
   // nullopt when the key is absent.
   Result<std::optional<std::string>> Get(std::string_view key);
+  // One round trip for several keys; nullopt for each absent one.
+  Result<std::vector<std::optional<std::string>>> MGet(const std::vector<std::string>& keys);
   // SET key value EX ttl_seconds. REQUIRES: ttl_seconds >= 1.
   Status Set(std::string_view key, std::string_view value, uint32_t ttl_seconds);
   // Removes every key matching the glob `pattern` (SCAN + UNLINK); returns how many.

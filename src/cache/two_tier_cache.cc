@@ -78,55 +78,119 @@ TwoTierCache::ResultHit TwoTierCache::GetResultL1(const std::string& key) {
   return {};
 }
 
-TwoTierCache::ResultHit TwoTierCache::GetResultL2(const std::string& key) {
-  if (!options_.enabled) return {};
-  std::optional<std::string> bytes = L2Get(key, l2_results_);
-  if (!bytes) return {};
+std::optional<std::vector<std::optional<std::string>>> TwoTierCache::L2MGet(
+    const std::vector<std::string>& keys, AtomicL2Counters& counters) {
+  if (l2_ == nullptr) return std::nullopt;
+  if (!breaker_.Allow()) {
+    counters.skipped.fetch_add(1, std::memory_order_relaxed);
+    return std::nullopt;
+  }
+  Result<std::vector<std::optional<std::string>>> values = l2_->MGet(keys);
+  if (!values.ok()) {
+    breaker_.RecordFailure();
+    counters.errors.fetch_add(1, std::memory_order_relaxed);
+    spdlog::debug("{}", values.status().message());
+    return std::nullopt;
+  }
+  breaker_.RecordSuccess();
+  return std::move(values).value();
+}
+
+std::shared_ptr<const SearchResponse> TwoTierCache::AcceptResult(
+    const std::string& key, const std::optional<std::string>& bytes) {
+  if (!bytes) return nullptr;
   Result<SearchResponse> decoded = DecodeSearchResponse(*bytes, key);
   if (!decoded.ok()) {
     l2_results_.corrupt.fetch_add(1, std::memory_order_relaxed);
     l2_results_.misses.fetch_add(1, std::memory_order_relaxed);
-    return {};
+    return nullptr;
   }
   l2_results_.hits.fetch_add(1, std::memory_order_relaxed);
   auto response = std::make_shared<const SearchResponse>(std::move(decoded).value());
   results_.Put(key, response);
-  return {std::move(response), CacheTier::kL2};
+  return response;
+}
+
+std::shared_ptr<const std::vector<float>> TwoTierCache::AcceptEmbedding(
+    const std::string& key, const std::optional<std::string>& bytes) {
+  if (!bytes) return nullptr;
+  Result<std::vector<float>> decoded = DecodeEmbedding(*bytes, key);
+  if (!decoded.ok()) {
+    l2_embeddings_.corrupt.fetch_add(1, std::memory_order_relaxed);
+    l2_embeddings_.misses.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  l2_embeddings_.hits.fetch_add(1, std::memory_order_relaxed);
+  auto vector = std::make_shared<const std::vector<float>>(std::move(decoded).value());
+  embeddings_.Put(key, vector);
+  return vector;
+}
+
+TwoTierCache::ResultHit TwoTierCache::GetResultL2(const std::string& key) {
+  L2Lookup found = GetL2(key, "");
+  if (found.response == nullptr) return {};
+  return {std::move(found.response), CacheTier::kL2};
+}
+
+TwoTierCache::L2Lookup TwoTierCache::GetL2(const std::string& result_key,
+                                           const std::string& embedding_key) {
+  if (!options_.enabled || l2_ == nullptr) return {};
+  std::vector<std::string> keys{result_key};
+  if (!embedding_key.empty()) keys.push_back(embedding_key);
+  std::optional<std::vector<std::optional<std::string>>> values = L2MGet(keys, l2_results_);
+  L2Lookup found;
+  if (!values) return found;
+  const std::optional<std::string>& result = (*values)[0];
+  if (!result) l2_results_.misses.fetch_add(1, std::memory_order_relaxed);
+  found.response = AcceptResult(result_key, result);
+  if (found.response != nullptr || embedding_key.empty()) return found;
+  const std::optional<std::string>& embedding = (*values)[1];
+  if (!embedding) l2_embeddings_.misses.fetch_add(1, std::memory_order_relaxed);
+  found.embedding = AcceptEmbedding(embedding_key, embedding);
+  return found;
+}
+
+void TwoTierCache::WriteL2(std::function<void()> write) {
+  if (l2_writer_) {
+    l2_writer_(std::move(write));
+  } else {
+    write();
+  }
 }
 
 void TwoTierCache::PutResult(const std::string& key,
                              std::shared_ptr<const SearchResponse> response) {
   if (!options_.enabled || response == nullptr) return;
-  if (l2_ != nullptr) {
+  results_.Put(key, response);
+  if (l2_ == nullptr) return;
+  // Encoding (and compressing) goes with the write, off the answer's path.
+  WriteL2([this, key, response = std::move(response)] {
     L2Set(key, EncodeSearchResponse(*response, key, options_.compress_above), l2_results_);
-  }
-  results_.Put(key, std::move(response));
+  });
 }
 
 TwoTierCache::EmbeddingHit TwoTierCache::GetEmbedding(const std::string& key) {
+  EmbeddingHit hit = GetEmbeddingL1(key);
+  if (hit.vector != nullptr || l2_ == nullptr) return hit;
+  std::optional<std::string> bytes = L2Get(key, l2_embeddings_);
+  if (auto vector = AcceptEmbedding(key, bytes)) return {std::move(vector), CacheTier::kL2};
+  return {};
+}
+
+TwoTierCache::EmbeddingHit TwoTierCache::GetEmbeddingL1(const std::string& key) {
   if (!options_.enabled) return {};
   if (auto hit = embeddings_.Get(key)) return {std::move(hit), CacheTier::kL1};
-  std::optional<std::string> bytes = L2Get(key, l2_embeddings_);
-  if (!bytes) return {};
-  Result<std::vector<float>> decoded = DecodeEmbedding(*bytes, key);
-  if (!decoded.ok()) {
-    l2_embeddings_.corrupt.fetch_add(1, std::memory_order_relaxed);
-    l2_embeddings_.misses.fetch_add(1, std::memory_order_relaxed);
-    return {};
-  }
-  l2_embeddings_.hits.fetch_add(1, std::memory_order_relaxed);
-  auto vector = std::make_shared<const std::vector<float>>(std::move(decoded).value());
-  embeddings_.Put(key, vector);
-  return {std::move(vector), CacheTier::kL2};
+  return {};
 }
 
 void TwoTierCache::PutEmbedding(const std::string& key,
                                 std::shared_ptr<const std::vector<float>> vector) {
   if (!options_.enabled || vector == nullptr) return;
-  if (l2_ != nullptr) {
+  embeddings_.Put(key, vector);
+  if (l2_ == nullptr) return;
+  WriteL2([this, key, vector = std::move(vector)] {
     L2Set(key, EncodeEmbedding(*vector, key, options_.compress_above), l2_embeddings_);
-  }
-  embeddings_.Put(key, std::move(vector));
+  });
 }
 
 std::optional<std::string> TwoTierCache::GetRawL2(const std::string& key) {

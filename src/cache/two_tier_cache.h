@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,7 +71,24 @@ class TwoTierCache {
     std::shared_ptr<const std::vector<float>> vector;
     CacheTier tier = CacheTier::kMiss;
   };
-  EmbeddingHit GetEmbedding(const std::string& key);
+  EmbeddingHit GetEmbedding(const std::string& key);  // L1, then L2
+  EmbeddingHit GetEmbeddingL1(const std::string& key);
+
+  // One L2 round trip (MGET) for a result and, when `embedding_key` is not
+  // empty, the query embedding a miss would need. Hits are copied into L1.
+  struct L2Lookup {
+    std::shared_ptr<const SearchResponse> response;
+    std::shared_ptr<const std::vector<float>> embedding;
+  };
+  L2Lookup GetL2(const std::string& result_key, const std::string& embedding_key);
+
+  // Where L2 writes run. Unset, a Put writes to the L2 before it returns;
+  // the server hands them to its CPU pool, so that a miss is answered
+  // without waiting for them. REQUIRES: called before the cache is shared.
+  using Executor = std::function<void(std::function<void()>)>;
+  void SetL2WriteExecutor(Executor executor) { l2_writer_ = std::move(executor); }
+  // True while the L2's breaker refuses calls: a lookup now costs no network.
+  bool L2Refusing() const { return l2_ == nullptr || breaker_.IsRefusing(); }
   void PutEmbedding(const std::string& key, std::shared_ptr<const std::vector<float>> vector);
 
   // Raw L2 access for small shared records (the popular-query list).
@@ -93,13 +111,25 @@ class TwoTierCache {
 
   // nullopt: absent, failed or skipped (counted in `counters`).
   std::optional<std::string> L2Get(const std::string& key, AtomicL2Counters& counters);
+  // Several keys in one round trip; nullopt when the call failed or was
+  // skipped (counted in `counters`). Absent keys are counted by the caller,
+  // which knows their kind.
+  std::optional<std::vector<std::optional<std::string>>> L2MGet(const std::vector<std::string>& keys,
+                                                 AtomicL2Counters& counters);
+  // Decoded L2 values, counted as hits, misses or corrupt; hits go to L1.
+  std::shared_ptr<const SearchResponse> AcceptResult(const std::string& key,
+                                                     const std::optional<std::string>& bytes);
+  std::shared_ptr<const std::vector<float>> AcceptEmbedding(const std::string& key,
+                                                            const std::optional<std::string>& bytes);
+  void WriteL2(std::function<void()> write);
   void L2Set(const std::string& key, const std::string& value, AtomicL2Counters& counters);
 
   const CacheOptions options_;
   ShardedLruCache<SearchResponse> results_;
   ShardedLruCache<std::vector<float>> embeddings_;
   std::unique_ptr<RedisClient> l2_;  // null without an L2
-  CircuitBreaker breaker_;
+  mutable CircuitBreaker breaker_;
+  Executor l2_writer_;
   AtomicL2Counters l2_results_, l2_embeddings_, l2_raw_;
 };
 

@@ -33,9 +33,14 @@ bool GetF64(storage::Decoder& d, double* v) {
   return true;
 }
 
+}  // namespace
+
+namespace internal {
+
 // Header: magic, version | kind << 8 | flags << 16, key hash, raw size,
 // stored size, checksum of the stored payload. 32 bytes.
-std::string Wrap(uint32_t kind, std::string_view key, std::string raw, size_t compress_above) {
+std::string WrapPayload(uint32_t kind, std::string_view key, std::string raw,
+                        size_t compress_above) {
   uint32_t flags = 0;
   std::string stored;
   if (raw.size() > compress_above) {
@@ -57,6 +62,10 @@ std::string Wrap(uint32_t kind, std::string_view key, std::string raw, size_t co
   e.buffer() += stored;
   return std::move(e.buffer());
 }
+
+}  // namespace internal
+
+namespace {
 
 Result<std::string> Unwrap(std::string_view bytes, uint32_t kind, std::string_view key) {
   if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic) {
@@ -142,7 +151,7 @@ std::string EncodeSearchResponse(const SearchResponse& r, std::string_view key,
       PutExplanation(e, h.explanation->vector);
     }
   }
-  return Wrap(kKindSearchResponse, key, std::move(e.buffer()), compress_above);
+  return internal::WrapPayload(kKindSearchResponse, key, std::move(e.buffer()), compress_above);
 }
 
 Result<SearchResponse> DecodeSearchResponse(std::string_view bytes, std::string_view key) {
@@ -192,7 +201,7 @@ std::string EncodeEmbedding(const std::vector<float>& vector, std::string_view k
   storage::Encoder e;
   e.PutU32(static_cast<uint32_t>(vector.size()));
   e.PutFloats(vector);
-  return Wrap(kKindEmbedding, key, std::move(e.buffer()), compress_above);
+  return internal::WrapPayload(kKindEmbedding, key, std::move(e.buffer()), compress_above);
 }
 
 Result<std::vector<float>> DecodeEmbedding(std::string_view bytes, std::string_view key) {

@@ -12,6 +12,7 @@
 #define QUARRY_CACHE_VALUE_CODEC_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,13 @@ Result<SearchResponse> DecodeSearchResponse(std::string_view bytes, std::string_
 std::string EncodeEmbedding(const std::vector<float>& vector, std::string_view key,
                             size_t compress_above = kDefaultCompressAboveBytes);
 Result<std::vector<float>> DecodeEmbedding(std::string_view bytes, std::string_view key);
+
+namespace internal {
+// The envelope alone around any payload bytes (kind 1 result, 2 embedding),
+// so that the fuzz target reaches the payload decoders past the checksum.
+std::string WrapPayload(uint32_t kind, std::string_view key, std::string raw,
+                        size_t compress_above = kDefaultCompressAboveBytes);
+}  // namespace internal
 
 }  // namespace quarry::cache
 

@@ -1,9 +1,11 @@
 // POST /api/search, through the cache (docs/design/cache.md).
 //
 // An L1 hit is answered on the IO thread. A miss is searched on the IO thread
-// too when there is no L2 (a search is short); with an L2, whose calls may
-// wait for their timeouts when Redis is slow, the rest runs on the CPU pool so
-// that no IO thread ever waits on the network.
+// too when there is no L2 (a search is short), or while the L2's breaker is
+// open (no call will be made); otherwise, since L2 calls may wait for their
+// timeouts when Redis is slow, the rest runs on the CPU pool so that no IO
+// thread ever waits on the network. L2 writes go to the CPU pool after the
+// answer (TwoTierCache::SetL2WriteExecutor).
 #include "base/stopwatch.h"
 #include "server/handlers.h"
 #include "server/request_parsing.h"
@@ -52,7 +54,7 @@ HandlerReply PostSearch(RequestContext& context) {
     if (!answer.ok()) return ErrorResponse(answer.status());
     return Answer(parsed.collection, *answer, cached->enabled(), stopwatch);
   };
-  if (cached->has_l2()) return CpuWork(std::move(rest));
+  if (cached->may_block()) return CpuWork(std::move(rest));
   return rest();
 }
 

@@ -9,8 +9,10 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <utility>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "cache/cached_search.h"
@@ -32,7 +34,11 @@ struct ServerContext {
         router(MakeApiRouter()),
         search_cache(options.cache),
         cpu_pool(pool),
-        max_cpu_jobs(max_cpu_jobs_in) {}
+        max_cpu_jobs(max_cpu_jobs_in) {
+    // L2 writes are not on any answer's path: the pool runs them after it.
+    search_cache.cache().SetL2WriteExecutor(
+        [pool](std::function<void()> write) { boost::asio::post(*pool, std::move(write)); });
+  }
 
   Engine* const engine;
   const ServerOptions options;

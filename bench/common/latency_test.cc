@@ -1,4 +1,4 @@
-#include "latency.h"
+#include "common/latency.h"
 
 #include <gtest/gtest.h>
 
@@ -11,6 +11,7 @@ TEST(LatencyTest, NearestRankPercentiles) {
   const LatencySummary s = Summarize(ms);
   EXPECT_EQ(s.count, 100u);
   EXPECT_DOUBLE_EQ(s.p50_ms, 50);
+  EXPECT_DOUBLE_EQ(s.p95_ms, 95);
   EXPECT_DOUBLE_EQ(s.p99_ms, 99);
   EXPECT_DOUBLE_EQ(s.max_ms, 100);
   EXPECT_DOUBLE_EQ(s.mean_ms, 50.5);

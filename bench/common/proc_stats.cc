@@ -1,4 +1,4 @@
-#include "proc_stats.h"
+#include "common/proc_stats.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -26,13 +26,10 @@ uint64_t ProcField(const char* file, std::string_view field) {
   return 0;
 }
 
-double Seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec * 1e-6; }
-
-}  // namespace
-
-MemoryStats ReadMemoryStats() {
-  // One read of the file, so that the fields describe the same moment.
-  std::ifstream in("/proc/self/status");
+// The memory fields of a /proc/<pid>/status file, read at once so that they
+// describe the same moment.
+MemoryStats ReadStatusFile(const std::string& path) {
+  std::ifstream in(path);
   std::string line;
   MemoryStats m;
   auto take = [&line](std::string_view field, uint64_t* out) {
@@ -47,6 +44,16 @@ MemoryStats ReadMemoryStats() {
     take("RssFile", &m.rss_file);
   }
   return m;
+}
+
+double Seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec * 1e-6; }
+
+}  // namespace
+
+MemoryStats ReadMemoryStats() { return ReadStatusFile("/proc/self/status"); }
+
+MemoryStats ReadMemoryStats(pid_t pid) {
+  return ReadStatusFile("/proc/" + std::to_string(pid) + "/status");
 }
 
 ProcessCounters ReadProcessCounters() {

@@ -1,8 +1,8 @@
 // Summary of a set of latencies (percentiles by the nearest-rank method).
 //
 // Thread-safety: plain values and pure functions.
-#ifndef QUARRY_BENCH_STORAGE_LATENCY_H_
-#define QUARRY_BENCH_STORAGE_LATENCY_H_
+#ifndef QUARRY_BENCH_COMMON_LATENCY_H_
+#define QUARRY_BENCH_COMMON_LATENCY_H_
 
 #include <cstddef>
 #include <vector>
@@ -15,6 +15,7 @@ struct LatencySummary {
   size_t count = 0;
   double mean_ms = 0;
   double p50_ms = 0;
+  double p95_ms = 0;
   double p99_ms = 0;
   double max_ms = 0;
 };
@@ -25,4 +26,4 @@ LatencySummary LatencyFromJson(const boost::json::object& o);
 
 }  // namespace quarry::bench
 
-#endif  // QUARRY_BENCH_STORAGE_LATENCY_H_
+#endif  // QUARRY_BENCH_COMMON_LATENCY_H_

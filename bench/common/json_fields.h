@@ -3,8 +3,8 @@
 // never fails.
 //
 // Thread-safety: pure functions.
-#ifndef QUARRY_BENCH_STORAGE_JSON_FIELDS_H_
-#define QUARRY_BENCH_STORAGE_JSON_FIELDS_H_
+#ifndef QUARRY_BENCH_COMMON_JSON_FIELDS_H_
+#define QUARRY_BENCH_COMMON_JSON_FIELDS_H_
 
 #include <string>
 #include <string_view>
@@ -21,4 +21,4 @@ const boost::json::array& Arr(const boost::json::object& o, std::string_view key
 
 }  // namespace quarry::bench
 
-#endif  // QUARRY_BENCH_STORAGE_JSON_FIELDS_H_
+#endif  // QUARRY_BENCH_COMMON_JSON_FIELDS_H_

@@ -1,12 +1,14 @@
 // What a Linux process can learn about itself and the machine for a fair
-// storage measurement: memory (/proc/self/status), disk traffic
+// measurement: memory (/proc/self/status), disk traffic
 // (/proc/self/io), page faults and CPU time (getrusage), the load average,
 // a system-wide monotonic clock shared by parent and child processes, and
 // dropping the page cache.
 //
 // Thread-safety: every function may be called from any thread.
-#ifndef QUARRY_BENCH_STORAGE_PROC_STATS_H_
-#define QUARRY_BENCH_STORAGE_PROC_STATS_H_
+#ifndef QUARRY_BENCH_COMMON_PROC_STATS_H_
+#define QUARRY_BENCH_COMMON_PROC_STATS_H_
+
+#include <sys/types.h>
 
 #include <cstdint>
 #include <string>
@@ -25,6 +27,8 @@ struct MemoryStats {
   uint64_t rss_file = 0;  // RssFile
 };
 MemoryStats ReadMemoryStats();
+// The same for another process (/proc/<pid>/status); zeros if it is gone.
+MemoryStats ReadMemoryStats(pid_t pid);
 
 // Cumulative counters of this process since it started.
 struct ProcessCounters {
@@ -55,4 +59,4 @@ std::string MachineDescription();
 
 }  // namespace quarry::bench
 
-#endif  // QUARRY_BENCH_STORAGE_PROC_STATS_H_
+#endif  // QUARRY_BENCH_COMMON_PROC_STATS_H_
