@@ -45,9 +45,12 @@ EMBEDDING_KEYS = KEY_PREFIX + "e:*"
 CACHE_STATES = ("l1", "l2", "miss")
 
 # Liveness bounds, not timings: how long Redis may take to answer its first
-# PING, and how long the servers may take to use L2 again once Redis is back
-# (the circuit breaker's cool-down plus a probe). Healthy runs need far less.
+# PING, how long a server may take to finish the L2 writes of an answer it
+# sent (they run after the answer), and how long the servers may take to use
+# L2 again once Redis is back (the circuit breaker's cool-down plus a probe).
+# Healthy runs need far less.
 REDIS_START_TIMEOUT_S = 20
+L2_WRITE_TIMEOUT_S = 20
 L2_RECOVERY_TIMEOUT_S = 30
 
 # The answer minus what legitimately differs between two computations of it.
@@ -373,6 +376,39 @@ class CacheTest(unittest.TestCase):
     def reference(self, collection, query, mode, k=5):
         return self.search(self.r, collection, query, mode, k)[1]
 
+    def search_stored(self, node, collection, query, mode, k=5, timeout_s=L2_WRITE_TIMEOUT_S):
+        """A search that must miss, then the wait for its L2 writes (the
+        answer, and the query embedding if it computed one), which the server
+        makes after it answered. Returns the answer, and whether the writes
+        landed within `timeout_s`."""
+        before = self.stats(node)
+        state, answer = self.search(node, collection, query, mode, k)
+        self.assertEqual(state, "miss", f"{node.name}: {query!r} {mode}")
+
+        def written():
+            now = self.stats(node)
+            embedded = (now["query_embeddings"]["computed"]
+                        - before["query_embeddings"]["computed"])
+            return (l2_writes(now, "results") > l2_writes(before, "results")
+                    and l2_writes(now, "embeddings") >= l2_writes(before, "embeddings") + embedded)
+        return answer, self.wait_until(written, timeout_s)
+
+    @staticmethod
+    def wait_until(condition, timeout_s):
+        deadline = time.monotonic() + timeout_s
+        while not condition():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def store(self, node, collection, query, mode, k=5):
+        """search_stored, where the writes must land."""
+        answer, landed = self.search_stored(node, collection, query, mode, k)
+        self.assertTrue(landed, f"{node.name} did not write {query!r} {mode} to L2: "
+                                f"{self.stats(node)['l2']}")
+        return answer
+
     def keys(self, pattern=KEY_PREFIX + "*"):
         with self.redis.client() as r:
             return r.scan(pattern)
@@ -393,27 +429,30 @@ class CacheTest(unittest.TestCase):
         rounds = 0
         while True:
             rounds += 1
-            _, b_state = self.chaos_round(collection, f"{tag}{rounds}", "keyword")
+            # While A's breaker is open its writes are skipped: wait a little
+            # for them, not for ever.
+            _, b_state = self.chaos_round(collection, f"{tag}{rounds}", "keyword",
+                                          a_write_timeout_s=0.5)
             if b_state == "l2":
                 return rounds
             self.assertLess(time.monotonic(), deadline,
                             f"L2 hits did not resume after {rounds} rounds ({tag}); "
                             f"A stats: {self.stats(self.a)}")
-            time.sleep(0.05)  # the breaker waits before it probes; no need to flood it
 
-    def chaos_round(self, collection, nonce, mode):
+    def chaos_round(self, collection, nonce, mode, a_write_timeout_s=0):
         """A new query (never searched before) on A, then on B; both must
-        equal R's answer. Returns the two cache states."""
+        equal R's answer. Between them, waits up to `a_write_timeout_s` for
+        A's L2 writes. Returns the two cache states."""
         base = QUERIES[sum(map(ord, nonce)) % len(QUERIES)]
         query = f"{base} z{nonce}q"
         expected = self.reference(collection, query, mode)
-        a_state, a_answer = self.search(self.a, collection, query, mode)
+        a_answer, _ = self.search_stored(self.a, collection, query, mode,
+                                         timeout_s=a_write_timeout_s)
         b_state, b_answer = self.search(self.b, collection, query, mode)
-        self.assertEqual(a_state, "miss", f"A, {query!r}: a query never sent before")
         self.assertNotEqual(b_state, "l1", f"B, {query!r}: a query never sent before hit L1")
-        self.assertEqual(a_answer, expected, f"A, {query!r} {mode}, cache {a_state}")
+        self.assertEqual(a_answer, expected, f"A, {query!r} {mode}")
         self.assertEqual(b_answer, expected, f"B, {query!r} {mode}, cache {b_state}")
-        return a_state, b_state
+        return "miss", b_state
 
     def stats(self, node):
         reply = node.request("GET", "/api/cache/stats")
@@ -451,7 +490,7 @@ class CacheTest(unittest.TestCase):
         for mode in MODES:
             expected = self.reference("shared", query, mode)
             before = set(self.keys(RESULT_KEYS))
-            self.assertEqual(self.search(self.a, "shared", query, mode), ("miss", expected), mode)
+            self.assertEqual(self.store(self.a, "shared", query, mode), expected, mode)
             added = set(self.keys(RESULT_KEYS)) - before
             self.assertEqual(len(added), 1, f"{mode}: one result entry per search, got {added}")
             self.assertEqual(self.search(self.b, "shared", query, mode), ("l2", expected), mode)
@@ -472,7 +511,7 @@ class CacheTest(unittest.TestCase):
         self.replicate("fresh", docs)
         q1, q2 = "knight gambit endgame", "bishop pawn board"
         old = {q: self.reference("fresh", q, "hybrid") for q in (q1, q2)}
-        self.assertEqual(self.search(self.a, "fresh", q1, "hybrid"), ("miss", old[q1]))
+        self.assertEqual(self.store(self.a, "fresh", q1, "hybrid"), old[q1])
         self.assertEqual(self.search(self.a, "fresh", q1, "hybrid"), ("l1", old[q1]))
         self.assertEqual(self.search(self.b, "fresh", q1, "hybrid"), ("l2", old[q1]))
         new_doc = {"id": "zz-new", "title": "knight gambit",
@@ -481,13 +520,11 @@ class CacheTest(unittest.TestCase):
         # The write reaches A only: A must see it at once, B must not see A's
         # new answers (its collection is in another state).
         self.write([self.a], "fresh", [new_doc])
-        a1 = self.search(self.a, "fresh", q1, "hybrid")
-        a2 = self.search(self.a, "fresh", q2, "hybrid")
-        self.assertEqual(a1[0], "miss", "A answered from an entry made before the write")
-        self.assertEqual(a2[0], "miss")
-        self.assertIn("zz-new", hit_ids(a1[1]))
-        self.assertIn("zz-new", hit_ids(a2[1]))
-        self.assertEqual(a1[1]["generation"], old[q1]["generation"] + 1)
+        a1 = self.store(self.a, "fresh", q1, "hybrid")  # a miss: nothing from before the write
+        a2 = self.store(self.a, "fresh", q2, "hybrid")
+        self.assertIn("zz-new", hit_ids(a1))
+        self.assertIn("zz-new", hit_ids(a2))
+        self.assertEqual(a1["generation"], old[q1]["generation"] + 1)
         self.assertEqual(self.search(self.b, "fresh", q1, "hybrid"), ("l1", old[q1]),
                          "B (not yet written) must keep its own answer")
         self.assertEqual(self.search(self.b, "fresh", q2, "hybrid"), ("miss", old[q2]),
@@ -496,7 +533,7 @@ class CacheTest(unittest.TestCase):
         # The same write on B (and R): B is A's replica again, and A's new
         # answers are right for it.
         self.write([self.b, self.r], "fresh", [new_doc])
-        for q, (_, a_answer) in ((q1, a1), (q2, a2)):
+        for q, a_answer in ((q1, a1), (q2, a2)):
             expected = self.reference("fresh", q, "hybrid")
             self.assertEqual(a_answer, expected, q)
             self.assertEqual(self.search(self.b, "fresh", q, "hybrid"), ("l2", expected), q)
@@ -512,7 +549,7 @@ class CacheTest(unittest.TestCase):
         # and on B. B must not take A's answer from L2.
         self.create([self.a], "fork", x)
         self.create([self.b, self.r], "fork", y)
-        self.assertEqual(self.search(self.a, "fork", query, "hybrid")[0], "miss")
+        self.store(self.a, "fork", query, "hybrid")
         expected = self.reference("fork", query, "hybrid")
         self.assertEqual(self.search(self.b, "fork", query, "hybrid"), ("miss", expected))
         self.create([self.a], "phoenix", x)
@@ -557,18 +594,19 @@ class CacheTest(unittest.TestCase):
         self.addCleanup(self.redis.ensure_running)
         rounds = itertools.count()
 
-        def fresh(tag, n, allowed_b_states):
+        def fresh(tag, n, allowed_b_states, a_write_timeout_s=0):
             for _ in range(n):
                 i = next(rounds)
-                _, b_state = self.chaos_round("chaos", f"{tag}{i}", MODES[i % 3])
+                _, b_state = self.chaos_round("chaos", f"{tag}{i}", MODES[i % 3],
+                                              a_write_timeout_s)
                 self.assertIn(b_state, allowed_b_states, f"{tag} round {i}")
 
-        fresh("up", 3, ("l2",))
+        fresh("up", 3, ("l2",), a_write_timeout_s=L2_WRITE_TIMEOUT_S)
 
         # FLUSHALL between A's search and B's: B must recompute.
         query = "reef kelp shore"
         expected = self.reference("chaos", query, "vector")
-        self.assertEqual(self.search(self.a, "chaos", query, "vector"), ("miss", expected))
+        self.assertEqual(self.store(self.a, "chaos", query, "vector"), expected)
         self.flush_redis()
         self.assertEqual(self.keys(), [])
         self.assertEqual(self.search(self.b, "chaos", query, "vector"), ("miss", expected))
@@ -591,7 +629,7 @@ class CacheTest(unittest.TestCase):
         prepared = [(f"{QUERIES[i % len(QUERIES)]} p{i}x", MODES[i % 3]) for i in range(6)]
         expected = {p: self.reference("chaos", *p) for p in prepared}
         for p in prepared:
-            self.assertEqual(self.search(self.a, "chaos", *p), ("miss", expected[p]))
+            self.assertEqual(self.store(self.a, "chaos", *p), expected[p])
         self.redis.pause()
         try:
             for p in prepared[:3]:
@@ -622,7 +660,7 @@ class CacheTest(unittest.TestCase):
         by_key = {}  # result key -> the search it answers
         for s in searches:
             before = set(self.keys(RESULT_KEYS))
-            self.assertEqual(self.search(self.a, "garbage", *s), ("miss", expected[s]))
+            self.assertEqual(self.store(self.a, "garbage", *s), expected[s])
             (key,) = set(self.keys(RESULT_KEYS)) - before
             by_key[key] = s
         with self.redis.client() as r:
@@ -640,10 +678,13 @@ class CacheTest(unittest.TestCase):
             for i, key in enumerate(embedding_keys):
                 other = valid[embedding_keys[(i + 1) % len(embedding_keys)]]
                 garbage[key] = corrupt(valid[key], other, 2 * i + round_, rng)
+            # B stopped first: none of its writes (they follow its answers)
+            # may land on the garbage.
+            self.b.stop()
             with self.redis.client() as r:
                 for key, value in garbage.items():
                     self.assertEqual(r.command("SET", key, value), "OK")
-            self.restart(self.b)
+            self.b.start()
             for key in result_keys:
                 s = by_key[key]
                 state, answer = self.search(self.b, "garbage", *s)
@@ -654,10 +695,11 @@ class CacheTest(unittest.TestCase):
             self.assertEqual(l2["embeddings"]["corrupt"], len(embedding_keys), l2)
 
         # The control: the values the test saved are served as they are.
+        self.b.stop()
         with self.redis.client() as r:
             for key, value in valid.items():
                 r.command("SET", key, value)
-        self.restart(self.b)
+        self.b.start()
         for s in searches:
             self.assertEqual(self.search(self.b, "garbage", *s), ("l2", expected[s]), s)
         self.check_counters(self.b)
@@ -670,8 +712,8 @@ class CacheTest(unittest.TestCase):
         self.restart(self.b)
         self.check_counters(self.a)
         for query in ("tide wave", "rye loaf", "signal track"):
-            for node, want in ((self.a, "miss"), (self.a, "l1"), (self.b, "l2"), (self.b, "l1"),
-                               (self.a, "l1")):
+            self.store(self.a, "stats", query, "hybrid")
+            for node, want in ((self.a, "l1"), (self.b, "l2"), (self.b, "l1"), (self.a, "l1")):
                 self.assertEqual(self.search(node, "stats", query, "hybrid")[0], want, query)
         self.assertEqual(dict(self.a.seen), {"miss": 3, "l1": 6})
         self.assertEqual(dict(self.b.seen), {"l2": 3, "l1": 3})
@@ -712,6 +754,10 @@ class CacheTest(unittest.TestCase):
 
 
 # What the test knows of the server's stats and metrics formats ----------------
+
+def l2_writes(stats, kind):
+    return stats["l2"][kind]["writes"]
+
 
 def stats_search_counts(stats):
     """Searches by where they were answered: {"l1", "l2", "miss"}."""
