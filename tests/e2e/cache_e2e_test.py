@@ -549,15 +549,17 @@ class CacheTest(unittest.TestCase):
         # and on B. B must not take A's answer from L2.
         self.create([self.a], "fork", x)
         self.create([self.b, self.r], "fork", y)
-        self.store(self.a, "fork", query, "hybrid")
+        a_answer = self.store(self.a, "fork", query, "hybrid")
         expected = self.reference("fork", query, "hybrid")
+        self.assertEqual(expected["generation"], a_answer["generation"])
+        self.assertNotEqual(hit_ids(expected), hit_ids(a_answer))
         self.assertEqual(self.search(self.b, "fork", query, "hybrid"), ("miss", expected))
+
+        # On A: X, then dropped and created again with Y: the same number of
+        # writes, so the same generation, and another content.
         self.create([self.a], "phoenix", x)
         state, x_answer = self.search(self.a, "phoenix", query, "hybrid")
         self.assertEqual(state, "miss")
-
-        # Dropped and created again with other documents: the same number of
-        # writes, so the same generation, and another content.
         self.assertEqual(self.a.request("DELETE", "/api/collections/phoenix").status, 200)
         self.create([self.a], "phoenix", y)
         self.create([self.r], "phoenix", y)
