@@ -88,6 +88,11 @@ TEST_F(CachedSearchTest, ASecondAskIsAnL1HitWithTheSameAnswer) {
   EXPECT_EQ(c.l1, 1u);
   EXPECT_EQ(c.embedding_computed, 1u);
   EXPECT_EQ(cached.popular().Top(1).front().count, 2u);
+
+  ASSERT_TRUE(cached.cache().Clear().ok());
+  const CacheStats cleared = cached.cache().Stats();
+  EXPECT_EQ(cleared.l1_results.hits + cleared.l1_results.misses + cleared.l1_results.entries, 0u);
+  EXPECT_EQ(cached.Search(*a->collection, request, "{}")->tier, CacheTier::kMiss);
 }
 
 TEST_F(CachedSearchTest, ReplicasShareTheL2AndAWriteMovesBothToNewKeys) {
@@ -206,6 +211,9 @@ TEST_F(CachedSearchTest, SearchesGoOnWhenTheL2IsDownAndUseItAgainWhenItIsBack) {
   EXPECT_EQ(stats.l2_breaker, CircuitBreaker::State::kOpen);
   EXPECT_GE(stats.l2_breaker_opened, 1u);
   EXPECT_GT(stats.l2_results.skipped, 0u) << "the breaker spared the dead server";
+  EXPECT_GT(stats.l2_results.write_skipped, 0u);
+  EXPECT_LE(stats.l2_results.skipped + stats.l2_results.errors, 20u)
+      << "one lookup per search at most: skipped writes are counted apart";
 
   ASSERT_TRUE(redis_->Restart().ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(150));

@@ -111,6 +111,10 @@ class ShardedLruCache {
     }
   }
 
+  void ResetCounters() {
+    for (auto* c : {&hits_, &misses_, &inserts_, &evictions_, &expirations_}) c->store(0);
+  }
+
   LruCounters Counters() const {
     LruCounters c;
     c.hits = hits_.load(std::memory_order_relaxed);

@@ -16,8 +16,15 @@ std::string_view CacheTierName(CacheTier tier) {
 }
 
 L2Counters TwoTierCache::AtomicL2Counters::Load() const {
-  return L2Counters{hits.load(), misses.load(), corrupt.load(), errors.load(),
-                    skipped.load(), writes.load(), write_errors.load()};
+  return L2Counters{hits.load(),  misses.load(), corrupt.load(),      errors.load(),
+                    skipped.load(), writes.load(), write_errors.load(), write_skipped.load()};
+}
+
+void TwoTierCache::AtomicL2Counters::Reset() {
+  for (auto* c : {&hits, &misses, &corrupt, &errors, &skipped, &writes, &write_errors,
+                  &write_skipped}) {
+    c->store(0);
+  }
 }
 
 TwoTierCache::TwoTierCache(const CacheOptions& options)
@@ -53,7 +60,7 @@ void TwoTierCache::L2Set(const std::string& key, const std::string& value,
                          AtomicL2Counters& counters) {
   if (l2_ == nullptr) return;
   if (!breaker_.Allow()) {
-    counters.skipped.fetch_add(1, std::memory_order_relaxed);
+    counters.write_skipped.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   Status s = l2_->Set(key, value, options_.l2_ttl_seconds);
@@ -218,6 +225,9 @@ CacheStats TwoTierCache::Stats() const {
 Result<uint64_t> TwoTierCache::Clear() {
   results_.Clear();
   embeddings_.Clear();
+  results_.ResetCounters();
+  embeddings_.ResetCounters();
+  for (AtomicL2Counters* c : {&l2_results_, &l2_embeddings_, &l2_raw_}) c->Reset();
   if (l2_ == nullptr) return uint64_t{0};
   return l2_->DeleteMatching(options_.key_prefix + "*");
 }

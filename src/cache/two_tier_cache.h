@@ -38,9 +38,10 @@ struct L2Counters {
   uint64_t misses = 0;
   uint64_t corrupt = 0;   // present but refused by the decoder (counted as misses too)
   uint64_t errors = 0;    // the call failed (down, timeout, protocol)
-  uint64_t skipped = 0;   // not tried: the breaker was open
+  uint64_t skipped = 0;   // lookups not tried: the breaker was open
   uint64_t writes = 0;
   uint64_t write_errors = 0;
+  uint64_t write_skipped = 0;  // writes not tried: the breaker was open
 };
 
 struct CacheStats {
@@ -96,8 +97,9 @@ class TwoTierCache {
   void PutRawL2(const std::string& key, const std::string& value);
 
   CacheStats Stats() const;
-  // Empties L1 and deletes this deployment's keys (the key prefix) from L2.
-  // Returns how many L2 keys were deleted, or the L2's error.
+  // Empties L1, deletes this deployment's keys (the key prefix) from L2 and
+  // resets every counter but the breaker's. Returns how many L2 keys were
+  // deleted, or the L2's error.
   Result<uint64_t> Clear();
 
   const CacheOptions& options() const { return options_; }
@@ -105,8 +107,9 @@ class TwoTierCache {
  private:
   struct AtomicL2Counters {
     std::atomic<uint64_t> hits{0}, misses{0}, corrupt{0}, errors{0}, skipped{0}, writes{0},
-        write_errors{0};
+        write_errors{0}, write_skipped{0};
     L2Counters Load() const;
+    void Reset();
   };
 
   // nullopt: absent, failed or skipped (counted in `counters`).

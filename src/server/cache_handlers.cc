@@ -39,6 +39,7 @@ json::object L2ToJson(const cache::L2Counters& c) {
   out["skipped"] = c.skipped;
   out["writes"] = c.writes;
   out["write_errors"] = c.write_errors;
+  out["write_skipped"] = c.write_skipped;
   return out;
 }
 

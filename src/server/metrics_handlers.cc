@@ -141,6 +141,8 @@ HandlerReply GetMetrics(RequestContext& context) {
                static_cast<double>(l.c->writes));
       m.Sample("quarry_cache_l2_writes_total", kind + ",outcome=\"error\"",
                static_cast<double>(l.c->write_errors));
+      m.Sample("quarry_cache_l2_writes_total", kind + ",outcome=\"skipped\"",
+               static_cast<double>(l.c->write_skipped));
     }
     m.Family("quarry_cache_l2_breaker_open", "gauge",
              "1 while the L2 circuit breaker is open or half-open");
