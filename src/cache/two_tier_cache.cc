@@ -37,25 +37,6 @@ TwoTierCache::TwoTierCache(const CacheOptions& options)
   if (options.enabled && options.l2) l2_ = std::make_unique<RedisClient>(*options.l2);
 }
 
-std::optional<std::string> TwoTierCache::L2Get(const std::string& key,
-                                               AtomicL2Counters& counters) {
-  if (l2_ == nullptr) return std::nullopt;
-  if (!breaker_.Allow()) {
-    counters.skipped.fetch_add(1, std::memory_order_relaxed);
-    return std::nullopt;
-  }
-  Result<std::optional<std::string>> value = l2_->Get(key);
-  if (!value.ok()) {
-    breaker_.RecordFailure();
-    counters.errors.fetch_add(1, std::memory_order_relaxed);
-    spdlog::debug("{}", value.status().message());
-    return std::nullopt;
-  }
-  breaker_.RecordSuccess();
-  if (!value->has_value()) counters.misses.fetch_add(1, std::memory_order_relaxed);
-  return std::move(value).value();
-}
-
 void TwoTierCache::L2Set(const std::string& key, const std::string& value,
                          AtomicL2Counters& counters) {
   if (l2_ == nullptr) return;
@@ -72,11 +53,6 @@ void TwoTierCache::L2Set(const std::string& key, const std::string& value,
   }
   breaker_.RecordSuccess();
   counters.writes.fetch_add(1, std::memory_order_relaxed);
-}
-
-TwoTierCache::ResultHit TwoTierCache::GetResult(const std::string& key) {
-  ResultHit hit = GetResultL1(key);
-  return hit.response != nullptr ? hit : GetResultL2(key);
 }
 
 TwoTierCache::ResultHit TwoTierCache::GetResultL1(const std::string& key) {
@@ -133,12 +109,6 @@ std::shared_ptr<const std::vector<float>> TwoTierCache::AcceptEmbedding(
   return vector;
 }
 
-TwoTierCache::ResultHit TwoTierCache::GetResultL2(const std::string& key) {
-  L2Lookup found = GetL2(key, "");
-  if (found.response == nullptr) return {};
-  return {std::move(found.response), CacheTier::kL2};
-}
-
 TwoTierCache::L2Lookup TwoTierCache::GetL2(const std::string& result_key,
                                            const std::string& embedding_key) {
   if (!options_.enabled || l2_ == nullptr) return {};
@@ -176,14 +146,6 @@ void TwoTierCache::PutResult(const std::string& key,
   });
 }
 
-TwoTierCache::EmbeddingHit TwoTierCache::GetEmbedding(const std::string& key) {
-  EmbeddingHit hit = GetEmbeddingL1(key);
-  if (hit.vector != nullptr || l2_ == nullptr) return hit;
-  std::optional<std::string> bytes = L2Get(key, l2_embeddings_);
-  if (auto vector = AcceptEmbedding(key, bytes)) return {std::move(vector), CacheTier::kL2};
-  return {};
-}
-
 TwoTierCache::EmbeddingHit TwoTierCache::GetEmbeddingL1(const std::string& key) {
   if (!options_.enabled) return {};
   if (auto hit = embeddings_.Get(key)) return {std::move(hit), CacheTier::kL1};
@@ -202,7 +164,9 @@ void TwoTierCache::PutEmbedding(const std::string& key,
 
 std::optional<std::string> TwoTierCache::GetRawL2(const std::string& key) {
   if (!options_.enabled) return std::nullopt;
-  return L2Get(key, l2_raw_);
+  std::optional<std::vector<std::optional<std::string>>> values = L2MGet({key}, l2_raw_);
+  if (!values) return std::nullopt;
+  return std::move(values->front());
 }
 
 void TwoTierCache::PutRawL2(const std::string& key, const std::string& value) {

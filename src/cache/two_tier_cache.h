@@ -1,7 +1,9 @@
 // TwoTierCache: search results and query embeddings in an in-process L1
 // (ShardedLruCache) in front of a shared L2 over the Redis protocol.
 //
-// Lookups try L1, then L2; an L2 hit is copied into L1. Stores go to both.
+// Lookups try L1 (GetResultL1, GetEmbeddingL1), then L2 (GetL2: a result and
+// the embedding a miss needs, in one round trip); an L2 hit is copied into L1.
+// Stores go to both.
 // The L2 is best effort: any failure (down, slow, garbage) counts as a miss
 // and is counted; a circuit breaker stops calling it while it fails, and the
 // caller never sees an error. Values read from the L2 are verified
@@ -63,16 +65,13 @@ class TwoTierCache {
     std::shared_ptr<const SearchResponse> response;  // null on a miss
     CacheTier tier = CacheTier::kMiss;
   };
-  ResultHit GetResult(const std::string& key);  // L1, then L2
   ResultHit GetResultL1(const std::string& key);  // never blocks on the network
-  ResultHit GetResultL2(const std::string& key);  // on a hit, copied into L1
   void PutResult(const std::string& key, std::shared_ptr<const SearchResponse> response);
 
   struct EmbeddingHit {
     std::shared_ptr<const std::vector<float>> vector;
     CacheTier tier = CacheTier::kMiss;
   };
-  EmbeddingHit GetEmbedding(const std::string& key);  // L1, then L2
   EmbeddingHit GetEmbeddingL1(const std::string& key);
 
   // One L2 round trip (MGET) for a result and, when `embedding_key` is not
@@ -112,8 +111,6 @@ class TwoTierCache {
     void Reset();
   };
 
-  // nullopt: absent, failed or skipped (counted in `counters`).
-  std::optional<std::string> L2Get(const std::string& key, AtomicL2Counters& counters);
   // Several keys in one round trip; nullopt when the call failed or was
   // skipped (counted in `counters`). Absent keys are counted by the caller,
   // which knows their kind.

@@ -46,6 +46,11 @@ TEST(ConfigFileTest, BadFilesNameTheProblem) {
       {"colour = 1", "unknown key 'colour'"},
       {"server = 3", "'server' must be a table"},
       {"[server]\nmax_body_bytes = 1", "max_body_bytes"},
+      {"cache = 1", "'cache' must be a table"},
+      {"[cache]\nenabled = 1", "'cache.enabled' must be true or false"},
+      {"[cache]\nl2_ttl_s = \"1h\"", "'cache.l2_ttl_s' must be an integer"},
+      {"[cache]\nl2_url = 6379", "'cache.l2_url' must be a string"},
+      {"[cache]\nl2_password = \"x\"", "unknown key 'cache.l2_password'"},
       {"\xff\xfe garbage", "bad.toml"},
       // Found by config_file_fuzz: toml++ 3.3.0 reached __builtin_unreachable on it.
       {"daua =0\"/htso\010x\001\316\247t[see|M= \012\" h\"\012", "non-ASCII"},
@@ -60,6 +65,27 @@ TEST(ConfigFileTest, BadFilesNameTheProblem) {
         << c.toml << " -> " << r.status().message();
     EXPECT_NE(r.status().message().find("bad.toml"), std::string::npos);
   }
+}
+
+TEST(ConfigFileTest, ReadsTheCacheTable) {
+  auto c = ParseConfig(R"(
+[cache]
+enabled = false
+l2_url = "redis://cache@10.0.0.2:6380/1"
+l2_password_env = "MY_PW"
+l2_ttl_s = 600
+warm_interval_s = 0
+key_prefix = "team-a:"
+)",
+                       "cache.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->cache_enabled, false);
+  EXPECT_EQ(c->cache_l2_url, "redis://cache@10.0.0.2:6380/1");
+  EXPECT_EQ(c->cache_l2_password_env, "MY_PW");
+  EXPECT_EQ(c->cache_l2_ttl_s, 600);
+  EXPECT_EQ(c->cache_warm_interval_s, 0);
+  EXPECT_EQ(c->cache_key_prefix, "team-a:");
+  EXPECT_FALSE(c->cache_result_ttl_s.has_value());
 }
 
 TEST(ConfigFileTest, NonAsciiValuesAsEscapes) {
