@@ -35,16 +35,17 @@ std::vector<std::string> PdfHelperArgs(const PdfLimits& limits);
 Result<PdfLimits> ParsePdfHelperArgs(const std::vector<std::string>& args);
 
 // False in builds with AddressSanitizer, whose shadow memory does not fit
-// under any useful RLIMIT_AS; the memory limit is then not applied.
+// under any useful RLIMIT_AS; the memory limit is then not applied (nor
+// RLIMIT_NPROC and PR_SET_DUMPABLE, which LeakSanitizer's exit check needs).
 bool PdfMemoryLimitSupported();
 
 // Sets, for the calling process: RLIMIT_AS = memory_bytes (when supported
 // and non-zero), RLIMIT_CPU = whole seconds of timeout_ms + 1 (SIGXCPU, then
 // SIGKILL a second later), RLIMIT_FSIZE = 0 (no file can be written),
 // RLIMIT_NOFILE = kPdfHelperMaxFiles, RLIMIT_CORE = 0 and not dumpable (no
-// core files), RLIMIT_NPROC = 0 (no fork, unless privileged), no new
-// privileges. Lowers only; fails with Internal naming the limit if the system
-// refuses one.
+// core files, even through a core_pattern pipe), RLIMIT_NPROC = 0 (no fork or
+// thread, unless privileged), no new privileges. Lowers only; fails with
+// Internal naming the limit if the system refuses one.
 Status ApplyPdfChildLimits(const PdfLimits& limits);
 
 }  // namespace quarry::ingest

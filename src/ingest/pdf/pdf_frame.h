@@ -19,6 +19,10 @@
 //                  then P times (u32 length, page bytes)
 //   error payload: u8 StatusCode (not kOk), message bytes (UTF-8)
 //
+// The StatusCode byte is the enum's value in this build: the helper and the
+// parent are always built together (a helper from another build is caught by
+// the version only if the layout changed).
+//
 // Thread-safety: pure functions.
 #ifndef QUARRY_INGEST_PDF_PDF_FRAME_H_
 #define QUARRY_INGEST_PDF_PDF_FRAME_H_

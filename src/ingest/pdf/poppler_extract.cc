@@ -111,6 +111,8 @@ Result<PdfText> ExtractPdfInProcess(std::string_view bytes, const PdfLimits& lim
     return Status::ResourceExhausted("out of memory");
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("damaged PDF: ") + text::SanitizeUtf8(e.what()));
+  } catch (...) {
+    return Status::InvalidArgument("damaged PDF: poppler threw an unknown exception");
   }
 }
 
