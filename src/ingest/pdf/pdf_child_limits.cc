@@ -80,8 +80,8 @@ bool PdfMemoryLimitSupported() { return !kAsan; }
 
 Status ApplyPdfChildLimits(const PdfLimits& limits) {
   if (PdfMemoryLimitSupported() && limits.memory_bytes != 0) {
-    QUARRY_RETURN_IF_ERROR(SetLimit(RLIMIT_AS, "RLIMIT_AS", limits.memory_bytes,
-                                    limits.memory_bytes));
+    QUARRY_RETURN_IF_ERROR(
+        SetLimit(RLIMIT_AS, "RLIMIT_AS", limits.memory_bytes, limits.memory_bytes));
   }
   const rlim_t cpu_seconds = (rlim_t{limits.timeout_ms} + 999) / 1000 + 1;
   QUARRY_RETURN_IF_ERROR(SetLimit(RLIMIT_CPU, "RLIMIT_CPU", cpu_seconds, cpu_seconds + 1));

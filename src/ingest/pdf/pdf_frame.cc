@@ -66,8 +66,8 @@ std::string_view CutUtf8(std::string_view s, size_t max) {
 
 uint64_t MaxPdfFrameSize(const PdfLimits& limits) {
   // Each code point takes at most 4 bytes; each page a 4-byte length.
-  const uint64_t text = kPdfFrameHeaderSize + 8 + 4 * uint64_t{limits.max_pages} +
-                        4 * limits.max_chars;
+  const uint64_t text =
+      kPdfFrameHeaderSize + 8 + 4 * uint64_t{limits.max_pages} + 4 * limits.max_chars;
   const uint64_t error = kPdfFrameHeaderSize + 1 + kPdfFrameMaxMessage;
   return text > error ? text : error;
 }

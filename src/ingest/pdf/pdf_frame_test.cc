@@ -119,7 +119,7 @@ TEST(PdfFrameTest, ResealedFramesWithBadFieldsAreRefused) {
   const std::string error = EncodePdfFrame(Status::InvalidArgument("x"));
   EXPECT_EQ(DecodePdfFrame(Reseal(error), PdfLimits{}).status().code(),
             StatusCode::kInvalidArgument);  // Reseal itself changes nothing
-  for (char code : {'\0', '\xC8'}) {  // kOk, and no code at all
+  for (char code : {'\0', '\xC8'}) {        // kOk, and no code at all
     std::string bad = error;
     bad[kPdfFrameHeaderSize] = code;
     ExpectMalformed(DecodePdfFrame(Reseal(bad), PdfLimits{}));

@@ -56,8 +56,7 @@ int main(int argc, char** argv) {
   const quarry::Result<PdfLimits> limits =
       ParsePdfHelperArgs(std::vector<std::string>(argv + 1, argv + argc));
   if (!limits.ok()) {
-    std::fprintf(stderr, "quarry-pdf-extract: %s\n",
-                 limits.status().ToString().c_str());
+    std::fprintf(stderr, "quarry-pdf-extract: %s\n", limits.status().ToString().c_str());
     return kPdfHelperExitUsage;
   }
   const quarry::Status limited = ApplyPdfChildLimits(*limits);

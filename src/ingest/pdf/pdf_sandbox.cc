@@ -14,23 +14,10 @@
 #include "ingest/pdf/pdf_child_limits.h"
 #include "ingest/pdf/pdf_frame.h"
 #include "ingest/pdf/subprocess.h"
+#include "ingest/pdf/unique_fd.h"
 
 namespace quarry::ingest {
 namespace {
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 std::string Seconds(uint32_t ms) {
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
@@ -83,8 +70,8 @@ Result<PdfText> Interpret(const SubprocessResult& run, const PdfLimits& limits,
     case kPdfHelperExitOutOfMemory:
       return Status::ResourceExhausted("PDF extraction ran out of memory" + memory);
     default:
-      return Status::Internal("PDF helper failed with exit code " +
-                              std::to_string(run.exit_code) + ": " + FirstLine(run.err));
+      return Status::Internal("PDF helper failed with exit code " + std::to_string(run.exit_code) +
+                              ": " + FirstLine(run.err));
   }
 }
 
@@ -122,7 +109,7 @@ std::string DefaultPdfHelperPath() {
 
 Result<PdfText> ExtractPdfFile(const std::string& path, const PdfLimits& limits,
                                const std::string& helper_executable) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     const std::string why = path + ": " + ::strerror(errno);
     return errno == ENOENT ? Status::NotFound(why) : Status::IOError(why);
@@ -135,7 +122,7 @@ Result<PdfText> ExtractPdfFile(const std::string& path, const PdfLimits& limits,
 
 Result<PdfText> ExtractPdfBytes(std::string_view bytes, const std::string& name,
                                 const PdfLimits& limits, const std::string& helper_executable) {
-  Fd fd(::memfd_create("quarry-pdf", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  UniqueFd fd(::memfd_create("quarry-pdf", MFD_CLOEXEC | MFD_ALLOW_SEALING));
   if (fd.get() < 0) return Status::IOError(name + ": memfd_create: " + ::strerror(errno));
   for (size_t done = 0; done < bytes.size();) {
     const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);

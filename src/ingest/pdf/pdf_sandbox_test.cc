@@ -24,12 +24,8 @@ using testing::WriteFile;
 
 class PdfSandboxTest : public ::testing::Test {
  protected:
-  void TearDown() override {
-    // No helper is left behind, running or zombie, whatever happened.
-    int status = 0;
-    EXPECT_EQ(::waitpid(-1, &status, WNOHANG), -1) << "a child process was left behind";
-    EXPECT_EQ(errno, ECHILD);
-  }
+  // No helper is left behind, running or zombie, whatever happened.
+  void TearDown() override { testing::ExpectNoChildLeft(); }
 
   Result<PdfText> Extract(const std::string& name, const std::string& bytes,
                           const PdfLimits& limits = PdfLimits{}) {
@@ -97,7 +93,8 @@ TEST_F(PdfSandboxTest, TruncatedAndBitFlippedFilesFailAlone) {
     if (i % 4 == 0) {
       bad.resize(rng() % good.size());  // truncated
     } else {
-      for (int flip = 0; flip < 20; ++flip) bad[rng() % bad.size()] ^= static_cast<char>(1 << (rng() % 8));
+      for (int flip = 0; flip < 20; ++flip)
+        bad[rng() % bad.size()] ^= static_cast<char>(1 << (rng() % 8));
     }
     const std::string name = "bad" + std::to_string(i) + ".pdf";
     Result<PdfText> r = Extract(name, bad);
@@ -177,8 +174,7 @@ TEST_F(PdfSandboxTest, HelperThatHangsIsKilledAtTheDeadline) {
 
 TEST_F(PdfSandboxTest, HelperThatCrashes) {
   WriteFile(dir_.Sub("x.pdf"), testing::SimplePdf({"x"}, ""));
-  Result<PdfText> r =
-      ExtractPdfFile(dir_.Sub("x.pdf"), PdfLimits{}, FakeHelper("kill -SEGV $$"));
+  Result<PdfText> r = ExtractPdfFile(dir_.Sub("x.pdf"), PdfLimits{}, FakeHelper("kill -SEGV $$"));
   ExpectFailure(r, StatusCode::kInvalidArgument, "x.pdf",
                 "PDF parser crashed on this file: SIGSEGV (Segmentation fault)");
 }

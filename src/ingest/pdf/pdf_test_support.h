@@ -6,7 +6,11 @@
 #ifndef QUARRY_INGEST_PDF_PDF_TEST_SUPPORT_H_
 #define QUARRY_INGEST_PDF_PDF_TEST_SUPPORT_H_
 
+#include <sys/wait.h>
+
 #include <gtest/gtest.h>
+
+#include <cerrno>
 
 #include <cstdlib>
 #include <fstream>
@@ -44,8 +48,15 @@ inline void MakeReportLabPdf(const std::string& kind, const std::string& out,
 // qpdf: AES-256 with the given user (may be empty) and owner passwords.
 inline void Encrypt(const std::string& in, const std::string& out, const std::string& user,
                     const std::string& owner) {
-  Run(std::string(QUARRY_QPDF) + " --encrypt '" + user + "' '" + owner + "' 256 -- '" + in +
-      "' '" + out + "'");
+  Run(std::string(QUARRY_QPDF) + " --encrypt '" + user + "' '" + owner + "' 256 -- '" + in + "' '" +
+      out + "'");
+}
+
+// Expects that the calling process has no child left, running or zombie.
+inline void ExpectNoChildLeft() {
+  int status = 0;
+  EXPECT_EQ(::waitpid(-1, &status, WNOHANG), -1) << "a child process was left behind";
+  EXPECT_EQ(errno, ECHILD);
 }
 
 }  // namespace quarry::ingest::testing

@@ -70,18 +70,18 @@ Result<PdfText> Extract(std::string_view bytes, const PdfLimits& limits) {
                                      " bytes is over poppler's 2 GiB limit");
   }
   PopplerErrorCapture errors;
-  std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(
-      bytes.data(), static_cast<int>(bytes.size())));
+  std::unique_ptr<poppler::document> doc(
+      poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
   if (doc == nullptr) {
-    return Status::InvalidArgument(
-        "damaged PDF: " + (errors.last().empty() ? std::string("poppler could not load it")
-                                                 : text::SanitizeUtf8(errors.last())));
+    return Status::InvalidArgument("damaged PDF: " + (errors.last().empty()
+                                                          ? std::string("poppler could not load it")
+                                                          : text::SanitizeUtf8(errors.last())));
   }
   if (doc->is_locked()) return Status::NotSupported("encrypted PDF (a password is required)");
   const int page_count = doc->pages();
   if (page_count < 0 || static_cast<uint64_t>(page_count) > limits.max_pages) {
-    return Status::ResourceExhausted("too many pages: " + std::to_string(page_count) +
-                                     ", limit " + std::to_string(limits.max_pages));
+    return Status::ResourceExhausted("too many pages: " + std::to_string(page_count) + ", limit " +
+                                     std::to_string(limits.max_pages));
   }
   PdfText out;
   out.title = ToUtf8(doc->info_key("Title"));

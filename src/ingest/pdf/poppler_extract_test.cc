@@ -91,9 +91,8 @@ TEST(PopplerExtractTest, TooManyPages) {
 TEST(PopplerExtractTest, TooMuchText) {
   PdfLimits limits;
   limits.max_chars = 25;
-  Result<PdfText> r =
-      ExtractPdfInProcess(testing::SimplePdf({"0123456789", "0123456789", "0123456789"}, ""),
-                          limits);
+  Result<PdfText> r = ExtractPdfInProcess(
+      testing::SimplePdf({"0123456789", "0123456789", "0123456789"}, ""), limits);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
   EXPECT_NE(r.status().message().find("too much text: over 25 characters by page 3"),

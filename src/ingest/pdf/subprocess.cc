@@ -12,34 +12,14 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "ingest/pdf/unique_fd.h"
+
 extern char** environ;
 
 namespace quarry::ingest {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Closes a descriptor when it goes out of scope.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { Close(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  void Reset(int fd) {
-    Close();
-    fd_ = fd;
-  }
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
 
 std::string Errno(const char* what) { return std::string(what) + ": " + ::strerror(errno); }
 
@@ -51,7 +31,8 @@ bool Drain(int fd, std::string* sink, size_t keep, size_t* total) {
     const ssize_t n = ::read(fd, buf, sizeof(buf));
     if (n > 0) {
       *total += static_cast<size_t>(n);
-      if (sink->size() < keep) sink->append(buf, std::min(static_cast<size_t>(n), keep - sink->size()));
+      if (sink->size() < keep)
+        sink->append(buf, std::min(static_cast<size_t>(n), keep - sink->size()));
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -107,8 +88,8 @@ class SpawnSetup {
 std::string SignalDescription(int signal_number) {
   const char* abbrev = ::sigabbrev_np(signal_number);
   const char* desc = ::sigdescr_np(signal_number);
-  std::string out = abbrev != nullptr ? std::string("SIG") + abbrev
-                                      : "signal " + std::to_string(signal_number);
+  std::string out =
+      abbrev != nullptr ? std::string("SIG") + abbrev : "signal " + std::to_string(signal_number);
   if (desc != nullptr) out += std::string(" (") + desc + ")";
   return out;
 }
@@ -119,9 +100,9 @@ Result<SubprocessResult> RunSubprocess(const SubprocessSpec& spec) {
   // O_CLOEXEC: children spawned by other threads meanwhile must not inherit
   // the write ends, or our reads would never see end of file.
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) return Status::IOError(Errno("pipe2"));
-  Fd out_read(out_pipe[0]), out_write(out_pipe[1]);
+  UniqueFd out_read(out_pipe[0]), out_write(out_pipe[1]);
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) return Status::IOError(Errno("pipe2"));
-  Fd err_read(err_pipe[0]), err_write(err_pipe[1]);
+  UniqueFd err_read(err_pipe[0]), err_write(err_pipe[1]);
 
   SpawnSetup setup;
   if (spec.stdin_fd >= 0) {
@@ -140,8 +121,8 @@ Result<SubprocessResult> RunSubprocess(const SubprocessSpec& spec) {
   ::posix_spawnattr_setsigmask(setup.attr(), &none);
   ::posix_spawnattr_setsigdefault(setup.attr(), &all);
   ::posix_spawnattr_setpgroup(setup.attr(), 0);  // its own group: we kill all of it
-  ::posix_spawnattr_setflags(setup.attr(), POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-                                               POSIX_SPAWN_SETPGROUP);
+  ::posix_spawnattr_setflags(
+      setup.attr(), POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(spec.executable.c_str()));
@@ -164,7 +145,7 @@ Result<SubprocessResult> RunSubprocess(const SubprocessSpec& spec) {
   err_write.Close();
   ::fcntl(out_read.get(), F_SETFL, O_NONBLOCK);
   ::fcntl(err_read.get(), F_SETFL, O_NONBLOCK);
-  Fd pidfd(OpenPidFd(pid));
+  UniqueFd pidfd(OpenPidFd(pid));
 
   SubprocessResult result;
   const Clock::time_point deadline = start + spec.timeout;
@@ -188,8 +169,10 @@ Result<SubprocessResult> RunSubprocess(const SubprocessSpec& spec) {
     int out_slot = -1, err_slot = -1, pid_slot = -1;
     if (out_open) fds[out_slot = static_cast<int>(n++)] = {out_read.get(), POLLIN, 0};
     if (err_open) fds[err_slot = static_cast<int>(n++)] = {err_read.get(), POLLIN, 0};
-    if (!exited && pidfd.get() >= 0) fds[pid_slot = static_cast<int>(n++)] = {pidfd.get(), POLLIN, 0};
-    auto wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
+    if (!exited && pidfd.get() >= 0)
+      fds[pid_slot = static_cast<int>(n++)] = {pidfd.get(), POLLIN, 0};
+    auto wait_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
     if (!exited && pidfd.get() < 0) wait_ms = std::min<long long>(wait_ms, 5);
     const int ready = ::poll(fds, n, static_cast<int>(wait_ms));
     if (ready < 0 && errno != EINTR) {
@@ -220,8 +203,7 @@ Result<SubprocessResult> RunSubprocess(const SubprocessSpec& spec) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  result.elapsed =
-      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+  result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
   if (killed) {
     result.out.clear();
     return result;

@@ -44,8 +44,8 @@ struct SubprocessResult {
   End end = End::kExited;
   int exit_code = 0;
   int term_signal = 0;
-  std::string out;  // stdout, whole when end is kExited or kSignaled
-  std::string err;  // the first max_stderr_bytes of stderr
+  std::string out;                       // stdout, whole when end is kExited or kSignaled
+  std::string err;                       // the first max_stderr_bytes of stderr
   std::chrono::microseconds elapsed{0};  // spawn to reap
 };
 

@@ -68,14 +68,14 @@ std::string Assemble(PdfBuilder& b, const std::vector<int>& contents, const std:
   const int pages = b.Reserve();
   std::string kids;
   for (int content : contents) {
-    const int page = b.Add("<< /Type /Page /Parent " + std::to_string(pages) +
-                           " 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 " +
-                           std::to_string(font) + " 0 R >> >> /Contents " +
-                           std::to_string(content) + " 0 R >>");
+    const int page =
+        b.Add("<< /Type /Page /Parent " + std::to_string(pages) +
+              " 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 " + std::to_string(font) +
+              " 0 R >> >> /Contents " + std::to_string(content) + " 0 R >>");
     kids += std::to_string(page) + " 0 R ";
   }
-  b.Set(pages, "<< /Type /Pages /Kids [" + kids + "] /Count " +
-                   std::to_string(contents.size()) + " >>");
+  b.Set(pages,
+        "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(contents.size()) + " >>");
   const int catalog = b.Add("<< /Type /Catalog /Pages " + std::to_string(pages) + " 0 R >>");
   const int info = title.empty() ? 0 : b.Add("<< /Title " + Literal(title) + " >>");
   return b.Finish(catalog, info);
@@ -131,8 +131,8 @@ std::string ManyPagePdf(uint32_t pages) {
 
 std::string FlateBombPdf(uint64_t chunk_bytes, uint32_t repeats, bool text) {
   PdfBuilder b;
-  const int chunk =
-      b.Add(Stream(DeflateRepeated("", text ? 'A' : '\0', chunk_bytes, ""), " /Filter /FlateDecode"));
+  const int chunk = b.Add(
+      Stream(DeflateRepeated("", text ? 'A' : '\0', chunk_bytes, ""), " /Filter /FlateDecode"));
   std::string contents = "[";
   if (text) contents += std::to_string(b.Add(Stream("BT /F1 12 Tf 72 720 Td ("))) + " 0 R ";
   for (uint32_t i = 0; i < repeats; ++i) contents += std::to_string(chunk) + " 0 R ";
