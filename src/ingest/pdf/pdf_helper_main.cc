@@ -4,6 +4,9 @@
 //
 // Order matters: the limits are applied before a byte of input is read, so
 // nothing the PDF contains runs without them.
+//
+// By hand: `quarry-pdf-extract < doc.pdf | xxd`. Its stdout must be a pipe:
+// with RLIMIT_FSIZE = 0, writing to a regular file kills it with SIGXFSZ.
 #include <sys/stat.h>
 #include <unistd.h>
 
