@@ -39,6 +39,7 @@ struct CollectionInfo {
   CollectionConfig config;
   std::string embedder_fingerprint;
   bool embedder_semantic = false;  // false for the lexical embedder: it matches words, not meaning
+  uint32_t embedder_dimensions = 0;  // the vectors' size (config.embedder.dimensions may be 0: "the model's")
   uint64_t documents = 0;
   uint64_t chunks = 0;
   uint64_t generation = 0;

@@ -290,6 +290,7 @@ CollectionInfo CollectionImpl::Info() const {
   info.config = config_;
   info.embedder_fingerprint = embedder_->fingerprint();
   info.embedder_semantic = embedder_->semantic();
+  info.embedder_dimensions = embedder_->dimensions();
   info.documents = documents_.size();
   info.chunks = chunk_count_;
   info.generation = generation_;

@@ -30,7 +30,7 @@ double RoundMillis(double ms) { return std::round(ms * 1000.0) / 1000.0; }
 json::object CollectionInfoToJson(const CollectionInfo& info) {
   json::object embedder;
   embedder["type"] = EmbedderKindName(info.config.embedder.kind);
-  embedder["dimensions"] = info.config.embedder.dimensions;
+  embedder["dimensions"] = info.embedder_dimensions;
   embedder["fingerprint"] = info.embedder_fingerprint;
   // The web page tells the user when search only matches words.
   embedder["semantic"] = info.embedder_semantic;

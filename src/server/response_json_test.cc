@@ -12,7 +12,8 @@ namespace json = boost::json;
 TEST(ResponseJsonTest, CollectionInfo) {
   CollectionInfo info;
   info.name = "news";
-  info.config.embedder.dimensions = 512;
+  info.config.embedder.dimensions = 0;  // "the model's": the answer shows the real size
+  info.embedder_dimensions = 512;
   info.embedder_fingerprint = "lexical-v1-512";
   info.documents = 3;
   info.chunks = 7;
