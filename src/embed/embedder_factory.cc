@@ -3,8 +3,24 @@
 #include "base/env.h"
 #include "embed/lexical_embedder.h"
 #include "embed/local_embedder.h"
+#include "embed/openai_embedder.h"
+#include "embed/static_embedder.h"
 
 namespace quarry::embed {
+namespace {
+
+// A model folder decides its width; a configured width must agree with it.
+Result<std::unique_ptr<Embedder>> CheckModelWidth(const EmbedderConfig& config,
+                                                  std::unique_ptr<Embedder> model) {
+  if (config.dimensions != 0 && config.dimensions != model->dimensions()) {
+    return Status::InvalidArgument(
+        "embedder.dimensions is " + std::to_string(config.dimensions) + " but the model at " +
+        config.model + " makes vectors of " + std::to_string(model->dimensions()));
+  }
+  return model;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Embedder>> MakeEmbedder(const EmbedderConfig& config) {
   switch (config.kind) {
@@ -15,12 +31,20 @@ Result<std::unique_ptr<Embedder>> MakeEmbedder(const EmbedderConfig& config) {
       Result<std::unique_ptr<LocalEmbedder>> local =
           LocalEmbedder::Load(*env, config.model, BertEncoderOptions{});
       if (!local.ok()) return local.status().WithContext("embedder.model " + config.model);
-      if (config.dimensions != 0 && config.dimensions != (*local)->dimensions()) {
-        return Status::InvalidArgument(
-            "embedder.dimensions is " + std::to_string(config.dimensions) + " but the model at " +
-            config.model + " makes vectors of " + std::to_string((*local)->dimensions()));
-      }
-      return std::unique_ptr<Embedder>(std::move(local).value());
+      return CheckModelWidth(config, std::move(local).value());
+    }
+    case EmbedderKind::kStatic: {
+      std::shared_ptr<Env> env = NewPosixEnv();
+      Result<std::unique_ptr<StaticEmbedder>> model = StaticEmbedder::Load(*env, config.model);
+      if (!model.ok()) return model.status().WithContext("embedder.model " + config.model);
+      return CheckModelWidth(config, std::move(model).value());
+    }
+    case EmbedderKind::kOpenAi: {
+      QUARRY_ASSIGN_OR_RETURN(OpenAiEmbedderOptions options,
+                              OpenAiEmbedder::OptionsFromConfig(config));
+      QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<OpenAiEmbedder> remote,
+                              OpenAiEmbedder::Create(std::move(options)));
+      return std::unique_ptr<Embedder>(std::move(remote));
     }
   }
   return Status::NotSupported("unknown embedder kind");

@@ -11,8 +11,10 @@
 
 namespace quarry::embed {
 
-// REQUIRES: `config` passed ValidateCollectionConfig. For `local`, loads and
-// validates the model folder (errors name the file) and checks dimensions.
+// REQUIRES: `config` passed ValidateCollectionConfig. For `local` and
+// `static`, loads and validates the model folder (errors name the file) and
+// checks dimensions. For `openai`, reads the API key from the environment
+// variable the config names and checks the URL; no request is sent.
 Result<std::unique_ptr<Embedder>> MakeEmbedder(const EmbedderConfig& config);
 
 }  // namespace quarry::embed
