@@ -104,7 +104,11 @@ std::string ServiceErrorMessage(std::string_view body, size_t max_bytes) {
   } catch (const std::exception&) {
     // keep the raw body
   }
-  if (message.size() > max_bytes) message = message.substr(0, max_bytes) + "...";
+  if (message.size() > max_bytes) {
+    size_t cut = max_bytes;  // not inside a UTF-8 sequence
+    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
+    message = message.substr(0, cut) + "...";
+  }
   for (char& c : message) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
   }

@@ -67,6 +67,8 @@ TEST(OpenAiProtocolTest, ServiceErrorMessagesAreShortAndOneLine) {
   EXPECT_EQ(ServiceErrorMessage("Bad\ngateway"), "Bad gateway");
   const std::string long_message = ServiceErrorMessage(std::string(5000, 'x'), 100);
   EXPECT_EQ(long_message, std::string(100, 'x') + "...");
+  // "é" is two bytes: a cut at byte 3 of "aaé..." backs off to byte 2.
+  EXPECT_EQ(ServiceErrorMessage("aa\xc3\xa9" "bbbb", 3), "aa...");
 }
 
 }  // namespace

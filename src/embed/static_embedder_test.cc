@@ -10,7 +10,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include <boost/json.hpp>
+
 #include "base/testing/temp_dir.h"
+#include "embed/embed_testing.h"
 #include "embed/embedder_factory.h"
 
 namespace quarry::embed {
@@ -171,6 +174,39 @@ TEST_F(StaticEmbedderTest, MalformedFoldersNameTheProblem) {
     Status s = LoadError(c.dir);
     EXPECT_EQ(s.code(), c.code) << c.dir << ": " << s.ToString();
     EXPECT_NE(s.message().find(c.fragment), std::string::npos) << c.dir << ": " << s.ToString();
+  }
+}
+
+// The real all-MiniLM-L6-v2 tokenizer.json with a random F16 matrix, against
+// numpy over the ids of the independent Python tokenizer's golden file.
+TEST_F(StaticEmbedderTest, MatchesNumpyOnTheRealTokenizer) {
+  const std::string tokenizer = testing::MiniLmDir() + "/tokenizer.json";
+  if (!std::filesystem::exists(tokenizer)) GTEST_SKIP() << "no tokenizer at " << tokenizer;
+  const std::string dir = tmp_.Sub("minilm-static");
+  bool skip = false;
+  const std::string why = testing::RunTestScript(
+      "make_static_reference.py",
+      dir + " " + tokenizer + " " QUARRY_SOURCE_DIR "/tests/golden/wordpiece_minilm.jsonl",
+      &skip, "python3-numpy");
+  if (skip) GTEST_SKIP() << why;
+  ASSERT_EQ(why, "");
+  auto loaded = StaticEmbedder::Load(*env_, dir);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_EQ((*loaded)->dimensions(), 32u);
+
+  boost::json::value ref = boost::json::parse(testing::ReadAll(dir + "/reference.json"));
+  const boost::json::array& texts = ref.at("texts").as_array();
+  const boost::json::array& embeddings = ref.at("embeddings").as_array();
+  ASSERT_GE(texts.size(), 20u);
+  std::vector<std::string_view> views;
+  for (const auto& t : texts) views.push_back(t.as_string());
+  std::vector<float> out(views.size() * 32);
+  ASSERT_TRUE((*loaded)->Embed(views, EmbedPurpose::kDocument, out).ok());
+  for (size_t i = 0; i < views.size(); ++i) {
+    const boost::json::array& want = embeddings[i].as_array();
+    for (size_t d = 0; d < 32; ++d) {
+      EXPECT_NEAR(out[i * 32 + d], want[d].to_number<double>(), 1e-6) << "text " << i;
+    }
   }
 }
 
