@@ -1,5 +1,6 @@
 // OpenAiEmbedder: the `openai` embedder, any service that speaks the OpenAI
-// embeddings protocol (openai_protocol.h): OpenAI, Azure OpenAI's v1 API,
+// embeddings protocol (openai_protocol.h): OpenAI, Azure OpenAI (through a
+// proxy that turns the bearer token into its api-key header),
 // Ollama, vLLM, Hugging Face TEI.
 //
 // Embed splits its texts into requests of at most max_batch inputs, sends

@@ -149,6 +149,15 @@ Status ReadEmbedder(const json::object& e, EmbedderConfig* out) {
                                  EmbedderKind::kStatic, EmbedderKind::kOpenAi};
   QUARRY_RETURN_IF_ERROR(
       ReadEnum(e, "type", "embedder.type", kKinds, &EmbedderKindName, &out->kind));
+  if (out->kind != EmbedderKind::kOpenAi) {
+    for (std::string_view key :
+         {"base_url", "api_key_env", "max_batch", "timeout_ms", "max_retries", "max_tokens"}) {
+      if (e.contains(key)) {
+        return Status::InvalidArgument("'embedder." + std::string(key) +
+                                       "' is only for type openai");
+      }
+    }
+  }
   // Model folders decide their width and the service's must be given: no
   // default stands in for either.
   if (out->kind != EmbedderKind::kLexical) out->dimensions = 0;

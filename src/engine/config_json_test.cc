@@ -140,6 +140,7 @@ TEST(ConfigJsonTest, BadConfigsNameTheProblem) {
       {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"max_retries":99}})", "embedder.max_retries must be between"},
       {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"api_key":"x"}})", "unknown field 'embedder.api_key'"},
       {R"({"embedder":{"type":"lexical","base_url":"http://h"}})", "only for type openai"},
+      {R"({"embedder":{"type":"local","model":"/m","max_batch":4}})", "'embedder.max_batch' is only for type openai"},
       {R"({"embedder":{"type":"local"}})", "embedder.model (the model folder) is required"},
       {R"({"embedder":{"type":"local","model":7}})", "'embedder.model' must be a string"},
       {R"({"embedder":{"model":"/m"}})", "embedder.model is not for type lexical"},
