@@ -28,6 +28,8 @@ PACKAGES=(
   python3-reportlab fonts-dejavu-core qpdf zlib1g-dev
   # the encoder's numerical reference (tests/embed/make_tiny_bert.py) and bench peer
   python3-torch
+  # the static embedder's numerical reference (tests/embed/make_static_reference.py)
+  python3-numpy
   # the web page is tested in a real browser (headless)
   chromium
 )

@@ -1,8 +1,8 @@
 // The embedder interface: text in, fixed-size float vectors out.
 //
-// Implementations: `lexical` (built in, feature hashing). The local
-// transformer runtime, static models and OpenAI-compatible services implement
-// the same interface.
+// Implementations (src/embed/): `lexical` (built in, feature hashing),
+// `local` (a BERT-family encoder run in process), `static` (model2vec token
+// embeddings) and `openai` (any OpenAI-compatible /v1/embeddings service).
 //
 // Thread-safety: implementations must allow concurrent calls to every const
 // method.

@@ -19,17 +19,34 @@ namespace quarry {
 enum class EmbedderKind {
   kLexical,  // built-in feature-hashing embedder: needs no model, not semantic
   kLocal,    // a BERT-family sentence-transformers model run in process
+  kStatic,   // a static token-embedding model (model2vec format): lookup and mean
+  kOpenAi,   // any OpenAI-compatible /v1/embeddings service, over HTTP
 };
 
 struct EmbedderConfig {
   EmbedderKind kind = EmbedderKind::kLexical;
   // Output dimensions. For `lexical`, more dimensions mean fewer hash
   // collisions (better ranking) at a linear cost in memory and scan time.
-  // For `local`, the model decides: 0 takes its width, anything else must
-  // equal it.
+  // For `local` and `static`, the model decides: 0 takes its width, anything
+  // else must equal it. For `openai` it is required, and every answer of the
+  // service is checked against it.
   uint32_t dimensions = 1024;
-  // `local` only: the sentence-transformers model folder.
+  // `local` and `static`: the model folder. `openai`: the model name sent to
+  // the service.
   std::string model;
+
+  // `openai` only (docs/design/remote-and-static-embedders.md).
+  // The service root, http:// only: "http://127.0.0.1:11434/v1" posts to
+  // /v1/embeddings; a URL with no path posts to /v1/embeddings too.
+  std::string base_url;
+  // The NAME of the environment variable holding the API key (empty: no key).
+  // The key itself is never stored in the config, logged, or put in errors.
+  std::string api_key_env;
+  uint32_t max_batch = 96;      // texts per request; larger calls are split
+  uint32_t timeout_ms = 30000;  // per attempt: connect, send and receive
+  uint32_t max_retries = 4;     // on 429, 5xx and connection errors
+  // The longest input in (estimated) tokens; chunking stays below it.
+  uint32_t max_tokens = 512;
 };
 
 struct ChunkingConfig {
@@ -119,6 +136,10 @@ struct CollectionConfig {
 // Limits on configuration values, shared by validation and documentation.
 inline constexpr uint32_t kMinDimensions = 16;
 inline constexpr uint32_t kMaxDimensions = 8192;
+inline constexpr uint32_t kMaxEmbedderBatch = 2048;
+inline constexpr uint32_t kMinEmbedderTimeoutMs = 100;
+inline constexpr uint32_t kMaxEmbedderTimeoutMs = 600000;
+inline constexpr uint32_t kMaxEmbedderRetries = 10;
 inline constexpr uint32_t kMinTargetTokens = 8;
 inline constexpr uint32_t kMaxTargetTokens = 8192;
 inline constexpr double kMaxOverlap = 0.5;
@@ -134,6 +155,9 @@ Status ValidateCollectionName(const std::string& name);
 
 // The JSON form of a collection config, as in the body of PUT /api/collections/{name}:
 //   {"embedder": {"type": "lexical", "dimensions": 1024},
+//    (or {"type": "local" | "static", "model": "<folder>", "dimensions": 0}, or
+//     {"type": "openai", "base_url", "model", "dimensions", "api_key_env",
+//      "max_batch", "timeout_ms", "max_retries", "max_tokens"})
 //    "chunking": {"target_tokens": 256, "max_tokens": 0, "overlap": 0.1},
 //    "vectors": {"metric": "cosine", "m": 32, "ef_construct": 128, "ef": 64,
 //                "full_scan_threshold": 10000, "quantization": "auto", "quantile": 0.99,

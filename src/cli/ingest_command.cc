@@ -17,7 +17,11 @@ struct IngestFlags {
   std::vector<std::string> paths;
   std::string embedder = "lexical";
   std::string model;
+  std::string embedder_url;
+  std::string embedder_model;
+  std::string embedder_key_env;
   uint32_t dimensions = CollectionConfig{}.embedder.dimensions;
+  bool dimensions_given = false;
   uint32_t chunk_tokens = CollectionConfig{}.chunking.target_tokens;
   double overlap = CollectionConfig{}.chunking.overlap;
   uint64_t max_file_bytes = ingest::FileSourceOptions{}.max_file_bytes;
@@ -25,15 +29,41 @@ struct IngestFlags {
   bool quiet = false;
 };
 
+// The embedder of a new collection. Folder models (local, static) take their
+// width from the model unless --dimensions is given; the remote one must be told.
+Status EmbedderFromFlags(const IngestFlags& flags, EmbedderConfig* out) {
+  out->dimensions = flags.dimensions;
+  if (flags.embedder != "openai" &&
+      !(flags.embedder_url.empty() && flags.embedder_model.empty() &&
+        flags.embedder_key_env.empty())) {
+    return Status::InvalidArgument(
+        "--base-url, --embedder-model and --embedder-key-env are for --embedder openai");
+  }
+  if (flags.embedder == "local" || flags.embedder == "static") {
+    out->kind = flags.embedder == "local" ? EmbedderKind::kLocal : EmbedderKind::kStatic;
+    out->model = flags.model;
+    if (!flags.dimensions_given) out->dimensions = 0;  // the model's
+  } else if (flags.embedder == "openai") {
+    if (!flags.model.empty() && !flags.embedder_model.empty()) {
+      return Status::InvalidArgument(
+          "--model and --embedder-model both name the service's model; give one");
+    }
+    if (!flags.dimensions_given) {
+      return Status::InvalidArgument("--dimensions is required with --embedder openai");
+    }
+    out->kind = EmbedderKind::kOpenAi;
+    out->base_url = flags.embedder_url;
+    out->model = flags.embedder_model.empty() ? flags.model : flags.embedder_model;
+    out->api_key_env = flags.embedder_key_env;
+  }
+  return Status::Ok();
+}
+
 int RunIngest(const IngestFlags& flags) {
   Stopwatch clock;
   CollectionConfig config;
-  config.embedder.dimensions = flags.dimensions;
-  if (flags.embedder == "local") {
-    config.embedder.kind = EmbedderKind::kLocal;
-    config.embedder.model = flags.model;
-    config.embedder.dimensions = 0;  // the model's
-  }
+  Status embedder = EmbedderFromFlags(flags, &config.embedder);
+  if (!embedder.ok()) return FailWith(embedder);
   config.chunking.target_tokens = flags.chunk_tokens;
   config.chunking.overlap = flags.overlap;
   Status valid = ValidateCollectionConfig(config);
@@ -108,13 +138,24 @@ CommandRunner RegisterIngest(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("paths", flags->paths, "Files and folders (folders are walked recursively)")
       ->required();
-  cmd->add_option("--embedder", flags->embedder, "Embedder of a new collection: lexical or local")
-      ->check(CLI::IsMember({"lexical", "local"}))
+  cmd->add_option("--embedder", flags->embedder,
+                  "Embedder of a new collection: lexical, local, static or openai")
+      ->check(CLI::IsMember({"lexical", "local", "static", "openai"}))
       ->capture_default_str();
   cmd->add_option("--model", flags->model,
-                  "Sentence-transformers model folder, for --embedder local");
-  cmd->add_option("--dimensions", flags->dimensions, "Vector dimensions, for a new collection")
-      ->capture_default_str();
+                  "Model folder: sentence-transformers (local) or model2vec (static); "
+                  "for openai, the service's model name");
+  cmd->add_option("--base-url,--embedder-url", flags->embedder_url,
+                  "OpenAI-compatible service root, for --embedder openai "
+                  "(e.g. http://127.0.0.1:11434/v1)");
+  cmd->add_option("--embedder-model", flags->embedder_model,
+                  "The service's model name, for --embedder openai");
+  cmd->add_option("--embedder-key-env", flags->embedder_key_env,
+                  "Name of the environment variable holding the API key, for --embedder openai");
+  cmd->add_option("--dimensions", flags->dimensions,
+                  "Vector dimensions, for a new collection (required for openai)")
+      ->capture_default_str()
+      ->each([f = flags.get()](const std::string&) { f->dimensions_given = true; });
   cmd->add_option("--chunk-tokens", flags->chunk_tokens, "Target chunk size, for a new collection")
       ->capture_default_str();
   cmd->add_option("--overlap", flags->overlap, "Chunk overlap ratio, for a new collection")

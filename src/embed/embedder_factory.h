@@ -11,9 +11,12 @@
 
 namespace quarry::embed {
 
-// REQUIRES: `config` passed ValidateCollectionConfig. For `local`, loads and
-// validates the model folder (errors name the file) and checks dimensions, and
-// puts it behind an EmbedBatcher (embed/embed_batcher.h) with default options.
+// REQUIRES: `config` passed ValidateCollectionConfig. For `local` and
+// `static`, loads and validates the model folder (errors name the file) and
+// checks dimensions. `local` and `openai` sit behind an EmbedBatcher
+// (embed/embed_batcher.h): one lane for the in-process encoder, four for a
+// service. For `openai`, reads the API key from the environment
+// variable the config names and checks the URL; no request is sent.
 Result<std::unique_ptr<Embedder>> MakeEmbedder(const EmbedderConfig& config);
 
 }  // namespace quarry::embed

@@ -1,8 +1,6 @@
 #include "embed/local_embedder.h"
 
-#include <filesystem>
-
-#include "base/hash.h"
+#include "embed/model_fingerprint.h"
 #include "embed/safetensors.h"
 #include "embed/tokenizer_files.h"
 
@@ -22,12 +20,7 @@ Result<std::unique_ptr<LocalEmbedder>> LocalEmbedder::Load(Env& env, const std::
                           SafetensorsFile::Open(dir + "/model.safetensors"));
   QUARRY_ASSIGN_OR_RETURN(BertWeights weights, LoadBertWeights(weights_file, config));
 
-  std::span<const uint8_t> bytes = weights_file.bytes();
-  const std::string weights_hash = ContentHashHex(
-      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-  std::string model_id = std::filesystem::path(dir).lexically_normal().filename().string();
-  if (model_id.empty()) model_id = std::filesystem::path(dir).lexically_normal().parent_path().filename().string();
-  std::string fingerprint = "local-v1/" + model_id + "/w" + weights_hash.substr(0, 16) +
+  std::string fingerprint = "local-v1/" + ModelFolderId(dir) + "/w" + WeightsHash16(weights_file) +
                             (config.pooling == Pooling::kCls ? "/cls" : "/mean") + "/t" +
                             std::to_string(config.max_seq_length) + "/v" +
                             std::to_string(tokenizer.vocab_size()) +

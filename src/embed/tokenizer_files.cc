@@ -99,8 +99,10 @@ Result<WordPieceTokenizer> ParseTokenizerJsonObject(const json::object& root) {
   if (model == nullptr || !model->is_object()) return Status::InvalidArgument("model missing");
   const json::object& m = model->as_object();
   const json::value* type = m.if_contains("type");
-  if (type == nullptr || !type->is_string() || *type != "WordPiece") {
-    return Status::NotSupported("model.type is not WordPiece");
+  if (type == nullptr || !type->is_string()) return Status::InvalidArgument("model.type missing");
+  if (*type != "WordPiece") {
+    return Status::NotSupported("unsupported tokenizer type '" + std::string(type->as_string()) +
+                                "' (only WordPiece vocabularies are supported)");
   }
   QUARRY_RETURN_IF_ERROR(ReadString(m, "unk_token", &options.unk_token));
   QUARRY_RETURN_IF_ERROR(ReadString(m, "continuing_subword_prefix", &options.continuing_prefix));

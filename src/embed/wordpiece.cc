@@ -106,6 +106,15 @@ std::vector<int32_t> WordPieceTokenizer::Encode(std::string_view text, size_t ma
   return ids;
 }
 
+std::vector<int32_t> WordPieceTokenizer::EncodeKnownPieces(std::string_view text,
+                                                           size_t max_pieces) const {
+  std::vector<int32_t> ids;
+  ForEachId(text, [&](int32_t id) {
+    if (id != unk_id_ && ids.size() < max_pieces) ids.push_back(id);
+  });
+  return ids;
+}
+
 size_t WordPieceTokenizer::CountTokens(std::string_view text) const {
   size_t count = 2;
   ForEachId(text, [&](int32_t) { ++count; });

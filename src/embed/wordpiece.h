@@ -53,6 +53,10 @@ class WordPieceTokenizer {
   // The length Encode would return without truncation ([CLS] and [SEP] included).
   size_t CountTokens(std::string_view text) const;
 
+  // The first max_pieces piece ids of `text`, without [CLS]/[SEP] and without
+  // [UNK] (static models skip unknown words, as model2vec does).
+  std::vector<int32_t> EncodeKnownPieces(std::string_view text, size_t max_pieces) const;
+
   int32_t cls_id() const { return cls_id_; }
   int32_t sep_id() const { return sep_id_; }
   int32_t pad_id() const { return pad_id_; }

@@ -13,6 +13,10 @@ std::string_view EmbedderKindName(EmbedderKind kind) {
       return "lexical";
     case EmbedderKind::kLocal:
       return "local";
+    case EmbedderKind::kStatic:
+      return "static";
+    case EmbedderKind::kOpenAi:
+      return "openai";
   }
   return "unknown";
 }
@@ -53,6 +57,73 @@ std::string_view FsyncPolicyName(FsyncPolicy policy) {
 
 namespace {
 
+template <typename T, typename U>
+Status CheckRange(std::string_view field, T value, U lo, U hi) {
+  if (value >= lo && value <= hi) return Status::Ok();
+  return Status::InvalidArgument(std::string(field) + " must be between " + std::to_string(lo) +
+                                 " and " + std::to_string(hi) + ", got " + std::to_string(value));
+}
+
+bool IsEnvVarName(std::string_view name) {
+  if (name.empty() || name.size() > 128 || (name[0] >= '0' && name[0] <= '9')) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// The remote embedder's fields; the URL itself is parsed (and refused with a
+// precise message) where the embedder is made, in embed/.
+Status ValidateOpenAiFields(const EmbedderConfig& e) {
+  if (e.base_url.empty()) {
+    return Status::InvalidArgument("embedder.base_url is required for type openai");
+  }
+  if (e.dimensions == 0) {
+    return Status::InvalidArgument(
+        "embedder.dimensions is required for type openai (the service's vector width)");
+  }
+  if (e.base_url.size() > 2048) return Status::InvalidArgument("embedder.base_url is too long");
+  if (e.model.empty() || e.model.size() > 256) {
+    return Status::InvalidArgument(
+        "embedder.model (the service's model name, 1 to 256 characters) is required for type "
+        "openai");
+  }
+  if (!e.api_key_env.empty() && !IsEnvVarName(e.api_key_env)) {
+    return Status::InvalidArgument(
+        "embedder.api_key_env must name an environment variable ([A-Za-z_][A-Za-z0-9_]*), not "
+        "hold the key");
+  }
+  QUARRY_RETURN_IF_ERROR(CheckRange("embedder.max_batch", e.max_batch, 1u, kMaxEmbedderBatch));
+  QUARRY_RETURN_IF_ERROR(CheckRange("embedder.timeout_ms", e.timeout_ms, kMinEmbedderTimeoutMs,
+                                    kMaxEmbedderTimeoutMs));
+  QUARRY_RETURN_IF_ERROR(
+      CheckRange("embedder.max_retries", e.max_retries, 0u, kMaxEmbedderRetries));
+  return CheckRange("embedder.max_tokens", e.max_tokens, kMinTargetTokens, kMaxTargetTokens);
+}
+
+Status ValidateEmbedderConfig(const EmbedderConfig& e) {
+  const bool folder_model = e.kind == EmbedderKind::kLocal || e.kind == EmbedderKind::kStatic;
+  if (folder_model && e.model.empty()) {
+    return Status::InvalidArgument("embedder.model (the model folder) is required for type " +
+                                   std::string(EmbedderKindName(e.kind)));
+  }
+  if (e.kind == EmbedderKind::kLexical && !e.model.empty()) {
+    return Status::InvalidArgument("embedder.model is not for type lexical");
+  }
+  if (e.kind == EmbedderKind::kOpenAi) {
+    QUARRY_RETURN_IF_ERROR(ValidateOpenAiFields(e));
+  } else if (!e.base_url.empty() || !e.api_key_env.empty()) {
+    return Status::InvalidArgument("embedder.base_url and embedder.api_key_env are only for type openai");
+  }
+  if (!folder_model || e.dimensions != 0) {
+    QUARRY_RETURN_IF_ERROR(
+        CheckRange("embedder.dimensions", e.dimensions, kMinDimensions, kMaxDimensions));
+  }
+  return Status::Ok();
+}
+
 // The analyzer's language is checked where the analyzer is made (the engine
 // knows which stemmers libstemmer has); here only the shape of the values.
 Status ValidateKeywordConfig(const KeywordConfig& k) {
@@ -83,22 +154,10 @@ Status ValidateKeywordConfig(const KeywordConfig& k) {
 }  // namespace
 
 Status ValidateCollectionConfig(const CollectionConfig& config) {
-  const auto range = [](std::string_view field, auto value, auto lo, auto hi) -> Status {
-    if (value >= lo && value <= hi) return Status::Ok();
-    return Status::InvalidArgument(std::string(field) + " must be between " + std::to_string(lo) +
-                                   " and " + std::to_string(hi) + ", got " + std::to_string(value));
+  const auto range = [](std::string_view field, auto value, auto lo, auto hi) {
+    return CheckRange(field, value, lo, hi);
   };
-  if (config.embedder.kind == EmbedderKind::kLocal) {
-    if (config.embedder.model.empty()) {
-      return Status::InvalidArgument("embedder.model (the model folder) is required for type local");
-    }
-  } else if (!config.embedder.model.empty()) {
-    return Status::InvalidArgument("embedder.model is only for type local");
-  }
-  if (config.embedder.kind != EmbedderKind::kLocal || config.embedder.dimensions != 0) {
-    QUARRY_RETURN_IF_ERROR(
-        range("embedder.dimensions", config.embedder.dimensions, kMinDimensions, kMaxDimensions));
-  }
+  QUARRY_RETURN_IF_ERROR(ValidateEmbedderConfig(config.embedder));
   QUARRY_RETURN_IF_ERROR(range("chunking.target_tokens", config.chunking.target_tokens,
                                kMinTargetTokens, kMaxTargetTokens));
   if (config.chunking.max_tokens != 0 &&

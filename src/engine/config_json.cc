@@ -140,6 +140,38 @@ Status ReadString(const json::object& obj, std::string_view key, std::string_vie
   return Status::Ok();
 }
 
+Status ReadEmbedder(const json::object& e, EmbedderConfig* out) {
+  QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(
+      e, "embedder.",
+      {"type", "dimensions", "model", "base_url", "api_key_env", "max_batch", "timeout_ms",
+       "max_retries", "max_tokens"}));
+  constexpr std::array kKinds = {EmbedderKind::kLexical, EmbedderKind::kLocal,
+                                 EmbedderKind::kStatic, EmbedderKind::kOpenAi};
+  QUARRY_RETURN_IF_ERROR(
+      ReadEnum(e, "type", "embedder.type", kKinds, &EmbedderKindName, &out->kind));
+  if (out->kind != EmbedderKind::kOpenAi) {
+    for (std::string_view key :
+         {"base_url", "api_key_env", "max_batch", "timeout_ms", "max_retries", "max_tokens"}) {
+      if (e.contains(key)) {
+        return Status::InvalidArgument("'embedder." + std::string(key) +
+                                       "' is only for type openai");
+      }
+    }
+  }
+  // Model folders decide their width and the service's must be given: no
+  // default stands in for either.
+  if (out->kind != EmbedderKind::kLexical) out->dimensions = 0;
+  QUARRY_RETURN_IF_ERROR(ReadString(e, "model", "embedder.model", &out->model));
+  QUARRY_RETURN_IF_ERROR(ReadUint32(e, "dimensions", "embedder.dimensions", &out->dimensions));
+  QUARRY_RETURN_IF_ERROR(ReadString(e, "base_url", "embedder.base_url", &out->base_url));
+  QUARRY_RETURN_IF_ERROR(ReadString(e, "api_key_env", "embedder.api_key_env", &out->api_key_env));
+  QUARRY_RETURN_IF_ERROR(ReadUint32(e, "max_batch", "embedder.max_batch", &out->max_batch));
+  QUARRY_RETURN_IF_ERROR(ReadUint32(e, "timeout_ms", "embedder.timeout_ms", &out->timeout_ms));
+  QUARRY_RETURN_IF_ERROR(
+      ReadUint32(e, "max_retries", "embedder.max_retries", &out->max_retries));
+  return ReadUint32(e, "max_tokens", "embedder.max_tokens", &out->max_tokens);
+}
+
 Status ReadKeyword(const json::object& k, KeywordConfig* out) {
   QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(
       k, "keyword.", {"language", "stopwords", "stem", "k1", "b", "title_weight", "body_weight"}));
@@ -165,27 +197,7 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
 
   QUARRY_ASSIGN_OR_RETURN(const json::object* embedder, OptionalObject(obj, "embedder"));
   if (embedder != nullptr) {
-    QUARRY_RETURN_IF_ERROR(
-        RejectUnknownKeys(*embedder, "embedder.", {"type", "dimensions", "model"}));
-    if (const json::value* type = embedder->if_contains("type")) {
-      if (!type->is_string()) return MustBe("embedder.type", "a string");
-      if (type->get_string() == "lexical") {
-        config.embedder.kind = EmbedderKind::kLexical;
-      } else if (type->get_string() == "local") {
-        config.embedder.kind = EmbedderKind::kLocal;
-        config.embedder.dimensions = 0;  // the model's, unless given below
-      } else {
-        return Status::InvalidArgument("unsupported embedder.type '" +
-                                       std::string(type->get_string()) +
-                                       "' (available: lexical, local)");
-      }
-    }
-    if (const json::value* model = embedder->if_contains("model")) {
-      if (!model->is_string()) return MustBe("embedder.model", "a string");
-      config.embedder.model = std::string(model->get_string());
-    }
-    QUARRY_RETURN_IF_ERROR(
-        ReadUint32(*embedder, "dimensions", "embedder.dimensions", &config.embedder.dimensions));
+    QUARRY_RETURN_IF_ERROR(ReadEmbedder(*embedder, &config.embedder));
   }
 
   QUARRY_ASSIGN_OR_RETURN(const json::object* chunking, OptionalObject(obj, "chunking"));
@@ -214,8 +226,16 @@ std::string CollectionConfigToJson(const CollectionConfig& config) {
   json::object root;
   root["embedder"] = {{"type", EmbedderKindName(config.embedder.kind)},
                       {"dimensions", config.embedder.dimensions}};
-  if (config.embedder.kind == EmbedderKind::kLocal) {
-    root["embedder"].as_object()["model"] = config.embedder.model;
+  const EmbedderConfig& e = config.embedder;
+  json::object& embedder = root["embedder"].as_object();
+  if (e.kind != EmbedderKind::kLexical) embedder["model"] = e.model;
+  if (e.kind == EmbedderKind::kOpenAi) {
+    embedder["base_url"] = e.base_url;
+    embedder["api_key_env"] = e.api_key_env;
+    embedder["max_batch"] = e.max_batch;
+    embedder["timeout_ms"] = e.timeout_ms;
+    embedder["max_retries"] = e.max_retries;
+    embedder["max_tokens"] = e.max_tokens;
   }
   root["chunking"] = {{"target_tokens", config.chunking.target_tokens},
                       {"max_tokens", config.chunking.max_tokens},

@@ -47,6 +47,45 @@ TEST(ConfigJsonTest, LocalEmbedderTakesAModelFolder) {
   EXPECT_EQ(sized->embedder.dimensions, 384u);
 }
 
+TEST(ConfigJsonTest, StaticEmbedderTakesAModelFolder) {
+  auto c = CollectionConfigFromJson(R"({"embedder":{"type":"static","model":"/models/potion"}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->embedder.kind, EmbedderKind::kStatic);
+  EXPECT_EQ(c->embedder.dimensions, 0u);  // the model's
+  auto again = CollectionConfigFromJson(CollectionConfigToJson(*c));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->embedder.kind, EmbedderKind::kStatic);
+  EXPECT_EQ(again->embedder.model, "/models/potion");
+}
+
+TEST(ConfigJsonTest, OpenAiEmbedderRoundTripsWithoutAKey) {
+  auto c = CollectionConfigFromJson(
+      R"({"embedder":{"type":"openai","base_url":"http://127.0.0.1:11434/v1",)"
+      R"("model":"nomic-embed-text","dimensions":768,"api_key_env":"OLLAMA_KEY",)"
+      R"("max_batch":16,"timeout_ms":2000,"max_retries":2,"max_tokens":256}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->embedder.kind, EmbedderKind::kOpenAi);
+  const std::string json = CollectionConfigToJson(*c);
+  auto again = CollectionConfigFromJson(json);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  const EmbedderConfig& e = again->embedder;
+  EXPECT_EQ(e.base_url, "http://127.0.0.1:11434/v1");
+  EXPECT_EQ(e.model, "nomic-embed-text");
+  EXPECT_EQ(e.dimensions, 768u);
+  EXPECT_EQ(e.api_key_env, "OLLAMA_KEY");
+  EXPECT_EQ(e.max_batch, 16u);
+  EXPECT_EQ(e.timeout_ms, 2000u);
+  EXPECT_EQ(e.max_retries, 2u);
+  EXPECT_EQ(e.max_tokens, 256u);
+  // Defaults.
+  auto d = CollectionConfigFromJson(
+      R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64}})");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->embedder.max_batch, 96u);
+  EXPECT_EQ(d->embedder.max_tokens, 512u);
+  EXPECT_EQ(d->embedder.api_key_env, "");
+}
+
 TEST(ConfigJsonTest, VectorAndStorageSettingsRoundTrip) {
   auto c = CollectionConfigFromJson(
       R"({"vectors":{"m":16,"ef_construct":64,"ef":40,"full_scan_threshold":500,)"
@@ -89,11 +128,22 @@ TEST(ConfigJsonTest, BadConfigsNameTheProblem) {
       {"[1,2]", "must be a JSON object"},
       {"{", "not valid JSON"},
       {R"({"embeder":{}})", "unknown field 'embeder'"},
-      {R"({"embedder":{"type":"bert"}})", "unsupported embedder.type 'bert'"},
-      {R"({"embedder":{"type":3}})", "must be a string"},
+      {R"({"embedder":{"type":"bert"}})", "'embedder.type' must be one of: lexical, local, static, openai"},
+      {R"({"embedder":{"type":3}})", "'embedder.type' must be one of"},
+      {R"({"embedder":{"type":"static"}})", "embedder.model (the model folder) is required for type static"},
+      {R"({"embedder":{"type":"openai","model":"m","dimensions":64}})", "embedder.base_url is required"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","dimensions":64}})", "embedder.model (the service's model name"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m"}})", "embedder.dimensions is required for type openai"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"api_key_env":"sk-123"}})", "must name an environment variable"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"max_batch":0}})", "embedder.max_batch must be between 1"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"timeout_ms":5}})", "embedder.timeout_ms must be between"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"max_retries":99}})", "embedder.max_retries must be between"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"api_key":"x"}})", "unknown field 'embedder.api_key'"},
+      {R"({"embedder":{"type":"lexical","base_url":"http://h"}})", "only for type openai"},
+      {R"({"embedder":{"type":"local","model":"/m","max_batch":4}})", "'embedder.max_batch' is only for type openai"},
       {R"({"embedder":{"type":"local"}})", "embedder.model (the model folder) is required"},
       {R"({"embedder":{"type":"local","model":7}})", "'embedder.model' must be a string"},
-      {R"({"embedder":{"model":"/m"}})", "embedder.model is only for type local"},
+      {R"({"embedder":{"model":"/m"}})", "embedder.model is not for type lexical"},
       {R"({"embedder":{"dimensions":-1}})", "non-negative integer"},
       {R"({"embedder":{"dimensions":1.5}})", "non-negative integer"},
       {R"({"embedder":{"dimensions":8}})", "embedder.dimensions must be between"},

@@ -33,7 +33,8 @@ Status ApplyClientEmbedderPolicy(const std::string& models_dir, EmbedderConfig* 
   switch (embedder->kind) {
     case EmbedderKind::kLexical:
       return Status::Ok();
-    case EmbedderKind::kLocal: {
+    case EmbedderKind::kLocal:
+    case EmbedderKind::kStatic: {
       if (models_dir.empty()) {
         return Status::InvalidArgument(
             "embedder.model: this server has no models directory, so clients cannot choose a "
@@ -54,6 +55,8 @@ Status ApplyClientEmbedderPolicy(const std::string& models_dir, EmbedderConfig* 
       embedder->model = folder.string();
       return Status::Ok();
     }
+    case EmbedderKind::kOpenAi:
+      break;  // a URL and a key the server would use: the operator's choice
   }
   return Status::InvalidArgument("embedder.type " + std::string(EmbedderKindName(embedder->kind)) +
                                  " is configured by the server's operator, not over HTTP");

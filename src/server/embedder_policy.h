@@ -5,11 +5,11 @@
 // would let any client make the server open any path it can read, or send
 // requests (and its API key) to any host. So over HTTP:
 //  - `lexical` is always allowed;
-//  - `local` (a model folder) is allowed only as the name of a folder in the
+//  - `local` and `static` (a model folder) are allowed only as the name of a folder in the
 //    server's models directory (`quarry serve --models-dir DIR`): "name" or
 //    "owner/name", each part of letters, digits, '.', '_' and '-', not
 //    starting with '.'. The name is replaced by the folder's path. Without a
-//    models directory, it is refused;
+//    models directory, they are refused;
 //  - any other kind (remote services, and kinds added later) is refused: the
 //    operator configures those on the command line or in the config file.
 // The CLI (`quarry ingest --embedder local --model PATH`) is the operator's

@@ -56,6 +56,26 @@ TEST(EmbedderPolicyTest, LocalModelsAreNamesInTheModelsDirectory) {
   EXPECT_EQ(ApplyClientEmbedderPolicy(models, &file).code(), StatusCode::kNotFound);
 }
 
+TEST(EmbedderPolicyTest, RemoteServicesAreTheOperatorsChoice) {
+  EmbedderConfig remote;
+  remote.kind = EmbedderKind::kOpenAi;
+  remote.base_url = "http://169.254.169.254/latest";
+  Status s = ApplyClientEmbedderPolicy("/srv/models", &remote);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("not over HTTP"), std::string::npos) << s.ToString();
+}
+
+TEST(EmbedderPolicyTest, StaticModelsFollowTheSameRule) {
+  quarry::testing::TempDir dir;
+  std::filesystem::create_directories(dir.Sub("models") + "/m2v");
+  EmbedderConfig config = Local("m2v");
+  config.kind = EmbedderKind::kStatic;
+  ASSERT_TRUE(ApplyClientEmbedderPolicy(dir.Sub("models"), &config).ok());
+  EXPECT_EQ(config.model, dir.Sub("models") + "/m2v");
+  config.model = "/etc";
+  EXPECT_EQ(ApplyClientEmbedderPolicy(dir.Sub("models"), &config).code(), StatusCode::kInvalidArgument);
+}
+
 TEST(EmbedderPolicyTest, WithoutAModelsDirectoryLocalModelsAreRefused) {
   EmbedderConfig config = Local("minilm");
   Status s = ApplyClientEmbedderPolicy("", &config);
