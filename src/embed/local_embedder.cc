@@ -1,5 +1,6 @@
 #include "embed/local_embedder.h"
 
+#include "base/hash.h"
 #include "embed/model_fingerprint.h"
 #include "embed/safetensors.h"
 #include "embed/tokenizer_files.h"
