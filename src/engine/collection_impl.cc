@@ -18,11 +18,11 @@ namespace {
 // A document's text may not exceed what 32-bit chunk offsets can address.
 constexpr size_t kMaxDocumentTextBytes = (1ull << 32) - 1;
 
-// Plain text and Markdown as given, or the text extracted from a format.
+// Plain text and Markdown as given, or the text extracted from HTML or JSON
+// records. PDF joins when its extractor does (pages are not stored yet).
 bool IsSupportedMediaType(std::string_view media_type) {
   return media_type == kMediaTypePlainText || media_type == kMediaTypeMarkdown ||
-         media_type == kMediaTypeHtml || media_type == kMediaTypeJson ||
-         media_type == kMediaTypePdf;
+         media_type == kMediaTypeHtml || media_type == kMediaTypeJson;
 }
 
 Status ValidateInput(const DocumentInput& doc, size_t index) {
@@ -39,7 +39,7 @@ Status ValidateInput(const DocumentInput& doc, size_t index) {
   if (!IsSupportedMediaType(doc.media_type)) {
     return Status::InvalidArgument(where + ".media_type '" + doc.media_type +
                                    "' is not supported (text/plain, text/markdown, text/html, "
-                                   "application/json, application/pdf)");
+                                   "application/json)");
   }
   // Sections point into the text, which sanitizing must therefore not change.
   if (!doc.sections.empty() && !text::IsValidUtf8(doc.text)) {

@@ -102,6 +102,13 @@ class TextBuilder {
 
   // Text of a text node: collapsed, or kept as it is inside <pre>.
   void AddText(std::string_view s, bool preformatted) {
+    // gumbo 0.10.1 turns a numeric character reference past 32 bits (&#xFFFFFFF1;)
+    // into a lone byte: its text is not always UTF-8.
+    std::string repaired;
+    if (!text::IsValidUtf8(s)) {
+      repaired = text::SanitizeUtf8(s);
+      s = repaired;
+    }
     if (preformatted) {
       if (s.empty()) return;
       BeginWrite();
@@ -260,7 +267,9 @@ Status Walk(const GumboNode* root, const HtmlOptions& options, TextBuilder* buil
             }
           }
         }
-        if (title_node != nullptr && title->empty()) *title = CollapseSpace(ChildText(title_node));
+        if (title_node != nullptr && title->empty()) {
+          *title = text::SanitizeUtf8(CollapseSpace(ChildText(title_node)));
+        }
       }
       if (node->type == GUMBO_NODE_TEMPLATE || IsHidden(tag)) {
         stack.pop_back();

@@ -5,6 +5,7 @@
 #include <boost/json/stream_parser.hpp>
 #include <boost/json/value.hpp>
 #include <exception>
+#include <memory>
 #include <new>
 #include <utility>
 
@@ -133,7 +134,8 @@ Result<DocumentInput> ParseJsonRecord(std::string_view json, const RecordOrigin&
 Status ReadJsonLines(const ReadBytes& read, const RecordOrigin& origin,
                      const JsonRecordOptions& options, const DocumentSink& sink,
                      const ProblemSink& problems) {
-  std::string block(kReadBlockBytes, '\0');
+  // Not zeroed: a read fills what is used.
+  const std::unique_ptr<char[]> block = std::make_unique_for_overwrite<char[]>(kReadBlockBytes);
   std::string line;       // the line so far
   bool too_long = false;  // the line so far is over the limit and not held
   uint64_t number = 1;
@@ -152,9 +154,9 @@ Status ReadJsonLines(const ReadBytes& read, const RecordOrigin& origin,
     return s;
   };
   while (true) {
-    QUARRY_ASSIGN_OR_RETURN(const size_t n, read(block.data(), block.size()));
+    QUARRY_ASSIGN_OR_RETURN(const size_t n, read(block.get(), kReadBlockBytes));
     if (n == 0) break;
-    std::string_view rest(block.data(), n);
+    std::string_view rest(block.get(), n);
     while (!rest.empty()) {
       const size_t newline = rest.find('\n');
       const std::string_view piece = rest.substr(0, newline);
