@@ -255,7 +255,10 @@ Status Walk(const GumboNode* root, const HtmlOptions& options, TextBuilder* buil
     const bool element = node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE;
     const GumboTag tag = element ? node->v.element.tag : GUMBO_TAG_UNKNOWN;
     if (frame.next_child == 0 && element) {  // entering
-      if (tag == GUMBO_TAG_HEAD || tag == GUMBO_TAG_TITLE) {
+      // An <svg> or <math> title is not the page's.
+      const bool html_title =
+          tag == GUMBO_TAG_TITLE && node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML;
+      if (tag == GUMBO_TAG_HEAD || html_title) {
         // The title is <title>'s text; head's other children are not text.
         const GumboNode* title_node = node;
         if (tag == GUMBO_TAG_HEAD) {

@@ -121,6 +121,7 @@ TEST(HtmlExtractTest, TitleFallsBackToFirstH1) {
   EXPECT_EQ(Extract("<h2>Minor</h2><h1> Major\n title </h1><h1>Second</h1>").title,
             "Major title");
   EXPECT_EQ(Extract("<p>no heading</p>").title, "");
+  EXPECT_EQ(Extract("<p>x<svg><title>icon</title></svg></p>").title, "");
   const ExtractedDocument empty_heading = Extract("<p>a</p><h2> </h2><p>b</p>");
   EXPECT_EQ(empty_heading.sections.size(), 1u);  // a heading without text starts nothing
 }
