@@ -14,6 +14,9 @@ pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
 # The encoder's matrix products (cblas_sgemm); Debian's pthread build.
 pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
+# PDF text (poppler's C++ API); linked only into the sandboxed helper
+# quarry-pdf-extract, never into quarry itself.
+pkg_check_modules(POPPLER_CPP REQUIRED IMPORTED_TARGET poppler-cpp)
 find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
 # Snowball stemmers (libstemmer-dev ships neither pkg-config nor CMake files).
 find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)

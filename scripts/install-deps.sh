@@ -13,6 +13,8 @@ PACKAGES=(
   libxxhash-dev libzstd-dev libstemmer-dev libhiredis-dev
   # document extraction: HTML
   libgumbo-dev
+  # PDF text, in the sandboxed helper quarry-pdf-extract
+  libpoppler-cpp-dev
   # the local encoder's matrix products
   libopenblas-dev
   # the L2 cache tests run a real Redis
@@ -23,6 +25,9 @@ PACKAGES=(
   libhnswlib-dev libfaiss-dev libxapian-dev
   # end-to-end tests: Debian's Python 3 (stdlib only) as the HTTP/CLI client
   python3 curl
+  # PDF tests: real PDFs made with ReportLab (DejaVu fonts), encrypted with qpdf;
+  # the hostile ones are written with zlib
+  python3-reportlab fonts-dejavu-core qpdf zlib1g-dev
   # the encoder's numerical reference (tests/embed/make_tiny_bert.py) and bench peer
   python3-torch
   # the web page is tested in a real browser (headless)

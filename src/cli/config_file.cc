@@ -89,7 +89,7 @@ Result<FileConfig> ParseConfig(std::string_view toml_text, const std::string& or
     if (table == nullptr) return Invalid(origin, "'server' must be a table");
     QUARRY_RETURN_IF_ERROR(CheckKeys(*table, "server.", origin,
                                      {"host", "port", "threads", "max_body_bytes",
-                                      "default_collection", "log_level"}));
+                                      "default_collection", "log_level", "models_dir"}));
     QUARRY_RETURN_IF_ERROR(Read(*table, "host", "server.host", origin, &config.host));
     QUARRY_RETURN_IF_ERROR(Read(*table, "port", "server.port", origin, &config.port));
     QUARRY_RETURN_IF_ERROR(Read(*table, "threads", "server.threads", origin, &config.threads));
@@ -98,6 +98,8 @@ Result<FileConfig> ParseConfig(std::string_view toml_text, const std::string& or
     QUARRY_RETURN_IF_ERROR(Read(*table, "default_collection", "server.default_collection", origin,
                                 &config.default_collection));
     QUARRY_RETURN_IF_ERROR(Read(*table, "log_level", "server.log_level", origin, &config.log_level));
+    QUARRY_RETURN_IF_ERROR(
+        Read(*table, "models_dir", "server.models_dir", origin, &config.models_dir));
   }
   if (const toml::node* cache = root.get("cache")) {
     const toml::table* table = cache->as_table();

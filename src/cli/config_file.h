@@ -8,6 +8,7 @@
 //   max_body_bytes = 33554432
 //   default_collection = "default"
 //   log_level = "info"
+//   models_dir = "./models"        # models clients may name (--models-dir)
 //   [cache]                        # docs/design/cache.md; flags --cache-*
 //   enabled = true
 //   l2_url = "redis://127.0.0.1:6379/0"
@@ -46,6 +47,7 @@ struct FileConfig {
   std::optional<int64_t> threads;
   std::optional<int64_t> max_body_bytes;
   std::optional<std::string> default_collection;
+  std::optional<std::string> models_dir;
   std::optional<std::string> log_level;
 
   std::optional<bool> cache_enabled;

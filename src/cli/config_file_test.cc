@@ -18,6 +18,7 @@ threads = 4
 max_body_bytes = 1048576
 default_collection = "docs"
 log_level = "warn"
+models_dir = "/srv/models"
 )",
                        "test.toml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -28,6 +29,7 @@ log_level = "warn"
   EXPECT_EQ(*c->max_body_bytes, 1048576);
   EXPECT_EQ(*c->default_collection, "docs");
   EXPECT_EQ(*c->log_level, "warn");
+  EXPECT_EQ(*c->models_dir, "/srv/models");
   auto empty = ParseConfig("", "empty.toml");
   ASSERT_TRUE(empty.ok());
   EXPECT_FALSE(empty->port.has_value());

@@ -23,6 +23,7 @@ struct ServeFlags {
   size_t max_body_bytes = 32u << 20;
   std::string default_collection = "default";
   std::string log_level = "info";
+  std::string models_dir;
   unsigned shutdown_grace_s = 30;
   CacheSettings cache;
 };
@@ -43,6 +44,7 @@ Status ApplyConfigFile(const CLI::App& cmd, ServeFlags* flags) {
     flags->default_collection = *file.default_collection;
   }
   if (file.log_level && !given("--log-level")) flags->log_level = *file.log_level;
+  if (file.models_dir && !given("--models-dir")) flags->models_dir = *file.models_dir;
   CacheSettings& c = flags->cache;
   if (file.cache_enabled && !given("--no-cache")) c.enabled = *file.cache_enabled;
   auto take = [&](const auto& from, const char* flag, auto* to) {
@@ -118,6 +120,7 @@ int RunServe(const CLI::App& cmd, ServeFlags flags) {
   options.cpu_threads = flags.threads;
   options.max_body_bytes = flags.max_body_bytes;
   options.default_collection = flags.default_collection;
+  options.models_dir = flags.models_dir;
   options.shutdown_grace = std::chrono::seconds(flags.shutdown_grace_s);
   options.cache = std::move(cache_options).value();
   auto server = server::HttpServer::Create(engine->get(), options);
@@ -151,6 +154,10 @@ CommandRunner RegisterServe(CLI::App& app) {
   cmd->add_option("--default-collection", flags->default_collection,
                   "Collection searched when a request names none")
       ->capture_default_str();
+  cmd->add_option("--models-dir", flags->models_dir,
+                  "Folder of model folders that clients may name when they create a collection "
+                  "with a local embedder (none: clients cannot choose a model)")
+      ->check(CLI::ExistingDirectory);
   cmd->add_option("--log-level", flags->log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str();
   cmd->add_option("--shutdown-grace", flags->shutdown_grace_s,

@@ -103,6 +103,35 @@ Status ParsePoolingConfig(std::string_view text, BertConfig* config) {
   return Status::Ok();
 }
 
+Status ParseSentenceTransformersPrompts(std::string_view text, BertConfig* config) {
+  constexpr size_t kMaxPromptBytes = 1024;
+  QUARRY_ASSIGN_OR_RETURN(json::object obj, ParseObject(text, "config_sentence_transformers.json"));
+  const json::value* prompts = obj.if_contains("prompts");
+  if (prompts == nullptr || prompts->is_null()) return Status::Ok();
+  if (!prompts->is_object()) {
+    return Status::InvalidArgument("config_sentence_transformers.json: prompts must be an object");
+  }
+  auto read = [&](std::string_view key, std::string* out) -> Status {
+    const json::value* v = prompts->as_object().if_contains(key);
+    if (v == nullptr) return Status::Ok();
+    if (!v->is_string() || v->as_string().size() > kMaxPromptBytes) {
+      return Status::InvalidArgument("config_sentence_transformers.json: prompts." +
+                                     std::string(key) + " must be a string of at most " +
+                                     std::to_string(kMaxPromptBytes) + " bytes");
+    }
+    *out = std::string(v->as_string());
+    return Status::Ok();
+  };
+  QUARRY_RETURN_IF_ERROR(read("query", &config->query_prompt));
+  for (std::string_view key : {"document", "passage", "corpus", "doc"}) {
+    if (prompts->as_object().contains(key)) {
+      QUARRY_RETURN_IF_ERROR(read(key, &config->document_prompt));
+      break;
+    }
+  }
+  return Status::Ok();
+}
+
 Result<BertConfig> LoadBertConfig(Env& env, const std::string& dir) {
   QUARRY_ASSIGN_OR_RETURN(std::string text, ReadFileToString(env, dir + "/config.json", kMaxConfigBytes));
   QUARRY_ASSIGN_OR_RETURN(BertConfig config, ParseBertConfig(text));
@@ -122,6 +151,11 @@ Result<BertConfig> LoadBertConfig(Env& env, const std::string& dir) {
       config.max_seq_length = static_cast<uint32_t>(
           std::min<int64_t>(v->as_int64(), config.max_position_embeddings));
     }
+  }
+  const std::string st = dir + "/config_sentence_transformers.json";
+  if (env.FileExists(st)) {
+    QUARRY_ASSIGN_OR_RETURN(std::string s, ReadFileToString(env, st, kMaxConfigBytes));
+    QUARRY_RETURN_IF_ERROR(ParseSentenceTransformersPrompts(s, &config));
   }
   return config;
 }

@@ -34,6 +34,12 @@ struct BertConfig {
   Pooling pooling = Pooling::kMean;
   // Longest input in tokens, [CLS] and [SEP] included; <= max_position_embeddings.
   uint32_t max_seq_length = 0;
+  // Text put before each input, from config_sentence_transformers.json's
+  // "prompts" (E5's "query: " / "passage: ", BGE's query instruction); "" for
+  // none. Queries use "query"; documents the first of "document", "passage",
+  // "corpus", "doc".
+  std::string query_prompt;
+  std::string document_prompt;
 
   uint32_t head_dim() const { return hidden_size / num_heads; }
 };
@@ -45,7 +51,13 @@ Result<BertConfig> ParseBertConfig(std::string_view config_json);
 // Applies 1_Pooling/config.json to `config`.
 Status ParsePoolingConfig(std::string_view pooling_json, BertConfig* config);
 
-// Reads the three files of the model folder `dir`.
+// Applies config_sentence_transformers.json's "prompts" to `config`.
+// InvalidArgument when a prompt is not a string or is over 1,024 bytes.
+Status ParseSentenceTransformersPrompts(std::string_view json_text, BertConfig* config);
+
+// Reads config.json, 1_Pooling/config.json, sentence_bert_config.json and
+// config_sentence_transformers.json of the model folder `dir` (all but the
+// first optional).
 Result<BertConfig> LoadBertConfig(Env& env, const std::string& dir);
 
 }  // namespace quarry::embed

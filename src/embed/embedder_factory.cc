@@ -1,6 +1,7 @@
 #include "embed/embedder_factory.h"
 
 #include "base/env.h"
+#include "embed/embed_batcher.h"
 #include "embed/lexical_embedder.h"
 #include "embed/local_embedder.h"
 
@@ -20,7 +21,13 @@ Result<std::unique_ptr<Embedder>> MakeEmbedder(const EmbedderConfig& config) {
             "embedder.dimensions is " + std::to_string(config.dimensions) + " but the model at " +
             config.model + " makes vectors of " + std::to_string((*local)->dimensions()));
       }
-      return std::unique_ptr<Embedder>(std::move(local).value());
+      // Concurrent searches and ingestion share the encoder through one
+      // batcher, so simultaneous queries run as one batch.
+      std::shared_ptr<const Embedder> encoder = std::move(local).value();
+      Result<std::unique_ptr<EmbedBatcher>> batched =
+          EmbedBatcher::Create(std::move(encoder), EmbedBatcherOptions{});
+      if (!batched.ok()) return batched.status();
+      return std::unique_ptr<Embedder>(std::move(batched).value());
     }
   }
   return Status::NotSupported("unknown embedder kind");

@@ -12,7 +12,8 @@
 namespace quarry::embed {
 
 // REQUIRES: `config` passed ValidateCollectionConfig. For `local`, loads and
-// validates the model folder (errors name the file) and checks dimensions.
+// validates the model folder (errors name the file) and checks dimensions, and
+// puts it behind an EmbedBatcher (embed/embed_batcher.h) with default options.
 Result<std::unique_ptr<Embedder>> MakeEmbedder(const EmbedderConfig& config);
 
 }  // namespace quarry::embed

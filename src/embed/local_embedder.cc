@@ -32,20 +32,37 @@ Result<std::unique_ptr<LocalEmbedder>> LocalEmbedder::Load(Env& env, const std::
                             std::to_string(config.max_seq_length) + "/v" +
                             std::to_string(tokenizer.vocab_size()) +
                             (tokenizer.options().basic.lowercase ? "/lc" : "/cased");
+  // Prompts change every vector; no prompt keeps the fingerprint it had before.
+  if (!config.query_prompt.empty()) {
+    fingerprint += "/pq" + ContentHashHex(config.query_prompt).substr(0, 8);
+  }
+  if (!config.document_prompt.empty()) {
+    fingerprint += "/pd" + ContentHashHex(config.document_prompt).substr(0, 8);
+  }
   auto encoder = std::make_unique<BertEncoder>(config, std::move(weights), options);
   return std::unique_ptr<LocalEmbedder>(
       new LocalEmbedder(std::move(tokenizer), std::move(encoder), std::move(fingerprint)));
 }
 
 size_t LocalEmbedder::CountTokens(std::string_view text) const {
-  return tokenizer_.CountTokens(text);
+  const std::string& prompt = encoder_->config().document_prompt;
+  if (prompt.empty()) return tokenizer_.CountTokens(text);
+  // A prompt ending in white space tokenizes apart from the text after it.
+  if (prompt.back() == ' ' || prompt.back() == '\n' || prompt.back() == '\t') return document_prompt_tokens_ + tokenizer_.CountTokens(text);
+  return tokenizer_.CountTokens(prompt + std::string(text));
 }
 
-Status LocalEmbedder::Embed(std::span<const std::string_view> texts, EmbedPurpose /*purpose*/,
+Status LocalEmbedder::Embed(std::span<const std::string_view> texts, EmbedPurpose purpose,
                             std::span<float> out) const {
   std::vector<std::vector<int32_t>> ids;
   ids.reserve(texts.size());
-  for (std::string_view text : texts) ids.push_back(tokenizer_.Encode(text, max_tokens()));
+  const BertConfig& config = encoder_->config();
+  const std::string& prompt =
+      purpose == EmbedPurpose::kQuery ? config.query_prompt : config.document_prompt;
+  for (std::string_view text : texts) {
+    ids.push_back(prompt.empty() ? tokenizer_.Encode(text, max_tokens())
+                                 : tokenizer_.Encode(prompt + std::string(text), max_tokens()));
+  }
   return encoder_->Encode(ids, out);
 }
 

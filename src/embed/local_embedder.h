@@ -6,8 +6,11 @@
 // Texts are tokenized with the model's WordPiece vocabulary, truncated to
 // max_seq_length tokens ([CLS]/[SEP] included; chunking keeps chunks below
 // it), run through the float32 encoder in length-sorted batches, pooled and
-// L2-normalized. Queries and documents are embedded alike (no E5-style
-// prefixes yet).
+// L2-normalized. Models that embed queries and documents differently (E5's
+// "query: " / "passage: ", BGE's query instruction) declare prompts in
+// config_sentence_transformers.json; the prompt of the call's purpose is put
+// before each text, and CountTokens counts documents with their prompt so that
+// chunks still fit max_seq_length.
 //
 // The fingerprint names the model folder, a hash of the weight file, the
 // pooling and the maximum length, so vectors of different weights never mix.
@@ -45,11 +48,14 @@ class LocalEmbedder final : public Embedder {
                 std::string fingerprint)
       : tokenizer_(std::move(tokenizer)),
         encoder_(std::move(encoder)),
-        fingerprint_(std::move(fingerprint)) {}
+        fingerprint_(std::move(fingerprint)),
+        document_prompt_tokens_(tokenizer_.CountTokens(encoder_->config().document_prompt) -
+                                tokenizer_.CountTokens("")) {}
 
   WordPieceTokenizer tokenizer_;
   std::unique_ptr<BertEncoder> encoder_;
   std::string fingerprint_;
+  size_t document_prompt_tokens_;  // tokens the document prompt adds, specials excluded
 };
 
 }  // namespace quarry::embed

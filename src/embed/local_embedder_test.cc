@@ -122,5 +122,55 @@ TEST_F(LocalEmbedderTest, FactoryMakesLocalEmbedders) {
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound) << missing.status().ToString();
 }
 
+TEST_F(LocalEmbedderTest, PromptsFromTheSentenceTransformersConfigPrefixEachPurpose) {
+  if (!MakeModel("e5", "--hidden 32 --heads 4 --layers 1")) GTEST_SKIP() << skip_reason_;
+  std::unique_ptr<LocalEmbedder> plain = Load("e5");
+  ASSERT_NE(plain, nullptr);
+  const std::string config = dir_.Sub("e5") + "/config_sentence_transformers.json";
+  std::ofstream(config) << R"({"prompts": {"query": "query: ", "passage": "passage: "}})";
+  std::unique_ptr<LocalEmbedder> e5 = Load("e5");
+  ASSERT_NE(e5, nullptr);
+  EXPECT_NE(e5->fingerprint(), plain->fingerprint());
+
+  // Each purpose's prompt goes before the text, exactly as if written there.
+  auto embed = [](const LocalEmbedder& e, std::string_view text, EmbedPurpose purpose) {
+    std::vector<float> out(32);
+    EXPECT_TRUE(e.Embed(std::span(&text, 1), purpose, out).ok());
+    return out;
+  };
+  const std::string text = "Ribosomes translate messenger RNA";
+  EXPECT_EQ(embed(*e5, text, EmbedPurpose::kQuery),
+            embed(*plain, "query: " + text, EmbedPurpose::kQuery));
+  EXPECT_EQ(embed(*e5, text, EmbedPurpose::kDocument),
+            embed(*plain, "passage: " + text, EmbedPurpose::kDocument));
+  EXPECT_NE(embed(*e5, text, EmbedPurpose::kQuery), embed(*e5, text, EmbedPurpose::kDocument));
+  // Chunks are sized with the document prompt counted.
+  EXPECT_EQ(e5->CountTokens(text), plain->CountTokens("passage: " + text));
+
+  // A prompt not ending in a space joins the text's first word when tokenized.
+  std::ofstream(config) << R"({"prompts": {"document": "Represent:"}})";
+  std::unique_ptr<LocalEmbedder> glued = Load("e5");
+  ASSERT_NE(glued, nullptr);
+  EXPECT_EQ(glued->CountTokens("word"), plain->CountTokens("Represent:word"));
+  EXPECT_EQ(embed(*glued, text, EmbedPurpose::kQuery), embed(*plain, text, EmbedPurpose::kQuery));
+}
+
+TEST_F(LocalEmbedderTest, RefusesMalformedPrompts) {
+  if (!MakeModel("bad", "--hidden 32 --heads 4 --layers 1")) GTEST_SKIP() << skip_reason_;
+  const std::string config = dir_.Sub("bad") + "/config_sentence_transformers.json";
+  for (std::string body : {std::string(R"({"prompts": ["query: "]})"),
+                           std::string(R"({"prompts": {"query": 7}})"),
+                           R"({"prompts": {"passage": ")" + std::string(2000, 'x') + "\"}}",
+                           std::string("{\"prompts\": ")}) {
+    std::ofstream(config, std::ios::trunc) << body;
+    auto loaded = LocalEmbedder::Load(*env_, dir_.Sub("bad"), {});
+    ASSERT_FALSE(loaded.ok()) << body.substr(0, 60);
+    EXPECT_NE(loaded.status().message().find("config_sentence_transformers.json"), std::string::npos)
+        << loaded.status().ToString();
+  }
+  std::ofstream(config, std::ios::trunc) << R"({"__version__": {}, "prompts": null})";
+  EXPECT_TRUE(LocalEmbedder::Load(*env_, dir_.Sub("bad"), {}).ok());
+}
+
 }  // namespace
 }  // namespace quarry::embed

@@ -25,7 +25,12 @@ ApiResponse ErrorResponse(http::status http_status, const Status& status) {
   error["message"] = status.message();
   json::object body;
   body["error"] = std::move(error);
-  return JsonResponse(http_status, body);
+  ApiResponse response = JsonResponse(http_status, body);
+  // Overload (a full queue, an overloaded embedder) is worth retrying soon.
+  if (http_status == http::status::service_unavailable) {
+    response.headers.emplace_back(http::field::retry_after, "1");
+  }
+  return response;
 }
 
 }  // namespace quarry::server

@@ -33,7 +33,7 @@ struct ApiResponse {
 ApiResponse JsonResponse(boost::beast::http::status status, const boost::json::value& body);
 
 // {"error": {"code": "<StatusCodeName>", "message": "..."}} with the HTTP
-// status HttpStatusFor(status.code()).
+// status HttpStatusFor(status.code()). A 503 carries "Retry-After: 1".
 // REQUIRES: !status.ok().
 ApiResponse ErrorResponse(const Status& status);
 

@@ -5,6 +5,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "server/embedder_policy.h"
 #include "server/handlers.h"
 #include "server/request_parsing.h"
 #include "server/response_json.h"
@@ -29,9 +30,12 @@ HandlerReply PutCollection(RequestContext& context) {
   Status name_status = ValidateCollectionName(name);
   if (!name_status.ok()) return ErrorResponse(name_status);
   return CpuWork([engine = context.engine, name = std::move(name),
+                  models_dir = context.options->models_dir,
                   body = std::move(context.body)]() -> ApiResponse {
     Result<CollectionConfig> config = ParseCollectionConfigBody(body);
     if (!config.ok()) return ErrorResponse(config.status());
+    Status allowed = ApplyClientEmbedderPolicy(models_dir, &config->embedder);
+    if (!allowed.ok()) return ErrorResponse(allowed);
     Result<std::shared_ptr<Collection>> collection = engine->CreateCollection(name, *config);
     if (!collection.ok()) return ErrorResponse(collection.status());
     return JsonResponse(http::status::created, CollectionInfoToJson((*collection)->Info()));

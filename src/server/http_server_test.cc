@@ -451,6 +451,11 @@ TEST_F(HttpServerTest, CollectionLifecycle) {
   EXPECT_EQ(
       Call(http::verb::put, "/api/collections/c2", R"({"embedder": {"dimensions": 1}})").result(),
       http::status::bad_request);
+  // A client cannot point a local embedder at a path (no --models-dir here).
+  auto local_path = Call(http::verb::put, "/api/collections/c2",
+                         R"({"embedder": {"type": "local", "model": "/etc"}})");
+  EXPECT_EQ(local_path.result(), http::status::bad_request);
+  EXPECT_NE(local_path.body().find("--models-dir"), std::string::npos) << local_path.body();
   auto bad_name = Call(http::verb::put, "/api/collections/..%2Fx");
   EXPECT_EQ(bad_name.result(), http::status::bad_request);
   EXPECT_EQ(Call(http::verb::put, "/api/collections/%zz").result(), http::status::bad_request);

@@ -288,7 +288,6 @@ bool HttpSession::ReserveCpuJob() {
   ApiResponse busy = ErrorResponse(Status::Unavailable("the server has " +
                                                        std::to_string(context_->max_cpu_jobs) +
                                                        " write requests queued; retry later"));
-  busy.headers.emplace_back(http::field::retry_after, "1");
   Send(std::move(busy));
   return false;
 }

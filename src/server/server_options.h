@@ -21,6 +21,9 @@ struct ServerOptions {
   unsigned cpu_threads = 0;  // pool for CPU and disk-bound work; 0 = hardware_concurrency()
   size_t max_body_bytes = 32u << 20;
   std::string default_collection = "default";
+  // Where clients' `local` embedders find their models, by name
+  // (server/embedder_policy.h); "" = clients cannot choose a model.
+  std::string models_dir;
   // Deadline for receiving one whole request (and for an idle keep-alive
   // connection to send its next one), and for sending one response.
   std::chrono::seconds read_timeout{30};

@@ -44,5 +44,15 @@ TEST(StatusMappingTest, ErrorResponseWithExplicitHttpStatus) {
   EXPECT_EQ(body.at("error").at("message").as_string(), "no \"DELETE\"");
 }
 
+TEST(StatusMappingTest, OnlyOverloadAnswersCarryRetryAfter) {
+  ApiResponse overloaded = ErrorResponse(Status::Unavailable("embedder overloaded"));
+  EXPECT_EQ(overloaded.status, http::status::service_unavailable);
+  ASSERT_EQ(overloaded.headers.size(), 1u);
+  EXPECT_EQ(overloaded.headers[0].first, http::field::retry_after);
+  EXPECT_EQ(overloaded.headers[0].second, "1");
+  EXPECT_TRUE(ErrorResponse(Status::InvalidArgument("bad")).headers.empty());
+  EXPECT_TRUE(ErrorResponse(Status::NoSpace("full")).headers.empty());
+}
+
 }  // namespace
 }  // namespace quarry::server

@@ -1,0 +1,56 @@
+// PDF text extraction in a sandboxed helper process: the only way the rest of
+// Quarry reads a PDF.
+//
+// Each call spawns the helper (`quarry-pdf-extract`, installed beside the
+// `quarry` binary), which puts resource limits on itself (pdf_child_limits.h),
+// reads the PDF from its stdin, runs poppler (poppler_extract.h) and writes one
+// checksummed frame (pdf_frame.h) to its stdout. The parent enforces the
+// wall-clock limit, caps the output, kills and reaps the helper on every path,
+// and validates the frame as untrusted input. A helper that crashes, hangs or
+// runs out of memory fails that one file. docs/design/pdf-extraction.md.
+//
+// Errors name the file (`name: reason`):
+//   InvalidArgument    not a PDF; damaged PDF; the parser crashed on it
+//                      (with the signal, e.g. "SIGSEGV (Segmentation fault)")
+//   NotSupported       encrypted PDF (a password is required)
+//   ResourceExhausted  too many pages; too much text; out of memory (limit);
+//                      timed out (limit); CPU time limit
+//   NotFound / IOError the file cannot be opened or read
+//   FailedPrecondition the helper cannot be started (missing, not executable)
+//   Internal           the helper broke the protocol (malformed frame, too
+//                      much output, unexpected exit code)
+//
+// Thread-safety: safe to call from several threads at once (one helper per
+// call). Each call blocks its thread for as long as the helper runs (at most
+// limits.timeout_ms plus the time to kill it): call from the CPU pool.
+#ifndef QUARRY_INGEST_PDF_PDF_SANDBOX_H_
+#define QUARRY_INGEST_PDF_PDF_SANDBOX_H_
+
+#include <string>
+#include <string_view>
+
+#include "ingest/pdf/pdf_text.h"
+#include "quarry/status.h"
+
+namespace quarry::ingest {
+
+// The helper's file name.
+inline constexpr char kPdfHelperName[] = "quarry-pdf-extract";
+
+// The helper beside the running executable (the directory of /proc/self/exe).
+// Empty if that cannot be read.
+std::string DefaultPdfHelperPath();
+
+// Extracts the PDF at `path` (its descriptor becomes the helper's stdin; the
+// file is not read by the parent).
+Result<PdfText> ExtractPdfFile(const std::string& path, const PdfLimits& limits,
+                               const std::string& helper_executable);
+
+// Extracts a PDF held in memory (an upload); `name` is used in messages. The
+// bytes reach the helper through a sealed memfd.
+Result<PdfText> ExtractPdfBytes(std::string_view bytes, const std::string& name,
+                                const PdfLimits& limits, const std::string& helper_executable);
+
+}  // namespace quarry::ingest
+
+#endif  // QUARRY_INGEST_PDF_PDF_SANDBOX_H_
