@@ -10,6 +10,8 @@ pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+# HTML parsing for extraction (ingest/html_extract.cc).
+pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
 # The encoder's matrix products (cblas_sgemm); Debian's pthread build.
 pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
 # PDF text (poppler's C++ API); linked only into the sandboxed helper

@@ -11,6 +11,8 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
   libicu-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libxxhash-dev libzstd-dev libstemmer-dev libhiredis-dev
+  # document extraction: HTML
+  libgumbo-dev
   # PDF text, in the sandboxed helper quarry-pdf-extract
   libpoppler-cpp-dev
   # the local encoder's matrix products

@@ -18,8 +18,11 @@ namespace {
 // A document's text may not exceed what 32-bit chunk offsets can address.
 constexpr size_t kMaxDocumentTextBytes = (1ull << 32) - 1;
 
+// Plain text and Markdown as given, or the text extracted from HTML or JSON
+// records. PDF joins when its extractor does (pages are not stored yet).
 bool IsSupportedMediaType(std::string_view media_type) {
-  return media_type == kMediaTypePlainText || media_type == kMediaTypeMarkdown;
+  return media_type == kMediaTypePlainText || media_type == kMediaTypeMarkdown ||
+         media_type == kMediaTypeHtml || media_type == kMediaTypeJson;
 }
 
 Status ValidateInput(const DocumentInput& doc, size_t index) {
@@ -35,7 +38,12 @@ Status ValidateInput(const DocumentInput& doc, size_t index) {
   }
   if (!IsSupportedMediaType(doc.media_type)) {
     return Status::InvalidArgument(where + ".media_type '" + doc.media_type +
-                                   "' is not supported (text/plain, text/markdown)");
+                                   "' is not supported (text/plain, text/markdown, text/html, "
+                                   "application/json)");
+  }
+  // Sections point into the text, which sanitizing must therefore not change.
+  if (!doc.sections.empty() && !text::IsValidUtf8(doc.text)) {
+    return Status::InvalidArgument(where + ".text must be valid UTF-8 when sections are given");
   }
   return Status::Ok();
 }
@@ -78,7 +86,8 @@ uint32_t CollectionImpl::MaxChunkTokens() const {
   return config_.chunking.max_tokens != 0 ? config_.chunking.max_tokens : embedder_->max_tokens();
 }
 
-Result<storage::StoredDocument> CollectionImpl::Normalize(DocumentInput input) const {
+Result<storage::StoredDocument> CollectionImpl::Normalize(
+    DocumentInput input, std::vector<DocumentSection>* sections) const {
   storage::StoredDocument d;
   d.id = std::move(input.id);
   d.title = text::SanitizeUtf8(input.title);
@@ -92,6 +101,14 @@ Result<storage::StoredDocument> CollectionImpl::Normalize(DocumentInput input) c
     hashed += '\0';
     hashed += *field;
   }
+  // Sections change the chunks. Hashed only when given, so that the hashes of
+  // documents without them stay as they were.
+  for (const DocumentSection& section : input.sections) {
+    hashed += '\0';
+    hashed += std::to_string(section.byte_begin) + ',' + std::to_string(section.byte_end) + ',' +
+              std::to_string(section.page) + ',' + section.heading_path;
+  }
+  *sections = std::move(input.sections);
   d.content_hash = ContentHashHex(hashed);
   return d;
 }
@@ -103,7 +120,7 @@ bool CollectionImpl::IsUnchanged(const storage::StoredDocument& doc) const {
 }
 
 Result<CollectionImpl::PreparedDocument> CollectionImpl::ChunkAndEmbed(
-    storage::StoredDocument doc) const {
+    storage::StoredDocument doc, const std::vector<DocumentSection>& sections) const {
   PreparedDocument prepared;
   storage::AddedDocument& p = prepared.added;
   p.doc = std::move(doc);
@@ -118,7 +135,7 @@ Result<CollectionImpl::PreparedDocument> CollectionImpl::ChunkAndEmbed(
                             return embedder->CountTokens(s);
                           }));
   QUARRY_ASSIGN_OR_RETURN(std::vector<ingest::ChunkPiece> pieces,
-                          chunker.Chunk(d.text, d.media_type));
+                          chunker.Chunk(d.text, d.media_type, sections));
 
   std::vector<std::string_view> texts;
   texts.reserve(pieces.size());
@@ -161,13 +178,14 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
   prepared.reserve(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) {
     const std::string id = docs[i].id;
-    Result<storage::StoredDocument> normalized = Normalize(std::move(docs[i]));
+    std::vector<DocumentSection> sections;
+    Result<storage::StoredDocument> normalized = Normalize(std::move(docs[i]), &sections);
     if (!normalized.ok()) return normalized.status().WithContext("document '" + id + "'");
     if (IsUnchanged(*normalized)) {
       ++summary.unchanged;
       continue;
     }
-    Result<PreparedDocument> p = ChunkAndEmbed(std::move(normalized).value());
+    Result<PreparedDocument> p = ChunkAndEmbed(std::move(normalized).value(), sections);
     if (!p.ok()) return p.status().WithContext("document '" + id + "'");
     prepared.push_back(std::move(p).value());
   }

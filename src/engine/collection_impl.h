@@ -101,10 +101,14 @@ class CollectionImpl final : public Collection {
   struct SearchPlan;
   struct RetrieverLists;
 
-  // Sanitizes the input and computes its content hash (cheap).
-  Result<storage::StoredDocument> Normalize(DocumentInput input) const;
-  // Chunks, embeds and analyzes a normalized document (the expensive part).
-  Result<PreparedDocument> ChunkAndEmbed(storage::StoredDocument doc) const;
+  // Sanitizes the input and computes its content hash (cheap). The sections,
+  // which are not stored, are moved to *sections.
+  Result<storage::StoredDocument> Normalize(DocumentInput input,
+                                            std::vector<DocumentSection>* sections) const;
+  // Chunks (along `sections`, see DocumentInput), embeds and analyzes a
+  // normalized document (the expensive part).
+  Result<PreparedDocument> ChunkAndEmbed(storage::StoredDocument doc,
+                                         const std::vector<DocumentSection>& sections) const;
   bool IsUnchanged(const storage::StoredDocument& doc) const;
   uint32_t MaxChunkTokens() const;
 

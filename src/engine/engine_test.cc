@@ -196,6 +196,44 @@ TEST(EngineTest, HostileTextIsStoredSafely) {
   EXPECT_EQ(hits->hits[0].document_id, "no-punctuation");
 }
 
+// Extracted documents: their sections decide the chunks and their headings,
+// they count in the content hash, and bad ones are refused.
+TEST(EngineTest, GivenSectionsBoundChunksAndAreChecked) {
+  testing::TempDir dir;
+  auto engine = Engine::Open({.data_dir = dir.path()});
+  ASSERT_TRUE(engine.ok());
+  auto c = (*engine)->CreateCollection("pages", SmallConfig());
+  ASSERT_TRUE(c.ok());
+  std::vector<DocumentInput> docs(1);
+  DocumentInput& page = docs[0];
+  page.id = "page.html";
+  page.media_type = kMediaTypeHtml;
+  // Each section is over a quarter of the 32-token target: none is tiny.
+  const std::string kettle = "Kettle\n\nBoil the water in the kettle until it whistles loudly.";
+  page.text = kettle + "\n\nTeapot\n\nWarm the pot first with a splash of hot water.";
+  const auto split = static_cast<uint32_t>(kettle.size());
+  page.sections = {{0, split, "Kettle", 0},
+                   {split + 2, static_cast<uint32_t>(page.text.size()), "Teapot", 0}};
+  ASSERT_TRUE((*c)->Upsert(docs).ok());
+  auto hits = (*c)->Search({.query = "warm pot", .k = 1, .mode = SearchMode::kKeyword});
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->hits.size(), 1u);
+  EXPECT_EQ(hits->hits[0].heading, "Teapot");
+  EXPECT_EQ((*c)->GetDocument("page.html")->media_type, kMediaTypeHtml);
+
+  docs[0].sections[1].heading_path = "Pot";  // same text, other sections: not unchanged
+  auto again = (*c)->Upsert(docs);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->documents, 1u);
+
+  std::vector<DocumentInput> bad = docs;
+  bad[0].sections = {{0, 999, "", 0}};
+  EXPECT_EQ((*c)->Upsert(bad).status().code(), StatusCode::kInvalidArgument);
+  bad = docs;
+  bad[0].text[1] = '\xFF';  // sections point into text that would be repaired
+  EXPECT_EQ((*c)->Upsert(bad).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(EngineTest, SearchValidation) {
   testing::TempDir dir;
   auto engine = Engine::Open({.data_dir = dir.path()});

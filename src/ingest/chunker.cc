@@ -125,6 +125,32 @@ class CharOffsets {
   size_t chars_ = 0;
 };
 
+// Given sections must be spans of the text that the chunk units can use.
+// REQUIRES: text is valid UTF-8.
+Status CheckSections(std::string_view text, const std::vector<DocumentSection>& sections) {
+  uint32_t previous_end = 0;
+  for (size_t i = 0; i < sections.size(); ++i) {
+    const DocumentSection& s = sections[i];
+    const std::string where = "sections[" + std::to_string(i) + "]";
+    if (s.byte_begin > s.byte_end || s.byte_end > text.size()) {
+      return Status::InvalidArgument(where + " [" + std::to_string(s.byte_begin) + ", " +
+                                     std::to_string(s.byte_end) + ") is not within the text of " +
+                                     std::to_string(text.size()) + " bytes");
+    }
+    if (s.byte_begin < previous_end) {
+      return Status::InvalidArgument(where + " begins before the end of the previous section");
+    }
+    const auto boundary = [&](uint32_t at) {
+      return at == text.size() || !text::IsContinuationByte(text[at]);
+    };
+    if (!boundary(s.byte_begin) || !boundary(s.byte_end)) {
+      return Status::InvalidArgument(where + " does not begin and end on code point boundaries");
+    }
+    previous_end = s.byte_end;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Chunker> Chunker::Create(ChunkerOptions options, TokenCounter count_tokens) {
@@ -159,12 +185,16 @@ Chunker::Chunker(ChunkerOptions options, TokenCounter count_tokens, size_t overh
       splitter_(std::move(splitter)) {}
 
 Result<std::vector<ChunkPiece>> Chunker::Chunk(std::string_view text, std::string_view media_type) {
-  const bool markdown = media_type == kMediaTypeMarkdown;
-  if (!markdown && media_type != kMediaTypePlainText) {
+  if (media_type != kMediaTypeMarkdown && media_type != kMediaTypePlainText) {
     return Status::InvalidArgument("cannot chunk media type '" + std::string(media_type) +
                                    "': expected " + kMediaTypePlainText + " or " +
                                    kMediaTypeMarkdown);
   }
+  return Chunk(text, media_type, {});
+}
+
+Result<std::vector<ChunkPiece>> Chunker::Chunk(std::string_view text, std::string_view media_type,
+                                               const std::vector<DocumentSection>& given) {
   if (text.size() > kMaxTextBytes) {
     return Status::InvalidArgument("text is " + std::to_string(text.size()) +
                                    " bytes; the chunker takes at most " +
@@ -173,11 +203,21 @@ Result<std::vector<ChunkPiece>> Chunker::Chunk(std::string_view text, std::strin
   if (!text::IsValidUtf8(text)) return Status::InvalidArgument("text is not valid UTF-8");
 
   std::vector<Section> sections;
-  if (markdown) {
+  std::vector<uint32_t> pages;  // of each section
+  if (!given.empty()) {
+    QUARRY_RETURN_IF_ERROR(CheckSections(text, given));
+    for (const DocumentSection& g : given) {
+      const text::Span span{g.byte_begin, g.byte_end};
+      if (text::IsBlank(text::SpanText(text, span))) continue;
+      sections.push_back(Section{span, g.heading_path});
+      pages.push_back(g.page);
+    }
+  } else if (media_type == kMediaTypeMarkdown) {
     sections = SplitMarkdownSections(text);
   } else if (!text::IsBlank(text)) {
     sections.push_back(Section{text::Span{0, static_cast<uint32_t>(text.size())}, ""});
   }
+  pages.resize(sections.size(), 0);
   QUARRY_ASSIGN_OR_RETURN(std::vector<ChunkUnit> units,
                           BuildChunkUnits(text, sections, &splitter_, count_tokens_,
                                           options_.target_tokens, options_.max_tokens));
@@ -195,6 +235,7 @@ Result<std::vector<ChunkPiece>> Chunker::Chunk(std::string_view text, std::strin
     chunk.char_end = char_ends.At(span.end);
     chunk.tokens = static_cast<uint32_t>(tokens);
     chunk.heading_path = sections[section].heading_path;
+    chunk.page = pages[section];
   };
   std::vector<uint32_t> starts;
   std::vector<CountedSpan> pieces;

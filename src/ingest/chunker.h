@@ -1,8 +1,9 @@
 // Chunker: cuts a document's text into chunks sized in the embedder's tokens.
 //
 // How (the reasons are in docs/design/chunking.md):
-//  1. Sections: Markdown is cut at its headings (ingest/markdown_sections.h);
-//     plain text is one section.
+//  1. Sections: given by the extractor (quarry::DocumentSection, e.g. HTML
+//     headings, PDF pages), or else Markdown is cut at its headings
+//     (ingest/markdown_sections.h) and any other text is one section.
 //  2. Units: each section is cut into sentences (text/sentence_splitter.h); a
 //     sentence over max_tokens is cut at word starts (at code points inside an
 //     over-long word) into pieces of at most target_tokens. Each unit is
@@ -42,6 +43,7 @@
 #include <vector>
 
 #include "ingest/token_fit.h"
+#include "quarry/document.h"
 #include "quarry/status.h"
 #include "text/sentence_splitter.h"
 
@@ -62,6 +64,7 @@ struct ChunkPiece {
   uint32_t char_begin = 0, char_end = 0;  // the same, in Unicode code points
   uint32_t tokens = 0;                    // count_tokens of exactly the chunk's text
   std::string heading_path;               // "" outside any heading
+  uint32_t page = 0;                      // the section's page (0 = none)
 };
 
 class Chunker {
@@ -76,6 +79,16 @@ class Chunker {
   // another media type, text that is not valid UTF-8 or is 2 GiB or more, or a
   // counter that counts a single character above max_tokens.
   Result<std::vector<ChunkPiece>> Chunk(std::string_view text, std::string_view media_type);
+
+  // The chunks of `text` cut along `sections` (steps 2-6 of the header apply
+  // within and across them as for Markdown sections). Empty `sections`: derived
+  // from media_type as above, any media type but Markdown giving one section.
+  // Sections holding only white space are dropped; text outside every section
+  // is in no chunk. Fails with InvalidArgument as Chunk() does, and for
+  // sections out of order, overlapping, past the text's end, or not on code
+  // point boundaries.
+  Result<std::vector<ChunkPiece>> Chunk(std::string_view text, std::string_view media_type,
+                                        const std::vector<DocumentSection>& sections);
 
   const ChunkerOptions& options() const { return options_; }
 

@@ -337,5 +337,73 @@ TEST(ChunkerTest, CopiesChunkIndependently) {
   for (size_t i = 0; i < a->size(); ++i) EXPECT_EQ((*a)[i].byte_begin, (*b)[i].byte_begin);
 }
 
+// Sections given by an extractor: chunks stay inside them and carry their
+// heading path and page; a tiny one runs into the next as in Markdown.
+TEST(ChunkerTest, GivenSectionsBoundChunks) {
+  std::string text;
+  std::vector<DocumentSection> sections;
+  for (uint32_t page = 1; page <= 3; ++page) {
+    const auto begin = static_cast<uint32_t>(text.size());
+    text += Sentences(12, 4) + "\n\n";
+    sections.push_back({begin, static_cast<uint32_t>(text.size()), "P" + std::to_string(page),
+                        page});
+  }
+  Chunker chunker = MakeChunker(30, 60, 0.2, CountSpaceWords);
+  Result<std::vector<ChunkPiece>> chunks = chunker.Chunk(text, kMediaTypePdf, sections);
+  ASSERT_TRUE(chunks.ok()) << chunks.status().ToString();
+  CheckChunks(text, *chunks, CountSpaceWords, 60);
+  for (const ChunkPiece& chunk : *chunks) {
+    ASSERT_GE(chunk.page, 1u);
+    const DocumentSection& s = sections[chunk.page - 1];
+    EXPECT_GE(chunk.byte_begin, s.byte_begin);
+    EXPECT_LE(chunk.byte_end, s.byte_end);
+    EXPECT_EQ(chunk.heading_path, s.heading_path);
+  }
+  // Markdown given sections is cut along them, not along its headings.
+  const std::string md = "# A\nOne two.\n# B\nThree four.\n";
+  Result<std::vector<ChunkPiece>> whole =
+      chunker.Chunk(md, kMediaTypeMarkdown, {{0, static_cast<uint32_t>(md.size()), "All", 0}});
+  ASSERT_TRUE(whole.ok());
+  ASSERT_EQ(whole->size(), 1u);
+  EXPECT_EQ((*whole)[0].heading_path, "All");
+  // No sections and a media type other than Markdown: one section.
+  Result<std::vector<ChunkPiece>> html = chunker.Chunk("# not a heading", kMediaTypeHtml, {});
+  ASSERT_TRUE(html.ok());
+  ASSERT_EQ(html->size(), 1u);
+  EXPECT_EQ((*html)[0].heading_path, "");
+}
+
+TEST(ChunkerTest, GivenTinySectionRunsIntoTheNext) {
+  const std::string text = "Title\n\n" + Sentences(10, 5);
+  Chunker chunker = MakeChunker(20, 40, 0.0, CountSpaceWords);
+  Result<std::vector<ChunkPiece>> chunks =
+      chunker.Chunk(text, kMediaTypeHtml,
+                    {{0, 7, "Title", 0}, {7, static_cast<uint32_t>(text.size()), "Body", 0}});
+  ASSERT_TRUE(chunks.ok());
+  ASSERT_GE(chunks->size(), 2u);
+  EXPECT_EQ((*chunks)[0].byte_begin, 0u);
+  EXPECT_GT((*chunks)[0].byte_end, 7u);
+  EXPECT_EQ((*chunks)[0].heading_path, "Title");
+}
+
+TEST(ChunkerTest, RejectsBadGivenSections) {
+  Chunker chunker = MakeChunker(20, 40, 0.0, CountSpaceWords);
+  const std::string text = "caf\xC3\xA9 au lait";  // "café au lait"
+  const auto code = [&](std::vector<DocumentSection> sections) {
+    return chunker.Chunk(text, kMediaTypeHtml, sections).status().code();
+  };
+  EXPECT_EQ(code({{0, 99, "", 0}}), StatusCode::kInvalidArgument);             // past the end
+  EXPECT_EQ(code({{5, 3, "", 0}}), StatusCode::kInvalidArgument);              // reversed
+  EXPECT_EQ(code({{0, 4, "", 0}}), StatusCode::kInvalidArgument);              // inside "é"
+  EXPECT_EQ(code({{0, 6, "", 0}, {5, 9, "", 0}}), StatusCode::kInvalidArgument);  // overlap
+  EXPECT_EQ(code({{0, 5, "", 0}, {5, 13, "", 0}}), StatusCode::kOk);
+  // Blank sections are dropped; text outside every section is in no chunk.
+  Result<std::vector<ChunkPiece>> chunks =
+      chunker.Chunk(text, kMediaTypeHtml, {{0, 0, "", 0}, {6, 13, "", 0}});
+  ASSERT_TRUE(chunks.ok());
+  ASSERT_EQ(chunks->size(), 1u);
+  EXPECT_EQ((*chunks)[0].byte_begin, 6u);
+}
+
 }  // namespace
 }  // namespace quarry::ingest

@@ -10,26 +10,13 @@
 #include <set>
 #include <system_error>
 #include <unordered_map>
+#include <utility>
 
-#include "ingest/markdown_sections.h"
-#include "ingest/text_decode.h"
 #include "text/utf8.h"
 
 namespace quarry::ingest {
 namespace fs = std::filesystem;
 namespace {
-
-std::string LowercaseExtension(std::string_view path) {
-  const size_t slash = path.find_last_of('/');
-  const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
-  const size_t dot = name.find_last_of('.');
-  if (dot == std::string_view::npos || dot == 0) return "";
-  std::string ext(name.substr(dot));
-  for (char& c : ext) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return ext;
-}
 
 // strerror's text ("Permission denied"), without strerror's shared buffer.
 std::string SystemError(int error) { return std::generic_category().message(error); }
@@ -44,6 +31,7 @@ class ScopedFd {
     if (fd_ >= 0) ::close(fd_);
   }
   int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
 
  private:
   int fd_;
@@ -169,7 +157,8 @@ class Collector {
 
 bool IsSupportedTextFile(std::string_view path) {
   const std::string ext = LowercaseExtension(path);
-  return ext == ".txt" || ext == ".text" || ext == ".md" || ext == ".markdown";
+  return ext == ".txt" || ext == ".text" || ext == ".md" || ext == ".markdown" || ext == ".html" ||
+         ext == ".htm" || ext == ".json" || ext == ".jsonl" || ext == ".ndjson";
 }
 
 const char* MediaTypeForPath(std::string_view path) {
@@ -184,10 +173,12 @@ Result<CollectResult> CollectFiles(const std::vector<std::string>& paths,
   return collector.Take();
 }
 
-Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceOptions& options) {
-  const std::string& path = entry.path;
+namespace {
+
+// Opens `path` for reading; *size is its size. Fails as ReadDocumentFile does.
+Result<int> OpenRegularFile(const std::string& path, uint64_t* size) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
-  const ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) {
     const int error = errno;
     if (error == ENOENT) return Status::NotFound(path + ": " + SystemError(error));
@@ -196,7 +187,13 @@ Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceO
   struct stat info;
   if (::fstat(fd.get(), &info) != 0) return Status::IOError(path + ": " + SystemError(errno));
   if (!S_ISREG(info.st_mode)) return Status::InvalidArgument(path + ": not a regular file");
-  const auto size = static_cast<uint64_t>(info.st_size);
+  *size = static_cast<uint64_t>(info.st_size);
+  return fd.release();
+}
+
+// Reads the whole of an open file of `size` bytes (as it was when opened).
+Result<std::string> ReadWholeFile(int fd, uint64_t size, const std::string& path,
+                                  const FileSourceOptions& options) {
   const auto too_large = [&](uint64_t bytes) {
     return Status::ResourceExhausted(path + " is " + std::to_string(bytes) +
                                      " bytes, over the limit of " +
@@ -216,7 +213,7 @@ Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceO
       if (used > options.max_file_bytes) return too_large(used);
       bytes.resize(static_cast<size_t>(std::min<uint64_t>(bytes.size() * 2, cap)));
     }
-    const ssize_t n = ::read(fd.get(), bytes.data() + used, bytes.size() - used);
+    const ssize_t n = ::read(fd, bytes.data() + used, bytes.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
       return Status::IOError(path + ": " + SystemError(errno));
@@ -226,18 +223,87 @@ Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceO
   }
   if (used > options.max_file_bytes) return too_large(used);
   bytes.resize(used);
+  return bytes;
+}
 
+// The first bytes of an open file, for sniffing its format; reads from offset 0
+// without moving the file position.
+Result<std::string> ReadPrefix(int fd, const std::string& path) {
+  std::string prefix(kSniffBytes, '\0');
+  size_t used = 0;
+  while (used < prefix.size()) {
+    const ssize_t n = ::pread(fd, prefix.data() + used, prefix.size() - used,
+                              static_cast<off_t>(used));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError(path + ": " + SystemError(errno));
+    }
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+  }
+  prefix.resize(used);
+  return prefix;
+}
+
+DocumentInput ToDocument(ExtractedDocument extracted, const FileEntry& entry) {
   DocumentInput document;
   document.id = entry.document_id;
-  document.source = path;
-  document.media_type = MediaTypeForPath(path);
-  document.text = DecodeTextBytes(bytes);
-  if (document.media_type == kMediaTypeMarkdown)
-    document.title = FirstMarkdownHeading(document.text);
+  document.source = entry.path;
+  document.media_type = std::move(extracted.media_type);
+  document.text = std::move(extracted.text);
+  document.title = std::move(extracted.title);
+  document.sections = std::move(extracted.sections);
   if (document.title.empty()) {
-    document.title = text::SanitizeUtf8(fs::path(path).filename().string());
+    document.title = text::SanitizeUtf8(fs::path(entry.path).filename().string());
   }
   return document;
+}
+
+}  // namespace
+
+Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceOptions& options) {
+  uint64_t size = 0;
+  QUARRY_ASSIGN_OR_RETURN(const int raw_fd, OpenRegularFile(entry.path, &size));
+  const ScopedFd fd(raw_fd);
+  QUARRY_ASSIGN_OR_RETURN(const std::string bytes,
+                          ReadWholeFile(fd.get(), size, entry.path, options));
+  const DocumentFormat format =
+      SniffFormat(std::string_view(bytes).substr(0, kSniffBytes), entry.path);
+  if (IsRecordFormat(format)) {
+    return Status::InvalidArgument(entry.path + ": holds JSON records, not one document");
+  }
+  Result<ExtractedDocument> extracted = ExtractDocument(format, bytes, options.extract);
+  if (!extracted.ok()) return extracted.status().WithContext(entry.path);
+  return ToDocument(std::move(extracted).value(), entry);
+}
+
+Status ReadDocuments(const FileEntry& entry, const FileSourceOptions& options,
+                     const DocumentSink& sink, const ProblemSink& problems) {
+  uint64_t size = 0;
+  QUARRY_ASSIGN_OR_RETURN(const int raw_fd, OpenRegularFile(entry.path, &size));
+  const ScopedFd fd(raw_fd);
+  QUARRY_ASSIGN_OR_RETURN(const std::string prefix, ReadPrefix(fd.get(), entry.path));
+  const DocumentFormat format = SniffFormat(prefix, entry.path);
+  const RecordOrigin origin{entry.document_id, entry.path};
+  if (format == DocumentFormat::kJsonLines) {
+    const ReadBytes read = [&](char* buffer, size_t capacity) -> Result<size_t> {
+      while (true) {
+        const ssize_t n = ::read(fd.get(), buffer, capacity);
+        if (n >= 0) return static_cast<size_t>(n);
+        if (errno != EINTR) return Status::IOError(entry.path + ": " + SystemError(errno));
+      }
+    };
+    return ReadJsonLines(read, origin, options.json, sink, problems);
+  }
+  QUARRY_ASSIGN_OR_RETURN(const std::string bytes,
+                          ReadWholeFile(fd.get(), size, entry.path, options));
+  if (format == DocumentFormat::kJson) {
+    Status s = ReadJsonDocument(bytes, origin, options.json, sink, problems);
+    return s.ok() ? s : s.WithContext(entry.path);
+  }
+  Result<ExtractedDocument> extracted = ExtractDocument(format, bytes, options.extract);
+  if (!extracted.ok()) return extracted.status().WithContext(entry.path);
+  return sink(ToDocument(std::move(extracted).value(), entry));
 }
 
 }  // namespace quarry::ingest

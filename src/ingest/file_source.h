@@ -3,8 +3,9 @@
 //
 // Folders are walked recursively in byte order of names, so the same tree
 // always yields the same list. Supported extensions when walking are .txt,
-// .text, .md and .markdown (any case); a file named explicitly is read whatever
-// its extension (as plain text unless it is Markdown). Entries whose name starts
+// .text, .md, .markdown, .html, .htm, .json, .jsonl and .ndjson (any case); a
+// file named explicitly is read whatever its extension. Its format is sniffed
+// from its first bytes, then its extension (ingest/extractor.h). Entries whose name starts
 // with '.' are skipped when walking (so .git is never entered), and symbolic
 // links found while walking are skipped unless follow_symlinks is set (loops
 // are detected). A path named explicitly is always followed.
@@ -25,14 +26,20 @@
 #include <string_view>
 #include <vector>
 
+#include "ingest/extractor.h"
+#include "ingest/json_records.h"
 #include "quarry/document.h"
 #include "quarry/status.h"
 
 namespace quarry::ingest {
 
 struct FileSourceOptions {
-  uint64_t max_file_bytes = 100ull << 20;  // larger files fail with ResourceExhausted
-  bool follow_symlinks = false;            // for links found while walking folders
+  // Larger files fail with ResourceExhausted. JSON Lines files are streamed:
+  // for them only json.max_record_bytes, per line, applies.
+  uint64_t max_file_bytes = 100ull << 20;
+  bool follow_symlinks = false;  // for links found while walking folders
+  ExtractOptions extract;
+  JsonRecordOptions json;
 };
 
 struct FileEntry {
@@ -54,13 +61,23 @@ struct CollectResult {
 Result<CollectResult> CollectFiles(const std::vector<std::string>& paths,
                                    const FileSourceOptions& options);
 
-// Reads one file: text decoded to valid UTF-8 (ingest/text_decode.h),
-// media_type by extension, title = the first Markdown heading or else the file
-// name, source = entry.path, id = entry.document_id. Fails with
+// Reads a file that holds one document: text decoded to valid UTF-8
+// (ingest/text_decode.h), extracted by its format (ingest/extractor.h), title
+// = the extractor's (the first Markdown heading, the HTML <title>) or else the
+// file name, source = entry.path, id = entry.document_id. Fails with
 // ResourceExhausted (naming size and limit) for a file over max_file_bytes,
 // checked before reading; NotFound if it vanished; InvalidArgument if it is not
-// a regular file; IOError with the system's reason if it cannot be read.
+// a regular file or holds JSON records (use ReadDocuments); IOError with the
+// system's reason if it cannot be read; as the extractor fails.
 Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceOptions& options);
+
+// Reads every document of a file into `sink`: the one of ReadDocumentFile, or
+// one per JSON record (ingest/json_records.h: ids from the records, records
+// that cannot be read reported to `problems` and skipped; JSON Lines streamed).
+// Fails as ReadDocumentFile does (for JSON Lines, before or while streaming:
+// documents already given to `sink` stay given), or when `sink` fails.
+Status ReadDocuments(const FileEntry& entry, const FileSourceOptions& options,
+                     const DocumentSink& sink, const ProblemSink& problems);
 
 // True for the extensions picked up when walking folders (case-insensitive).
 bool IsSupportedTextFile(std::string_view path);

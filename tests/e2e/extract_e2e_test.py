@@ -1,0 +1,119 @@
+"""End-to-end tests of extraction through `quarry ingest`: HTML pages, JSON and
+JSON Lines records (one document each), and the BEIR SciFact corpus as it is.
+Run with Debian's /usr/bin/python3; QUARRY_BIN names the binary and
+QUARRY_SOURCE_DIR the source root (the shared data is at ../shared beside it).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+QUARRY_BIN = os.environ.get("QUARRY_BIN")
+SOURCE_DIR = os.environ.get("QUARRY_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+SCIFACT = os.path.join(SOURCE_DIR, "..", "shared", "data", "beir", "scifact", "corpus.jsonl")
+
+
+def run(*args, timeout=300):
+    return subprocess.run([QUARRY_BIN, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+class ExtractTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="quarry-extract-")
+        self.data = os.path.join(self.tmp.name, "data")
+        self.corpus = os.path.join(self.tmp.name, "site")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def ingest(self, *paths, extra=()):
+        return run("ingest", "--data", self.data, "--collection", "c", *extra, *paths)
+
+    def search(self, query, k=5):
+        r = run("search", "--data", self.data, "--collection", "c", "--k", str(k), "--json",
+                "--mode", "keyword", query)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)["hits"]
+
+    def test_folder_with_html_and_json(self):
+        write(os.path.join(self.corpus, "guide.html"),
+              "<!doctype html><html><head><title>Sourdough guide</title>"
+              "<script>var leaven = 'scripted';</script></head><body>"
+              "<h1>Bread</h1><p>Feed the starter &amp; wait.</p>"
+              "<h2>Baking</h2><p>Bake the loaf in a covered pot.</p></body></html>")
+        write(os.path.join(self.corpus, "records.json"),
+              json.dumps([{"id": "r1", "title": "Kettle", "text": "Boil water for tea."},
+                          {"id": "r2", "text": "Steep green leaves briefly."}]))
+        write(os.path.join(self.corpus, "lines.jsonl"),
+              '{"_id": "l1", "text": "Grind coffee beans coarsely."}\n'
+              'not json\n'
+              '{"_id": "l2", "title": "Press", "text": "Plunge the press slowly."}\n')
+        r = self.ingest(self.corpus)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ingested 5 documents", r.stdout)
+        self.assertIn("1 records skipped", r.stdout)
+        self.assertIn("lines.jsonl: line 2: not valid JSON", r.stderr)
+
+        hits = self.search("covered pot")
+        self.assertEqual(hits[0]["document_id"], "site/guide.html")
+        self.assertNotIn("<p>", hits[0]["text"])
+        self.assertEqual(self.search("scripted"), [])  # script text is not indexed
+        self.assertEqual(self.search("steep leaves")[0]["document_id"], "r2")
+        self.assertEqual(self.search("plunge")[0]["document_id"], "l2")
+
+    def test_json_field_flags(self):
+        path = os.path.join(self.tmp.name, "items.jsonl")
+        write(path, '{"sku": "A-1", "name": "Lamp", "desc": "Warm reading light.", "year": 2020}\n'
+                    '{"sku": "A-2", "name": "Desk", "desc": "Oak writing desk.", "year": 2021}\n')
+        r = self.ingest(path, extra=("--json-text-fields", "name,desc", "--json-id-field", "sku",
+                                     "--json-title-field", "name", "--json-metadata-fields",
+                                     "year"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ingested 2 documents", r.stdout)
+        hits = self.search("oak")
+        self.assertEqual(hits[0]["document_id"], "A-2")
+        r = run("search", "--data", self.data, "--collection", "c", "--json", "--filter",
+                '{"must": [{"key": "year", "match": {"value": 2020}}]}', "light")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([h["document_id"] for h in json.loads(r.stdout)["hits"]], ["A-1"])
+
+    def test_bad_html_and_pdf_fail_alone(self):
+        write(os.path.join(self.corpus, "deep.html"), "<div>" * 100000)
+        write(os.path.join(self.corpus, "paper.txt"), "%PDF-1.7 pretend")
+        write(os.path.join(self.corpus, "ok.htm"), "<p>fine page</p>")
+        r = self.ingest(self.corpus)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("deeper than the limit", r.stderr)
+        self.assertIn("PDF extraction is not available yet", r.stderr)
+        self.assertIn("ingested 1 documents", r.stdout)
+
+    def test_scifact_corpus_ingests_as_is(self):
+        if not os.path.isfile(SCIFACT):
+            self.skipTest("SciFact corpus missing at %s (the shared data beside the source root)"
+                          % SCIFACT)
+        r = self.ingest(SCIFACT, extra=("--quiet",))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ingested 5183 documents", r.stdout)
+        self.assertIn("0 records skipped", r.stdout)
+        r = run("collections", "--data", self.data, "--json")
+        self.assertEqual(json.loads(r.stdout)[0]["documents"], 5183)
+        # Document ids are the records' _id.
+        with open(SCIFACT, encoding="utf-8") as f:
+            first = json.loads(f.readline())
+        hits = self.search(first["title"], k=10)
+        self.assertIn(first["_id"], [h["document_id"] for h in hits])
+
+
+if __name__ == "__main__":
+    if not QUARRY_BIN:
+        sys.exit("QUARRY_BIN must name the quarry binary (ctest sets it)")
+    unittest.main(verbosity=2)
