@@ -22,7 +22,8 @@ constexpr size_t kMaxDocumentTextBytes = (1ull << 32) - 1;
 // records. PDF joins when its extractor does (pages are not stored yet).
 bool IsSupportedMediaType(std::string_view media_type) {
   return media_type == kMediaTypePlainText || media_type == kMediaTypeMarkdown ||
-         media_type == kMediaTypeHtml || media_type == kMediaTypeJson;
+         media_type == kMediaTypeHtml || media_type == kMediaTypeJson ||
+         media_type == kMediaTypePdf;
 }
 
 Status ValidateInput(const DocumentInput& doc, size_t index) {

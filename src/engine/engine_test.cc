@@ -165,7 +165,7 @@ TEST(EngineTest, BadDocumentsAreRefusedAndNothingOfTheBatchIsStored) {
   bad[0].id = std::string(kMaxDocumentIdBytes + 1, 'x');
   EXPECT_EQ((*c)->Upsert(bad).status().code(), StatusCode::kInvalidArgument);
   bad[0].id = "x";
-  bad[0].media_type = "application/pdf";
+  bad[0].media_type = "application/x-unknown";
   EXPECT_EQ((*c)->Upsert(bad).status().code(), StatusCode::kInvalidArgument);
   std::vector<DocumentInput> dup(2);
   dup[0].id = dup[1].id = "same";

@@ -73,8 +73,9 @@ Result<ExtractedDocument> ExtractDocument(DocumentFormat format, std::string_vie
     case DocumentFormat::kHtml:
       return ExtractHtml(bytes, options.html);
     case DocumentFormat::kPdf:
-      // The PDF extractor runs in a subprocess under its own limits; it plugs in here.
-      return Status::NotSupported("PDF extraction is not available yet");
+      // PDFs are parsed in the sandboxed helper, from the file (ReadDocuments).
+      return Status::InvalidArgument(
+          "a PDF is extracted from its file by the sandboxed helper (ReadDocuments), not from bytes");
     case DocumentFormat::kJson:
     case DocumentFormat::kJsonLines:
       break;

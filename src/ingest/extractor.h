@@ -10,7 +10,10 @@
 // ExtractDocument. JSON and JSON Lines hold records, one document each: they
 // are read by ingest/json_records.h instead, streaming for JSON Lines.
 //
-// Adding a format (PDF is next): a function in its own file returning
+// PDF is extracted from the file, in the sandboxed helper process
+// (ingest/pdf/pdf_sandbox.h, then ingest/pdf_document.h), by ReadDocuments.
+//
+// Adding a format: a function in its own file returning
 // Result<ExtractedDocument> under its own limits, called from ExtractDocument.
 //
 // Thread-safety: pure functions.
@@ -67,8 +70,8 @@ std::string LowercaseExtension(std::string_view path);
 bool IsRecordFormat(DocumentFormat format);
 
 // Extracts a single-document format from the whole file's bytes. Fails with
-// InvalidArgument for a record format (read those with json_records.h),
-// NotSupported for PDF (not available yet), and as the format's extractor
+// InvalidArgument for a record format (read those with json_records.h) and
+// for PDF (extracted from its file, see above), and as the format's extractor
 // fails (ResourceExhausted naming the limit, InvalidArgument for input it
 // refuses).
 Result<ExtractedDocument> ExtractDocument(DocumentFormat format, std::string_view bytes,

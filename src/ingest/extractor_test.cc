@@ -54,11 +54,11 @@ TEST(ExtractorTest, ExtractsEachSingleDocumentFormat) {
   EXPECT_EQ(html->title, "T");
 }
 
-TEST(ExtractorTest, PdfIsNotAvailableYetAndRecordsAreNotOneDocument) {
+TEST(ExtractorTest, PdfIsNotExtractedFromBytesAndRecordsAreNotOneDocument) {
   Result<ExtractedDocument> pdf = ExtractDocument(DocumentFormat::kPdf, "%PDF-1.4", {});
   ASSERT_FALSE(pdf.ok());
-  EXPECT_EQ(pdf.status().code(), StatusCode::kNotSupported);
-  EXPECT_NE(pdf.status().message().find("PDF extraction is not available yet"), std::string::npos);
+  EXPECT_EQ(pdf.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(pdf.status().message().find("sandboxed helper"), std::string::npos);
   EXPECT_EQ(ExtractDocument(DocumentFormat::kJsonLines, "{}", {}).status().code(),
             StatusCode::kInvalidArgument);
 }

@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "ingest/pdf/pdf_sandbox.h"
+#include "ingest/pdf_document.h"
 #include "text/utf8.h"
 
 namespace quarry::ingest {
@@ -158,7 +160,7 @@ class Collector {
 bool IsSupportedTextFile(std::string_view path) {
   const std::string ext = LowercaseExtension(path);
   return ext == ".txt" || ext == ".text" || ext == ".md" || ext == ".markdown" || ext == ".html" ||
-         ext == ".htm" || ext == ".json" || ext == ".jsonl" || ext == ".ndjson";
+         ext == ".htm" || ext == ".json" || ext == ".jsonl" || ext == ".ndjson" || ext == ".pdf";
 }
 
 const char* MediaTypeForPath(std::string_view path) {
@@ -192,12 +194,15 @@ Result<int> OpenRegularFile(const std::string& path, uint64_t* size) {
 }
 
 // Reads the whole of an open file of `size` bytes (as it was when opened).
+Status FileTooLarge(const std::string& path, uint64_t bytes, uint64_t limit) {
+  return Status::ResourceExhausted(path + " is " + std::to_string(bytes) +
+                                   " bytes, over the limit of " + std::to_string(limit) + " bytes");
+}
+
 Result<std::string> ReadWholeFile(int fd, uint64_t size, const std::string& path,
                                   const FileSourceOptions& options) {
   const auto too_large = [&](uint64_t bytes) {
-    return Status::ResourceExhausted(path + " is " + std::to_string(bytes) +
-                                     " bytes, over the limit of " +
-                                     std::to_string(options.max_file_bytes) + " bytes");
+    return FileTooLarge(path, bytes, options.max_file_bytes);
   };
   if (size > options.max_file_bytes) return too_large(size);
 
@@ -259,16 +264,29 @@ DocumentInput ToDocument(ExtractedDocument extracted, const FileEntry& entry) {
   return document;
 }
 
+// A PDF goes to the sandboxed helper by path; its bytes never enter this process.
+Result<ExtractedDocument> ExtractPdf(const FileEntry& entry, uint64_t size,
+                                     const FileSourceOptions& options) {
+  if (size > options.max_file_bytes) return FileTooLarge(entry.path, size, options.max_file_bytes);
+  const std::string helper = options.pdf_helper.empty() ? DefaultPdfHelperPath() : options.pdf_helper;
+  QUARRY_ASSIGN_OR_RETURN(PdfText pdf, ExtractPdfFile(entry.path, options.pdf, helper));
+  return PdfTextToDocument(std::move(pdf));
+}
+
 }  // namespace
 
 Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceOptions& options) {
   uint64_t size = 0;
   QUARRY_ASSIGN_OR_RETURN(const int raw_fd, OpenRegularFile(entry.path, &size));
   const ScopedFd fd(raw_fd);
+  QUARRY_ASSIGN_OR_RETURN(const std::string prefix, ReadPrefix(fd.get(), entry.path));
+  const DocumentFormat format = SniffFormat(prefix, entry.path);
+  if (format == DocumentFormat::kPdf) {
+    QUARRY_ASSIGN_OR_RETURN(ExtractedDocument pdf, ExtractPdf(entry, size, options));
+    return ToDocument(std::move(pdf), entry);
+  }
   QUARRY_ASSIGN_OR_RETURN(const std::string bytes,
                           ReadWholeFile(fd.get(), size, entry.path, options));
-  const DocumentFormat format =
-      SniffFormat(std::string_view(bytes).substr(0, kSniffBytes), entry.path);
   if (IsRecordFormat(format)) {
     return Status::InvalidArgument(entry.path + ": holds JSON records, not one document");
   }
@@ -294,6 +312,10 @@ Status ReadDocuments(const FileEntry& entry, const FileSourceOptions& options,
       }
     };
     return ReadJsonLines(read, origin, options.json, sink, problems);
+  }
+  if (format == DocumentFormat::kPdf) {
+    QUARRY_ASSIGN_OR_RETURN(ExtractedDocument pdf, ExtractPdf(entry, size, options));
+    return sink(ToDocument(std::move(pdf), entry));
   }
   QUARRY_ASSIGN_OR_RETURN(const std::string bytes,
                           ReadWholeFile(fd.get(), size, entry.path, options));

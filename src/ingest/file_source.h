@@ -28,6 +28,7 @@
 
 #include "ingest/extractor.h"
 #include "ingest/json_records.h"
+#include "ingest/pdf/pdf_text.h"
 #include "quarry/document.h"
 #include "quarry/status.h"
 
@@ -40,6 +41,10 @@ struct FileSourceOptions {
   bool follow_symlinks = false;  // for links found while walking folders
   ExtractOptions extract;
   JsonRecordOptions json;
+  // PDFs are extracted by the sandboxed helper executable under these limits
+  // (ingest/pdf/pdf_sandbox.h); "" = quarry-pdf-extract beside this program.
+  PdfLimits pdf;
+  std::string pdf_helper;
 };
 
 struct FileEntry {

@@ -16,6 +16,19 @@ SOURCE_DIR = os.environ.get("QUARRY_SOURCE_DIR", os.path.join(os.path.dirname(__
 SCIFACT = os.path.join(SOURCE_DIR, "..", "shared", "data", "beir", "scifact", "corpus.jsonl")
 
 
+MAKE_PDF = """
+import sys
+from reportlab.pdfgen import canvas
+c = canvas.Canvas(sys.argv[1])
+c.setTitle("Annual Plant Report")
+c.drawString(72, 720, "Quarterly figures for the greenhouse budget.")
+c.showPage()
+c.drawString(72, 720, "Photosynthesis turns light into sugar with chlorophyll.")
+c.showPage()
+c.save()
+"""
+
+
 def run(*args, timeout=300):
     return subprocess.run([QUARRY_BIN, *args], capture_output=True, text=True, timeout=timeout)
 
@@ -93,8 +106,22 @@ class ExtractTest(unittest.TestCase):
         r = self.ingest(self.corpus)
         self.assertEqual(r.returncode, 1)
         self.assertIn("deeper than the limit", r.stderr)
-        self.assertIn("PDF extraction is not available yet", r.stderr)
+        self.assertRegex(r.stderr, r"paper\.txt.*(damaged|not a) PDF")
         self.assertIn("ingested 1 documents", r.stdout)
+
+    def test_pdf_pages_are_searchable(self):
+        # A real two-page PDF written with ReportLab (python3-reportlab, from Debian).
+        os.makedirs(self.corpus, exist_ok=True)
+        pdf = os.path.join(self.corpus, "report.pdf")
+        made = subprocess.run(["/usr/bin/python3", "-c", MAKE_PDF, pdf], capture_output=True, text=True)
+        if made.returncode != 0:
+            self.skipTest(f"cannot write a PDF here: {made.stderr.strip()[-200:]}")
+        r = self.ingest(self.corpus)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        hits = self.search("photosynthesis")
+        self.assertEqual(hits[0]["document_id"], "site/report.pdf", hits)
+        self.assertEqual(hits[0]["title"], "Annual Plant Report")
+        self.assertIn("chlorophyll", hits[0]["text"])
 
     def test_scifact_corpus_ingests_as_is(self):
         if not os.path.isfile(SCIFACT):
