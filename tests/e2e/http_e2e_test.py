@@ -80,12 +80,8 @@ class ServerTestCase(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         try:
-            code = cls.server.stop(signal.SIGTERM)
-            if code != 0:
-                raise AssertionError(f"server exited with {code} on SIGTERM; stderr:\n"
-                                     f"{cls.server.log_text()[-4000:]}")
+            cls.server.stop_cleanly()
         finally:
-            cls.server.kill()
             cls._tmp.cleanup()
 
     # Helpers -----------------------------------------------------------------

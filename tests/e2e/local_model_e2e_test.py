@@ -11,7 +11,6 @@ when either is missing. Run: QUARRY_BIN=build/quarry /usr/bin/python3 THIS.
 import concurrent.futures
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -74,11 +73,8 @@ class LocalModelOverHttpTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         try:
-            code = cls.server.stop(signal.SIGTERM)
-            if code != 0:
-                raise AssertionError(f"server exited with {code}:\n{cls.server.log_text()[-4000:]}")
+            cls.server.stop_cleanly()
         finally:
-            cls.server.kill()
             cls._tmp.cleanup()
 
     def call(self, method, path, body=None):

@@ -124,6 +124,17 @@ class Server:
         finally:
             self._close_files()
 
+    def stop_cleanly(self):
+        """SIGTERM, then raises AssertionError (with the log's tail) unless the
+        server exited 0; the process is gone afterwards either way."""
+        try:
+            code = self.stop(signal.SIGTERM)
+            if code != 0:
+                raise AssertionError(f"server exited with {code} on SIGTERM; stderr:\n"
+                                     f"{self.log_text()[-4000:]}")
+        finally:
+            self.kill()
+
     def kill(self):
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
