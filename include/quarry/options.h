@@ -21,6 +21,12 @@ enum class EmbedderKind {
   kLocal,    // a BERT-family sentence-transformers model run in process
 };
 
+// Arithmetic of a `local` embedder's linear layers. kInt8 is the fast path
+// (about 3x the float32 speed on CPUs with AVX-512 VNNI; vectors within
+// cosine 0.99 of float32's); it changes the vectors, so it is part of the
+// embedder's fingerprint.
+enum class EmbedderPrecision { kFloat32, kInt8 };
+
 struct EmbedderConfig {
   EmbedderKind kind = EmbedderKind::kLexical;
   // Output dimensions. For `lexical`, more dimensions mean fewer hash
@@ -30,6 +36,8 @@ struct EmbedderConfig {
   uint32_t dimensions = 1024;
   // `local` only: the sentence-transformers model folder.
   std::string model;
+  // `local` only: "float32" (default) or "int8".
+  EmbedderPrecision precision = EmbedderPrecision::kFloat32;
 };
 
 struct ChunkingConfig {
@@ -148,6 +156,7 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view json);
 std::string CollectionConfigToJson(const CollectionConfig& config);
 
 std::string_view EmbedderKindName(EmbedderKind kind);
+std::string_view EmbedderPrecisionName(EmbedderPrecision precision);
 std::string_view MetricName(Metric metric);
 std::string_view QuantizationModeName(QuantizationMode mode);
 std::string_view FsyncPolicyName(FsyncPolicy policy);

@@ -17,6 +17,7 @@ struct IngestFlags {
   std::vector<std::string> paths;
   std::string embedder = "lexical";
   std::string model;
+  std::string precision = "float32";
   uint32_t dimensions = CollectionConfig{}.embedder.dimensions;
   uint32_t chunk_tokens = CollectionConfig{}.chunking.target_tokens;
   double overlap = CollectionConfig{}.chunking.overlap;
@@ -33,6 +34,8 @@ int RunIngest(const IngestFlags& flags) {
     config.embedder.kind = EmbedderKind::kLocal;
     config.embedder.model = flags.model;
     config.embedder.dimensions = 0;  // the model's
+    config.embedder.precision =
+        flags.precision == "int8" ? EmbedderPrecision::kInt8 : EmbedderPrecision::kFloat32;
   }
   config.chunking.target_tokens = flags.chunk_tokens;
   config.chunking.overlap = flags.overlap;
@@ -113,6 +116,10 @@ CommandRunner RegisterIngest(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--model", flags->model,
                   "Sentence-transformers model folder, for --embedder local");
+  cmd->add_option("--precision", flags->precision,
+                  "Linear-layer arithmetic of a new local collection: float32 or int8 (faster)")
+      ->check(CLI::IsMember({"float32", "int8"}))
+      ->capture_default_str();
   cmd->add_option("--dimensions", flags->dimensions, "Vector dimensions, for a new collection")
       ->capture_default_str();
   cmd->add_option("--chunk-tokens", flags->chunk_tokens, "Target chunk size, for a new collection")

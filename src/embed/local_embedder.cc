@@ -31,7 +31,9 @@ Result<std::unique_ptr<LocalEmbedder>> LocalEmbedder::Load(Env& env, const std::
                             (config.pooling == Pooling::kCls ? "/cls" : "/mean") + "/t" +
                             std::to_string(config.max_seq_length) + "/v" +
                             std::to_string(tokenizer.vocab_size()) +
-                            (tokenizer.options().basic.lowercase ? "/lc" : "/cased");
+                            (tokenizer.options().basic.lowercase ? "/lc" : "/cased") +
+                            // float32 fingerprints predate the option and stay as they were.
+                            (options.precision == Precision::kInt8 ? "/int8" : "");
   auto encoder = std::make_unique<BertEncoder>(config, std::move(weights), options);
   return std::unique_ptr<LocalEmbedder>(
       new LocalEmbedder(std::move(tokenizer), std::move(encoder), std::move(fingerprint)));

@@ -7,6 +7,10 @@
 
 namespace quarry {
 
+std::string_view EmbedderPrecisionName(EmbedderPrecision precision) {
+  return precision == EmbedderPrecision::kInt8 ? "int8" : "float32";
+}
+
 std::string_view EmbedderKindName(EmbedderKind kind) {
   switch (kind) {
     case EmbedderKind::kLexical:
@@ -94,6 +98,8 @@ Status ValidateCollectionConfig(const CollectionConfig& config) {
     }
   } else if (!config.embedder.model.empty()) {
     return Status::InvalidArgument("embedder.model is only for type local");
+  } else if (config.embedder.precision != EmbedderPrecision::kFloat32) {
+    return Status::InvalidArgument("embedder.precision is only for type local");
   }
   if (config.embedder.kind != EmbedderKind::kLocal || config.embedder.dimensions != 0) {
     QUARRY_RETURN_IF_ERROR(

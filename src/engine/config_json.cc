@@ -166,7 +166,7 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
   QUARRY_ASSIGN_OR_RETURN(const json::object* embedder, OptionalObject(obj, "embedder"));
   if (embedder != nullptr) {
     QUARRY_RETURN_IF_ERROR(
-        RejectUnknownKeys(*embedder, "embedder.", {"type", "dimensions", "model"}));
+        RejectUnknownKeys(*embedder, "embedder.", {"type", "dimensions", "model", "precision"}));
     if (const json::value* type = embedder->if_contains("type")) {
       if (!type->is_string()) return MustBe("embedder.type", "a string");
       if (type->get_string() == "lexical") {
@@ -183,6 +183,18 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
     if (const json::value* model = embedder->if_contains("model")) {
       if (!model->is_string()) return MustBe("embedder.model", "a string");
       config.embedder.model = std::string(model->get_string());
+    }
+    if (const json::value* precision = embedder->if_contains("precision")) {
+      if (!precision->is_string()) return MustBe("embedder.precision", "a string");
+      if (precision->get_string() == "float32") {
+        config.embedder.precision = EmbedderPrecision::kFloat32;
+      } else if (precision->get_string() == "int8") {
+        config.embedder.precision = EmbedderPrecision::kInt8;
+      } else {
+        return Status::InvalidArgument("unsupported embedder.precision '" +
+                                       std::string(precision->get_string()) +
+                                       "' (available: float32, int8)");
+      }
     }
     QUARRY_RETURN_IF_ERROR(
         ReadUint32(*embedder, "dimensions", "embedder.dimensions", &config.embedder.dimensions));
@@ -216,6 +228,7 @@ std::string CollectionConfigToJson(const CollectionConfig& config) {
                       {"dimensions", config.embedder.dimensions}};
   if (config.embedder.kind == EmbedderKind::kLocal) {
     root["embedder"].as_object()["model"] = config.embedder.model;
+    root["embedder"].as_object()["precision"] = EmbedderPrecisionName(config.embedder.precision);
   }
   root["chunking"] = {{"target_tokens", config.chunking.target_tokens},
                       {"max_tokens", config.chunking.max_tokens},
