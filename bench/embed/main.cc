@@ -43,6 +43,9 @@ struct Flags {
   size_t batch = 32;
   std::vector<std::string> precisions = {"float32", "int8"};
   bool skip_peer = false;
+  // Extra PyTorch runs with other thread counts, for context (the ratios
+  // stay against the run with --threads).
+  std::vector<int> extra_peer_threads;
   std::string python = "/usr/bin/python3";
   std::string peer = std::string(QUARRY_BENCH_SOURCE_DIR) + "/bench/embed/torch_peer.py";
   size_t gemm_rows = 8192;
@@ -57,6 +60,18 @@ struct Run {
   json::object report;
   std::vector<float> embeddings;
 };
+
+// The figures every runtime reports.
+json::object Figures(std::string name, const EmbedInputs& in, const embed::BertConfig& config,
+                     double seconds, std::vector<double> query_ms) {
+  return json::object{
+      {"name", std::move(name)},
+      {"passage_s", seconds},
+      {"passages_per_s", static_cast<double>(in.passages.size()) / seconds},
+      {"tokens_per_s", static_cast<double>(TotalTokens(in.passages)) / seconds},
+      {"gflops", ForwardFlops(config, in.passages) / seconds / 1e9},
+      {"query_latency", ToJson(Summarize(std::move(query_ms)))}};
+}
 
 Result<Run> RunQuarry(const Flags& f, const EmbedInputs& in, const embed::BertConfig& config,
                       embed::Precision precision) {
@@ -87,25 +102,21 @@ Result<Run> RunQuarry(const Flags& f, const EmbedInputs& in, const embed::BertCo
     QUARRY_RETURN_IF_ERROR(encoder->Encode(std::span(&q, 1), one));
     latencies.push_back(t.ElapsedMillis());
   }
-  const double flops = ForwardFlops(config, in.passages);
-  run.report = json::object{
-      {"name", std::string("quarry-") + embed::PrecisionName(precision)},
-      {"passage_s", seconds},
-      {"passages_per_s", static_cast<double>(in.passages.size()) / seconds},
-      {"tokens_per_s", static_cast<double>(TotalTokens(in.passages)) / seconds},
-      {"gflops", flops / seconds / 1e9},
-      {"query_latency", ToJson(Summarize(std::move(latencies)))}};
+  run.report = Figures(std::string("quarry-") + embed::PrecisionName(precision), in, config,
+                       seconds, std::move(latencies));
+  run.report["kernel"] = encoder->kernel_name();
   return run;
 }
 
-Result<Run> RunPeer(const Flags& f, const EmbedInputs& in, const embed::BertConfig& config) {
+Result<Run> RunPeer(const Flags& f, const EmbedInputs& in, const embed::BertConfig& config,
+                    int threads) {
   const std::string inputs_path = f.work_dir + "/inputs.json";
   const std::string emb_path = f.work_dir + "/pytorch-embeddings.f32";
   QUARRY_RETURN_IF_ERROR(WriteFileAtomically(inputs_path, InputsToJson(in)));
   QUARRY_ASSIGN_OR_RETURN(
       ChildRun child,
       RunChild({f.python, f.peer, f.model, inputs_path, emb_path, "--threads",
-                std::to_string(f.threads), "--batch", std::to_string(f.batch)}));
+                std::to_string(threads), "--batch", std::to_string(f.batch)}));
   boost::system::error_code ec;
   json::value v = json::parse(child.out, ec);
   if (ec || !v.is_object()) return Status::Corruption("torch_peer.py printed no JSON report");
@@ -119,16 +130,11 @@ Result<Run> RunPeer(const Flags& f, const EmbedInputs& in, const embed::BertConf
   file.read(reinterpret_cast<char*>(run.embeddings.data()),
             static_cast<std::streamsize>(run.embeddings.size() * sizeof(float)));
   if (!file) return Status::Corruption(emb_path + ": fewer embeddings than passages");
-  const double flops = ForwardFlops(config, in.passages);
-  run.report = json::object{
-      {"name", "pytorch-float32"},
-      {"torch", o["torch"]},
-      {"threads", o["threads"]},
-      {"passage_s", seconds},
-      {"passages_per_s", static_cast<double>(in.passages.size()) / seconds},
-      {"tokens_per_s", static_cast<double>(TotalTokens(in.passages)) / seconds},
-      {"gflops", flops / seconds / 1e9},
-      {"query_latency", ToJson(Summarize(std::move(latencies)))}};
+  run.report = Figures(threads == f.threads ? "pytorch-float32"
+                                            : "pytorch-float32-" + std::to_string(threads) + "t",
+                       in, config, seconds, std::move(latencies));
+  run.report["torch"] = o["torch"];
+  run.report["threads"] = o["threads"];
   return run;
 }
 
@@ -186,21 +192,27 @@ int RunBench(const Flags& f) {
     if (*precision == embed::Precision::kFloat32) float32_embeddings = run->embeddings;
     quarry_runs.push_back(std::move(run).value());
   }
+  std::vector<int> peer_threads;
   if (!f.skip_peer) {
-    std::fprintf(stderr, "[embed] pytorch float32\n");
-    Result<Run> peer = RunPeer(f, *in, *config);
+    peer_threads.push_back(f.threads);
+    peer_threads.insert(peer_threads.end(), f.extra_peer_threads.begin(),
+                        f.extra_peer_threads.end());
+  }
+  for (int threads : peer_threads) {
+    std::fprintf(stderr, "[embed] pytorch float32, %d threads\n", threads);
+    Result<Run> peer = RunPeer(f, *in, *config, threads);
     if (!peer.ok()) return fail(peer.status());
     std::fprintf(stderr, "[embed]   %.1f passages/s\n",
                  peer->report["passages_per_s"].to_number<double>());
-    peer_embeddings = std::move(peer->embeddings);
-    quarry_runs.push_back(std::move(peer).value());
+    if (peer_embeddings.empty()) peer_embeddings = peer->embeddings;
     if (!float32_embeddings.empty()) {
-      quarry_runs.back().report["cosine_vs_float32"] =
-          CosineSummary(peer_embeddings, float32_embeddings, config->hidden_size);
+      peer->report["cosine_vs_float32"] =
+          CosineSummary(peer->embeddings, float32_embeddings, config->hidden_size);
     }
+    quarry_runs.push_back(std::move(peer).value());
   }
   for (Run& run : quarry_runs) {
-    if (Str(run.report, "name") == "pytorch-float32") {
+    if (Str(run.report, "name").starts_with("pytorch-")) {
       runs.push_back(std::move(run.report));
       continue;
     }
@@ -244,6 +256,8 @@ int main(int argc, char** argv) {
   app.add_option("--precisions", f.precisions, "Quarry runs (float32, int8)")
       ->capture_default_str();
   app.add_flag("--skip-peer", f.skip_peer, "Do not run PyTorch");
+  app.add_option("--extra-peer-threads", f.extra_peer_threads,
+                 "Also run PyTorch with these thread counts (context; ratios use --threads)");
   app.add_option("--python", f.python, "Python with torch and numpy")->capture_default_str();
   app.add_option("--peer", f.peer, "torch_peer.py")->capture_default_str();
   app.add_option("--gemm-rows", f.gemm_rows, "Rows of the sgemm ceiling's products")

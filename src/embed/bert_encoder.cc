@@ -35,11 +35,15 @@ BertEncoder::BertEncoder(BertConfig config, BertWeights weights, BertEncoderOpti
   workers_ = std::make_unique<WorkerGroup>(threads);
   if (options_.precision == Precision::kInt8) {
     const size_t h = config_.hidden_size, inter = config_.intermediate_size;
-    for (const BertLayerWeights& l : weights_.layers) {
+    for (BertLayerWeights& l : weights_.layers) {
       int8_layers_.push_back(Int8Layer{PackInt8Weights(l.qkv_w.data(), l.qkv_b.data(), 3 * h, h),
                                        PackInt8Weights(l.attn_out_w.data(), l.attn_out_b.data(), h, h),
                                        PackInt8Weights(l.inter_w.data(), l.inter_b.data(), inter, h),
                                        PackInt8Weights(l.out_w.data(), l.out_b.data(), h, inter)});
+      // The packed copies (with their biases) replace the float32 matrices: a quarter of the memory.
+      for (std::vector<float>* w : {&l.qkv_w, &l.attn_out_w, &l.inter_w, &l.out_w}) {
+        std::vector<float>().swap(*w);
+      }
     }
     int8_kernels_ = &SelectInt8Kernels(cap);
   }
@@ -53,13 +57,18 @@ void BertEncoder::Project(const float* x, size_t rows, size_t in, const std::vec
     return;
   }
   ResizeQuantizedRows(rows, in, scratch);
+  const bool parallel_quantize = rows * in >= kParallelFloats;
+  const int quantize_parts = parallel_quantize ? workers_->size() : 1;
+  workers_->Run(
+      [&](int part) {
+        for (size_t r = rows * part / quantize_parts; r < rows * (part + 1) / quantize_parts;
+             ++r) {
+          scratch->scale[r] = float_kernels_->quantize_row(
+              x + r * in, in, scratch->k_padded, scratch->data.data() + r * scratch->k_padded);
+        }
+      },
+      parallel_quantize);
   const int parts = workers_->size();
-  workers_->Run([&](int part) {
-    for (size_t r = rows * part / parts; r < rows * (part + 1) / parts; ++r) {
-      scratch->scale[r] = float_kernels_->quantize_row(x + r * in, in, scratch->k_padded,
-                                                       scratch->data.data() + r * scratch->k_padded);
-    }
-  });
   workers_->Run([&](int part) {
     Int8GemmArgs args = MakeInt8GemmArgs(*scratch, *packed);
     args.block_begin = packed->blocks * part / parts;
@@ -139,7 +148,10 @@ void BertEncoder::Attention(const float* qkv, size_t batch_size, size_t length,
     return;
   }
   // One (sequence, head) pair at a time, the pairs dealt round-robin to the threads.
-  const int parts = workers_->size();
+  size_t work = 0;
+  for (size_t b = 0; b < batch_size; ++b) work += batch[b]->size() * batch[b]->size() * h;
+  const bool parallel = work >= kParallelFloats;
+  const int parts = parallel ? workers_->size() : 1;
   workers_->Run([&](int part) {
     std::vector<float> scratch(d * length + length);
     for (size_t pair = static_cast<size_t>(part); pair < batch_size * heads; pair += parts) {
@@ -158,15 +170,18 @@ void BertEncoder::Attention(const float* qkv, size_t batch_size, size_t length,
       args.scratch = scratch.data();
       float_kernels_->attention(args);
     }
-  });
+  }, parallel);
 }
 
 void BertEncoder::Gelu(float* x, size_t n) const {
-  const int parts = workers_->size();
-  workers_->Run([&](int part) {
-    const size_t begin = n * part / parts, end = n * (part + 1) / parts;
-    float_kernels_->gelu(x + begin, end - begin);
-  });
+  const bool parallel = n >= kParallelFloats;
+  const int parts = parallel ? workers_->size() : 1;
+  workers_->Run(
+      [&](int part) {
+        const size_t begin = n * part / parts, end = n * (part + 1) / parts;
+        float_kernels_->gelu(x + begin, end - begin);
+      },
+      parallel);
 }
 
 void BertEncoder::ForwardBatch(std::span<const std::vector<int32_t>* const> batch, size_t length,

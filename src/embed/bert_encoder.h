@@ -54,6 +54,9 @@ class BertEncoder {
  public:
   // Heads up to this width use the fused attention kernel; wider ones OpenBLAS.
   static constexpr size_t kMaxFusedHeadDim = 256;
+  // Element-wise steps smaller than this (in floats touched) run on the
+  // calling thread: waking the workers costs more (a single short query).
+  static constexpr size_t kParallelFloats = size_t{1} << 16;
 
   BertEncoder(BertConfig config, BertWeights weights, BertEncoderOptions options);
 

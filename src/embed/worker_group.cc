@@ -15,8 +15,8 @@ WorkerGroup::~WorkerGroup() {
   for (std::thread& t : workers_) t.join();
 }
 
-void WorkerGroup::Run(const std::function<void(int)>& part) {
-  if (workers_.empty()) {
+void WorkerGroup::Run(const std::function<void(int)>& part, bool parallel) {
+  if (workers_.empty() || !parallel) {
     part(0);
     return;
   }

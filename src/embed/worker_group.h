@@ -30,8 +30,9 @@ class WorkerGroup {
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
   // Runs part(0) .. part(size() - 1), part(0) on the calling thread, and
-  // returns when all are done.
-  void Run(const std::function<void(int)>& part);
+  // returns when all are done. With `parallel` false, runs part(0) alone
+  // with parts() == 1: for steps too small to pay for waking the workers.
+  void Run(const std::function<void(int)>& part, bool parallel = true);
 
  private:
   void Loop(int index);

@@ -184,18 +184,9 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
       if (!model->is_string()) return MustBe("embedder.model", "a string");
       config.embedder.model = std::string(model->get_string());
     }
-    if (const json::value* precision = embedder->if_contains("precision")) {
-      if (!precision->is_string()) return MustBe("embedder.precision", "a string");
-      if (precision->get_string() == "float32") {
-        config.embedder.precision = EmbedderPrecision::kFloat32;
-      } else if (precision->get_string() == "int8") {
-        config.embedder.precision = EmbedderPrecision::kInt8;
-      } else {
-        return Status::InvalidArgument("unsupported embedder.precision '" +
-                                       std::string(precision->get_string()) +
-                                       "' (available: float32, int8)");
-      }
-    }
+    constexpr std::array kPrecisions = {EmbedderPrecision::kFloat32, EmbedderPrecision::kInt8};
+    QUARRY_RETURN_IF_ERROR(ReadEnum(*embedder, "precision", "embedder.precision", kPrecisions,
+                                    &EmbedderPrecisionName, &config.embedder.precision));
     QUARRY_RETURN_IF_ERROR(
         ReadUint32(*embedder, "dimensions", "embedder.dimensions", &config.embedder.dimensions));
   }

@@ -3,17 +3,7 @@
 // vpmaddwd sums pairs of products exactly into int32: each ymm of 16 int16
 // weights covers 4 columns x 4 k, and lane pairs are added at the end.
 // Compiled with -mavx2 -mfma; called only when the CPU has them.
-// GCC 12's AVX-512 headers trip -Wmaybe-uninitialized inside themselves
-// (_mm512_undefined_*); silenced around the include only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
-#pragma GCC diagnostic pop
-#else
-#include <immintrin.h>
-#endif
 
 #include <cstring>
 
