@@ -22,7 +22,7 @@ PACKAGES=(
   # end-to-end tests: Debian's Python 3 (stdlib only) as the HTTP/CLI client
   python3 curl
   # the encoder's numerical reference (tests/embed/make_tiny_bert.py) and bench peer
-  python3-torch
+  python3-torch python3-numpy
   # the web page is tested in a real browser (headless)
   chromium
 )
