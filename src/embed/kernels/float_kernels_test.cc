@@ -1,7 +1,8 @@
 // The float kernels: each instruction set against the scalar build of the
 // same source, and all against double-precision references (std::erf, a
-// plain softmax attention, the quantization rule), on odd sizes and extremes. Tolerances: erf's
-// 1.5e-7 times x / 2 plus float32 rounding for GELU; float32 rounding of scores of size spread^2 * sqrt(d) for attention.
+// plain softmax attention, the quantization rule), on odd sizes and extremes.
+// Tolerances: erf's 1.5e-7 times x / 2 plus float32 rounding for GELU; the
+// float32 rounding of scores of size spread^2 * sqrt(d) for attention.
 #include "embed/kernels/float_kernels.h"
 
 #include <gtest/gtest.h>
