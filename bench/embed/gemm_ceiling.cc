@@ -18,10 +18,8 @@ json::object MeasureGemmCeiling(const embed::BertConfig& config, size_t rows, in
     const char* name;
     size_t in, out;
   };
-  const Shape shapes[] = {{"qkv", h, 3 * h},
-                          {"attention_output", h, h},
-                          {"ffn_up", h, inter},
-                          {"ffn_down", inter, h}};
+  const Shape shapes[] = {
+      {"qkv", h, 3 * h}, {"attention_output", h, h}, {"ffn_up", h, inter}, {"ffn_down", inter, h}};
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   json::array per_shape;

@@ -47,8 +47,10 @@ Result<EmbedInputs> LoadEmbedInputs(const std::string& beir_dir, const std::stri
   QUARRY_ASSIGN_OR_RETURN(std::vector<std::string> query_texts,
                           ReadJsonl(beir_dir + "/queries.jsonl", {"text"}, queries));
   EmbedInputs inputs;
-  for (const std::string& t : passage_texts) inputs.passages.push_back(tokenizer->Encode(t, max_tokens));
-  for (const std::string& t : query_texts) inputs.queries.push_back(tokenizer->Encode(t, max_tokens));
+  for (const std::string& t : passage_texts)
+    inputs.passages.push_back(tokenizer->Encode(t, max_tokens));
+  for (const std::string& t : query_texts)
+    inputs.queries.push_back(tokenizer->Encode(t, max_tokens));
   return inputs;
 }
 

@@ -64,13 +64,12 @@ struct Run {
 // The figures every runtime reports.
 json::object Figures(std::string name, const EmbedInputs& in, const embed::BertConfig& config,
                      double seconds, std::vector<double> query_ms) {
-  return json::object{
-      {"name", std::move(name)},
-      {"passage_s", seconds},
-      {"passages_per_s", static_cast<double>(in.passages.size()) / seconds},
-      {"tokens_per_s", static_cast<double>(TotalTokens(in.passages)) / seconds},
-      {"gflops", ForwardFlops(config, in.passages) / seconds / 1e9},
-      {"query_latency", ToJson(Summarize(std::move(query_ms)))}};
+  return json::object{{"name", std::move(name)},
+                      {"passage_s", seconds},
+                      {"passages_per_s", static_cast<double>(in.passages.size()) / seconds},
+                      {"tokens_per_s", static_cast<double>(TotalTokens(in.passages)) / seconds},
+                      {"gflops", ForwardFlops(config, in.passages) / seconds / 1e9},
+                      {"query_latency", ToJson(Summarize(std::move(query_ms)))}};
 }
 
 Result<Run> RunQuarry(const Flags& f, const EmbedInputs& in, const embed::BertConfig& config,
@@ -113,26 +112,26 @@ Result<Run> RunPeer(const Flags& f, const EmbedInputs& in, const embed::BertConf
   const std::string inputs_path = f.work_dir + "/inputs.json";
   const std::string emb_path = f.work_dir + "/pytorch-embeddings.f32";
   QUARRY_RETURN_IF_ERROR(WriteFileAtomically(inputs_path, InputsToJson(in)));
-  QUARRY_ASSIGN_OR_RETURN(
-      ChildRun child,
-      RunChild({f.python, f.peer, f.model, inputs_path, emb_path, "--threads",
-                std::to_string(threads), "--batch", std::to_string(f.batch)}));
+  QUARRY_ASSIGN_OR_RETURN(ChildRun child,
+                          RunChild({f.python, f.peer, f.model, inputs_path, emb_path, "--threads",
+                                    std::to_string(threads), "--batch", std::to_string(f.batch)}));
   boost::system::error_code ec;
   json::value v = json::parse(child.out, ec);
   if (ec || !v.is_object()) return Status::Corruption("torch_peer.py printed no JSON report");
   json::object& o = v.get_object();
   const double seconds = o["passage_s"].to_number<double>();
   std::vector<double> latencies;
-  for (const json::value& ms : o["query_ms"].as_array()) latencies.push_back(ms.to_number<double>());
+  for (const json::value& ms : o["query_ms"].as_array())
+    latencies.push_back(ms.to_number<double>());
   Run run;
   run.embeddings.resize(in.passages.size() * config.hidden_size);
   std::ifstream file(emb_path, std::ios::binary);
   file.read(reinterpret_cast<char*>(run.embeddings.data()),
             static_cast<std::streamsize>(run.embeddings.size() * sizeof(float)));
   if (!file) return Status::Corruption(emb_path + ": fewer embeddings than passages");
-  run.report = Figures(threads == f.threads ? "pytorch-float32"
-                                            : "pytorch-float32-" + std::to_string(threads) + "t",
-                       in, config, seconds, std::move(latencies));
+  run.report = Figures(
+      threads == f.threads ? "pytorch-float32" : "pytorch-float32-" + std::to_string(threads) + "t",
+      in, config, seconds, std::move(latencies));
   run.report["torch"] = o["torch"];
   run.report["threads"] = o["threads"];
   return run;
@@ -171,8 +170,7 @@ int RunBench(const Flags& f) {
         {"heads", config->num_heads},
         {"intermediate", config->intermediate_size},
         {"vocab", config->vocab_size}}},
-      {"options",
-       {{"threads", f.threads}, {"batch", f.batch}, {"max_tokens", f.max_tokens}}}};
+      {"options", {{"threads", f.threads}, {"batch", f.batch}, {"max_tokens", f.max_tokens}}}};
 
   embed::SetBlasThreads(f.threads);
   std::fprintf(stderr, "[embed] sgemm ceiling\n");

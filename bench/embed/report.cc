@@ -56,24 +56,26 @@ json::object CosineSummary(std::span<const float> a, std::span<const float> b, s
 std::string RenderMarkdown(const json::object& report) {
   std::string out;
   const json::object& o = Obj(report, "options");
-  out += Fmt("Machine: %s; %d threads; load average (1 min) %.2f at start, %.2f at end; %s\n\n",
-             Str(report, "machine").c_str(), static_cast<int>(Num(o, "threads")),
-             Num(report, "load_at_start"), Num(report, "load_at_end"), Str(report, "label").c_str());
-  out += Fmt(
-      "Inputs: %d SciFact passages (title + text, <= %d tokens, %s tokens in all, %.0f per "
-      "passage), %d queries (%.1f tokens each); batches of %d sorted by length.\n\n",
-      static_cast<int>(Num(report, "passages")), static_cast<int>(Num(o, "max_tokens")),
-      Grouped(Num(report, "passage_tokens")).c_str(),
-      Num(report, "passage_tokens") / std::max(1.0, Num(report, "passages")),
-      static_cast<int>(Num(report, "queries")),
-      Num(report, "query_tokens") / std::max(1.0, Num(report, "queries")),
-      static_cast<int>(Num(o, "batch")));
+  out +=
+      Fmt("Machine: %s; %d threads; load average (1 min) %.2f at start, %.2f at end; %s\n\n",
+          Str(report, "machine").c_str(), static_cast<int>(Num(o, "threads")),
+          Num(report, "load_at_start"), Num(report, "load_at_end"), Str(report, "label").c_str());
+  out +=
+      Fmt("Inputs: %d SciFact passages (title + text, <= %d tokens, %s tokens in all, %.0f per "
+          "passage), %d queries (%.1f tokens each); batches of %d sorted by length.\n\n",
+          static_cast<int>(Num(report, "passages")), static_cast<int>(Num(o, "max_tokens")),
+          Grouped(Num(report, "passage_tokens")).c_str(),
+          Num(report, "passage_tokens") / std::max(1.0, Num(report, "passages")),
+          static_cast<int>(Num(report, "queries")),
+          Num(report, "query_tokens") / std::max(1.0, Num(report, "queries")),
+          static_cast<int>(Num(o, "batch")));
 
   const json::object* peer = FindRun(report, "pytorch-float32");
   const double peer_rate = peer ? Num(*peer, "passages_per_s") : 0;
   const double ceiling = Num(Obj(report, "gemm"), "ceiling_gflops");
-  out += "| runtime | passages/s | tokens/s | vs PyTorch | GFLOP/s | of sgemm ceiling | query p50 ms "
-         "| query p99 ms | cosine vs Quarry float32 (min / mean) | cosine vs PyTorch (min / mean) |\n";
+  out +=
+      "| runtime | passages/s | tokens/s | vs PyTorch | GFLOP/s | of sgemm ceiling | query p50 ms "
+      "| query p99 ms | cosine vs Quarry float32 (min / mean) | cosine vs PyTorch (min / mean) |\n";
   out += "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
   for (const json::value& v : Arr(report, "runs")) {
     if (!v.is_object()) continue;
@@ -82,8 +84,7 @@ std::string RenderMarkdown(const json::object& report) {
     const double rate = Num(r, "passages_per_s");
     out += Fmt("| %s | %.1f | %s | %s | %.1f | %s | %.2f | %.2f | %s | %s |\n",
                Str(r, "name").c_str(), rate, Grouped(Num(r, "tokens_per_s")).c_str(),
-               peer_rate > 0 ? Fmt("%.2fx", rate / peer_rate).c_str() : "–",
-               Num(r, "gflops"),
+               peer_rate > 0 ? Fmt("%.2fx", rate / peer_rate).c_str() : "–", Num(r, "gflops"),
                ceiling > 0 ? Fmt("%.0f %%", 100 * Num(r, "gflops") / ceiling).c_str() : "–",
                Num(lat, "p50_ms"), Num(lat, "p99_ms"), Cosine(r, "cosine_vs_float32").c_str(),
                Cosine(r, "cosine_vs_pytorch").c_str());
@@ -96,9 +97,9 @@ std::string RenderMarkdown(const json::object& report) {
   for (const json::value& v : Arr(gemm, "shapes")) {
     if (!v.is_object()) continue;
     const json::object& s = v.get_object();
-    out += Fmt("| %s | %d x %d x %d | %.1f |\n", Str(s, "name").c_str(),
-               static_cast<int>(Num(s, "m")), static_cast<int>(Num(s, "n")),
-               static_cast<int>(Num(s, "k")), Num(s, "gflops"));
+    out +=
+        Fmt("| %s | %d x %d x %d | %.1f |\n", Str(s, "name").c_str(), static_cast<int>(Num(s, "m")),
+            static_cast<int>(Num(s, "n")), static_cast<int>(Num(s, "k")), Num(s, "gflops"));
   }
   out += Fmt("| **the four together (ceiling)** | | **%.1f** |\n", ceiling);
 
@@ -122,8 +123,8 @@ std::string RenderMarkdown(const json::object& report) {
                  Met(ratio >= kFastVsPeer).c_str());
     }
     const double cmin = Num(Obj(*fast, "cosine_vs_float32"), "min");
-    out += Fmt("- fast path cosine vs float32 >= %.2f (every passage): min %.4f, %s\n",
-               kFastCosine, cmin, Met(cmin >= kFastCosine).c_str());
+    out += Fmt("- fast path cosine vs float32 >= %.2f (every passage): min %.4f, %s\n", kFastCosine,
+               cmin, Met(cmin >= kFastCosine).c_str());
     const double p50 = Num(Obj(*fast, "query_latency"), "p50_ms");
     out += Fmt("- fast path single-query p50 < %.0f ms: %.2f ms, %s\n", kFastQueryP50Ms, p50,
                Met(p50 < kFastQueryP50Ms).c_str());

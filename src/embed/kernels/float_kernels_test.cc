@@ -71,8 +71,8 @@ TEST(FloatKernels, QuantizeRowFollowsTheRule) {
 }
 
 // Attention of one head in double precision.
-std::vector<double> ReferenceAttention(const std::vector<float>& qkv, size_t ld, size_t n,
-                                       size_t d, size_t head, double scale) {
+std::vector<double> ReferenceAttention(const std::vector<float>& qkv, size_t ld, size_t n, size_t d,
+                                       size_t head, double scale) {
   std::vector<double> out(n * d);
   const size_t h = ld / 3;
   for (size_t t = 0; t < n; ++t) {

@@ -52,7 +52,8 @@ void QuantizeRows(const float* x, size_t rows, size_t in, QuantizedRows* q,
                   const FloatKernels& kernels) {
   ResizeQuantizedRows(rows, in, q);
   for (size_t r = 0; r < rows; ++r) {
-    q->scale[r] = kernels.quantize_row(x + r * in, in, q->k_padded, q->data.data() + r * q->k_padded);
+    q->scale[r] =
+        kernels.quantize_row(x + r * in, in, q->k_padded, q->data.data() + r * q->k_padded);
   }
 }
 

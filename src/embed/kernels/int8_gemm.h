@@ -53,8 +53,8 @@ using AlignedVector = std::vector<T, AlignedAllocator<T>>;
 
 struct PackedInt8Weights {
   size_t out = 0, in = 0;
-  size_t blocks = 0;    // ceil(out / 16)
-  size_t k_padded = 0;  // in rounded up to a multiple of 4
+  size_t blocks = 0;                 // ceil(out / 16)
+  size_t k_padded = 0;               // in rounded up to a multiple of 4
   AlignedVector<int8_t> data;        // blocks * k_padded * 16 bytes, layout above
   std::vector<float> scale;          // sw, [blocks * 16] (0 for padding columns)
   std::vector<int32_t> offset_sums;  // 128 * sum_k qw[o, k], [blocks * 16]
@@ -77,7 +77,8 @@ struct QuantizedRows {
 void QuantizeRows(const float* x, size_t rows, size_t in, QuantizedRows* q,
                   const FloatKernels& kernels = ScalarFloatKernels());
 // Sizes q for rows x in without filling it; then each row r is
-// q->scale[r] = kernels.quantize_row(x + r * in, in, q->k_padded, q->data.data() + r * q->k_padded).
+// q->scale[r] = kernels.quantize_row(x + r * in, in, q->k_padded, q->data.data() + r *
+// q->k_padded).
 void ResizeQuantizedRows(size_t rows, size_t in, QuantizedRows* q);
 
 // One kernel call: rows [0, rows) times column blocks [block_begin, block_end).

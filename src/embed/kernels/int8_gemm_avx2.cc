@@ -32,7 +32,8 @@ void Tile(const Int8GemmArgs& args, size_t row, size_t block) {
       int32_t four;
       std::memcpy(&four, args.a + (row + r) * args.k_padded + g * kInt8GroupK, 4);
       const __m256i av = _mm256_cvtepu8_epi16(_mm_set1_epi32(four));
-      for (int j = 0; j < 4; ++j) acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(wv[j], av));
+      for (int j = 0; j < 4; ++j)
+        acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(wv[j], av));
     }
   }
   const size_t first = block * kInt8BlockCols;
@@ -50,9 +51,9 @@ void Tile(const Int8GemmArgs& args, size_t row, size_t block) {
       if (args.raw != nullptr) {
         args.raw[(row + r) * args.ld + o] = sums[c];
       } else {
-        args.y[(row + r) * args.ld + o] =
-            static_cast<float>(sums[c] - args.w_offset_sums[o]) * (args.a_scale[row + r] * args.w_scale[o]) +
-            args.w_bias[o];
+        args.y[(row + r) * args.ld + o] = static_cast<float>(sums[c] - args.w_offset_sums[o]) *
+                                              (args.a_scale[row + r] * args.w_scale[o]) +
+                                          args.w_bias[o];
       }
     }
   }

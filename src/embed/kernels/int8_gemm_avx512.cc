@@ -88,10 +88,14 @@ void Tile(const Int8GemmArgs& args, size_t row, size_t block) {
 template <int MR>
 void TileRows(const Int8GemmArgs& args, size_t row, size_t block, size_t nb) {
   switch (nb) {
-    case 1: return Tile<MR, 1>(args, row, block);
-    case 2: return Tile<MR, 2>(args, row, block);
-    case 3: return Tile<MR, 3>(args, row, block);
-    default: return Tile<MR, 4>(args, row, block);
+    case 1:
+      return Tile<MR, 1>(args, row, block);
+    case 2:
+      return Tile<MR, 2>(args, row, block);
+    case 3:
+      return Tile<MR, 3>(args, row, block);
+    default:
+      return Tile<MR, 4>(args, row, block);
   }
 }
 
@@ -104,12 +108,23 @@ void GemmAvx512Vnni(const Int8GemmArgs& args) {
       size_t row = chunk;
       for (; row + kMaxRows <= chunk_end; row += kMaxRows) TileRows<kMaxRows>(args, row, block, nb);
       switch (chunk_end - row) {
-        case 5: TileRows<5>(args, row, block, nb); break;
-        case 4: TileRows<4>(args, row, block, nb); break;
-        case 3: TileRows<3>(args, row, block, nb); break;
-        case 2: TileRows<2>(args, row, block, nb); break;
-        case 1: TileRows<1>(args, row, block, nb); break;
-        default: break;
+        case 5:
+          TileRows<5>(args, row, block, nb);
+          break;
+        case 4:
+          TileRows<4>(args, row, block, nb);
+          break;
+        case 3:
+          TileRows<3>(args, row, block, nb);
+          break;
+        case 2:
+          TileRows<2>(args, row, block, nb);
+          break;
+        case 1:
+          TileRows<1>(args, row, block, nb);
+          break;
+        default:
+          break;
       }
     }
   }

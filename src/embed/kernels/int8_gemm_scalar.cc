@@ -29,9 +29,9 @@ void GemmScalar(const Int8GemmArgs& args) {
         if (args.raw != nullptr) {
           args.raw[r * args.ld + o] = acc[c];
         } else {
-          args.y[r * args.ld + o] =
-              static_cast<float>(acc[c] - args.w_offset_sums[o]) * (args.a_scale[r] * args.w_scale[o]) +
-              args.w_bias[o];
+          args.y[r * args.ld + o] = static_cast<float>(acc[c] - args.w_offset_sums[o]) *
+                                        (args.a_scale[r] * args.w_scale[o]) +
+                                    args.w_bias[o];
         }
       }
     }

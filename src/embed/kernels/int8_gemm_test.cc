@@ -30,10 +30,16 @@ std::vector<float> Make(size_t n, Fill fill, std::mt19937& rng, size_t row_width
   std::vector<float> v(n);
   for (size_t i = 0; i < n; ++i) {
     switch (fill) {
-      case Fill::kRandom: v[i] = normal(rng); break;
+      case Fill::kRandom:
+        v[i] = normal(rng);
+        break;
       // Every value at the row's maximum magnitude: sums at their extremes.
-      case Fill::kExtremes: v[i] = (i / row_width) % 2 ? -1e6f : 1e6f; break;
-      case Fill::kZeroRows: v[i] = (i / row_width) % 3 == 0 ? 0.0f : normal(rng) * 1e-3f; break;
+      case Fill::kExtremes:
+        v[i] = (i / row_width) % 2 ? -1e6f : 1e6f;
+        break;
+      case Fill::kZeroRows:
+        v[i] = (i / row_width) % 3 == 0 ? 0.0f : normal(rng) * 1e-3f;
+        break;
     }
   }
   return v;
@@ -78,7 +84,8 @@ TEST(Int8Gemm, KernelsAgreeWithScalar) {
             std::vector<float> y(rows * out, -7);
             RunAll(*k, a, w, nullptr, raw.data());
             RunAll(*k, a, w, y.data(), nullptr);
-            ASSERT_EQ(raw, want_raw) << k->name << " rows " << rows << " in " << in << " out " << out;
+            ASSERT_EQ(raw, want_raw)
+                << k->name << " rows " << rows << " in " << in << " out " << out;
             for (size_t i = 0; i < y.size(); ++i) {
               ASSERT_NEAR(y[i], want_y[i], 1e-5f * (1 + std::fabs(want_y[i])))
                   << k->name << " rows " << rows << " in " << in << " out " << out << " at " << i;
@@ -119,19 +126,18 @@ TEST(Int8Gemm, CloseToFloatProduct) {
 
 TEST(Int8Gemm, QuantizeRowsRoundTrips) {
   const size_t in = 7;
-  const std::vector<float> x = {0, 0, 0, 0, 0, 0, 0,  // an all-zero row
-                                1, -2, 3, -4, 5, -6, 127,
-                                -1e30f, 1e30f, 0, 1, 0, 0, 0};
+  const std::vector<float> x = {0, 0,  0, 0,  0, 0,  0,  // an all-zero row
+                                1, -2, 3, -4, 5, -6, 127, -1e30f, 1e30f, 0, 1, 0, 0, 0};
   QuantizedRows q;
   QuantizeRows(x.data(), 3, in, &q);
   ASSERT_EQ(q.k_padded, 8u);
   EXPECT_EQ(q.scale[0], 1.0f);
   for (size_t k = 0; k < 8; ++k) EXPECT_EQ(q.data[k], 128) << k;
   EXPECT_FLOAT_EQ(q.scale[1], 1.0f);
-  EXPECT_EQ(q.data[8 + 6], 255);   // 127 + 128
-  EXPECT_EQ(q.data[8 + 1], 126);   // -2 + 128
-  EXPECT_EQ(q.data[8 + 7], 128);   // padding is zero
-  EXPECT_EQ(q.data[16 + 0], 1);    // -127 + 128
+  EXPECT_EQ(q.data[8 + 6], 255);  // 127 + 128
+  EXPECT_EQ(q.data[8 + 1], 126);  // -2 + 128
+  EXPECT_EQ(q.data[8 + 7], 128);  // padding is zero
+  EXPECT_EQ(q.data[16 + 0], 1);   // -127 + 128
   EXPECT_EQ(q.data[16 + 1], 255);
   EXPECT_EQ(q.data[16 + 3], 128);  // 1 / 7.9e27 rounds to 0
 }
