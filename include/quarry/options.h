@@ -23,6 +23,12 @@ enum class EmbedderKind {
   kOpenAi,   // any OpenAI-compatible /v1/embeddings service, over HTTP
 };
 
+// Arithmetic of a `local` embedder's linear layers. kInt8 is the fast path
+// (about 3x the float32 speed on CPUs with AVX-512 VNNI; vectors within
+// cosine 0.99 of float32's); it changes the vectors, so it is part of the
+// embedder's fingerprint.
+enum class EmbedderPrecision { kFloat32, kInt8 };
+
 struct EmbedderConfig {
   EmbedderKind kind = EmbedderKind::kLexical;
   // Output dimensions. For `lexical`, more dimensions mean fewer hash
@@ -34,6 +40,8 @@ struct EmbedderConfig {
   // `local` and `static`: the model folder. `openai`: the model name sent to
   // the service.
   std::string model;
+  // `local` only: "float32" (default) or "int8".
+  EmbedderPrecision precision = EmbedderPrecision::kFloat32;
 
   // `openai` only (docs/design/remote-and-static-embedders.md).
   // The service root, http:// only: "http://127.0.0.1:11434/v1" posts to
@@ -172,6 +180,7 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view json);
 std::string CollectionConfigToJson(const CollectionConfig& config);
 
 std::string_view EmbedderKindName(EmbedderKind kind);
+std::string_view EmbedderPrecisionName(EmbedderPrecision precision);
 std::string_view MetricName(Metric metric);
 std::string_view QuantizationModeName(QuantizationMode mode);
 std::string_view FsyncPolicyName(FsyncPolicy policy);

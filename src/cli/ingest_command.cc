@@ -22,6 +22,7 @@ struct IngestFlags {
   std::string embedder_url;
   std::string embedder_model;
   std::string embedder_key_env;
+  std::string precision = "float32";
   uint32_t dimensions = CollectionConfig{}.embedder.dimensions;
   bool dimensions_given = false;
   uint32_t chunk_tokens = CollectionConfig{}.chunking.target_tokens;
@@ -37,6 +38,9 @@ struct IngestFlags {
 // width from the model unless --dimensions is given; the remote one must be told.
 Status EmbedderFromFlags(const IngestFlags& flags, EmbedderConfig* out) {
   out->dimensions = flags.dimensions;
+  if (flags.embedder != "local" && flags.precision != "float32") {
+    return Status::InvalidArgument("--precision is for --embedder local");
+  }
   if (flags.embedder != "openai" &&
       !(flags.embedder_url.empty() && flags.embedder_model.empty() &&
         flags.embedder_key_env.empty())) {
@@ -47,6 +51,8 @@ Status EmbedderFromFlags(const IngestFlags& flags, EmbedderConfig* out) {
     out->kind = flags.embedder == "local" ? EmbedderKind::kLocal : EmbedderKind::kStatic;
     out->model = flags.model;
     if (!flags.dimensions_given) out->dimensions = 0;  // the model's
+    out->precision =
+        flags.precision == "int8" ? EmbedderPrecision::kInt8 : EmbedderPrecision::kFloat32;
   } else if (flags.embedder == "openai") {
     if (!flags.model.empty() && !flags.embedder_model.empty()) {
       return Status::InvalidArgument(
@@ -173,6 +179,10 @@ CommandRunner RegisterIngest(CLI::App& app) {
                   "The service's model name, for --embedder openai");
   cmd->add_option("--embedder-key-env", flags->embedder_key_env,
                   "Name of the environment variable holding the API key, for --embedder openai");
+  cmd->add_option("--precision", flags->precision,
+                  "Linear-layer arithmetic of a new local collection: float32 or int8 (faster)")
+      ->check(CLI::IsMember({"float32", "int8"}))
+      ->capture_default_str();
   cmd->add_option("--dimensions", flags->dimensions,
                   "Vector dimensions, for a new collection (required for openai)")
       ->capture_default_str()

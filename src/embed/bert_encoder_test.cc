@@ -1,6 +1,7 @@
 // The BERT encoder against an independent PyTorch implementation
 // (tests/embed/make_tiny_bert.py, plain torch ops) on random weights generated
-// at test time: same ids, mixed lengths with padding, max |diff| <= 1e-4.
+// at test time: same ids, mixed lengths with padding, max |diff| <= 1e-4 for
+// float32 and cosine >= 0.99 per sentence for the int8 fast path.
 // Also: malformed model folders give clear errors.
 #include "embed/bert_encoder.h"
 
@@ -9,6 +10,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "base/testing/temp_dir.h"
@@ -80,6 +82,61 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values("--layers 2 --hidden 32 --heads 4 --intermediate 64 --pooling mean",
                       "--layers 3 --hidden 48 --heads 6 --intermediate 96 --pooling cls --seed 7",
                       "--layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 2000 --prefix bert."));
+
+double Cosine(const float* a, const float* b, size_t n) {
+  double dot = 0, na = 0, nb = 0;
+  for (size_t i = 0; i < n; ++i) {
+    dot += double{a[i]} * b[i];
+    na += double{a[i]} * a[i];
+    nb += double{b[i]} * b[i];
+  }
+  return dot / std::sqrt(na * nb);
+}
+
+// The int8 fast path with each kernel this CPU runs (QUARRY_ISA caps the
+// choice, so the scalar path is checked on every machine): every sentence
+// within cosine 0.99 of PyTorch's float32 embedding and of Quarry's float32,
+// whatever the batch size (mixed lengths, padding); every kernel gives the
+// same int32 sums, so the vectors agree across kernels too.
+TEST_P(BertEncoderTest, Int8StaysCloseToFloat32) {
+  quarry::testing::TempDir dir;
+  MAKE_TINY_BERT_OR_RETURN(dir.path(), GetParam());
+  auto env = NewPosixEnv();
+  Reference ref = LoadReference(dir.path());
+  auto float32 = BertEncoder::Load(*env, dir.path(), BertEncoderOptions{32, 2});
+  ASSERT_TRUE(float32.ok()) << float32.status().ToString();
+  const size_t h = (*float32)->config().hidden_size;
+  std::vector<float> exact(ref.ids.size() * h);
+  ASSERT_TRUE((*float32)->Encode(ref.ids, exact).ok());
+  std::vector<float> first_kernel;
+  for (const char* isa : {"scalar", "avx2", "avx512"}) {
+    ASSERT_EQ(setenv("QUARRY_ISA", isa, 1), 0);
+    for (size_t max_batch : {size_t{1}, size_t{4}}) {
+      BertEncoderOptions options{max_batch, 2};
+      options.precision = Precision::kInt8;
+      auto fast = BertEncoder::Load(*env, dir.path(), options);
+      ASSERT_TRUE(fast.ok()) << fast.status().ToString();
+      std::vector<float> out(ref.ids.size() * h);
+      ASSERT_TRUE((*fast)->Encode(ref.ids, out).ok());
+      double min_cos = 1;
+      for (size_t s = 0; s < ref.ids.size(); ++s) {
+        const double vs_torch = Cosine(&out[s * h], ref.embeddings[s].data(), h);
+        const double vs_float = Cosine(&out[s * h], &exact[s * h], h);
+        EXPECT_GE(vs_torch, 0.99) << "sentence " << s << " " << (*fast)->kernel_name();
+        EXPECT_GE(vs_float, 0.99) << "sentence " << s << " " << (*fast)->kernel_name();
+        min_cos = std::min(min_cos, vs_torch);
+      }
+      if (first_kernel.empty()) first_kernel = out;
+      for (size_t i = 0; i < out.size(); ++i) {
+        ASSERT_NEAR(out[i], first_kernel[i], 1e-4) << (*fast)->kernel_name();
+      }
+      RecordProperty(std::string("min_cosine_") + (*fast)->kernel_name() + "_batch_" +
+                         std::to_string(max_batch),
+                     std::to_string(min_cos));
+    }
+  }
+  unsetenv("QUARRY_ISA");
+}
 
 TEST(BertEncoderErrors, RejectsBadInputs) {
   quarry::testing::TempDir dir;

@@ -36,8 +36,11 @@ Result<std::unique_ptr<Embedder>> MakeEmbedder(const EmbedderConfig& config) {
       return std::unique_ptr<Embedder>(std::make_unique<LexicalEmbedder>(config.dimensions));
     case EmbedderKind::kLocal: {
       std::shared_ptr<Env> env = NewPosixEnv();
+      BertEncoderOptions options;
+      options.precision = config.precision == EmbedderPrecision::kInt8 ? Precision::kInt8
+                                                                      : Precision::kFloat32;
       Result<std::unique_ptr<LocalEmbedder>> local =
-          LocalEmbedder::Load(*env, config.model, BertEncoderOptions{});
+          LocalEmbedder::Load(*env, config.model, options);
       if (!local.ok()) return local.status().WithContext("embedder.model " + config.model);
       QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> model,
                               CheckModelWidth(config, std::move(local).value()));

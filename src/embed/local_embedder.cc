@@ -25,7 +25,9 @@ Result<std::unique_ptr<LocalEmbedder>> LocalEmbedder::Load(Env& env, const std::
                             (config.pooling == Pooling::kCls ? "/cls" : "/mean") + "/t" +
                             std::to_string(config.max_seq_length) + "/v" +
                             std::to_string(tokenizer.vocab_size()) +
-                            (tokenizer.options().basic.lowercase ? "/lc" : "/cased");
+                            (tokenizer.options().basic.lowercase ? "/lc" : "/cased") +
+                            // float32 fingerprints predate the option and stay as they were.
+                            (options.precision == Precision::kInt8 ? "/int8" : "");
   // Prompts change every vector; no prompt keeps the fingerprint it had before.
   if (!config.query_prompt.empty()) {
     fingerprint += "/pq" + ContentHashHex(config.query_prompt).substr(0, 8);

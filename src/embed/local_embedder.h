@@ -5,7 +5,7 @@
 //
 // Texts are tokenized with the model's WordPiece vocabulary, truncated to
 // max_seq_length tokens ([CLS]/[SEP] included; chunking keeps chunks below
-// it), run through the float32 encoder in length-sorted batches, pooled and
+// it), run through the encoder (float32, or the int8 fast path) in length-sorted batches, pooled and
 // L2-normalized. Models that embed queries and documents differently (E5's
 // "query: " / "passage: ", BGE's query instruction) declare prompts in
 // config_sentence_transformers.json; the prompt of the call's purpose is put
@@ -13,7 +13,8 @@
 // chunks still fit max_seq_length.
 //
 // The fingerprint names the model folder, a hash of the weight file, the
-// pooling and the maximum length, so vectors of different weights never mix.
+// pooling, the maximum length and the precision (int8 vectors differ from
+// float32's), so vectors of different weights or arithmetic never mix.
 //
 // Thread-safety: immutable after Load; all methods may run concurrently.
 #ifndef QUARRY_EMBED_LOCAL_EMBEDDER_H_

@@ -93,6 +93,12 @@ TEST_F(LocalEmbedderTest, FingerprintFollowsTheWeights) {
   EXPECT_EQ(a->fingerprint(), a_again->fingerprint());
   EXPECT_NE(a->fingerprint(), b->fingerprint());
   EXPECT_EQ(a->fingerprint().rfind("local-v1/a/w", 0), 0u) << a->fingerprint();
+  // int8 vectors differ from float32's: another fingerprint.
+  BertEncoderOptions int8;
+  int8.precision = Precision::kInt8;
+  auto fast = LocalEmbedder::Load(*env_, dir_.Sub("a"), int8);
+  ASSERT_TRUE(fast.ok()) << fast.status().ToString();
+  EXPECT_EQ((*fast)->fingerprint(), a->fingerprint() + "/int8");
 }
 
 TEST_F(LocalEmbedderTest, RefusesAVocabularyLargerThanTheModel) {

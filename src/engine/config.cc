@@ -7,6 +7,10 @@
 
 namespace quarry {
 
+std::string_view EmbedderPrecisionName(EmbedderPrecision precision) {
+  return precision == EmbedderPrecision::kInt8 ? "int8" : "float32";
+}
+
 std::string_view EmbedderKindName(EmbedderKind kind) {
   switch (kind) {
     case EmbedderKind::kLexical:
@@ -111,6 +115,9 @@ Status ValidateEmbedderConfig(const EmbedderConfig& e) {
   }
   if (e.kind == EmbedderKind::kLexical && !e.model.empty()) {
     return Status::InvalidArgument("embedder.model is not for type lexical");
+  }
+  if (e.kind != EmbedderKind::kLocal && e.precision != EmbedderPrecision::kFloat32) {
+    return Status::InvalidArgument("embedder.precision is only for type local");
   }
   if (e.kind == EmbedderKind::kOpenAi) {
     QUARRY_RETURN_IF_ERROR(ValidateOpenAiFields(e));

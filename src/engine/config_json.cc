@@ -143,8 +143,8 @@ Status ReadString(const json::object& obj, std::string_view key, std::string_vie
 Status ReadEmbedder(const json::object& e, EmbedderConfig* out) {
   QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(
       e, "embedder.",
-      {"type", "dimensions", "model", "base_url", "api_key_env", "max_batch", "timeout_ms",
-       "max_retries", "max_tokens"}));
+      {"type", "dimensions", "model", "precision", "base_url", "api_key_env", "max_batch",
+       "timeout_ms", "max_retries", "max_tokens"}));
   constexpr std::array kKinds = {EmbedderKind::kLexical, EmbedderKind::kLocal,
                                  EmbedderKind::kStatic, EmbedderKind::kOpenAi};
   QUARRY_RETURN_IF_ERROR(
@@ -162,6 +162,9 @@ Status ReadEmbedder(const json::object& e, EmbedderConfig* out) {
   // default stands in for either.
   if (out->kind != EmbedderKind::kLexical) out->dimensions = 0;
   QUARRY_RETURN_IF_ERROR(ReadString(e, "model", "embedder.model", &out->model));
+  constexpr std::array kPrecisions = {EmbedderPrecision::kFloat32, EmbedderPrecision::kInt8};
+  QUARRY_RETURN_IF_ERROR(ReadEnum(e, "precision", "embedder.precision", kPrecisions,
+                                  &EmbedderPrecisionName, &out->precision));
   QUARRY_RETURN_IF_ERROR(ReadUint32(e, "dimensions", "embedder.dimensions", &out->dimensions));
   QUARRY_RETURN_IF_ERROR(ReadString(e, "base_url", "embedder.base_url", &out->base_url));
   QUARRY_RETURN_IF_ERROR(ReadString(e, "api_key_env", "embedder.api_key_env", &out->api_key_env));
@@ -229,6 +232,7 @@ std::string CollectionConfigToJson(const CollectionConfig& config) {
   const EmbedderConfig& e = config.embedder;
   json::object& embedder = root["embedder"].as_object();
   if (e.kind != EmbedderKind::kLexical) embedder["model"] = e.model;
+  if (e.kind == EmbedderKind::kLocal) embedder["precision"] = EmbedderPrecisionName(e.precision);
   if (e.kind == EmbedderKind::kOpenAi) {
     embedder["base_url"] = e.base_url;
     embedder["api_key_env"] = e.api_key_env;

@@ -41,6 +41,14 @@ TEST(ConfigJsonTest, LocalEmbedderTakesAModelFolder) {
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->embedder.kind, EmbedderKind::kLocal);
   EXPECT_EQ(again->embedder.model, "/models/minilm");
+  EXPECT_EQ(again->embedder.precision, EmbedderPrecision::kFloat32);
+  auto fast = CollectionConfigFromJson(
+      R"({"embedder":{"type":"local","model":"/m","precision":"int8"}})");
+  ASSERT_TRUE(fast.ok()) << fast.status().ToString();
+  EXPECT_EQ(fast->embedder.precision, EmbedderPrecision::kInt8);
+  auto fast_again = CollectionConfigFromJson(CollectionConfigToJson(*fast));
+  ASSERT_TRUE(fast_again.ok()) << fast_again.status().ToString();
+  EXPECT_EQ(fast_again->embedder.precision, EmbedderPrecision::kInt8);
   auto sized = CollectionConfigFromJson(
       R"({"embedder":{"type":"local","model":"/m","dimensions":384}})");
   ASSERT_TRUE(sized.ok());
@@ -144,6 +152,11 @@ TEST(ConfigJsonTest, BadConfigsNameTheProblem) {
       {R"({"embedder":{"type":"local"}})", "embedder.model (the model folder) is required"},
       {R"({"embedder":{"type":"local","model":7}})", "'embedder.model' must be a string"},
       {R"({"embedder":{"model":"/m"}})", "embedder.model is not for type lexical"},
+      {R"({"embedder":{"type":"local","model":"/m","precision":"fp16"}})",
+       "'embedder.precision' must be one of: float32, int8"},
+      {R"({"embedder":{"type":"local","model":"/m","precision":8}})",
+       "'embedder.precision' must be one of: float32, int8"},
+      {R"({"embedder":{"precision":"int8"}})", "embedder.precision is only for type local"},
       {R"({"embedder":{"dimensions":-1}})", "non-negative integer"},
       {R"({"embedder":{"dimensions":1.5}})", "non-negative integer"},
       {R"({"embedder":{"dimensions":8}})", "embedder.dimensions must be between"},
