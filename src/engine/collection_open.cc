@@ -18,20 +18,26 @@ namespace {
 constexpr const char* kWalDir = "wal";
 constexpr const char* kSegmentsDir = "segments";
 
-Result<std::unique_ptr<Embedder>> MakeCheckedEmbedder(const CollectionConfig& config) {
-  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> embedder, embed::MakeEmbedder(config.embedder));
-  if (config.chunking.max_tokens > embedder->max_tokens()) {
+// Chunks must fit what the embedder sees whole.
+Status CheckChunkingFits(const ChunkingConfig& chunking, const Embedder& embedder) {
+  if (chunking.max_tokens > embedder.max_tokens()) {
     return Status::InvalidArgument(
-        "chunking.max_tokens (" + std::to_string(config.chunking.max_tokens) +
-        ") is above what the embedder sees whole (" + std::to_string(embedder->max_tokens()) +
+        "chunking.max_tokens (" + std::to_string(chunking.max_tokens) +
+        ") is above what the embedder sees whole (" + std::to_string(embedder.max_tokens()) +
         "); longer chunks would be silently truncated");
   }
-  if (config.chunking.target_tokens > embedder->max_tokens()) {
+  if (chunking.target_tokens > embedder.max_tokens()) {
     return Status::InvalidArgument("chunking.target_tokens (" +
-                                   std::to_string(config.chunking.target_tokens) +
+                                   std::to_string(chunking.target_tokens) +
                                    ") is above the embedder's maximum input (" +
-                                   std::to_string(embedder->max_tokens()) + " tokens)");
+                                   std::to_string(embedder.max_tokens()) + " tokens)");
   }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Embedder>> MakeCheckedEmbedder(const CollectionConfig& config) {
+  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> embedder, embed::MakeEmbedder(config.embedder));
+  QUARRY_RETURN_IF_ERROR(CheckChunkingFits(config.chunking, *embedder));
   return embedder;
 }
 
@@ -111,11 +117,19 @@ Status CollectionImpl::Create(Env& env, const std::string& name, const std::stri
                               const CollectionConfig& config) {
   (void)name;
   QUARRY_RETURN_IF_ERROR(ValidateCollectionConfig(config));
-  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> embedder, MakeCheckedEmbedder(config));
-  QUARRY_RETURN_IF_ERROR(CheckAnalyzer(config.keyword));
+  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> embedder, embed::MakeEmbedder(config.embedder));
+  // The default chunk target (256) shrinks to a model that sees fewer tokens;
+  // a target the caller chose is kept, and refused if it does not fit.
+  CollectionConfig effective = config;
+  if (effective.chunking.target_tokens == ChunkingConfig{}.target_tokens) {
+    effective.chunking.target_tokens =
+        std::min(effective.chunking.target_tokens, embedder->max_tokens());
+  }
+  QUARRY_RETURN_IF_ERROR(CheckChunkingFits(effective.chunking, *embedder));
+  QUARRY_RETURN_IF_ERROR(CheckAnalyzer(effective.keyword));
   QUARRY_RETURN_IF_ERROR(env.CreateDir(dir + "/" + kWalDir));
   QUARRY_RETURN_IF_ERROR(env.CreateDir(dir + "/" + kSegmentsDir));
-  QUARRY_RETURN_IF_ERROR(storage::WriteManifest(env, dir, EmptyManifest(config, *embedder)));
+  QUARRY_RETURN_IF_ERROR(storage::WriteManifest(env, dir, EmptyManifest(effective, *embedder)));
   return env.SyncDir(dir);
 }
 

@@ -90,12 +90,17 @@ class LocalModelOverHttpTest(unittest.TestCase):
         self.assertEqual(self.call("GET", "/api/collections/refused").status, 404)
 
     def test_2_ingest_and_search_with_the_named_model(self):
-        created = self.call("PUT", "/api/collections/bio", {"embedder": {"type": "local", "model": "tiny"},
-                                                            "chunking": {"target_tokens": 48}})
+        created = self.call("PUT", "/api/collections/bio", {"embedder": {"type": "local", "model": "tiny"}})
         self.assertEqual(created.status, 201, created)
         info = created.json()
         self.assertEqual(info["embedder"]["dimensions"], 32, info)
         self.assertTrue(info["embedder"]["semantic"], info)
+        # The default chunk target (256) shrank to what this model sees (64); a chosen one must fit.
+        self.assertEqual(info["config"]["chunking"]["target_tokens"], 64, info)
+        too_big = self.call("PUT", "/api/collections/big", {"embedder": {"type": "local", "model": "tiny"},
+                                                            "chunking": {"target_tokens": 100}})
+        self.assertEqual(too_big.status, 400, too_big)
+        self.assertIn("maximum input (64 tokens)", too_big.body.decode())
 
         ingested = self.call("POST", "/api/collections/bio/documents?wait=true", {"documents": DOCUMENTS})
         self.assertEqual(ingested.status, 200, ingested)
