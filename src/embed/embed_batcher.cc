@@ -55,7 +55,9 @@ Status EmbedBatcher::Embed(std::span<const std::string_view> texts, EmbedPurpose
   changed_.notify_all();  // a lane held open for a partial batch may now be full
 
   while (!call.done) {
-    if (queue_.empty() || running_ >= options_.lanes) {
+    // Only the owner of the call at the front sends the next batch: a caller
+    // is never drafted into running a batch after its own vectors are ready.
+    if (queue_.empty() || queue_.front() != &call || running_ >= options_.lanes) {
       changed_.wait(lock);
       continue;
     }
@@ -68,7 +70,7 @@ Status EmbedBatcher::Embed(std::span<const std::string_view> texts, EmbedPurpose
       }
       continue;
     }
-    // This thread runs the next batch, whether or not its own call is in it.
+    // This thread's call leads the batch it runs.
     std::deque<Call*> batch = TakeBatch();
     ++running_;
     lock.unlock();
@@ -119,6 +121,18 @@ std::deque<EmbedBatcher::Call*> EmbedBatcher::TakeBatch() const {
 }
 
 void EmbedBatcher::RunBatch(const std::deque<Call*>& batch) const {
+  // An exception (std::bad_alloc, say) must not escape: the batch's other
+  // callers are waiting for `done`, and the lane must be given back.
+  try {
+    RunBatchOrThrow(batch);
+  } catch (const std::exception& e) {
+    for (Call* c : batch) c->status = Status::Internal(std::string("embedder failed: ") + e.what());
+  } catch (...) {
+    for (Call* c : batch) c->status = Status::Internal("embedder failed with an unknown exception");
+  }
+}
+
+void EmbedBatcher::RunBatchOrThrow(const std::deque<Call*>& batch) const {
   if (batch.size() == 1) {  // nothing to gather or scatter
     Call* c = batch.front();
     c->status = inner_->Embed(c->texts, c->purpose, c->out);

@@ -18,12 +18,15 @@
 //    Some batch running and a lane free: the batch is sent when full or when
 //    its oldest call has waited max_wait, whichever comes first. No lane
 //    free: calls wait for one.
-//  - The caller threads run the batches themselves (the first waiting caller
-//    whose turn it is takes the lane): no dispatcher thread, no hand-off.
+//  - The caller threads run the batches themselves: the owner of the call at
+//    the front of the queue takes the lane and runs the batch its call leads
+//    (no dispatcher thread, no hand-off; no caller runs a batch after its own
+//    vectors are ready).
 //  - Backpressure: a call that would take the queue past max_queued_texts
 //    fails at once with Unavailable ("overloaded", HTTP 503) instead of
 //    growing memory without bound.
-// An error from the wrapped embedder fails every call of that batch with it.
+// An error from the wrapped embedder fails every call of that batch with it;
+// an exception it throws fails them with Internal (it never escapes).
 //
 // The fingerprint, dimensions, token counts and semantic() are the wrapped
 // embedder's: batching never changes a vector.
@@ -94,8 +97,9 @@ class EmbedBatcher final : public Embedder {
   // With mu_ held: removes the calls of the next batch from the queue.
   std::deque<Call*> TakeBatch() const;
   // Without mu_: runs one batch through the wrapped embedder, scatters the
-  // vectors, and records the outcome in each call.
+  // vectors, and records the outcome in each call. Never throws.
   void RunBatch(const std::deque<Call*>& batch) const;
+  void RunBatchOrThrow(const std::deque<Call*>& batch) const;
 
   const std::shared_ptr<const Embedder> inner_;
   const EmbedBatcherOptions options_;

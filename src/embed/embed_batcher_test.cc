@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <new>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,6 +39,7 @@ class GatedEmbedder final : public Embedder {
     lock.unlock();
     for (std::string_view t : texts) {
       if (t.find("fail") != std::string_view::npos) return Status::IOError("model broke on " + std::string(t));
+      if (t.find("throw") != std::string_view::npos) throw std::bad_alloc();
     }
     return inner_.Embed(texts, purpose, out);
   }
@@ -226,6 +228,34 @@ TEST(EmbedBatcherTest, AnErrorFailsEveryCallOfItsBatchAndNoOther) {
   EXPECT_EQ(callers[4].out, Direct({callers[4].text}));
 }
 
+TEST(EmbedBatcherTest, AnExceptionFailsItsBatchAndTheBatcherGoesOn) {
+  auto gated = std::make_shared<GatedEmbedder>();
+  auto batcher = EmbedBatcher::Create(gated, {}).value();
+  gated->Close();
+  std::vector<Caller> callers(3);
+  callers[0].text = "first";
+  callers[1].text = "throw please";
+  callers[2].text = "same batch";
+  Launch(*batcher, callers[0]);
+  gated->WaitEntered(1);
+  Launch(*batcher, callers[1]);
+  WaitQueued(*batcher, 2);
+  Launch(*batcher, callers[2]);
+  WaitQueued(*batcher, 3);
+  gated->Open();
+  for (Caller& c : callers) c.thread.join();
+  EXPECT_TRUE(callers[0].status.ok());
+  for (int i : {1, 2}) {
+    EXPECT_EQ(callers[i].status.code(), StatusCode::kInternal) << callers[i].status.ToString();
+    EXPECT_NE(callers[i].status.message().find("embedder failed"), std::string::npos);
+  }
+  // The lane was given back: later calls run.
+  std::string_view after = "after the exception";
+  std::vector<float> out(kDims);
+  ASSERT_TRUE(batcher->Embed(std::span(&after, 1), EmbedPurpose::kQuery, out).ok());
+  EXPECT_EQ(out, Direct({after}));
+}
+
 TEST(EmbedBatcherTest, ASecondLaneHoldsAPartialBatchUntilFull) {
   auto gated = std::make_shared<GatedEmbedder>();
   // max_wait of an hour: a partial batch is only sent once full.
@@ -251,10 +281,14 @@ TEST(EmbedBatcherTest, ASecondLaneHoldsAPartialBatchUntilFull) {
   for (Caller& c : callers) EXPECT_EQ(c.out, Direct({c.text}));
 }
 
-TEST(EmbedBatcherTest, ZeroWaitSendsAPartialBatchOnAFreeLane) {
+class EmbedBatcherWaitTest : public ::testing::TestWithParam<int> {};
+
+// With a wait of 0 or 1 ms, a partial batch goes out on the free lane while
+// the first lane is still held (the test would hang otherwise).
+TEST_P(EmbedBatcherWaitTest, APartialBatchGoesOutOnAFreeLaneAfterMaxWait) {
   auto gated = std::make_shared<GatedEmbedder>();
   auto batcher = EmbedBatcher::Create(
-      gated, {.max_batch = 8, .max_wait = std::chrono::microseconds(0), .lanes = 2}).value();
+      gated, {.max_batch = 8, .max_wait = std::chrono::microseconds(GetParam()), .lanes = 2}).value();
   gated->Close();
   Caller first{"first"}, second{"second"};
   Launch(*batcher, first);
@@ -266,6 +300,8 @@ TEST(EmbedBatcherTest, ZeroWaitSendsAPartialBatchOnAFreeLane) {
   second.thread.join();
   EXPECT_EQ(second.out, Direct({second.text}));
 }
+
+INSTANTIATE_TEST_SUITE_P(Waits, EmbedBatcherWaitTest, ::testing::Values(0, 1000));
 
 TEST(EmbedBatcherTest, ManyConcurrentCallersEachGetTheirOwnVectors) {
   auto inner = std::make_shared<LexicalEmbedder>(kDims);
