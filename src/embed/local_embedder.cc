@@ -17,6 +17,15 @@ Result<std::unique_ptr<LocalEmbedder>> LocalEmbedder::Load(Env& env, const std::
                                    " ids but the model's vocab_size is " +
                                    std::to_string(config.vocab_size));
   }
+  // A prompt must leave room for text: chunks are sized with it included.
+  for (const std::string* prompt : {&config.query_prompt, &config.document_prompt}) {
+    if (tokenizer.CountTokens(*prompt) + 8 > config.max_seq_length) {
+      return Status::InvalidArgument(dir + "/config_sentence_transformers.json: a prompt of " +
+                                     std::to_string(tokenizer.CountTokens(*prompt)) +
+                                     " tokens leaves too little of max_seq_length (" +
+                                     std::to_string(config.max_seq_length) + ") for text");
+    }
+  }
   QUARRY_ASSIGN_OR_RETURN(SafetensorsFile weights_file,
                           SafetensorsFile::Open(dir + "/model.safetensors"));
   QUARRY_ASSIGN_OR_RETURN(BertWeights weights, LoadBertWeights(weights_file, config));

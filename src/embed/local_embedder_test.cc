@@ -174,6 +174,14 @@ TEST_F(LocalEmbedderTest, RefusesMalformedPrompts) {
     EXPECT_NE(loaded.status().message().find("config_sentence_transformers.json"), std::string::npos)
         << loaded.status().ToString();
   }
+  // max_seq_length is 64 here: a prompt of ~100 tokens leaves no room for text.
+  std::string long_prompt;
+  for (int i = 0; i < 100; ++i) long_prompt += "word ";
+  std::ofstream(config, std::ios::trunc) << R"({"prompts": {"passage": ")" + long_prompt + "\"}}";
+  auto crowded = LocalEmbedder::Load(*env_, dir_.Sub("bad"), {});
+  ASSERT_FALSE(crowded.ok());
+  EXPECT_NE(crowded.status().message().find("leaves too little"), std::string::npos)
+      << crowded.status().ToString();
   std::ofstream(config, std::ios::trunc) << R"({"__version__": {}, "prompts": null})";
   EXPECT_TRUE(LocalEmbedder::Load(*env_, dir_.Sub("bad"), {}).ok());
 }

@@ -119,12 +119,14 @@ Status CollectionImpl::Create(Env& env, const std::string& name, const std::stri
   QUARRY_RETURN_IF_ERROR(ValidateCollectionConfig(config));
   QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> embedder, embed::MakeEmbedder(config.embedder));
   // The default chunk target (256) shrinks to a model that sees fewer tokens;
-  // a target the caller chose is kept, and refused if it does not fit.
+  // a target the caller chose is kept, and refused if it does not fit. (A
+  // target of exactly 256 cannot be told from the default and shrinks too.)
   CollectionConfig effective = config;
   if (effective.chunking.target_tokens == ChunkingConfig{}.target_tokens) {
     effective.chunking.target_tokens =
         std::min(effective.chunking.target_tokens, embedder->max_tokens());
   }
+  QUARRY_RETURN_IF_ERROR(ValidateCollectionConfig(effective));  // a tiny model's target may be too small
   QUARRY_RETURN_IF_ERROR(CheckChunkingFits(effective.chunking, *embedder));
   QUARRY_RETURN_IF_ERROR(CheckAnalyzer(effective.keyword));
   QUARRY_RETURN_IF_ERROR(env.CreateDir(dir + "/" + kWalDir));
