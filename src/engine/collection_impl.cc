@@ -40,7 +40,7 @@ Status ValidateInput(const DocumentInput& doc, size_t index) {
   if (!IsSupportedMediaType(doc.media_type)) {
     return Status::InvalidArgument(where + ".media_type '" + doc.media_type +
                                    "' is not supported (text/plain, text/markdown, text/html, "
-                                   "application/json)");
+                                   "application/json, application/pdf)");
   }
   // Sections point into the text, which sanitizing must therefore not change.
   if (!doc.sections.empty() && !text::IsValidUtf8(doc.text)) {
