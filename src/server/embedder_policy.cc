@@ -1,5 +1,6 @@
 #include "server/embedder_policy.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <string_view>
 #include <system_error>
@@ -51,6 +52,13 @@ Status ApplyClientEmbedderPolicy(const std::string& models_dir, EmbedderConfig* 
       if (!std::filesystem::is_directory(folder, ec)) {
         return Status::NotFound("embedder.model: no model named '" + embedder->model +
                                 "' in the server's models directory");
+      }
+      // A link in the models directory must not lead out of it.
+      const std::filesystem::path root = std::filesystem::weakly_canonical(models_dir, ec);
+      const std::filesystem::path real = std::filesystem::weakly_canonical(folder, ec);
+      if (ec || std::mismatch(root.begin(), root.end(), real.begin(), real.end()).first != root.end()) {
+        return Status::InvalidArgument("embedder.model: '" + embedder->model +
+                                       "' leads out of the server's models directory");
       }
       embedder->model = folder.string();
       return Status::Ok();

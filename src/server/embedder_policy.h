@@ -8,7 +8,8 @@
 //  - `local` and `static` (a model folder) are allowed only as the name of a folder in the
 //    server's models directory (`quarry serve --models-dir DIR`): "name" or
 //    "owner/name", each part of letters, digits, '.', '_' and '-', not
-//    starting with '.'. The name is replaced by the folder's path. Without a
+//    starting with '.', whose folder (links resolved) lies inside the models
+//    directory. The name is replaced by the folder's path. Without a
 //    models directory, they are refused;
 //  - any other kind (remote services, and kinds added later) is refused: the
 //    operator configures those on the command line or in the config file.

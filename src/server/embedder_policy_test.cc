@@ -50,6 +50,16 @@ TEST(EmbedderPolicyTest, LocalModelsAreNamesInTheModelsDirectory) {
     EXPECT_NE(s.message().find("not a path"), std::string::npos) << s.ToString();
     EXPECT_EQ(config.model, bad);
   }
+  // A link inside the models directory that leads out of it is refused; one
+  // that stays inside is followed.
+  std::filesystem::create_directory_symlink(dir.Sub("outside"), models + "/escape");
+  std::filesystem::create_directory_symlink(models + "/minilm", models + "/alias");
+  EmbedderConfig escape = Local("escape");
+  Status escaped = ApplyClientEmbedderPolicy(models, &escape);
+  EXPECT_EQ(escaped.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(escaped.message().find("leads out"), std::string::npos) << escaped.ToString();
+  EmbedderConfig alias = Local("alias");
+  EXPECT_TRUE(ApplyClientEmbedderPolicy(models, &alias).ok());
   EmbedderConfig absent = Local("absent");
   EXPECT_EQ(ApplyClientEmbedderPolicy(models, &absent).code(), StatusCode::kNotFound);
   EmbedderConfig file = Local("plain-file");
