@@ -264,12 +264,14 @@ DocumentInput ToDocument(ExtractedDocument extracted, const FileEntry& entry) {
   return document;
 }
 
-// A PDF goes to the sandboxed helper by path; its bytes never enter this process.
-Result<ExtractedDocument> ExtractPdf(const FileEntry& entry, uint64_t size,
+// A PDF goes to the sandboxed helper as the descriptor already opened and
+// checked here (offset 0: only pread has touched it); its bytes never enter
+// this process.
+Result<ExtractedDocument> ExtractPdf(int fd, const FileEntry& entry, uint64_t size,
                                      const FileSourceOptions& options) {
   if (size > options.max_file_bytes) return FileTooLarge(entry.path, size, options.max_file_bytes);
   const std::string helper = options.pdf_helper.empty() ? DefaultPdfHelperPath() : options.pdf_helper;
-  QUARRY_ASSIGN_OR_RETURN(PdfText pdf, ExtractPdfFile(entry.path, options.pdf, helper));
+  QUARRY_ASSIGN_OR_RETURN(PdfText pdf, ExtractPdfFd(fd, entry.path, options.pdf, helper));
   return PdfTextToDocument(std::move(pdf));
 }
 
@@ -282,7 +284,7 @@ Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceO
   QUARRY_ASSIGN_OR_RETURN(const std::string prefix, ReadPrefix(fd.get(), entry.path));
   const DocumentFormat format = SniffFormat(prefix, entry.path);
   if (format == DocumentFormat::kPdf) {
-    QUARRY_ASSIGN_OR_RETURN(ExtractedDocument pdf, ExtractPdf(entry, size, options));
+    QUARRY_ASSIGN_OR_RETURN(ExtractedDocument pdf, ExtractPdf(fd.get(), entry, size, options));
     return ToDocument(std::move(pdf), entry);
   }
   QUARRY_ASSIGN_OR_RETURN(const std::string bytes,
@@ -314,7 +316,7 @@ Status ReadDocuments(const FileEntry& entry, const FileSourceOptions& options,
     return ReadJsonLines(read, origin, options.json, sink, problems);
   }
   if (format == DocumentFormat::kPdf) {
-    QUARRY_ASSIGN_OR_RETURN(ExtractedDocument pdf, ExtractPdf(entry, size, options));
+    QUARRY_ASSIGN_OR_RETURN(ExtractedDocument pdf, ExtractPdf(fd.get(), entry, size, options));
     return sink(ToDocument(std::move(pdf), entry));
   }
   QUARRY_ASSIGN_OR_RETURN(const std::string bytes,

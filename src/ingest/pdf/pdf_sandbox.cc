@@ -120,6 +120,11 @@ Result<PdfText> ExtractPdfFile(const std::string& path, const PdfLimits& limits,
   return Run(fd.get(), path, limits, helper_executable);
 }
 
+Result<PdfText> ExtractPdfFd(int fd, const std::string& name, const PdfLimits& limits,
+                             const std::string& helper_executable) {
+  return Run(fd, name, limits, helper_executable);
+}
+
 Result<PdfText> ExtractPdfBytes(std::string_view bytes, const std::string& name,
                                 const PdfLimits& limits, const std::string& helper_executable) {
   UniqueFd fd(::memfd_create("quarry-pdf", MFD_CLOEXEC | MFD_ALLOW_SEALING));

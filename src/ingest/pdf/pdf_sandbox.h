@@ -46,6 +46,14 @@ std::string DefaultPdfHelperPath();
 Result<PdfText> ExtractPdfFile(const std::string& path, const PdfLimits& limits,
                                const std::string& helper_executable);
 
+// Extracts the PDF open as `fd` (a regular file the caller has checked),
+// read by the helper from the descriptor's current offset; `name` is used in
+// messages. Lets a caller that already opened and examined the file hand over
+// exactly that file (no second open that could meet a swapped path). `fd`
+// stays the caller's.
+Result<PdfText> ExtractPdfFd(int fd, const std::string& name, const PdfLimits& limits,
+                             const std::string& helper_executable);
+
 // Extracts a PDF held in memory (an upload); `name` is used in messages. The
 // bytes reach the helper through a sealed memfd.
 Result<PdfText> ExtractPdfBytes(std::string_view bytes, const std::string& name,
