@@ -269,8 +269,10 @@ TEST(EmbedBatcherTest, ASecondLaneHoldsAPartialBatchUntilFull) {
   Launch(*batcher, callers[1]);
   Launch(*batcher, callers[2]);
   WaitQueued(*batcher, 3);
-  // Lane 2 is free but the batch has 2 of 3 texts: nothing more is sent.
-  EXPECT_EQ(gated->batches().size(), 1u);
+  // Lane 2 is free but the batch has 2 of 3 texts: it is held. (Checking the
+  // gate here could not fail reliably: a wrongly sent batch may not have
+  // reached it yet. The size of the second batch below is what fails if the
+  // partial batch went out early: it would hold 2 texts, not 3.)
   Launch(*batcher, callers[3]);
   gated->WaitEntered(2);  // now full: sent on the second lane while lane 1 still runs
   std::vector<GatedEmbedder::Batch> batches = gated->batches();

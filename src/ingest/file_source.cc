@@ -275,6 +275,19 @@ Result<ExtractedDocument> ExtractPdf(int fd, const FileEntry& entry, uint64_t si
   return PdfTextToDocument(std::move(pdf));
 }
 
+// A single-document format (not JSON records) from the open file `fd`.
+Result<DocumentInput> ReadSingleDocument(int fd, uint64_t size, DocumentFormat format,
+                                         const FileEntry& entry, const FileSourceOptions& options) {
+  if (format == DocumentFormat::kPdf) {
+    QUARRY_ASSIGN_OR_RETURN(ExtractedDocument pdf, ExtractPdf(fd, entry, size, options));
+    return ToDocument(std::move(pdf), entry);
+  }
+  QUARRY_ASSIGN_OR_RETURN(const std::string bytes, ReadWholeFile(fd, size, entry.path, options));
+  Result<ExtractedDocument> extracted = ExtractDocument(format, bytes, options.extract);
+  if (!extracted.ok()) return extracted.status().WithContext(entry.path);
+  return ToDocument(std::move(extracted).value(), entry);
+}
+
 }  // namespace
 
 Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceOptions& options) {
@@ -283,18 +296,10 @@ Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceO
   const ScopedFd fd(raw_fd);
   QUARRY_ASSIGN_OR_RETURN(const std::string prefix, ReadPrefix(fd.get(), entry.path));
   const DocumentFormat format = SniffFormat(prefix, entry.path);
-  if (format == DocumentFormat::kPdf) {
-    QUARRY_ASSIGN_OR_RETURN(ExtractedDocument pdf, ExtractPdf(fd.get(), entry, size, options));
-    return ToDocument(std::move(pdf), entry);
-  }
-  QUARRY_ASSIGN_OR_RETURN(const std::string bytes,
-                          ReadWholeFile(fd.get(), size, entry.path, options));
   if (IsRecordFormat(format)) {
     return Status::InvalidArgument(entry.path + ": holds JSON records, not one document");
   }
-  Result<ExtractedDocument> extracted = ExtractDocument(format, bytes, options.extract);
-  if (!extracted.ok()) return extracted.status().WithContext(entry.path);
-  return ToDocument(std::move(extracted).value(), entry);
+  return ReadSingleDocument(fd.get(), size, format, entry, options);
 }
 
 Status ReadDocuments(const FileEntry& entry, const FileSourceOptions& options,
@@ -315,19 +320,15 @@ Status ReadDocuments(const FileEntry& entry, const FileSourceOptions& options,
     };
     return ReadJsonLines(read, origin, options.json, sink, problems);
   }
-  if (format == DocumentFormat::kPdf) {
-    QUARRY_ASSIGN_OR_RETURN(ExtractedDocument pdf, ExtractPdf(fd.get(), entry, size, options));
-    return sink(ToDocument(std::move(pdf), entry));
-  }
-  QUARRY_ASSIGN_OR_RETURN(const std::string bytes,
-                          ReadWholeFile(fd.get(), size, entry.path, options));
   if (format == DocumentFormat::kJson) {
+    QUARRY_ASSIGN_OR_RETURN(const std::string bytes,
+                            ReadWholeFile(fd.get(), size, entry.path, options));
     Status s = ReadJsonDocument(bytes, origin, options.json, sink, problems);
     return s.ok() ? s : s.WithContext(entry.path);
   }
-  Result<ExtractedDocument> extracted = ExtractDocument(format, bytes, options.extract);
-  if (!extracted.ok()) return extracted.status().WithContext(entry.path);
-  return sink(ToDocument(std::move(extracted).value(), entry));
+  QUARRY_ASSIGN_OR_RETURN(DocumentInput document,
+                          ReadSingleDocument(fd.get(), size, format, entry, options));
+  return sink(std::move(document));
 }
 
 }  // namespace quarry::ingest
