@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The `local` embedder over HTTP: a client names a model from the server's
 --models-dir, ingests and searches; paths are refused; concurrent vector
-searches (batched query embeddings) answer exactly like sequential ones.
+searches (batched query embeddings) answer like sequential ones (same documents, scores equal to float rounding).
 
 The model is a random BERT written by tests/embed/make_tiny_bert.py (PyTorch)
 with the real all-MiniLM-L6-v2 tokenizer from ../shared. Exits 77 (skipped)
@@ -123,12 +123,18 @@ class LocalModelOverHttpTest(unittest.TestCase):
             reply = self.call("POST", "/api/search", {"collection": "bio", "query": query, "mode": "vector",
                                                       "k": 5})
             self.assertEqual(reply.status, 200, reply)
-            return [(h["document_id"], round(h["score"], 5)) for h in reply.json()["hits"]]
+            return [(h["document_id"], h["score"]) for h in reply.json()["hits"]]
 
         sequential = [search(q) for q in queries]
         with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
             concurrent_answers = list(pool.map(search, queries))
-        self.assertEqual(concurrent_answers, sequential)
+        # Batched with other queries, a query's vector may differ from its lone
+        # one in the last float bits (the matrix products' summation order
+        # depends on the batch's shape): same documents, scores within 1e-5.
+        for query, together, alone in zip(queries, concurrent_answers, sequential):
+            self.assertEqual([d for d, _ in together], [d for d, _ in alone], query)
+            for (_, a), (_, b) in zip(together, alone):
+                self.assertAlmostEqual(a, b, delta=1e-5, msg=query)
 
 
 if __name__ == "__main__":
