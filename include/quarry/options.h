@@ -9,6 +9,7 @@
 #define QUARRY_OPTIONS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,11 @@ struct EmbedderConfig {
   std::string model;
   // `local` only: "float32" (default) or "int8".
   EmbedderPrecision precision = EmbedderPrecision::kFloat32;
+  // `local` only: text put before each query / each document chunk, replacing
+  // the prompts the model folder declares (config_sentence_transformers.json).
+  // Unset keeps the model's; "" means no prompt.
+  std::optional<std::string> query_prompt;
+  std::optional<std::string> document_prompt;
 
   // `openai` only (docs/design/remote-and-static-embedders.md).
   // The service root, http:// only: "http://127.0.0.1:11434/v1" posts to
@@ -148,6 +154,7 @@ inline constexpr uint32_t kMaxEmbedderBatch = 2048;
 inline constexpr uint32_t kMinEmbedderTimeoutMs = 100;
 inline constexpr uint32_t kMaxEmbedderTimeoutMs = 600000;
 inline constexpr uint32_t kMaxEmbedderRetries = 10;
+inline constexpr size_t kMaxPromptBytes = 1024;  // embedder.query_prompt / document_prompt
 inline constexpr uint32_t kMinTargetTokens = 8;
 inline constexpr uint32_t kMaxTargetTokens = 8192;
 inline constexpr double kMaxOverlap = 0.5;

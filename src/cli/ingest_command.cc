@@ -2,6 +2,8 @@
 // file adds one document per record (ingest/json_records.h).
 #include <cstdio>
 #include <memory>
+#include <optional>
+#include <string>
 #include <unordered_set>
 
 #include "base/stopwatch.h"
@@ -23,6 +25,8 @@ struct IngestFlags {
   std::string embedder_model;
   std::string embedder_key_env;
   std::string precision = "float32";
+  std::optional<std::string> query_prompt;
+  std::optional<std::string> document_prompt;
   uint32_t dimensions = CollectionConfig{}.embedder.dimensions;
   bool dimensions_given = false;
   uint32_t chunk_tokens = CollectionConfig{}.chunking.target_tokens;
@@ -47,6 +51,9 @@ Status EmbedderFromFlags(const IngestFlags& flags, EmbedderConfig* out) {
     return Status::InvalidArgument(
         "--base-url, --embedder-model and --embedder-key-env are for --embedder openai");
   }
+  // Validation says which types take prompts.
+  out->query_prompt = flags.query_prompt;
+  out->document_prompt = flags.document_prompt;
   if (flags.embedder == "local" || flags.embedder == "static") {
     out->kind = flags.embedder == "local" ? EmbedderKind::kLocal : EmbedderKind::kStatic;
     out->model = flags.model;
@@ -183,6 +190,12 @@ CommandRunner RegisterIngest(CLI::App& app) {
                   "Linear-layer arithmetic of a new local collection: float32 or int8 (faster)")
       ->check(CLI::IsMember({"float32", "int8"}))
       ->capture_default_str();
+  cmd->add_option("--query-prompt", flags->query_prompt,
+                  "Text put before each query, for a new local collection; replaces the "
+                  "model folder's prompt (\"\" for none)");
+  cmd->add_option("--document-prompt", flags->document_prompt,
+                  "Text put before each chunk, for a new local collection; replaces the "
+                  "model folder's prompt (\"\" for none)");
   cmd->add_option("--dimensions", flags->dimensions,
                   "Vector dimensions, for a new collection (required for openai)")
       ->capture_default_str()

@@ -40,7 +40,8 @@ Result<std::unique_ptr<Embedder>> MakeEmbedder(const EmbedderConfig& config) {
       options.precision = config.precision == EmbedderPrecision::kInt8 ? Precision::kInt8
                                                                       : Precision::kFloat32;
       Result<std::unique_ptr<LocalEmbedder>> local =
-          LocalEmbedder::Load(*env, config.model, options);
+          LocalEmbedder::Load(*env, config.model, options,
+                              LocalPrompts{config.query_prompt, config.document_prompt});
       if (!local.ok()) return local.status().WithContext("embedder.model " + config.model);
       QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> model,
                               CheckModelWidth(config, std::move(local).value()));

@@ -8,7 +8,8 @@
 namespace quarry::embed {
 
 Result<std::unique_ptr<LocalEmbedder>> LocalEmbedder::Load(Env& env, const std::string& dir,
-                                                           BertEncoderOptions options) {
+                                                           BertEncoderOptions options,
+                                                           const LocalPrompts& prompts) {
   QUARRY_ASSIGN_OR_RETURN(WordPieceTokenizer tokenizer, LoadWordPieceTokenizer(env, dir));
   QUARRY_ASSIGN_OR_RETURN(BertConfig config, LoadBertConfig(env, dir));
   if (tokenizer.vocab_size() > config.vocab_size) {
@@ -17,11 +18,21 @@ Result<std::unique_ptr<LocalEmbedder>> LocalEmbedder::Load(Env& env, const std::
                                    " ids but the model's vocab_size is " +
                                    std::to_string(config.vocab_size));
   }
+  if (prompts.query) config.query_prompt = *prompts.query;
+  if (prompts.document) config.document_prompt = *prompts.document;
   // A prompt must leave room for text: chunks are sized with it included.
-  for (const std::string* prompt : {&config.query_prompt, &config.document_prompt}) {
-    if (tokenizer.CountTokens(*prompt) + 8 > config.max_seq_length) {
-      return Status::InvalidArgument(dir + "/config_sentence_transformers.json: a prompt of " +
-                                     std::to_string(tokenizer.CountTokens(*prompt)) +
+  // The error names where the prompt came from.
+  const std::string folder_prompts = dir + "/config_sentence_transformers.json";
+  const struct {
+    const std::string& prompt;
+    std::string source;
+  } checks[] = {
+      {config.query_prompt, prompts.query ? "embedder.query_prompt" : folder_prompts},
+      {config.document_prompt, prompts.document ? "embedder.document_prompt" : folder_prompts}};
+  for (const auto& check : checks) {
+    const size_t tokens = tokenizer.CountTokens(check.prompt);
+    if (tokens + 8 > config.max_seq_length) {
+      return Status::InvalidArgument(check.source + ": a prompt of " + std::to_string(tokens) +
                                      " tokens leaves too little of max_seq_length (" +
                                      std::to_string(config.max_seq_length) + ") for text");
     }

@@ -10,7 +10,8 @@
 // "query: " / "passage: ", BGE's query instruction) declare prompts in
 // config_sentence_transformers.json; the prompt of the call's purpose is put
 // before each text, and CountTokens counts documents with their prompt so that
-// chunks still fit max_seq_length.
+// chunks still fit max_seq_length. A collection may replace the folder's
+// prompts (embedder.query_prompt / document_prompt): LocalPrompts.
 //
 // The fingerprint names the model folder, a hash of the weight file, the
 // pooling, the maximum length and the precision (int8 vectors differ from
@@ -21,6 +22,7 @@
 #define QUARRY_EMBED_LOCAL_EMBEDDER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/env.h"
@@ -30,11 +32,19 @@
 
 namespace quarry::embed {
 
+// Prompts that replace the model folder's; unset keeps the folder's, "" is none.
+struct LocalPrompts {
+  std::optional<std::string> query;
+  std::optional<std::string> document;
+};
+
 class LocalEmbedder final : public Embedder {
  public:
-  // Loads and validates every file of the folder `dir`. Errors name the file.
+  // Loads and validates every file of the folder `dir`. Errors name the file
+  // (or the prompt that leaves no room for text).
   static Result<std::unique_ptr<LocalEmbedder>> Load(Env& env, const std::string& dir,
-                                                     BertEncoderOptions options);
+                                                     BertEncoderOptions options,
+                                                     const LocalPrompts& prompts = {});
 
   std::string fingerprint() const override { return fingerprint_; }
   uint32_t dimensions() const override { return encoder_->config().hidden_size; }

@@ -161,6 +161,45 @@ TEST_F(LocalEmbedderTest, PromptsFromTheSentenceTransformersConfigPrefixEachPurp
   EXPECT_EQ(embed(*glued, text, EmbedPurpose::kQuery), embed(*plain, text, EmbedPurpose::kQuery));
 }
 
+TEST_F(LocalEmbedderTest, CollectionPromptsReplaceTheFolders) {
+  if (!MakeModel("e5o", "--hidden 32 --heads 4 --layers 1")) GTEST_SKIP() << skip_reason_;
+  std::unique_ptr<LocalEmbedder> plain = Load("e5o");
+  ASSERT_NE(plain, nullptr);
+  std::ofstream(dir_.Sub("e5o") + "/config_sentence_transformers.json")
+      << R"({"prompts": {"query": "query: ", "passage": "passage: "}})";
+  auto embed = [](const LocalEmbedder& e, std::string_view text, EmbedPurpose purpose) {
+    std::vector<float> out(32);
+    EXPECT_TRUE(e.Embed(std::span(&text, 1), purpose, out).ok());
+    return out;
+  };
+  const std::string text = "Mitochondria make ATP";
+  // A query prompt of the collection's replaces the folder's; "" removes the
+  // document prompt; the fingerprint follows the prompts in use.
+  LocalPrompts prompts{"Represent this question: ", ""};
+  auto custom = LocalEmbedder::Load(*env_, dir_.Sub("e5o"), {}, prompts);
+  ASSERT_TRUE(custom.ok()) << custom.status().ToString();
+  EXPECT_EQ(embed(**custom, text, EmbedPurpose::kQuery),
+            embed(*plain, "Represent this question: " + text, EmbedPurpose::kQuery));
+  EXPECT_EQ(embed(**custom, text, EmbedPurpose::kDocument),
+            embed(*plain, text, EmbedPurpose::kDocument));
+  EXPECT_EQ((*custom)->CountTokens(text), plain->CountTokens(text));
+  std::unique_ptr<LocalEmbedder> folder = Load("e5o");
+  ASSERT_NE(folder, nullptr);
+  EXPECT_NE((*custom)->fingerprint(), folder->fingerprint());
+  EXPECT_NE((*custom)->fingerprint(), plain->fingerprint());
+  // Overriding both with "" is the model without prompts, fingerprint included.
+  auto none = LocalEmbedder::Load(*env_, dir_.Sub("e5o"), {}, LocalPrompts{"", ""});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ((*none)->fingerprint(), plain->fingerprint());
+  // An override that leaves no room for text is refused and named as such.
+  std::string long_prompt;
+  for (int i = 0; i < 100; ++i) long_prompt += "word ";
+  auto crowded = LocalEmbedder::Load(*env_, dir_.Sub("e5o"), {}, LocalPrompts{long_prompt, {}});
+  ASSERT_FALSE(crowded.ok());
+  EXPECT_NE(crowded.status().message().find("embedder.query_prompt"), std::string::npos)
+      << crowded.status().ToString();
+}
+
 TEST_F(LocalEmbedderTest, RefusesMalformedPrompts) {
   if (!MakeModel("bad", "--hidden 32 --heads 4 --layers 1")) GTEST_SKIP() << skip_reason_;
   const std::string config = dir_.Sub("bad") + "/config_sentence_transformers.json";

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "quarry/options.h"
+#include "text/utf8.h"
 
 namespace quarry {
 
@@ -107,6 +108,26 @@ Status ValidateOpenAiFields(const EmbedderConfig& e) {
   return CheckRange("embedder.max_tokens", e.max_tokens, kMinTargetTokens, kMaxTargetTokens);
 }
 
+// A prompt override is text the model reads before each input; whether it
+// leaves room for text is checked where the model's tokenizer is known.
+Status ValidatePrompt(const EmbedderConfig& e, std::string_view field,
+                      const std::optional<std::string>& prompt) {
+  if (!prompt.has_value()) return Status::Ok();
+  if (e.kind != EmbedderKind::kLocal) {
+    return Status::InvalidArgument(std::string(field) +
+                                   " is only for type local (a remote service's model takes "
+                                   "its prompts on the service's side)");
+  }
+  if (prompt->size() > kMaxPromptBytes) {
+    return Status::InvalidArgument(std::string(field) + " is longer than " +
+                                   std::to_string(kMaxPromptBytes) + " bytes");
+  }
+  if (!text::IsValidUtf8(*prompt)) {
+    return Status::InvalidArgument(std::string(field) + " is not valid UTF-8");
+  }
+  return Status::Ok();
+}
+
 Status ValidateEmbedderConfig(const EmbedderConfig& e) {
   const bool folder_model = e.kind == EmbedderKind::kLocal || e.kind == EmbedderKind::kStatic;
   if (folder_model && e.model.empty()) {
@@ -119,6 +140,8 @@ Status ValidateEmbedderConfig(const EmbedderConfig& e) {
   if (e.kind != EmbedderKind::kLocal && e.precision != EmbedderPrecision::kFloat32) {
     return Status::InvalidArgument("embedder.precision is only for type local");
   }
+  QUARRY_RETURN_IF_ERROR(ValidatePrompt(e, "embedder.query_prompt", e.query_prompt));
+  QUARRY_RETURN_IF_ERROR(ValidatePrompt(e, "embedder.document_prompt", e.document_prompt));
   if (e.kind == EmbedderKind::kOpenAi) {
     QUARRY_RETURN_IF_ERROR(ValidateOpenAiFields(e));
   } else if (!e.base_url.empty() || !e.api_key_env.empty()) {

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "engine/json_util.h"
 #include "quarry/options.h"
@@ -143,8 +144,8 @@ Status ReadString(const json::object& obj, std::string_view key, std::string_vie
 Status ReadEmbedder(const json::object& e, EmbedderConfig* out) {
   QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(
       e, "embedder.",
-      {"type", "dimensions", "model", "precision", "base_url", "api_key_env", "max_batch",
-       "timeout_ms", "max_retries", "max_tokens"}));
+      {"type", "dimensions", "model", "precision", "query_prompt", "document_prompt", "base_url",
+       "api_key_env", "max_batch", "timeout_ms", "max_retries", "max_tokens"}));
   constexpr std::array kKinds = {EmbedderKind::kLexical, EmbedderKind::kLocal,
                                  EmbedderKind::kStatic, EmbedderKind::kOpenAi};
   QUARRY_RETURN_IF_ERROR(
@@ -166,6 +167,13 @@ Status ReadEmbedder(const json::object& e, EmbedderConfig* out) {
   QUARRY_RETURN_IF_ERROR(ReadEnum(e, "precision", "embedder.precision", kPrecisions,
                                   &EmbedderPrecisionName, &out->precision));
   QUARRY_RETURN_IF_ERROR(ReadUint32(e, "dimensions", "embedder.dimensions", &out->dimensions));
+  for (auto [key, prompt] : {std::pair{"query_prompt", &out->query_prompt},
+                             std::pair{"document_prompt", &out->document_prompt}}) {
+    if (!e.contains(key)) continue;
+    std::string value;
+    QUARRY_RETURN_IF_ERROR(ReadString(e, key, "embedder." + std::string(key), &value));
+    *prompt = std::move(value);
+  }
   QUARRY_RETURN_IF_ERROR(ReadString(e, "base_url", "embedder.base_url", &out->base_url));
   QUARRY_RETURN_IF_ERROR(ReadString(e, "api_key_env", "embedder.api_key_env", &out->api_key_env));
   QUARRY_RETURN_IF_ERROR(ReadUint32(e, "max_batch", "embedder.max_batch", &out->max_batch));
@@ -233,6 +241,8 @@ std::string CollectionConfigToJson(const CollectionConfig& config) {
   json::object& embedder = root["embedder"].as_object();
   if (e.kind != EmbedderKind::kLexical) embedder["model"] = e.model;
   if (e.kind == EmbedderKind::kLocal) embedder["precision"] = EmbedderPrecisionName(e.precision);
+  if (e.query_prompt) embedder["query_prompt"] = *e.query_prompt;
+  if (e.document_prompt) embedder["document_prompt"] = *e.document_prompt;
   if (e.kind == EmbedderKind::kOpenAi) {
     embedder["base_url"] = e.base_url;
     embedder["api_key_env"] = e.api_key_env;

@@ -1,3 +1,6 @@
+#include <optional>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "quarry/options.h"
@@ -53,6 +56,21 @@ TEST(ConfigJsonTest, LocalEmbedderTakesAModelFolder) {
       R"({"embedder":{"type":"local","model":"/m","dimensions":384}})");
   ASSERT_TRUE(sized.ok());
   EXPECT_EQ(sized->embedder.dimensions, 384u);
+}
+
+TEST(ConfigJsonTest, LocalPromptOverridesRoundTripAndEmptyIsNotUnset) {
+  auto plain = CollectionConfigFromJson(R"({"embedder":{"type":"local","model":"/m"}})");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->embedder.query_prompt.has_value());
+  EXPECT_EQ(CollectionConfigToJson(*plain).find("prompt"), std::string::npos);
+  auto c = CollectionConfigFromJson(
+      R"({"embedder":{"type":"local","model":"/m","query_prompt":"query: ","document_prompt":""}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  auto again = CollectionConfigFromJson(CollectionConfigToJson(*c));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->embedder.query_prompt, std::optional<std::string>("query: "));
+  // "" (no prompt, replacing the model's) survives as "", not as unset.
+  EXPECT_EQ(again->embedder.document_prompt, std::optional<std::string>(""));
 }
 
 TEST(ConfigJsonTest, StaticEmbedderTakesAModelFolder) {
@@ -127,7 +145,7 @@ TEST(ConfigJsonTest, VectorAndStorageSettingsRoundTrip) {
 }
 
 struct BadCase {
-  const char* json;
+  std::string json;
   const char* expected_in_message;
 };
 
@@ -157,6 +175,14 @@ TEST(ConfigJsonTest, BadConfigsNameTheProblem) {
       {R"({"embedder":{"type":"local","model":"/m","precision":8}})",
        "'embedder.precision' must be one of: float32, int8"},
       {R"({"embedder":{"precision":"int8"}})", "embedder.precision is only for type local"},
+      {R"({"embedder":{"query_prompt":"q: "}})", "embedder.query_prompt is only for type local"},
+      {R"({"embedder":{"type":"static","model":"/m","document_prompt":"d"}})",
+       "embedder.document_prompt is only for type local"},
+      {R"({"embedder":{"type":"local","model":"/m","query_prompt":7}})",
+       "'embedder.query_prompt' must be a string"},
+      {R"({"embedder":{"type":"local","model":"/m","query_prompt":")" + std::string(1025, 'x') +
+           "\"}}",
+       "embedder.query_prompt is longer than 1024 bytes"},
       {R"({"embedder":{"dimensions":-1}})", "non-negative integer"},
       {R"({"embedder":{"dimensions":1.5}})", "non-negative integer"},
       {R"({"embedder":{"dimensions":8}})", "embedder.dimensions must be between"},
