@@ -12,8 +12,10 @@ pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 # HTML parsing for extraction (ingest/html_extract.cc).
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
-# The encoder's matrix products (cblas_sgemm); Debian's pthread build.
+# The encoder's matrix products: oneDNN's sgemm (the faster, on OpenMP), and
+# OpenBLAS (Debian's pthread build) as the reference and fallback (embed/gemm.h).
 pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
+find_package(dnnl CONFIG REQUIRED)
 # PDF text (poppler's C++ API); linked only into the sandboxed helper
 # quarry-pdf-extract, never into quarry itself.
 pkg_check_modules(POPPLER_CPP REQUIRED IMPORTED_TARGET poppler-cpp)

@@ -15,8 +15,8 @@ PACKAGES=(
   libgumbo-dev
   # PDF text, in the sandboxed helper quarry-pdf-extract
   libpoppler-cpp-dev
-  # the local encoder's matrix products
-  libopenblas-dev
+  # the local encoder's matrix products: oneDNN (faster here), OpenBLAS (reference, fallback)
+  libdnnl-dev libopenblas-dev
   # the L2 cache tests run a real Redis
   redis-server
   # tests and micro-benchmarks

@@ -8,11 +8,14 @@
 
 #include "base/stopwatch.h"
 #include "embed/bert_ops.h"
+#include "embed/gemm.h"
 
 namespace quarry::bench {
 namespace json = boost::json;
 
-json::object MeasureGemmCeiling(const embed::BertConfig& config, size_t rows, int reps) {
+json::object MeasureGemmCeiling(const embed::BertConfig& config, size_t rows, int reps,
+                                int threads) {
+  embed::WorkerGroup workers(std::max(1, threads));
   const size_t h = config.hidden_size, inter = config.intermediate_size;
   struct Shape {
     const char* name;
@@ -28,11 +31,12 @@ json::object MeasureGemmCeiling(const embed::BertConfig& config, size_t rows, in
     std::vector<float> x(rows * s.in), w(s.out * s.in), b(s.out), y(rows * s.out);
     for (float& v : x) v = dist(rng);
     for (float& v : w) v = dist(rng);
-    embed::Linear(x.data(), rows, s.in, w.data(), b.data(), s.out, y.data());  // warm-up
+    embed::ParallelLinear(workers, x.data(), rows, s.in, w.data(), b.data(), s.out,
+                          y.data());  // warm-up
     double best = 1e300;
     for (int r = 0; r < reps; ++r) {
       Stopwatch clock;
-      embed::Linear(x.data(), rows, s.in, w.data(), b.data(), s.out, y.data());
+      embed::ParallelLinear(workers, x.data(), rows, s.in, w.data(), b.data(), s.out, y.data());
       best = std::min(best, clock.ElapsedMillis());
     }
     const double flops = 2.0 * static_cast<double>(rows * s.in * s.out);
@@ -45,7 +49,8 @@ json::object MeasureGemmCeiling(const embed::BertConfig& config, size_t rows, in
                                      {"best_ms", best},
                                      {"gflops", flops / best / 1e6}});
   }
-  return json::object{{"rows", rows},
+  return json::object{{"library", embed::GemmLibraryName(embed::CurrentGemmLibrary())},
+                      {"rows", rows},
                       {"reps", reps},
                       {"shapes", std::move(per_shape)},
                       {"ceiling_gflops", total_flops / total_ms / 1e6}};

@@ -23,6 +23,7 @@
 #include "embed/bert_config.h"
 #include "embed/bert_encoder.h"
 #include "embed/bert_ops.h"
+#include "embed/gemm.h"
 #include "gemm_ceiling.h"
 #include "inputs.h"
 #include "report.h"
@@ -41,7 +42,7 @@ struct Flags {
   size_t max_tokens = 256;
   int threads = 2;
   size_t batch = 32;
-  std::vector<std::string> precisions = {"float32", "int8"};
+  std::vector<std::string> precisions = {"float32", "int8", "float32-openblas"};
   bool skip_peer = false;
   // Extra PyTorch runs with other thread counts, for context (the ratios
   // stay against the run with --threads).
@@ -72,8 +73,22 @@ json::object Figures(std::string name, const EmbedInputs& in, const embed::BertC
                       {"query_latency", ToJson(Summarize(std::move(query_ms)))}};
 }
 
+// Selects a matrix-multiply library for its lifetime.
+class ScopedGemmLibrary {
+ public:
+  explicit ScopedGemmLibrary(embed::GemmLibrary library) : saved_(embed::CurrentGemmLibrary()) {
+    embed::SetGemmLibrary(library);
+  }
+  ~ScopedGemmLibrary() { embed::SetGemmLibrary(saved_); }
+  ScopedGemmLibrary(const ScopedGemmLibrary&) = delete;
+  ScopedGemmLibrary& operator=(const ScopedGemmLibrary&) = delete;
+
+ private:
+  embed::GemmLibrary saved_;
+};
+
 Result<Run> RunQuarry(const Flags& f, const EmbedInputs& in, const embed::BertConfig& config,
-                      embed::Precision precision) {
+                      embed::Precision precision, const std::string& name) {
   std::shared_ptr<Env> env = NewPosixEnv();
   embed::BertEncoderOptions options;
   options.max_batch = f.batch;
@@ -101,9 +116,9 @@ Result<Run> RunQuarry(const Flags& f, const EmbedInputs& in, const embed::BertCo
     QUARRY_RETURN_IF_ERROR(encoder->Encode(std::span(&q, 1), one));
     latencies.push_back(t.ElapsedMillis());
   }
-  run.report = Figures(std::string("quarry-") + embed::PrecisionName(precision), in, config,
-                       seconds, std::move(latencies));
+  run.report = Figures("quarry-" + name, in, config, seconds, std::move(latencies));
   run.report["kernel"] = encoder->kernel_name();
+  run.report["gemm_library"] = embed::GemmLibraryName(embed::CurrentGemmLibrary());
   return run;
 }
 
@@ -174,20 +189,33 @@ int RunBench(const Flags& f) {
 
   embed::SetBlasThreads(f.threads);
   std::fprintf(stderr, "[embed] sgemm ceiling\n");
-  report["gemm"] = MeasureGemmCeiling(*config, f.gemm_rows, f.gemm_reps);
+  report["gemm"] = MeasureGemmCeiling(*config, f.gemm_rows, f.gemm_reps, f.threads);
+  // The "OpenBLAS or oneDNN: measure both and keep the winner": the
+  // encoder's library (oneDNN) above, OpenBLAS here on the same shapes.
+  std::fprintf(stderr, "[embed] sgemm ceiling, OpenBLAS\n");
+  {
+    ScopedGemmLibrary openblas(embed::GemmLibrary::kOpenBlas);
+    report["gemm_openblas"] = MeasureGemmCeiling(*config, f.gemm_rows, f.gemm_reps, f.threads);
+  }
 
   json::array runs;
   std::vector<float> float32_embeddings, peer_embeddings;
   std::vector<Run> quarry_runs;
   for (const std::string& name : f.precisions) {
-    Result<embed::Precision> precision = embed::ParsePrecision(name);
+    // "float32-openblas": the float32 encoder on OpenBLAS instead of oneDNN.
+    const std::string_view kOpenBlasSuffix = "-openblas";
+    const bool on_openblas = name.ends_with(kOpenBlasSuffix);
+    Result<embed::Precision> precision = embed::ParsePrecision(
+        on_openblas ? name.substr(0, name.size() - kOpenBlasSuffix.size()) : name);
     if (!precision.ok()) return fail(precision.status());
     std::fprintf(stderr, "[embed] quarry %s\n", name.c_str());
-    Result<Run> run = RunQuarry(f, *in, *config, *precision);
+    ScopedGemmLibrary library(on_openblas ? embed::GemmLibrary::kOpenBlas
+                                          : embed::CurrentGemmLibrary());
+    Result<Run> run = RunQuarry(f, *in, *config, *precision, name);
     if (!run.ok()) return fail(run.status());
     std::fprintf(stderr, "[embed]   %.1f passages/s\n",
                  run->report["passages_per_s"].to_number<double>());
-    if (*precision == embed::Precision::kFloat32) float32_embeddings = run->embeddings;
+    if (name == "float32") float32_embeddings = run->embeddings;
     quarry_runs.push_back(std::move(run).value());
   }
   std::vector<int> peer_threads;
@@ -251,7 +279,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--threads", f.threads, "Threads of every runtime")->capture_default_str();
   app.add_option("--batch", f.batch, "Sequences per forward pass")->capture_default_str();
-  app.add_option("--precisions", f.precisions, "Quarry runs (float32, int8)")
+  app.add_option("--precisions", f.precisions, "Quarry runs (float32, int8; float32-openblas: float32 on OpenBLAS, not oneDNN)")
       ->capture_default_str();
   app.add_flag("--skip-peer", f.skip_peer, "Do not run PyTorch");
   app.add_option("--extra-peer-threads", f.extra_peer_threads,

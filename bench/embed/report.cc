@@ -73,6 +73,11 @@ std::string RenderMarkdown(const json::object& report) {
   const json::object* peer = FindRun(report, "pytorch-float32");
   const double peer_rate = peer ? Num(*peer, "passages_per_s") : 0;
   const double ceiling = Num(Obj(report, "gemm"), "ceiling_gflops");
+  const json::object* openblas_gemm =
+      report.contains("gemm_openblas") && report.at("gemm_openblas").is_object()
+          ? &report.at("gemm_openblas").get_object()
+          : nullptr;
+  const double openblas_ceiling = openblas_gemm ? Num(*openblas_gemm, "ceiling_gflops") : 0;
   out +=
       "| runtime | passages/s | tokens/s | vs PyTorch | GFLOP/s | of sgemm ceiling | query p50 ms "
       "| query p99 ms | cosine vs Quarry float32 (min / mean) | cosine vs PyTorch (min / mean) |\n";
@@ -82,26 +87,44 @@ std::string RenderMarkdown(const json::object& report) {
     const json::object& r = v.get_object();
     const json::object& lat = Obj(r, "query_latency");
     const double rate = Num(r, "passages_per_s");
+    // Each run against the ceiling of the library it ran on.
+    const double its_ceiling =
+        Str(r, "gemm_library") == "openblas" && openblas_ceiling > 0 ? openblas_ceiling : ceiling;
     out += Fmt("| %s | %.1f | %s | %s | %.1f | %s | %.2f | %.2f | %s | %s |\n",
                Str(r, "name").c_str(), rate, Grouped(Num(r, "tokens_per_s")).c_str(),
                peer_rate > 0 ? Fmt("%.2fx", rate / peer_rate).c_str() : "–", Num(r, "gflops"),
-               ceiling > 0 ? Fmt("%.0f %%", 100 * Num(r, "gflops") / ceiling).c_str() : "–",
+               its_ceiling > 0 ? Fmt("%.0f %%", 100 * Num(r, "gflops") / its_ceiling).c_str() : "–",
                Num(lat, "p50_ms"), Num(lat, "p99_ms"), Cosine(r, "cosine_vs_float32").c_str(),
                Cosine(r, "cosine_vs_pytorch").c_str());
   }
 
   const json::object& gemm = Obj(report, "gemm");
-  out += Fmt("\nsgemm ceiling (OpenBLAS through embed::Linear, %d rows, best of %d):\n\n",
+  const json::object* openblas = openblas_gemm;
+  out += Fmt("\nsgemm ceiling (embed::ParallelLinear on %s%s, %d rows, best of %d):\n\n",
+             Str(gemm, "library").c_str(), openblas ? ", and on OpenBLAS" : "",
              static_cast<int>(Num(gemm, "rows")), static_cast<int>(Num(gemm, "reps")));
-  out += "| shape | m x n x k | GFLOP/s |\n|---|---|--:|\n";
-  for (const json::value& v : Arr(gemm, "shapes")) {
-    if (!v.is_object()) continue;
-    const json::object& s = v.get_object();
-    out +=
-        Fmt("| %s | %d x %d x %d | %.1f |\n", Str(s, "name").c_str(), static_cast<int>(Num(s, "m")),
-            static_cast<int>(Num(s, "n")), static_cast<int>(Num(s, "k")), Num(s, "gflops"));
+  out += openblas ? "| shape | m x n x k | GFLOP/s | OpenBLAS GFLOP/s | speed-up over OpenBLAS |\n"
+                    "|---|---|--:|--:|--:|\n"
+                  : "| shape | m x n x k | GFLOP/s |\n|---|---|--:|\n";
+  const json::array& shapes = Arr(gemm, "shapes");
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    if (!shapes[i].is_object()) continue;
+    const json::object& s = shapes[i].get_object();
+    out += Fmt("| %s | %d x %d x %d | %.1f", Str(s, "name").c_str(), static_cast<int>(Num(s, "m")),
+               static_cast<int>(Num(s, "n")), static_cast<int>(Num(s, "k")), Num(s, "gflops"));
+    const json::array* other = openblas ? &Arr(*openblas, "shapes") : nullptr;
+    if (other && i < other->size() && (*other)[i].is_object()) {
+      const double theirs = Num((*other)[i].get_object(), "gflops");
+      out += Fmt(" | %.1f | %.2fx", theirs, theirs > 0 ? Num(s, "gflops") / theirs : 0.0);
+    }
+    out += " |\n";
   }
-  out += Fmt("| **the four together (ceiling)** | | **%.1f** |\n", ceiling);
+  if (openblas) {
+    out += Fmt("| **the four together (ceiling)** | | **%.1f** | **%.1f** | **%.2fx** |\n", ceiling,
+               openblas_ceiling, openblas_ceiling > 0 ? ceiling / openblas_ceiling : 0.0);
+  } else {
+    out += Fmt("| **the four together (ceiling)** | | **%.1f** |\n", ceiling);
+  }
 
   const json::object* f32 = FindRun(report, "quarry-float32");
   const json::object* fast = FindRun(report, "quarry-int8");

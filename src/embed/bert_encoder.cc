@@ -53,7 +53,7 @@ void BertEncoder::Project(const float* x, size_t rows, size_t in, const std::vec
                           const std::vector<float>& b, const PackedInt8Weights* packed, size_t out,
                           float* y, QuantizedRows* scratch) const {
   if (packed == nullptr) {
-    Linear(x, rows, in, w.data(), b.data(), out, y);
+    ParallelLinear(*workers_, x, rows, in, w.data(), b.data(), out, y);
     return;
   }
   ResizeQuantizedRows(rows, in, scratch);

@@ -1,33 +1,50 @@
 #include "embed/bert_ops.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cmath>
+
+#include "embed/gemm.h"
 
 namespace quarry::embed {
 
 void Linear(const float* x, size_t rows, size_t in, const float* w, const float* bias, size_t out,
             float* y) {
   for (size_t r = 0; r < rows; ++r) std::copy(bias, bias + out, y + r * out);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(rows),
-              static_cast<blasint>(out), static_cast<blasint>(in), 1.0f, x,
-              static_cast<blasint>(in), w, static_cast<blasint>(in), 1.0f, y,
-              static_cast<blasint>(out));
+  Sgemm(/*trans_b=*/true, rows, out, in, 1.0f, x, in, w, in, 1.0f, y, out);
+}
+
+void ParallelLinear(WorkerGroup& workers, const float* x, size_t rows, size_t in, const float* w,
+                    const float* bias, size_t out, float* y) {
+  // Below about a million multiply-adds (~10 us on one core) waking the
+  // workers costs more than it saves.
+  constexpr size_t kParallelMacs = size_t{1} << 20;
+  if (CurrentGemmLibrary() != GemmLibrary::kOneDnn || workers.size() == 1 ||
+      rows * in * out < kParallelMacs) {
+    Linear(x, rows, in, w, bias, out, y);
+    return;
+  }
+  // Column blocks of whole 16-float vectors: rows of w are contiguous, and
+  // no two parts write the same cache line of y more than at the edges.
+  const size_t parts = static_cast<size_t>(workers.size());
+  const size_t vectors = (out + 15) / 16;
+  workers.Run([&](int part) {
+    const size_t begin = std::min(out, vectors * part / parts * 16);
+    const size_t end = std::min(out, vectors * (part + 1) / parts * 16);
+    if (begin == end) return;
+    for (size_t r = 0; r < rows; ++r) std::copy(bias + begin, bias + end, y + r * out + begin);
+    Sgemm(/*trans_b=*/true, rows, end - begin, in, 1.0f, x, in, w + begin * in, in, 1.0f,
+          y + begin, out);
+  });
 }
 
 void MatMulTransB(const float* a, size_t lda, const float* b, size_t ldb, size_t m, size_t n,
                   size_t k, float alpha, float* c, size_t ldc) {
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(m),
-              static_cast<blasint>(n), static_cast<blasint>(k), alpha, a, static_cast<blasint>(lda),
-              b, static_cast<blasint>(ldb), 0.0f, c, static_cast<blasint>(ldc));
+  Sgemm(/*trans_b=*/true, m, n, k, alpha, a, lda, b, ldb, 0.0f, c, ldc);
 }
 
 void MatMul(const float* a, size_t lda, const float* b, size_t ldb, size_t m, size_t n, size_t k,
             float* c, size_t ldc) {
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<blasint>(m),
-              static_cast<blasint>(n), static_cast<blasint>(k), 1.0f, a, static_cast<blasint>(lda),
-              b, static_cast<blasint>(ldb), 0.0f, c, static_cast<blasint>(ldc));
+  Sgemm(/*trans_b=*/false, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
 }
 
 void AddInPlace(float* x, const float* y, size_t n) {
@@ -69,6 +86,6 @@ void SoftmaxInPlace(float* x, size_t n) {
   for (size_t i = 0; i < n; ++i) x[i] *= inv;
 }
 
-void SetBlasThreads(int threads) { openblas_set_num_threads(threads); }
+void SetBlasThreads(int threads) { SetGemmThreads(threads); }
 
 }  // namespace quarry::embed

@@ -1,5 +1,5 @@
 // The float32 building blocks of the BERT forward pass. Matrix products go to
-// OpenBLAS (cblas_sgemm); the element-wise steps are plain loops the compiler
+// gemm.h (oneDNN, or OpenBLAS); the element-wise steps are plain loops the compiler
 // vectorizes. All matrices are row-major.
 //
 // Thread-safety: pure functions on caller-owned buffers.
@@ -8,11 +8,19 @@
 
 #include <cstddef>
 
+#include "embed/worker_group.h"
+
 namespace quarry::embed {
 
 // y[rows, out] = x[rows, in] * w[out, in]^T + bias[out] (PyTorch's Linear).
 void Linear(const float* x, size_t rows, size_t in, const float* w, const float* bias, size_t out,
             float* y);
+
+// Linear, split by output columns over `workers` when the library runs
+// products on the calling thread (oneDNN) and the product is large enough to
+// pay for waking them; one call on the library's own threads otherwise.
+void ParallelLinear(WorkerGroup& workers, const float* x, size_t rows, size_t in, const float* w,
+                    const float* bias, size_t out, float* y);
 
 // c[m, n] = alpha * a[m, k] * b[n, k]^T with leading dimensions lda, ldb, ldc.
 void MatMulTransB(const float* a, size_t lda, const float* b, size_t ldb, size_t m, size_t n,
@@ -36,7 +44,7 @@ void GeluInPlace(float* x, size_t n);
 // Softmax of one row, in place, numerically stable.
 void SoftmaxInPlace(float* x, size_t n);
 
-// Sets the number of threads OpenBLAS uses (process-wide, a library setting).
+// Sets the number of threads of the matrix products (gemm.h: SetGemmThreads).
 void SetBlasThreads(int threads);
 
 }  // namespace quarry::embed

@@ -1,10 +1,11 @@
 // WorkerGroup: a fixed set of threads that run the parts of one parallel
-// step (the column ranges of an int8 matrix product) beside the caller.
+// step (the column ranges of a matrix product, attention heads) beside the
+// caller.
 //
-// The float32 path gets its threads from OpenBLAS's own pool; the int8
-// kernels are ours, so the encoder owns this group of the same size for
-// them. It goes when the engine's CPU pool (which the batcher brings) can
-// run encoder work.
+// The encoder owns one group for its own kernels and for oneDNN's products,
+// which run single-threaded per part (gemm.h); on OpenBLAS the float32
+// products use OpenBLAS's pool instead. It goes when the engine's CPU pool
+// (which the batcher brings) can run encoder work.
 //
 // Thread-safety: Run may be called from any thread; calls are serialized.
 #ifndef QUARRY_EMBED_WORKER_GROUP_H_
