@@ -137,6 +137,11 @@ int RunIngest(const IngestFlags& flags) {
   report.excluded_files = files->excluded;
   IngestCounts counts;
   counts.files_total = files->files.size();
+  // Bytes of the files done, plus those read of a JSON Lines file being streamed.
+  uint64_t bytes_of_done_files = 0;
+  source.read_progress = [&](uint64_t bytes_read) {
+    counts.bytes_done = bytes_of_done_files + bytes_read;
+  };
   for (const ingest::FileEntry& entry : files->files) counts.bytes_total += entry.size_bytes;
   for (const std::string& error : files->errors) {
     ++report.failed_files;
@@ -195,7 +200,8 @@ int RunIngest(const IngestFlags& flags) {
       progress.Note("quarry: failed: " + line);
     }
     ++counts.files_done;
-    counts.bytes_done += entry.size_bytes;
+    bytes_of_done_files += entry.size_bytes;
+    counts.bytes_done = bytes_of_done_files;
     report.bytes += entry.size_bytes;
     progress.Update(counts);
   }

@@ -330,10 +330,15 @@ Status ReadDocuments(const FileEntry& entry, const FileSourceOptions& options,
   const DocumentFormat format = SniffFormat(prefix, entry.path);
   const RecordOrigin origin{entry.document_id, entry.path};
   if (format == DocumentFormat::kJsonLines) {
+    uint64_t bytes_read = 0;
     const ReadBytes read = [&](char* buffer, size_t capacity) -> Result<size_t> {
       while (true) {
         const ssize_t n = ::read(fd.get(), buffer, capacity);
-        if (n >= 0) return static_cast<size_t>(n);
+        if (n >= 0) {
+          bytes_read += static_cast<uint64_t>(n);
+          if (options.read_progress) options.read_progress(bytes_read);
+          return static_cast<size_t>(n);
+        }
         if (errno != EINTR) return Status::IOError(entry.path + ": " + SystemError(errno));
       }
     };

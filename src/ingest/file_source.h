@@ -30,6 +30,7 @@
 #define QUARRY_INGEST_FILE_SOURCE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,9 @@ struct FileSourceOptions {
   PdfLimits pdf;
   std::string pdf_helper;
   PathFilter filter;  // include/exclude patterns for walked folders
+  // If set, called while a JSON Lines file is streamed with the bytes of it
+  // read so far (for progress: such a file can be gigabytes). On the calling thread.
+  std::function<void(uint64_t bytes_read)> read_progress;
 };
 
 struct FileEntry {

@@ -172,6 +172,25 @@ TEST_F(FileSourceTest, IncludeAndExcludePatternsApplyToRelativePaths) {
   EXPECT_EQ(named->files.size(), 1u);
 }
 
+TEST_F(FileSourceTest, StreamedFilesReportBytesRead) {
+  Write("docs/records.jsonl",
+        "{\"_id\": \"a\", \"text\": \"x\"}\n{\"_id\": \"b\", \"text\": \"y\"}\n");
+  FileSourceOptions options;
+  uint64_t last = 0;
+  options.read_progress = [&](uint64_t bytes) { last = bytes; };
+  int documents = 0;
+  const Status s = ReadDocuments(
+      {P("docs/records.jsonl"), "r"}, options,
+      [&](DocumentInput) {
+        ++documents;
+        return Status::Ok();
+      },
+      [](std::string) {});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(documents, 2);
+  EXPECT_EQ(last, fs::file_size(root_ / "docs/records.jsonl"));
+}
+
 TEST_F(FileSourceTest, FilesCarryTheirSize) {
   Result<CollectResult> result = CollectFiles({P("docs/b.TXT")}, {});
   ASSERT_TRUE(result.ok());
