@@ -5,7 +5,8 @@
 // (cli/ingest_summary.h). Exit status: 0 when every file and record went in
 // or was unchanged; 1 (kExitRuntimeError) when any file or record failed or
 // an entry was left out for an error (unless --allow-failures), or when a
-// write failed (always: nothing after it was written); 2 for usage errors.
+// write failed (always: the run stops there, after the summary of what was
+// written); 2 for usage errors.
 #include <unistd.h>
 
 #include <cstdio>
@@ -177,6 +178,17 @@ int RunIngest(const IngestFlags& flags) {
     if (batch.size() >= flags.batch) write_error = flush();
     return write_error;
   };
+  // What was written, the files skipped and the failures, on stdout.
+  const auto print_summary = [&] {
+    if (!flags.quiet) {
+      for (const std::string& skipped : files->skipped) {
+        std::printf("skipped %s\n", skipped.c_str());
+      }
+    }
+    report.elapsed_seconds = clock.ElapsedMillis() / 1000.0;
+    std::fputs(FormatIngestSummary(report).c_str(), stdout);
+    std::fflush(stdout);
+  };
   progress.Update(counts);
   for (const ingest::FileEntry& entry : files->files) {
     const ingest::ProblemSink problem = [&](std::string reason) {
@@ -186,8 +198,9 @@ int RunIngest(const IngestFlags& flags) {
       progress.Note("quarry: skipped record: " + line);
     };
     Status read = ingest::ReadDocuments(entry, source, add, problem);
-    if (!write_error.ok()) {
+    if (!write_error.ok()) {  // nothing more can be written: stop here
       progress.Finish(counts);
+      print_summary();
       return FailWith(write_error);
     }
     if (!read.ok()) {
@@ -207,15 +220,8 @@ int RunIngest(const IngestFlags& flags) {
   }
   Status s = flush();
   progress.Finish(counts);
+  print_summary();
   if (!s.ok()) return FailWith(s);
-  if (!flags.quiet) {
-    for (const std::string& skipped : files->skipped) {
-      std::printf("skipped %s\n", skipped.c_str());
-    }
-  }
-  report.elapsed_seconds = clock.ElapsedMillis() / 1000.0;
-  std::fputs(FormatIngestSummary(report).c_str(), stdout);
-  std::fflush(stdout);
   if (!HasFailures(report) || flags.allow_failures) return kExitOk;
   return Fail(kExitRuntimeError,
               std::to_string(report.failed_files) + " file(s) and " +
