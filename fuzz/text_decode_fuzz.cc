@@ -1,4 +1,4 @@
-// Fuzzes byte-to-text decoding (BOMs, UTF-16, invalid UTF-8) and the lexical
+// Fuzzes byte-to-text decoding (BOMs, UTF-16, invalid UTF-8, windows-1252) and the lexical
 // embedder on the result: the text must come out as valid UTF-8 and the
 // vector finite and normalized (or zero).
 #include <cmath>
@@ -15,6 +15,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text = quarry::ingest::DecodeTextBytes(
       std::string_view(reinterpret_cast<const char*>(data), size));
   if (!quarry::text::IsValidUtf8(text)) std::abort();
+  const std::string latin = quarry::ingest::DecodeTextBytes(
+      std::string_view(reinterpret_cast<const char*>(data), size),
+      quarry::ingest::TextEncoding::kWindows1252);
+  if (!quarry::text::IsValidUtf8(latin)) std::abort();
   static const quarry::embed::LexicalEmbedder embedder(64);
   std::vector<float> v(64);
   embedder.EmbedOne(text, v);

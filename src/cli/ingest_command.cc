@@ -1,6 +1,16 @@
 // `quarry ingest`: add files and folders to a collection. A JSON or JSON Lines
 // file adds one document per record (ingest/json_records.h).
+//
+// Progress goes to stderr (cli/ingest_progress.h), the summary to stdout
+// (cli/ingest_summary.h). Exit status: 0 when every file and record went in
+// or was unchanged; 1 (kExitRuntimeError) when any file or record failed or
+// an entry was left out for an error (unless --allow-failures), or when a
+// write failed (always: the run stops there, after the summary of what was
+// written); 2 for usage errors.
+#include <unistd.h>
+
 #include <cstdio>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,8 +19,11 @@
 #include "base/stopwatch.h"
 #include "cli/cli_error.h"
 #include "cli/commands.h"
+#include "cli/ingest_progress.h"
+#include "cli/ingest_summary.h"
 #include "cli/open_collection.h"
 #include "ingest/file_source.h"
+#include "ingest/path_glob.h"
 
 namespace quarry::cli {
 namespace {
@@ -34,6 +47,10 @@ struct IngestFlags {
   uint64_t max_file_bytes = ingest::FileSourceOptions{}.max_file_bytes;
   size_t batch = 64;
   bool quiet = false;
+  bool allow_failures = false;
+  double progress_interval = -1;  // seconds; < 0: 0.2 on a terminal, 5 otherwise
+  std::vector<std::string> includes;
+  std::vector<std::string> excludes;
   ingest::JsonRecordOptions json;
   std::string json_id_field;  // "" = the defaults of JsonRecordOptions
 };
@@ -76,6 +93,20 @@ Status EmbedderFromFlags(const IngestFlags& flags, EmbedderConfig* out) {
   return Status::Ok();
 }
 
+// One line for a message: no line breaks inside.
+std::string OneLine(std::string s) {
+  for (char& c : s) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return s;
+}
+
+ProgressReporter::Mode ProgressMode(const IngestFlags& flags) {
+  if (flags.quiet) return ProgressReporter::Mode::kOff;
+  return ::isatty(STDERR_FILENO) ? ProgressReporter::Mode::kTerminal
+                                 : ProgressReporter::Mode::kLines;
+}
+
 int RunIngest(const IngestFlags& flags) {
   Stopwatch clock;
   CollectionConfig config;
@@ -90,6 +121,9 @@ int RunIngest(const IngestFlags& flags) {
   source.max_file_bytes = flags.max_file_bytes;
   source.json = flags.json;
   if (!flags.json_id_field.empty()) source.json.id_fields = {flags.json_id_field};
+  auto filter = ingest::PathFilter::Create(flags.includes, flags.excludes);
+  if (!filter.ok()) return FailWith(filter.status());
+  source.filter = std::move(filter).value();
   auto files = ingest::CollectFiles(flags.paths, source);
   if (!files.ok()) return FailWith(files.status());
 
@@ -97,11 +131,32 @@ int RunIngest(const IngestFlags& flags) {
   if (!opened.ok()) return FailWith(opened.status());
   if (opened->created && !flags.quiet) {
     std::printf("created collection '%s'\n", flags.collection.c_str());
+    std::fflush(stdout);
   }
 
-  UpsertSummary total;
-  size_t failed = 0;
-  size_t skipped_records = 0;
+  const ProgressReporter::Mode mode = ProgressMode(flags);
+  const double interval = flags.progress_interval >= 0 ? flags.progress_interval
+                          : mode == ProgressReporter::Mode::kTerminal ? 0.2
+                                                                      : 5.0;
+  ProgressReporter progress(&std::cerr, mode, interval, ProgressReporter::SteadyClock());
+  IngestReport report;
+  report.collection = flags.collection;
+  report.skipped_files = files->skipped.size();
+  report.excluded_files = files->excluded;
+  IngestCounts counts;
+  counts.files_total = files->files.size();
+  // Bytes of the files done, plus those read of a JSON Lines file being streamed.
+  uint64_t bytes_of_done_files = 0;
+  source.read_progress = [&](uint64_t bytes_read) {
+    counts.bytes_done = bytes_of_done_files + bytes_read;
+  };
+  for (const ingest::FileEntry& entry : files->files) counts.bytes_total += entry.size_bytes;
+  for (const std::string& error : files->errors) {
+    ++report.failed_files;
+    report.failures.push_back(OneLine(error));
+    progress.Note("quarry: skipped: " + OneLine(error));
+  }
+
   std::vector<DocumentInput> batch;
   std::unordered_set<std::string> batch_ids;  // one write may not repeat an id
   const auto flush = [&]() -> Status {
@@ -110,13 +165,12 @@ int RunIngest(const IngestFlags& flags) {
     batch.clear();
     batch_ids.clear();
     if (!r.ok()) return r.status();
-    total.documents += r->documents;
-    total.unchanged += r->unchanged;
-    total.chunks += r->chunks;
-    if (!flags.quiet) {
-      std::printf("  %u documents, %u chunks so far\n", total.documents + total.unchanged,
-                  total.chunks);
-    }
+    report.documents += r->documents;
+    report.unchanged += r->unchanged;
+    report.chunks += r->chunks;
+    counts.documents = report.documents + report.unchanged;
+    counts.chunks = report.chunks;
+    progress.Update(counts);
     return Status::Ok();
   };
   // A record repeating an id of the open batch goes into the next write, so
@@ -131,34 +185,56 @@ int RunIngest(const IngestFlags& flags) {
     if (batch.size() >= flags.batch) write_error = flush();
     return write_error;
   };
+  // What was written, the files skipped and the failures, on stdout.
+  const auto print_summary = [&] {
+    if (!flags.quiet) {
+      for (const std::string& skipped : files->skipped) {
+        std::printf("skipped %s\n", skipped.c_str());
+      }
+    }
+    report.elapsed_seconds = clock.ElapsedMillis() / 1000.0;
+    std::fputs(FormatIngestSummary(report).c_str(), stdout);
+    std::fflush(stdout);
+  };
+  progress.Update(counts);
   for (const ingest::FileEntry& entry : files->files) {
     const ingest::ProblemSink problem = [&](std::string reason) {
-      ++skipped_records;
-      std::fprintf(stderr, "quarry: skipped record: %s: %s\n", entry.path.c_str(),
-                   reason.c_str());
+      ++report.failed_records;
+      const std::string line = OneLine(entry.path + ": " + reason);
+      report.failures.push_back(line);
+      progress.Note("quarry: skipped record: " + line);
     };
     Status read = ingest::ReadDocuments(entry, source, add, problem);
-    if (!write_error.ok()) return FailWith(write_error);
-    if (!read.ok()) {
-      ++failed;
-      std::fprintf(stderr, "quarry: failed: %s: %s\n", entry.path.c_str(),
-                   read.message().c_str());
+    if (!write_error.ok()) {  // nothing more can be written: stop here
+      progress.Finish(counts);
+      print_summary();
+      return FailWith(write_error);
     }
+    if (!read.ok()) {
+      ++report.failed_files;
+      // Most reasons already name the path; say it once.
+      std::string reason = read.message();
+      if (reason.rfind(entry.path + ": ", 0) == 0) reason.erase(0, entry.path.size() + 2);
+      const std::string line = OneLine(entry.path + ": " + reason);
+      report.failures.push_back(line);
+      progress.Note("quarry: failed: " + line);
+    }
+    ++counts.files_done;
+    bytes_of_done_files += entry.size_bytes;
+    counts.bytes_done = bytes_of_done_files;
+    report.bytes += entry.size_bytes;
+    progress.Update(counts);
   }
   Status s = flush();
+  progress.Finish(counts);
+  print_summary();
   if (!s.ok()) return FailWith(s);
-  if (!flags.quiet) {
-    for (const std::string& skipped : files->skipped) {
-      std::printf("skipped %s\n", skipped.c_str());
-    }
-  }
-  std::printf(
-      "ingested %u documents (%u chunks) into '%s', %u unchanged, %zu skipped, %zu failed, "
-      "%zu records skipped in %.2f s\n",
-      total.documents, total.chunks, flags.collection.c_str(), total.unchanged,
-      files->skipped.size(), failed, skipped_records, clock.ElapsedMillis() / 1000.0);
-  return failed == 0 ? kExitOk : Fail(kExitRuntimeError, std::to_string(failed) +
-                                                             " file(s) could not be ingested");
+  if (!HasFailures(report) || flags.allow_failures) return kExitOk;
+  return Fail(kExitRuntimeError,
+              std::to_string(report.failed_files) + " file(s) and " +
+                  std::to_string(report.failed_records) +
+                  " record(s) could not be ingested (see the summary; --allow-failures "
+                  "exits 0 anyway)");
 }
 
 }  // namespace
@@ -209,7 +285,23 @@ CommandRunner RegisterIngest(CLI::App& app) {
   cmd->add_option("--batch", flags->batch, "Documents per write")
       ->check(CLI::Range(size_t{1}, size_t{10000}))
       ->capture_default_str();
-  cmd->add_flag("--quiet", flags->quiet, "Print only the summary");
+  cmd->add_flag("--quiet", flags->quiet, "No progress line; print only the summary");
+  cmd->add_option("--include", flags->includes,
+                  "In folders, take only files matching this glob (repeatable), against the "
+                  "path relative to the folder: * ? [a-z] within a name, ** across folders, "
+                  "'*.md' at any depth, 'docs/*.md' anchored, 'notes' a folder's files")
+      ->take_all()
+      ->allow_extra_args(false);
+  cmd->add_option("--exclude", flags->excludes,
+                  "In folders, leave out files and folders matching this glob (repeatable; "
+                  "wins over --include; 'drafts/' matches folders only, which are not entered)")
+      ->take_all()
+      ->allow_extra_args(false);
+  cmd->add_flag("--allow-failures", flags->allow_failures,
+                "Exit 0 even if some files or records failed (they are still listed)");
+  cmd->add_option("--progress-interval", flags->progress_interval,
+                  "Seconds between progress updates on stderr (default 0.2 on a terminal, "
+                  "5 otherwise; 0 = every file)");
   cmd->add_option("--json-text-fields", flags->json.text_fields,
                   "JSON records: fields joined into the text (comma-separated)")
       ->delimiter(',')

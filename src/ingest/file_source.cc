@@ -59,7 +59,7 @@ class Collector {
       fs::path absolute = fs::absolute(path, ec).lexically_normal();
       if (ec) return Status::IOError(arg + ": " + ec.message());
       if (!absolute.has_filename()) absolute = absolute.parent_path();  // "docs/" -> "docs"
-      Walk(path, absolute.filename().string());
+      Walk(path, absolute.filename().string(), "");
     } else if (fs::is_regular_file(status)) {
       AddFile(arg, path.lexically_normal().generic_string());
     } else {
@@ -71,12 +71,13 @@ class Collector {
   CollectResult Take() { return std::move(result_); }
 
  private:
-  // Adds the supported files under `dir`, whose ids start with `id_prefix`.
-  void Walk(const fs::path& dir, const std::string& id_prefix) {
+  // Adds the supported files under `dir`, whose ids start with `id_prefix`
+  // and whose paths relative to the folder argument start with `relative`.
+  void Walk(const fs::path& dir, const std::string& id_prefix, const std::string& relative) {
     std::error_code ec;
     const fs::path canonical = fs::canonical(dir, ec);
     if (ec) {
-      Skip(dir.string(), ec.message());
+      Error(dir.string(), ec.message());
       return;
     }
     if (!visited_dirs_.insert(canonical.string()).second) {
@@ -89,13 +90,14 @@ class Collector {
       names.push_back(it->path().filename().string());
     }
     if (ec) {
-      Skip(dir.string(), "cannot read folder: " + ec.message());
+      Error(dir.string(), "cannot read folder: " + ec.message());
       return;
     }
     std::sort(names.begin(), names.end());
     for (const std::string& name : names) {
       const fs::path child = dir / name;
       const std::string child_id = id_prefix.empty() ? name : id_prefix + "/" + name;
+      const std::string child_relative = relative.empty() ? name : relative + "/" + name;
       if (name[0] == '.') {
         Skip(child.string(), "hidden");
         continue;
@@ -108,20 +110,25 @@ class Collector {
         }
         status = fs::status(child, ec);
         if (ec) {
-          Skip(child.string(), "broken symbolic link: " + ec.message());
+          Error(child.string(), "broken symbolic link: " + ec.message());
           continue;
         }
       }
+      const PathFilter& filter = options_.filter;
       if (ec) {
-        Skip(child.string(), ec.message());
+        Error(child.string(), ec.message());
+      } else if (filter.Excluded(child_relative, fs::is_directory(status))) {
+        ++result_.excluded;
       } else if (fs::is_directory(status)) {
-        Walk(child, child_id);
+        Walk(child, child_id, child_relative);
       } else if (!fs::is_regular_file(status)) {
         Skip(child.string(), "not a regular file");
+      } else if (!filter.Included(child_relative)) {
+        ++result_.excluded;
       } else if (!IsSupportedTextFile(name)) {
         Skip(child.string(), "unsupported extension");
       } else if (::access(child.c_str(), R_OK) != 0) {
-        Skip(child.string(), "unreadable: " + SystemError(errno));
+        Error(child.string(), "unreadable: " + SystemError(errno));
       } else {
         AddFile(child.string(), child_id);
       }
@@ -130,23 +137,35 @@ class Collector {
 
   void AddFile(const std::string& path, const std::string& id) {
     if (!text::IsValidUtf8(id)) {
-      Skip(path, "file name is not valid UTF-8, so it cannot be a document id");
+      Error(path, "file name is not valid UTF-8, so it cannot be a document id");
       return;
     }
     if (id.size() > kMaxDocumentIdBytes) {
-      Skip(path, "document id is longer than " + std::to_string(kMaxDocumentIdBytes) + " bytes");
+      Error(path, "document id is longer than " + std::to_string(kMaxDocumentIdBytes) + " bytes");
       return;
     }
     const auto [existing, inserted] = id_to_path_.emplace(id, path);
     if (!inserted) {
-      Skip(path, "document id '" + id + "' is already taken by " + existing->second);
+      // The same file named twice is harmless; two files wanting one id lose one.
+      std::error_code same_ec;
+      if (fs::equivalent(path, existing->second, same_ec)) {
+        Skip(path, "already listed as " + existing->second);
+      } else {
+        Error(path, "document id '" + id + "' is already taken by " + existing->second);
+      }
       return;
     }
-    result_.files.push_back(FileEntry{path, id});
+    std::error_code ec;
+    const uintmax_t size = fs::file_size(path, ec);
+    result_.files.push_back(FileEntry{path, id, ec ? 0 : static_cast<uint64_t>(size)});
   }
 
   void Skip(const std::string& path, const std::string& reason) {
     result_.skipped.push_back(text::SanitizeUtf8(path + ": " + reason));
+  }
+
+  void Error(const std::string& path, const std::string& reason) {
+    result_.errors.push_back(text::SanitizeUtf8(path + ": " + reason));
   }
 
   const FileSourceOptions& options_;
@@ -311,10 +330,15 @@ Status ReadDocuments(const FileEntry& entry, const FileSourceOptions& options,
   const DocumentFormat format = SniffFormat(prefix, entry.path);
   const RecordOrigin origin{entry.document_id, entry.path};
   if (format == DocumentFormat::kJsonLines) {
+    uint64_t bytes_read = 0;
     const ReadBytes read = [&](char* buffer, size_t capacity) -> Result<size_t> {
       while (true) {
         const ssize_t n = ::read(fd.get(), buffer, capacity);
-        if (n >= 0) return static_cast<size_t>(n);
+        if (n >= 0) {
+          bytes_read += static_cast<uint64_t>(n);
+          if (options.read_progress) options.read_progress(bytes_read);
+          return static_cast<size_t>(n);
+        }
         if (errno != EINTR) return Status::IOError(entry.path + ": " + SystemError(errno));
       }
     };

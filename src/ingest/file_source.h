@@ -10,6 +10,14 @@
 // links found while walking are skipped unless follow_symlinks is set (loops
 // are detected). A path named explicitly is always followed.
 //
+// Include/exclude patterns (FileSourceOptions::filter, ingest/path_glob.h)
+// apply while walking, to the path relative to the folder argument ("ingest
+// docs/" matches design/x.md against them): an excluded entry is left out (an
+// excluded folder is not entered), and with includes a file is taken only if
+// it or one of its folders matches one. Excludes win. They narrow the
+// supported extensions, never widen them. Files named explicitly are not
+// filtered.
+//
 // Document ids: a file found under a folder argument gets its path relative to
 // that folder's parent ("ingest docs/" gives "docs/design/x.md"); an explicitly
 // named file gets its path as given, lexically normalized ("./a.md" -> "a.md").
@@ -22,12 +30,14 @@
 #define QUARRY_INGEST_FILE_SOURCE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ingest/extractor.h"
 #include "ingest/json_records.h"
+#include "ingest/path_glob.h"
 #include "ingest/pdf/pdf_text.h"
 #include "quarry/document.h"
 #include "quarry/status.h"
@@ -45,24 +55,36 @@ struct FileSourceOptions {
   // (ingest/pdf/pdf_sandbox.h); "" = quarry-pdf-extract beside this program.
   PdfLimits pdf;
   std::string pdf_helper;
+  PathFilter filter;  // include/exclude patterns for walked folders
+  // If set, called while a JSON Lines file is streamed with the bytes of it
+  // read so far (for progress: such a file can be gigabytes). On the calling thread.
+  std::function<void(uint64_t bytes_read)> read_progress;
 };
 
 struct FileEntry {
   std::string path;         // to open: the argument, or the argument joined with names below it
   std::string document_id;  // see the header comment
+  uint64_t size_bytes = 0;  // when collected (for progress), 0 if unknown
 };
 
 struct CollectResult {
   std::vector<FileEntry> files;
-  // "path: reason" for each entry left out: unsupported extension, hidden,
-  // symbolic link, not a regular file, unreadable, duplicate or invalid id.
+  // "path: reason" for each entry left out on purpose: unsupported extension,
+  // hidden, symbolic link not followed, not a regular file, folder already
+  // visited.
   std::vector<std::string> skipped;
+  // "path: reason" for each entry left out because of an error the operator
+  // should fix: unreadable file or folder, broken link, duplicate or invalid id.
+  std::vector<std::string> errors;
+  // Entries left out by the include/exclude patterns (not listed: there may be
+  // many, and the operator asked for it).
+  size_t excluded = 0;
 };
 
 // Expands `paths` (files and folders) into the files to ingest, in order.
 // Fails with NotFound naming the path if one does not exist, InvalidArgument for
 // an empty path, IOError if one cannot be examined. Problems below a folder
-// argument do not fail the call; they are listed in `skipped`.
+// argument do not fail the call; they are listed in `skipped` or `errors`.
 Result<CollectResult> CollectFiles(const std::vector<std::string>& paths,
                                    const FileSourceOptions& options);
 

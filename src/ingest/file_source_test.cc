@@ -61,13 +61,23 @@ class FileSourceTest : public ::testing::Test {
     return ids;
   }
 
-  static bool Skipped(const CollectResult& result, const std::string& path_suffix,
-                      const std::string& reason) {
-    return std::any_of(result.skipped.begin(), result.skipped.end(), [&](const std::string& s) {
+  static bool Listed(const std::vector<std::string>& list, const std::string& path_suffix,
+                     const std::string& reason) {
+    return std::any_of(list.begin(), list.end(), [&](const std::string& s) {
       const size_t colon = s.find(": ");
       return colon != std::string::npos && s.substr(0, colon).ends_with(path_suffix) &&
              s.find(reason, colon) != std::string::npos;
     });
+  }
+  // Left out on purpose.
+  static bool Skipped(const CollectResult& result, const std::string& path_suffix,
+                      const std::string& reason) {
+    return Listed(result.skipped, path_suffix, reason);
+  }
+  // Left out because of an error.
+  static bool Errored(const CollectResult& result, const std::string& path_suffix,
+                      const std::string& reason) {
+    return Listed(result.errors, path_suffix, reason);
   }
 
   fs::path root_;
@@ -128,7 +138,63 @@ TEST_F(FileSourceTest, DuplicateIdsAreSkipped) {
   const std::vector<std::string> ids = Ids(*result);
   EXPECT_EQ(std::count(ids.begin(), ids.end(), "docs/a.md"), 1);
   EXPECT_EQ(result->files[0].path, P("docs/a.md"));  // the first one wins
-  EXPECT_TRUE(Skipped(*result, "/other/docs/a.md", "already taken"));
+  EXPECT_TRUE(Errored(*result, "/other/docs/a.md", "already taken"));
+  EXPECT_FALSE(Skipped(*result, "/other/docs/a.md", ""));
+}
+
+TEST_F(FileSourceTest, TheSameFileTwiceIsNotAnError) {
+  Result<CollectResult> result = CollectFiles({P("docs/a.md"), P("docs/./a.md")}, {});
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->files.size(), 1u);
+  EXPECT_TRUE(result->errors.empty());
+  EXPECT_TRUE(Skipped(*result, "a.md", "already listed"));
+}
+
+TEST_F(FileSourceTest, IncludeAndExcludePatternsApplyToRelativePaths) {
+  Write("docs/design/drafts/z.md", "draft");
+  Write("docs/design/keep.md", "keep");
+  FileSourceOptions options;
+  auto filter = PathFilter::Create({"*.md", "design/*.text"}, {"drafts/", "/a.md"});
+  ASSERT_TRUE(filter.ok());
+  options.filter = std::move(filter).value();
+  Result<CollectResult> result = CollectFiles({P("docs")}, options);
+  ASSERT_TRUE(result.ok());
+  // Relative to docs/: a.md is excluded (anchored), design/drafts/ is not
+  // entered, design/x.markdown and b.TXT are not included.
+  EXPECT_EQ(Ids(*result), (std::vector<std::string>{"docs/bom.md", "docs/design/keep.md",
+                                                    "docs/design/y.text"}));
+  // a.md, b.TXT, drafts/, x.markdown, image.png, latin1.txt, noext.
+  EXPECT_EQ(result->excluded, 7u);
+  EXPECT_FALSE(Skipped(*result, "image.png", ""));  // counted, not listed
+  // Explicit files are not filtered.
+  Result<CollectResult> named = CollectFiles({P("docs/a.md")}, options);
+  ASSERT_TRUE(named.ok());
+  EXPECT_EQ(named->files.size(), 1u);
+}
+
+TEST_F(FileSourceTest, StreamedFilesReportBytesRead) {
+  Write("docs/records.jsonl",
+        "{\"_id\": \"a\", \"text\": \"x\"}\n{\"_id\": \"b\", \"text\": \"y\"}\n");
+  FileSourceOptions options;
+  uint64_t last = 0;
+  options.read_progress = [&](uint64_t bytes) { last = bytes; };
+  int documents = 0;
+  const Status s = ReadDocuments(
+      {P("docs/records.jsonl"), "r"}, options,
+      [&](DocumentInput) {
+        ++documents;
+        return Status::Ok();
+      },
+      [](std::string) {});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(documents, 2);
+  EXPECT_EQ(last, fs::file_size(root_ / "docs/records.jsonl"));
+}
+
+TEST_F(FileSourceTest, FilesCarryTheirSize) {
+  Result<CollectResult> result = CollectFiles({P("docs/b.TXT")}, {});
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->files[0].size_bytes, 7u);
 }
 
 TEST_F(FileSourceTest, MissingPathIsNotFound) {
@@ -145,7 +211,7 @@ TEST_F(FileSourceTest, UnreadableFileIsSkippedAndFailsToRead) {
   fs::permissions(root_ / "docs/secret.txt", fs::perms::none);
   Result<CollectResult> result = CollectFiles({P("docs")}, {});
   ASSERT_TRUE(result.ok());
-  EXPECT_TRUE(Skipped(*result, "/docs/secret.txt", "unreadable"));
+  EXPECT_TRUE(Errored(*result, "/docs/secret.txt", "unreadable"));
   Result<DocumentInput> read = ReadDocumentFile({P("docs/secret.txt"), "s"}, {});
   ASSERT_FALSE(read.ok());
   EXPECT_EQ(read.status().code(), StatusCode::kIOError);

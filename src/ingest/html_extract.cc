@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "ingest/html_charset.h"
 #include "ingest/html_nesting.h"
 #include "ingest/text_decode.h"
 #include "text/utf8.h"
@@ -311,7 +312,9 @@ Result<ExtractedDocument> ExtractHtml(std::string_view bytes, const HtmlOptions&
                                      " bytes, over the limit of " +
                                      std::to_string(options.max_input_bytes) + " bytes");
   }
-  const std::string html = DecodeTextBytes(bytes);
+  // A BOM wins over a <meta charset>; without either, UTF-8.
+  const std::string html =
+      DecodeTextBytes(bytes, SniffHtmlEncoding(bytes).value_or(TextEncoding::kUtf8));
   if (EstimateHtmlNesting(html, options.max_depth) > options.max_depth) {
     return Status::ResourceExhausted("HTML elements nest deeper than the limit of " +
                                      std::to_string(options.max_depth) + " levels");

@@ -15,8 +15,9 @@
 //    the enclosing headings by level ("Guide > Install"). Text before the first
 //    heading is a section with an empty path.
 //  - The title is <title>'s text, else the first h1's, else "".
-// Input bytes are decoded as ingest/text_decode.h does (BOM, UTF-16); a
-// <meta charset> naming a legacy encoding is not honoured.
+// Input bytes are decoded as ingest/text_decode.h does: a BOM first, else the
+// encoding a <meta charset> in the first 1024 bytes declares
+// (ingest/html_charset.h: UTF-8 and windows-1252/Latin-1), else UTF-8.
 //
 // Thread-safety: pure function.
 #ifndef QUARRY_INGEST_HTML_EXTRACT_H_

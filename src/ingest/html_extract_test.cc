@@ -159,6 +159,22 @@ TEST(HtmlExtractTest, Utf16WithBomIsDecoded) {
   EXPECT_EQ(Extract(utf16le).text, "hi");
 }
 
+TEST(HtmlExtractTest, MetaCharsetDecodesLatin1Pages) {
+  const ExtractedDocument doc = Extract(
+      "<html><head><meta charset=\"ISO-8859-1\"><title>Caf\xE9</title></head>"
+      "<body><p>cr\xE8me br\xFBl\xE9" "e \x96 \x93quoted\x94</p></body></html>");
+  EXPECT_EQ(doc.title, "Café");
+  EXPECT_EQ(doc.text, "crème brûlée \u2013 \u201Cquoted\u201D");
+  const ExtractedDocument equiv = Extract(
+      "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">"
+      "<p>na\xEFve</p>");
+  EXPECT_EQ(equiv.text, "naïve");
+  // Without a declaration, the same bytes are repaired UTF-8.
+  EXPECT_EQ(Extract("<p>na\xEFve</p>").text, "na\uFFFDve");
+  // A BOM wins over the meta tag.
+  EXPECT_EQ(Extract("\xEF\xBB\xBF<meta charset=latin1><p>\xC3\xA9</p>").text, "\u00E9");
+}
+
 TEST(HtmlExtractTest, DeepNestingFailsWithAReason) {
   std::string deep;
   for (int i = 0; i < 100000; ++i) deep += "<div>";

@@ -1,13 +1,16 @@
 #include "ingest/json_records.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
 #include <boost/json/value.hpp>
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <new>
 #include <utility>
+#include <vector>
 
 #include "text/whitespace.h"
 
@@ -18,8 +21,10 @@ namespace {
 // Bytes read from a JSON Lines input at a time.
 constexpr size_t kReadBlockBytes = 1 << 20;
 
-// Parses `text` as one JSON value under the options' limits.
-Result<json::value> ParseValue(std::string_view text, const JsonRecordOptions& options) {
+// Parses `text` as one JSON value under the options' limits. *extra_data
+// (if given) says whether it failed only because more followed a complete value.
+Result<json::value> ParseValue(std::string_view text, const JsonRecordOptions& options,
+                               bool* extra_data = nullptr) {
   json::parse_options parse_options;
   parse_options.max_depth = options.max_depth;
   parse_options.allow_invalid_utf8 = false;
@@ -33,6 +38,7 @@ Result<json::value> ParseValue(std::string_view text, const JsonRecordOptions& o
                                      std::to_string(options.max_depth) + " levels");
     }
     if (ec) {
+      if (extra_data != nullptr) *extra_data = ec == json::error::extra_data;
       return Status::InvalidArgument("not valid JSON: " + ec.message() + " at byte " +
                                      std::to_string(consumed));
     }
@@ -123,6 +129,37 @@ Status Deliver(Result<DocumentInput> doc, const char* unit, uint64_t number,
   return Status::Ok();
 }
 
+// A JSON text that holds more than one value: read it as JSON Lines. If no
+// line gives a document, the file is neither and fails with both reasons.
+Status ReadAsJsonLines(std::string_view json, const Status& as_one_value,
+                       const RecordOrigin& origin, const JsonRecordOptions& options,
+                       const DocumentSink& sink, const ProblemSink& problems) {
+  size_t pos = 0;
+  const ReadBytes read = [&](char* buffer, size_t capacity) -> Result<size_t> {
+    const size_t n = std::min(capacity, json.size() - pos);
+    std::memcpy(buffer, json.data() + pos, n);
+    pos += n;
+    return n;
+  };
+  uint64_t documents = 0;
+  std::vector<std::string> held;  // reported once we know the file is JSON Lines
+  QUARRY_RETURN_IF_ERROR(ReadJsonLines(
+      read, origin, options,
+      [&](DocumentInput doc) {
+        ++documents;
+        return sink(std::move(doc));
+      },
+      [&](std::string problem) { held.push_back(std::move(problem)); }));
+  if (documents == 0 && !held.empty()) {
+    std::string lines = held.front();
+    if (held.size() > 1) lines += "; " + std::to_string(held.size() - 1) + " more line(s) fail too";
+    return Status::InvalidArgument("neither one JSON value (" + as_one_value.message() +
+                                   ") nor JSON Lines (" + lines + ")");
+  }
+  for (std::string& problem : held) problems(std::move(problem));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<DocumentInput> ParseJsonRecord(std::string_view json, const RecordOrigin& origin,
@@ -181,7 +218,13 @@ Status ReadJsonDocument(std::string_view json, const RecordOrigin& origin,
   // The records are nested one level deeper than a record on its own line.
   JsonRecordOptions whole = options;
   whole.max_depth = options.max_depth + 1;
-  QUARRY_ASSIGN_OR_RETURN(json::value value, ParseValue(json, whole));
+  bool extra_data = false;
+  Result<json::value> parsed = ParseValue(json, whole, &extra_data);
+  if (!parsed.ok()) {
+    if (!extra_data) return parsed.status();
+    return ReadAsJsonLines(json, parsed.status(), origin, options, sink, problems);
+  }
+  const json::value value = std::move(parsed).value();
   if (const json::array* records = value.if_array()) {
     for (size_t i = 0; i < records->size(); ++i) {
       QUARRY_RETURN_IF_ERROR(Deliver(RecordToDocument((*records)[i], origin, i + 1, options),

@@ -14,7 +14,10 @@
 // reported to the ProblemSink with its line or position and skipped; the rest
 // are read. JSON Lines are read a block at a time: memory is bounded by
 // max_record_bytes, and a longer line is reported and skipped without being
-// held. A JSON file (an array of records, or one record) is parsed whole.
+// held. A JSON file (an array of records, or one record) is parsed whole; if
+// more follows its first value, it is read as JSON Lines instead (a .json file
+// that holds JSON Lines is common), and fails naming both reasons if no line
+// gives a document.
 //
 // Thread-safety: pure functions (the sinks are called on the calling thread).
 #ifndef QUARRY_INGEST_JSON_RECORDS_H_
@@ -61,9 +64,11 @@ Status ReadJsonLines(const ReadBytes& read, const RecordOrigin& origin,
                      const JsonRecordOptions& options, const DocumentSink& sink,
                      const ProblemSink& problems);
 
-// Reads a JSON text holding an array of records or one record. Fails with
-// InvalidArgument (with the byte offset) if it is not valid JSON, or is
-// neither an array nor an object, and when `sink` fails.
+// Reads a JSON text holding an array of records or one record, or else JSON
+// Lines (see the header comment). Fails with InvalidArgument (with the byte
+// offset) if it is not valid JSON, or is neither an array nor an object, or
+// neither one JSON value nor JSON Lines with a readable record; and when
+// `sink` fails.
 Status ReadJsonDocument(std::string_view json, const RecordOrigin& origin,
                         const JsonRecordOptions& options, const DocumentSink& sink,
                         const ProblemSink& problems);

@@ -191,6 +191,36 @@ TEST(JsonRecordsTest, JsonArrayOrOneObject) {
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
 }
 
+TEST(JsonRecordsTest, JsonTextHoldingJsonLinesIsReadAsLines) {
+  Status status;
+  Collected got = ReadWhole(
+      "{\"_id\": \"a\", \"text\": \"first\"}\n"
+      "not json\n"
+      "{\"text\": \"third\"}\n",
+      &status);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_EQ(got.docs.size(), 2u);
+  EXPECT_EQ(got.docs[0].id, "a");
+  EXPECT_EQ(got.docs[1].id, "data/corpus.jsonl#3");  // numbered by line
+  ASSERT_EQ(got.problems.size(), 1u);
+  EXPECT_EQ(got.problems[0].rfind("line 2: not valid JSON", 0), 0u) << got.problems[0];
+
+  // Neither one value nor lines with a record: the file fails with both reasons.
+  got = ReadWhole("{\"text\": \"a\"} trailing\n[1]\n", &status);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("neither one JSON value"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("extra data"), std::string::npos);
+  EXPECT_NE(status.message().find("line 1:"), std::string::npos);
+  EXPECT_NE(status.message().find("1 more line(s)"), std::string::npos);
+  EXPECT_TRUE(got.docs.empty());
+  EXPECT_TRUE(got.problems.empty());
+
+  // A syntax error inside the first value is not JSON Lines either.
+  got = ReadWhole("{\"text\": }\n{\"text\": \"b\"}\n", &status);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message().find("neither"), std::string::npos);
+}
+
 TEST(JsonRecordsTest, ParseOneRecord) {
   Result<DocumentInput> doc = ParseJsonRecord("{\"_id\": \"x\", \"text\": \"\\u00e9\\u0000\"}",
                                               kOrigin, 9, {});

@@ -43,5 +43,27 @@ TEST(TextDecodeTest, Utf16DefectsBecomeReplacements) {
   EXPECT_EQ(out, "\uFFFDa\uFFFD \uFFFD");
 }
 
+TEST(TextDecodeTest, Windows1252WhenAssumed) {
+  // é è, then the 0x80-0x9F block: euro sign, curly quotes, en dash, an unassigned byte.
+  EXPECT_EQ(DecodeTextBytes("caf\xE9 cr\xE8me", TextEncoding::kWindows1252), "café crème");
+  EXPECT_EQ(DecodeTextBytes("\x80 \x93q\x94 \x96 \x81", TextEncoding::kWindows1252),
+            "\u20AC \u201Cq\u201D \u2013 \u0081");
+  EXPECT_EQ(DecodeTextBytes(std::string("a\0\xFF", 3), TextEncoding::kWindows1252), "a \u00FF");
+  // A BOM still wins.
+  EXPECT_EQ(DecodeTextBytes("\xEF\xBB\xBF\xC3\xA9", TextEncoding::kWindows1252), "\u00E9");
+}
+
+TEST(TextDecodeTest, EncodingLabels) {
+  EXPECT_EQ(EncodingFromLabel("UTF-8"), TextEncoding::kUtf8);
+  EXPECT_EQ(EncodingFromLabel(" iso-8859-1 "), TextEncoding::kWindows1252);
+  EXPECT_EQ(EncodingFromLabel("Windows-1252"), TextEncoding::kWindows1252);
+  EXPECT_EQ(EncodingFromLabel("latin1"), TextEncoding::kWindows1252);
+  EXPECT_EQ(EncodingFromLabel("us-ascii"), TextEncoding::kWindows1252);
+  EXPECT_EQ(EncodingFromLabel("utf-16"), TextEncoding::kUtf16Le);
+  EXPECT_EQ(EncodingFromLabel("utf-16be"), TextEncoding::kUtf16Be);
+  EXPECT_EQ(EncodingFromLabel("shift_jis"), std::nullopt);
+  EXPECT_EQ(EncodingFromLabel(""), std::nullopt);
+}
+
 }  // namespace
 }  // namespace quarry::ingest

@@ -71,10 +71,13 @@ class ExtractTest(unittest.TestCase):
               'not json\n'
               '{"_id": "l2", "title": "Press", "text": "Plunge the press slowly."}\n')
         r = self.ingest(self.corpus)
-        self.assertEqual(r.returncode, 0, r.stderr)
+        # A record that could not be read makes the run fail (exit 1), after
+        # everything else went in.
+        self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("ingested 5 documents", r.stdout)
         self.assertIn("1 records skipped", r.stdout)
         self.assertIn("lines.jsonl: line 2: not valid JSON", r.stderr)
+        self.assertIn("failures (1):", r.stdout)
 
         hits = self.search("covered pot")
         self.assertEqual(hits[0]["document_id"], "site/guide.html")
@@ -82,6 +85,84 @@ class ExtractTest(unittest.TestCase):
         self.assertEqual(self.search("scripted"), [])  # script text is not indexed
         self.assertEqual(self.search("steep leaves")[0]["document_id"], "r2")
         self.assertEqual(self.search("plunge")[0]["document_id"], "l2")
+
+    def test_mixed_folder_progress_summary_and_exit_status(self):
+        site = self.corpus
+        write(os.path.join(site, "good.txt"), "Granite blocks are cut from the quarry face.")
+        write(os.path.join(site, "notes.md"), "# Notes\n\nBasalt forms hexagonal columns.")
+        write(os.path.join(site, "page.html"),
+              "<html><head><title>Marble</title></head><body><p>Marble is metamorphic "
+              "limestone.</p></body></html>")
+        os.makedirs(site, exist_ok=True)
+        with open(os.path.join(site, "legacy.html"), "wb") as f:  # Latin-1, declared
+            f.write("<html><head><meta http-equiv='Content-Type' "
+                    "content='text/html; charset=iso-8859-1'><title>Dessert</title></head>"
+                    "<body><p>Cr\u00e8me br\u00fbl\u00e9e with caramelised sugar.</p></body>"
+                    "</html>".encode("latin-1"))
+        write(os.path.join(site, "records.json"),
+              json.dumps([{"id": "rec-1", "text": "Slate splits into thin sheets."},
+                          {"id": "rec-2", "text": "Pumice floats on water."}]))
+        write(os.path.join(site, "lines.json"),  # JSON Lines in a .json file
+              '{"id": "jl-1", "text": "Obsidian is volcanic glass."}\n'
+              '{"id": "jl-2", "text": "Chalk is soft white limestone."}\n')
+        write(os.path.join(site, "corpus.jsonl"),
+              '{"_id": "c-1", "text": "Quartzite is hard metamorphic sandstone."}\n')
+        write(os.path.join(site, "broken.json"), '{"text": ')
+        write(os.path.join(site, "drafts", "secret.md"), "Unobtainium draft notes.")
+        write(os.path.join(site, "old.bak.txt"), "Unobtainium backup.")
+        write(os.path.join(site, "photo.png"), "not really a png")
+
+        r = self.ingest(site, extra=("--exclude", "drafts/", "--exclude", "*.bak.txt",
+                                     "--progress-interval", "0"))
+        self.assertEqual(r.returncode, 1, r.stderr)  # broken.json failed
+        self.assertIn("ingested 9 documents", r.stdout)
+        self.assertIn("1 skipped, 1 failed, 0 records skipped", r.stdout)  # photo.png; broken.json
+        self.assertIn("2 left out by --include/--exclude", r.stdout)
+        self.assertIn("rate: ", r.stdout)
+        self.assertRegex(r.stdout, r"failures \(1\):\n    .*broken\.json: .*not valid JSON")
+        self.assertIn("could not be ingested", r.stderr)
+        # Progress on stderr, plain lines (stderr is a pipe here), ending at 100%.
+        self.assertNotIn("\r", r.stderr)
+        self.assertNotIn("\x1b", r.stderr)
+        progress = [l for l in r.stderr.splitlines() if l.startswith("ingest: ")]
+        self.assertGreaterEqual(len(progress), 2, r.stderr)
+        self.assertRegex(progress[-1], r"^ingest: 8/8 files \(100%\), .* chunks/s, .* MB/s, ETA 0:00$")
+
+        self.assertEqual(self.search("hexagonal")[0]["document_id"], "site/notes.md")
+        self.assertEqual(self.search("obsidian")[0]["document_id"], "jl-1")
+        self.assertEqual(self.search("chalk")[0]["document_id"], "jl-2")
+        self.assertEqual(self.search("pumice")[0]["document_id"], "rec-2")
+        hit = self.search("caramelised")[0]
+        self.assertEqual(hit["document_id"], "site/legacy.html")
+        self.assertIn("Cr\u00e8me br\u00fbl\u00e9e", hit["text"])
+        self.assertEqual(self.search("unobtainium"), [])  # excluded
+        r2 = run("collections", "--data", self.data, "--json")
+        self.assertEqual(json.loads(r2.stdout)[0]["documents"], 9)
+
+        # Again: all unchanged; the broken file still fails, but --allow-failures exits 0.
+        r = self.ingest(site, extra=("--exclude", "drafts/", "--exclude", "*.bak.txt", "--quiet",
+                                     "--allow-failures"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ingested 0 documents", r.stdout)
+        self.assertIn("9 unchanged", r.stdout)
+        self.assertIn("failures (1):", r.stdout)
+        self.assertNotIn("ingest: ", r.stderr)  # --quiet: no progress
+
+        # Without the broken file everything is in or unchanged: exit 0.
+        os.remove(os.path.join(site, "broken.json"))
+        r = self.ingest(site, extra=("--exclude", "drafts/", "--exclude", "*.bak.txt"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("failures", r.stdout)
+
+        # Includes narrow the walk; files named explicitly are never filtered.
+        r = run("ingest", "--data", self.data, "--collection", "only-md", "--include", "*.md",
+                "--exclude", "drafts/", site, os.path.join(site, "good.txt"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ingested 2 documents", r.stdout)
+        # A bad pattern is a usage error.
+        r = run("ingest", "--data", self.data, "--include", "[abc", site)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("not closed", r.stderr)
 
     def test_json_field_flags(self):
         path = os.path.join(self.tmp.name, "items.jsonl")

@@ -1,0 +1,54 @@
+#include "cli/ingest_summary.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace quarry::cli {
+namespace {
+
+TEST(IngestSummaryTest, FirstLineRateAndFailures) {
+  IngestReport r;
+  r.collection = "c";
+  r.documents = 5;
+  r.unchanged = 1;
+  r.chunks = 12;
+  r.skipped_files = 3;
+  r.excluded_files = 4;
+  r.failed_files = 1;
+  r.failed_records = 1;
+  r.failures = {"site/broken.json: not valid JSON", "site/a.jsonl: line 2: not valid JSON"};
+  r.bytes = 2'000'000;
+  r.elapsed_seconds = 2;
+  EXPECT_EQ(FormatIngestSummary(r),
+            "ingested 5 documents (12 chunks) into 'c', 1 unchanged, 3 skipped, 1 failed, "
+            "1 records skipped in 2.00 s\n"
+            "  rate: 6 chunks/s, 1.00 MB/s (2.00 MB read)\n"
+            "  4 left out by --include/--exclude\n"
+            "  failures (2):\n"
+            "    site/broken.json: not valid JSON\n"
+            "    site/a.jsonl: line 2: not valid JSON\n");
+  EXPECT_TRUE(HasFailures(r));
+}
+
+TEST(IngestSummaryTest, FailureLinesAreCapped) {
+  IngestReport r;
+  r.failed_files = 25;
+  for (int i = 0; i < 25; ++i) r.failures.push_back("f" + std::to_string(i) + ": bad");
+  const std::string s = FormatIngestSummary(r, 20);
+  EXPECT_NE(s.find("    f19: bad\n    ... and 5 more\n"), std::string::npos) << s;
+  EXPECT_EQ(s.find("f20: bad"), std::string::npos);
+}
+
+TEST(IngestSummaryTest, CleanRunHasNoFailureSection) {
+  IngestReport r;
+  r.documents = 2;
+  EXPECT_FALSE(HasFailures(r));
+  const std::string s = FormatIngestSummary(r);
+  EXPECT_EQ(s.find("failures"), std::string::npos);
+  EXPECT_EQ(s.find("left out"), std::string::npos);
+  EXPECT_NE(s.find("rate: 0 chunks/s, 0.00 MB/s"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace quarry::cli
