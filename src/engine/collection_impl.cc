@@ -1,10 +1,12 @@
 #include "engine/collection_impl.h"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_set>
 
 #include "base/check.h"
 #include "base/hash.h"
+#include "base/parallel_for.h"
 #include "base/stopwatch.h"
 #include "embed/embedder_factory.h"
 #include "engine/json_util.h"
@@ -120,7 +122,7 @@ bool CollectionImpl::IsUnchanged(const storage::StoredDocument& doc) const {
   return it != documents_.end() && it->second.content_hash == doc.content_hash;
 }
 
-Result<CollectionImpl::PreparedDocument> CollectionImpl::ChunkAndEmbed(
+Result<CollectionImpl::PreparedDocument> CollectionImpl::ChunkAndAnalyze(
     storage::StoredDocument doc, const std::vector<DocumentSection>& sections) const {
   PreparedDocument prepared;
   storage::AddedDocument& p = prepared.added;
@@ -137,9 +139,6 @@ Result<CollectionImpl::PreparedDocument> CollectionImpl::ChunkAndEmbed(
                           }));
   QUARRY_ASSIGN_OR_RETURN(std::vector<ingest::ChunkPiece> pieces,
                           chunker.Chunk(d.text, d.media_type, sections));
-
-  std::vector<std::string_view> texts;
-  texts.reserve(pieces.size());
   for (ingest::ChunkPiece& piece : pieces) {
     storage::StoredChunk c;
     c.byte_begin = piece.byte_begin;
@@ -148,14 +147,44 @@ Result<CollectionImpl::PreparedDocument> CollectionImpl::ChunkAndEmbed(
     c.char_end = piece.char_end;
     c.tokens = piece.tokens;
     c.heading = std::move(piece.heading_path);
-    texts.push_back(std::string_view(d.text).substr(c.byte_begin, c.byte_end - c.byte_begin));
     d.chunks.push_back(std::move(c));
   }
-  p.vectors.resize(texts.size() * embedder_->dimensions());
-  QUARRY_RETURN_IF_ERROR(embedder_->Embed(texts, EmbedPurpose::kDocument, p.vectors));
+  // The lexical embedder is a cheap function of each text: it runs here, on
+  // the ingestion threads. Model embedders wait for EmbedChunks.
+  if (!embedder_->semantic()) {
+    QUARRY_RETURN_IF_ERROR(EmbedChunks(std::span(&prepared, 1)));
+  }
   QUARRY_ASSIGN_OR_RETURN(ObjectPool<text::Analyzer>::Lease analyzer, analyzers_.Acquire());
   prepared.terms = AnalyzeDocument(*analyzer, d);
   return prepared;
+}
+
+Status CollectionImpl::EmbedChunks(std::span<PreparedDocument> docs) const {
+  const size_t dims = embedder_->dimensions();
+  auto embedded = [dims](const PreparedDocument& prep) {
+    return !prep.added.doc.chunks.empty() &&
+           prep.added.vectors.size() == prep.added.doc.chunks.size() * dims;
+  };
+  std::vector<std::string_view> texts;
+  for (const PreparedDocument& prep : docs) {
+    if (embedded(prep)) continue;
+    const storage::StoredDocument& d = prep.added.doc;
+    for (const storage::StoredChunk& c : d.chunks) {
+      texts.push_back(std::string_view(d.text).substr(c.byte_begin, c.byte_end - c.byte_begin));
+    }
+  }
+  if (texts.empty()) return Status::Ok();
+  std::vector<float> vectors(texts.size() * dims);
+  QUARRY_RETURN_IF_ERROR(embedder_->Embed(texts, EmbedPurpose::kDocument, vectors));
+  size_t offset = 0;
+  for (PreparedDocument& prep : docs) {
+    if (embedded(prep)) continue;
+    const size_t n = prep.added.doc.chunks.size() * dims;
+    prep.added.vectors.assign(vectors.begin() + static_cast<ptrdiff_t>(offset),
+                              vectors.begin() + static_cast<ptrdiff_t>(offset + n));
+    offset += n;
+  }
+  return Status::Ok();
 }
 
 Status CollectionImpl::WritableLocked() const {
@@ -172,24 +201,35 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
                                      "' appears more than once in one request");
     }
   }
-  // The expensive part (chunking, embedding) runs without any lock, and only
-  // for documents whose content changed.
+  // The expensive part runs without any lock, and only for documents whose
+  // content changed: normalizing, chunking and analyzing on the ingestion
+  // threads, one document per item; then one embedding call for the chunks
+  // of all of them.
   UpsertSummary summary;
-  std::vector<PreparedDocument> prepared;
-  prepared.reserve(docs.size());
-  for (size_t i = 0; i < docs.size(); ++i) {
+  std::vector<std::optional<Result<PreparedDocument>>> slots(docs.size());  // nullopt: unchanged
+  ParallelFor(docs.size(), IngestThreads(), [&](size_t i) {
     const std::string id = docs[i].id;
     std::vector<DocumentSection> sections;
     Result<storage::StoredDocument> normalized = Normalize(std::move(docs[i]), &sections);
-    if (!normalized.ok()) return normalized.status().WithContext("document '" + id + "'");
-    if (IsUnchanged(*normalized)) {
+    if (normalized.ok() && IsUnchanged(*normalized)) return;
+    Result<PreparedDocument> p =
+        normalized.ok() ? ChunkAndAnalyze(std::move(normalized).value(), sections)
+                        : Result<PreparedDocument>(normalized.status());
+    if (!p.ok()) p = p.status().WithContext("document '" + id + "'");
+    slots[i] = std::move(p);
+  });
+  std::vector<PreparedDocument> prepared;
+  prepared.reserve(docs.size());
+  for (std::optional<Result<PreparedDocument>>& slot : slots) {
+    if (!slot.has_value()) {
       ++summary.unchanged;
       continue;
     }
-    Result<PreparedDocument> p = ChunkAndEmbed(std::move(normalized).value(), sections);
-    if (!p.ok()) return p.status().WithContext("document '" + id + "'");
-    prepared.push_back(std::move(p).value());
+    // The first failing document, in request order, fails the request.
+    if (!slot->ok()) return slot->status();
+    prepared.push_back(std::move(*slot).value());
   }
+  QUARRY_RETURN_IF_ERROR(EmbedChunks(prepared));
 
   std::lock_guard<std::mutex> write_lock(write_mu_);
   QUARRY_RETURN_IF_ERROR(WritableLocked());

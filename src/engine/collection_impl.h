@@ -24,6 +24,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <span>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -105,10 +106,15 @@ class CollectionImpl final : public Collection {
   // which are not stored, are moved to *sections.
   Result<storage::StoredDocument> Normalize(DocumentInput input,
                                             std::vector<DocumentSection>* sections) const;
-  // Chunks (along `sections`, see DocumentInput), embeds and analyzes a
-  // normalized document (the expensive part).
-  Result<PreparedDocument> ChunkAndEmbed(storage::StoredDocument doc,
-                                         const std::vector<DocumentSection>& sections) const;
+  // Chunks (along `sections`, see DocumentInput) and analyzes a normalized
+  // document; embeds it too when the embedder is lexical (a cheap function
+  // of each text), otherwise its vectors come from EmbedChunks.
+  Result<PreparedDocument> ChunkAndAnalyze(storage::StoredDocument doc,
+                                           const std::vector<DocumentSection>& sections) const;
+  // Embeds the chunks of all `docs` that have no vectors yet in one call, so that the encoder sorts
+  // and batches a whole request's chunks by length (and the batcher can
+  // gather concurrent requests), then hands each document its vectors.
+  Status EmbedChunks(std::span<PreparedDocument> docs) const;
   bool IsUnchanged(const storage::StoredDocument& doc) const;
   uint32_t MaxChunkTokens() const;
 
