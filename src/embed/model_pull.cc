@@ -192,8 +192,12 @@ Status Puller::Download(const HubFile& f, const std::string& commit, const std::
   HttpGet get;
   get.timeout = o_.timeout;
   get.max_response_bytes = kMaxErrorBody;
-  get.max_stream_bytes = f.size;
+  get.max_stream_bytes = UINT64_MAX;  // the sink counts against the listing's size
   get.sink = [&](std::string_view piece) -> Status {
+    if (piece.size() > f.size - received) {
+      return Status::Corruption(f.name + ": the hub sent more than the " +
+                                std::to_string(f.size) + " bytes its listing announced");
+    }
     digests.Update(piece);
     received += piece.size();
     if (received >= next_report) {
@@ -207,10 +211,7 @@ Status Puller::Download(const HubFile& f, const std::string& commit, const std::
                "/resolve/" + commit + "/" + EncodePath(f.name, true);
   Result<HttpResponse> r = Fetch(url, get);
   if (!r.ok()) {
-    if (r.status().code() == StatusCode::kResourceExhausted) {
-      return Status::Corruption(f.name + ": the hub sent more than the " +
-                                std::to_string(f.size) + " bytes its listing announced");
-    }
+    if (r.status().code() == StatusCode::kCorruption) return r.status();
     return Status(r.status().code(), f.name + ": " + r.status().message());
   }
   if (r->status != 200) {

@@ -76,7 +76,9 @@ class Hub:
         r = self.repos[repo]
         siblings = []
         for name, data in r["files"].items():
-            size = len(data) + (1 if self.mode == "wrong-size" and name == "config.json" else 0)
+            size = len(data)
+            if name == "config.json":
+                size += {"wrong-size": 1, "short-size": -1}.get(self.mode, 0)
             s = {"rfilename": name, "size": size, "blobId": git_blob_id(data)}
             if name in LFS:
                 s["lfs"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
@@ -344,6 +346,8 @@ class ModelHubTest(unittest.TestCase):
     def test_wrong_size_is_refused(self):
         self.hub.mode = "wrong-size"
         self.assert_refused(self.pull(), "config.json: received")
+        self.hub.mode = "short-size"
+        self.assert_refused(self.pull(), "config.json: the hub sent more than")
 
     def test_hostile_file_names_are_refused(self):
         for name in ("../x", "/etc/passwd", "a\\b"):
