@@ -123,6 +123,14 @@ def handler(hub, role):
                     return self.send(404, b"no such blob")
                 if hub.mode == "corrupt-lfs":
                     data = data[:100] + bytes([data[100] ^ 1]) + data[101:]
+                if hub.mode == "drop":  # the connection dies half-way through the body
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data[: len(data) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return None
                 return self.send(200, data, [("Content-Type", "application/octet-stream")])
             if url.path.startswith("/api/models/"):
                 # /api/models/{owner}/{name}/revision/{rev}
@@ -348,6 +356,14 @@ class ModelHubTest(unittest.TestCase):
         self.assert_refused(self.pull(), "config.json: received")
         self.hub.mode = "short-size"
         self.assert_refused(self.pull(), "config.json: the hub sent more than")
+
+    def test_connection_lost_mid_file(self):
+        self.hub.mode = "drop"
+        self.assert_refused(self.pull(), "model.safetensors: GET https://localhost:")
+
+    def test_max_file_bytes(self):
+        self.assert_refused(self.pull(TINY, "--max-file-bytes", "1000"),
+                            "more than the limit of 1000")
 
     def test_hostile_file_names_are_refused(self):
         for name in ("../x", "/etc/passwd", "a\\b"):
