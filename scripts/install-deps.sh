@@ -11,6 +11,9 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
   libicu-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libxxhash-dev libzstd-dev libstemmer-dev libhiredis-dev
+  # HTTPS for remote embedders and the model hub; SHA-256 of downloads; the
+  # TLS tests make a CA and certificates with the openssl CLI
+  libssl-dev openssl
   # document extraction: HTML
   libgumbo-dev
   # PDF text, in the sandboxed helper quarry-pdf-extract

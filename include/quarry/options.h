@@ -50,12 +50,16 @@ struct EmbedderConfig {
   std::optional<std::string> document_prompt;
 
   // `openai` only (docs/design/remote-and-static-embedders.md).
-  // The service root, http:// only: "http://127.0.0.1:11434/v1" posts to
-  // /v1/embeddings; a URL with no path posts to /v1/embeddings too.
+  // The service root, http:// or https:// (verified TLS): "http://127.0.0.1:11434/v1"
+  // posts to /v1/embeddings; a URL with no path posts to /v1/embeddings too; a
+  // URL ending in /embeddings (Azure's deployments) is used as it is.
   std::string base_url;
   // The NAME of the environment variable holding the API key (empty: no key).
   // The key itself is never stored in the config, logged, or put in errors.
   std::string api_key_env;
+  // How the key is sent: "authorization" ("Authorization: Bearer KEY", OpenAI
+  // and most services) or "api-key" ("api-key: KEY", Azure OpenAI).
+  std::string api_key_header = "authorization";
   uint32_t max_batch = 96;      // texts per request; larger calls are split
   uint32_t timeout_ms = 30000;  // per attempt: connect, send and receive
   uint32_t max_retries = 4;     // on 429, 5xx and connection errors
@@ -172,7 +176,7 @@ Status ValidateCollectionName(const std::string& name);
 //   {"embedder": {"type": "lexical", "dimensions": 1024},
 //    (or {"type": "local" | "static", "model": "<folder>", "dimensions": 0}, or
 //     {"type": "openai", "base_url", "model", "dimensions", "api_key_env",
-//      "max_batch", "timeout_ms", "max_retries", "max_tokens"})
+//      "api_key_header", "max_batch", "timeout_ms", "max_retries", "max_tokens"})
 //    "chunking": {"target_tokens": 256, "max_tokens": 0, "overlap": 0.1},
 //    "vectors": {"metric": "cosine", "m": 32, "ef_construct": 128, "ef": 64,
 //                "full_scan_threshold": 10000, "quantization": "auto", "quantile": 0.99,

@@ -19,6 +19,7 @@ CommandRunner RegisterSearch(CLI::App& app);
 CommandRunner RegisterCollections(CLI::App& app);
 CommandRunner RegisterSnapshot(CLI::App& app);
 CommandRunner RegisterEval(CLI::App& app);
+CommandRunner RegisterModels(CLI::App& app);
 
 }  // namespace quarry::cli
 

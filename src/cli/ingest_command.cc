@@ -37,6 +37,7 @@ struct IngestFlags {
   std::string embedder_url;
   std::string embedder_model;
   std::string embedder_key_env;
+  std::string api_key_header;  // "" = the config's default
   std::string precision = "float32";
   std::optional<std::string> query_prompt;
   std::optional<std::string> document_prompt;
@@ -64,9 +65,10 @@ Status EmbedderFromFlags(const IngestFlags& flags, EmbedderConfig* out) {
   }
   if (flags.embedder != "openai" &&
       !(flags.embedder_url.empty() && flags.embedder_model.empty() &&
-        flags.embedder_key_env.empty())) {
+        flags.embedder_key_env.empty() && flags.api_key_header.empty())) {
     return Status::InvalidArgument(
-        "--base-url, --embedder-model and --embedder-key-env are for --embedder openai");
+        "--base-url, --embedder-model, --embedder-key-env and --api-key-header are for "
+        "--embedder openai");
   }
   // Validation says which types take prompts.
   out->query_prompt = flags.query_prompt;
@@ -89,6 +91,7 @@ Status EmbedderFromFlags(const IngestFlags& flags, EmbedderConfig* out) {
     out->base_url = flags.embedder_url;
     out->model = flags.embedder_model.empty() ? flags.model : flags.embedder_model;
     out->api_key_env = flags.embedder_key_env;
+    if (!flags.api_key_header.empty()) out->api_key_header = flags.api_key_header;
   }
   return Status::Ok();
 }
@@ -262,6 +265,9 @@ CommandRunner RegisterIngest(CLI::App& app) {
                   "The service's model name, for --embedder openai");
   cmd->add_option("--embedder-key-env", flags->embedder_key_env,
                   "Name of the environment variable holding the API key, for --embedder openai");
+  cmd->add_option("--api-key-header", flags->api_key_header,
+                  "How the key is sent, for --embedder openai: authorization "
+                  "(Authorization: Bearer KEY, the default) or api-key (Azure OpenAI)");
   cmd->add_option("--precision", flags->precision,
                   "Linear-layer arithmetic of a new local collection: float32 or int8 (faster)")
       ->check(CLI::IsMember({"float32", "int8"}))

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   add(RegisterCollections);
   add(RegisterSnapshot);
   add(RegisterEval);
+  add(RegisterModels);
 
   try {
     app.parse(argc, argv);

@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
@@ -38,6 +39,7 @@ std::string ErrorBody(std::string_view message) {
 struct FakeOpenAiServer::Impl {
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
+  asio::ssl::context tls{asio::ssl::context::tls_server};
 };
 
 class FakeOpenAiServer::Connection {
@@ -55,8 +57,16 @@ std::vector<float> FakeOpenAiServer::VectorFor(std::string_view text, uint32_t d
   return v;
 }
 
-FakeOpenAiServer::FakeOpenAiServer(uint32_t dimensions, std::string key)
-    : dimensions_(dimensions), key_(std::move(key)), impl_(std::make_unique<Impl>()) {
+FakeOpenAiServer::FakeOpenAiServer(uint32_t dimensions, std::string key,
+                                   FakeServerOptions options)
+    : dimensions_(dimensions),
+      key_(std::move(key)),
+      options_(std::move(options)),
+      impl_(std::make_unique<Impl>()) {
+  if (!options_.cert_file.empty()) {
+    impl_->tls.use_certificate_chain_file(options_.cert_file);
+    impl_->tls.use_private_key_file(options_.key_file, asio::ssl::context::pem);
+  }
   tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
   impl_->acceptor.open(endpoint.protocol());
   impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
@@ -83,6 +93,14 @@ FakeOpenAiServer::~FakeOpenAiServer() {
     threads = std::move(threads_);
   }
   for (std::thread& t : threads) t.join();
+}
+
+std::string FakeOpenAiServer::base_url(const std::string& host) const {
+  const std::string root = (options_.cert_file.empty() ? "http://" : "https://") + host + ":" +
+                           std::to_string(port_);
+  return options_.azure
+             ? root + "/openai/deployments/d/embeddings?api-version=2024-02-01"
+             : root + "/v1";
 }
 
 void FakeOpenAiServer::Misbehave(Behavior behavior, int count) {
@@ -118,7 +136,14 @@ void FakeOpenAiServer::AcceptLoop() {
     std::lock_guard<std::mutex> lock(mu_);
     open_fds_.push_back(socket.native_handle());
     threads_.emplace_back([this, c = std::make_shared<Connection>(std::move(socket))] {
-      Serve(*c);
+      if (options_.cert_file.empty()) {
+        Serve(c->socket);
+      } else {
+        asio::ssl::stream<tcp::socket&> tls(c->socket, impl_->tls);
+        boost::system::error_code hs;
+        tls.handshake(asio::ssl::stream_base::server, hs);
+        if (!hs) Serve(tls);
+      }
       // Forget the descriptor before closing it, so that the destructor never
       // shuts down a number the system has handed to someone else.
       std::lock_guard<std::mutex> done(mu_);
@@ -129,20 +154,21 @@ void FakeOpenAiServer::AcceptLoop() {
   }
 }
 
-void FakeOpenAiServer::Serve(Connection& c) {
+template <class Stream>
+void FakeOpenAiServer::Serve(Stream& stream) {
   beast::flat_buffer buffer;
   for (;;) {
     boost::system::error_code ec;
     http::request_parser<http::string_body> parser;
     parser.body_limit(64 << 20);
-    http::read(c.socket, buffer, parser, ec);
+    http::read(stream, buffer, parser, ec);
     if (ec) return;
     ++requests_;
     const http::request<http::string_body>& req = parser.get();
     const Behavior behavior = NextBehavior();
     const bool keep_alive = req.keep_alive();
     Response response;
-    const auto auth = req.find(http::field::authorization);
+    const auto auth = options_.azure ? req.find("api-key") : req.find(http::field::authorization);
     const std::string auth_value = auth == req.end() ? "" : std::string(auth->value());
     json::value body = json::parse(req.body(), ec);
     const json::array* input = nullptr;
@@ -152,11 +178,14 @@ void FakeOpenAiServer::Serve(Connection& c) {
       }
     }
     if (behavior == Behavior::kClose) return;
-    if (req.method() != http::verb::post || req.target() != "/v1/embeddings") {
+    const std::string_view route = options_.azure
+                                       ? "/openai/deployments/d/embeddings?api-version=2024-02-01"
+                                       : "/v1/embeddings";
+    if (req.method() != http::verb::post || req.target() != route) {
       response = Answer(404, ErrorBody("no such route"), keep_alive);
     } else if (behavior == Behavior::kEchoAuth) {
       response = Answer(400, ErrorBody("bad header: " + auth_value), keep_alive);
-    } else if (!key_.empty() && auth_value != "Bearer " + key_) {
+    } else if (!key_.empty() && auth_value != (options_.azure ? key_ : "Bearer " + key_)) {
       response = Answer(401, ErrorBody("Incorrect API key provided"), keep_alive);
     } else if (input == nullptr) {
       response = Answer(400, ErrorBody("'input' must be a list"), keep_alive);
@@ -206,7 +235,7 @@ void FakeOpenAiServer::Serve(Connection& c) {
       }
     }
     if (behavior == Behavior::kSlow) std::this_thread::sleep_for(std::chrono::milliseconds(slow_ms_));
-    http::write(c.socket, response, ec);
+    http::write(stream, response, ec);
     if (ec || !keep_alive) return;
   }
 }

@@ -1,9 +1,12 @@
 // Test-only: a stand-in for an OpenAI-compatible embeddings service on
 // 127.0.0.1 (a free port), speaking the real protocol over HTTP/1.1 with
-// keep-alive (Boost.Beast, synchronous, one thread per connection).
+// keep-alive (Boost.Beast, synchronous, one thread per connection), over
+// plain TCP or, given a certificate and key, TLS.
 //
-// POST /v1/embeddings with {"model", "input": [...]} and the right
-// "Authorization: Bearer <key>" gets {"object": "list", "data": [...],
+// POST /v1/embeddings (or, with `azure`, POST
+// /openai/deployments/d/embeddings?api-version=2024-02-01) with {"model",
+// "input": [...]} and the right "Authorization: Bearer <key>" (or, with
+// `azure`, "api-key: <key>") gets {"object": "list", "data": [...],
 // "model", "usage"}, the vector of each input being VectorFor(input). A
 // Behavior makes the next requests misbehave, for the client's tests.
 //
@@ -40,13 +43,21 @@ enum class Behavior {
   kClose,            // close the connection without answering
 };
 
+struct FakeServerOptions {
+  // PEM files; both set: serve TLS (any TLS version the library allows).
+  std::string cert_file;
+  std::string key_file;
+  bool azure = false;  // Azure OpenAI's route and "api-key" header
+};
+
 class FakeOpenAiServer {
  public:
-  FakeOpenAiServer(uint32_t dimensions, std::string key);
+  FakeOpenAiServer(uint32_t dimensions, std::string key, FakeServerOptions options = {});
   ~FakeOpenAiServer();
 
   uint16_t port() const { return port_; }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+  // `host`: what the URL names (a TLS certificate names a host).
+  std::string base_url(const std::string& host = "127.0.0.1") const;
 
   // The next `count` requests behave so; later ones are normal again.
   void Misbehave(Behavior behavior, int count);
@@ -65,11 +76,13 @@ class FakeOpenAiServer {
   class Connection;
 
   void AcceptLoop();
-  void Serve(Connection& connection);
+  template <class Stream>
+  void Serve(Stream& stream);
   Behavior NextBehavior();
 
   uint32_t dimensions_;
   std::string key_;
+  FakeServerOptions options_;
   std::unique_ptr<Impl> impl_;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};

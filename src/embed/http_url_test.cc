@@ -20,6 +20,11 @@ TEST(HttpUrlTest, FollowsTheSdkConvention) {
       {"http://h/v1/embeddings", "h", 80, "/v1/embeddings"},
       {"http://h/openai/v1/?api-version=preview", "h", 80, "/openai/v1/embeddings?api-version=preview"},
       {"http://[::1]:9000/v1", "::1", 9000, "/v1/embeddings"},
+      {"https://api.openai.com/v1", "api.openai.com", 443, "/v1/embeddings"},
+      {"https://localhost:8443", "localhost", 8443, "/v1/embeddings"},
+      // Azure OpenAI: the deployment's URL already ends in /embeddings.
+      {"https://r.openai.azure.com/openai/deployments/d/embeddings?api-version=2024-02-01",
+       "r.openai.azure.com", 443, "/openai/deployments/d/embeddings?api-version=2024-02-01"},
   };
   for (const Case& c : cases) {
     auto u = ParseEmbeddingsUrl(c.url);
@@ -27,14 +32,14 @@ TEST(HttpUrlTest, FollowsTheSdkConvention) {
     EXPECT_EQ(u->host, c.host) << c.url;
     EXPECT_EQ(u->port, c.port) << c.url;
     EXPECT_EQ(u->target, c.target) << c.url;
+    EXPECT_EQ(u->tls, std::string_view(c.url).starts_with("https://")) << c.url;
   }
   EXPECT_EQ(ParseEmbeddingsUrl("http://[::1]:9000/v1")->authority(), "[::1]:9000");
 }
 
 TEST(HttpUrlTest, RefusesWhatItCannotUse) {
-  EXPECT_EQ(ParseEmbeddingsUrl("https://api.openai.com/v1").status().code(),
-            StatusCode::kNotSupported);
-  for (const char* bad : {"ftp://h", "h:80", "http://", "http://:80", "http://h:0",
+  for (const char* bad : {"ftp://h", "h:80", "http://", "https://", "http://:80", "http://h:0",
+                          "https://u:p@h/v1", "httpx://h",
                           "http://h:99999", "http://h:x", "http://u:p@h/v1", "http://h/a b",
                           "http://[::1"}) {
     auto u = ParseEmbeddingsUrl(bad);

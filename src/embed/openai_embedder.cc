@@ -39,6 +39,7 @@ Result<OpenAiEmbedderOptions> OpenAiEmbedder::OptionsFromConfig(const EmbedderCo
   options.max_tokens = config.max_tokens;
   options.timeout = std::chrono::milliseconds(config.timeout_ms);
   options.retry.max_retries = config.max_retries;
+  options.use_api_key_header = config.api_key_header == "api-key";
   if (!config.api_key_env.empty()) {
     const char* key = std::getenv(config.api_key_env.c_str());
     if (key == nullptr || *key == '\0') {
@@ -53,9 +54,12 @@ Result<OpenAiEmbedderOptions> OpenAiEmbedder::OptionsFromConfig(const EmbedderCo
 OpenAiEmbedder::OpenAiEmbedder(OpenAiEmbedderOptions options, HttpUrl url)
     : options_(std::move(options)),
       url_(std::move(url)),
-      where_("openai embedder at http://" + url_.authority() + url_.target + " (model " +
+      auth_value_(options_.api_key.empty()         ? ""
+                  : options_.use_api_key_header ? options_.api_key
+                                            : "Bearer " + options_.api_key),
+      where_(std::string("openai embedder at ") + url_.scheme() + "://" + url_.authority() + url_.target + " (model " +
              options_.model + ")"),
-      client_(url_.host, url_.port) {}
+      client_(url_.host, url_.port, url_.tls) {}
 
 std::string OpenAiEmbedder::fingerprint() const {
   return "openai-v1/" + url_.host + "/" + options_.model + "/d" +
@@ -111,7 +115,8 @@ Status OpenAiEmbedder::EmbedBatch(std::span<const std::string_view> texts, std::
   HttpPost post;
   post.target = url_.target;
   post.body = body;
-  post.bearer_token = options_.api_key;
+  post.auth_header = options_.use_api_key_header ? "api-key" : "Authorization";
+  post.auth_value = auth_value_;
   post.timeout = options_.timeout;
   post.max_response_bytes = MaxResponseBytes(texts.size(), options_.dimensions);
   for (uint32_t attempt = 0;; ++attempt) {

@@ -1,7 +1,7 @@
 // OpenAiEmbedder: the `openai` embedder, any service that speaks the OpenAI
-// embeddings protocol (openai_protocol.h): OpenAI, Azure OpenAI (through a
-// proxy that turns the bearer token into its api-key header),
-// Ollama, vLLM, Hugging Face TEI.
+// embeddings protocol (openai_protocol.h): OpenAI, Azure OpenAI (its
+// "api-key" header: api_key_header), Ollama, vLLM, Hugging Face TEI, over
+// http:// or verified https://.
 //
 // Embed splits its texts into requests of at most max_batch inputs, sends
 // them one after another over a kept-alive connection, retries by
@@ -15,7 +15,7 @@
 // models served by TEI and Ollama; OpenAI's models take 8191).
 //
 // The API key comes only from the environment variable the config names; it
-// is sent as "Authorization: Bearer", and never stored in the config, the
+// is sent as "Authorization: Bearer KEY" (or "api-key: KEY"), and never stored in the config, the
 // fingerprint, logs or error messages (an error text that echoes it has it
 // replaced by "[redacted]"). The fingerprint is "openai-v1/<host>/<model>/d<dims>".
 //
@@ -42,7 +42,9 @@ namespace quarry::embed {
 struct OpenAiEmbedderOptions {
   std::string base_url;
   std::string model;
-  std::string api_key;  // the key itself; empty: no Authorization header
+  std::string api_key;  // the key itself; empty: no credential header
+  // true: "api-key: KEY" (Azure OpenAI); false: "Authorization: Bearer KEY".
+  bool use_api_key_header = false;
   uint32_t dimensions = 0;
   uint32_t max_batch = 96;
   uint32_t max_tokens = 512;
@@ -81,7 +83,8 @@ class OpenAiEmbedder final : public Embedder {
 
   OpenAiEmbedderOptions options_;
   HttpUrl url_;
-  std::string where_;  // "openai embedder at http://host:port/target (model M)"
+  std::string auth_value_;  // "Bearer KEY" or "KEY"
+  std::string where_;  // "openai embedder at http[s]://host:port/target (model M)"
   HttpClient client_;
 };
 

@@ -234,8 +234,8 @@ TEST_F(OpenAiEmbedderTest, FactoryReadsTheKeyFromTheNamedVariable) {
   std::vector<std::string_view> texts{"alpha"};
   std::vector<float> out(kDims);
   EXPECT_TRUE((*made)->Embed(texts, EmbedPurpose::kQuery, out).ok());
-  config.base_url = "https://api.openai.com/v1";
-  EXPECT_EQ(MakeEmbedder(config).status().code(), StatusCode::kNotSupported);
+  config.base_url = "ftp://api.openai.com/v1";
+  EXPECT_EQ(MakeEmbedder(config).status().code(), StatusCode::kInvalidArgument);
   ::unsetenv("QUARRY_TEST_OPENAI_KEY");
 }
 

@@ -100,6 +100,11 @@ Status ValidateOpenAiFields(const EmbedderConfig& e) {
         "embedder.api_key_env must name an environment variable ([A-Za-z_][A-Za-z0-9_]*), not "
         "hold the key");
   }
+  if (e.api_key_header != "authorization" && e.api_key_header != "api-key") {
+    return Status::InvalidArgument(
+        "embedder.api_key_header must be \"authorization\" (Authorization: Bearer KEY) or "
+        "\"api-key\" (Azure OpenAI)");
+  }
   QUARRY_RETURN_IF_ERROR(CheckRange("embedder.max_batch", e.max_batch, 1u, kMaxEmbedderBatch));
   QUARRY_RETURN_IF_ERROR(CheckRange("embedder.timeout_ms", e.timeout_ms, kMinEmbedderTimeoutMs,
                                     kMaxEmbedderTimeoutMs));
@@ -144,8 +149,11 @@ Status ValidateEmbedderConfig(const EmbedderConfig& e) {
   QUARRY_RETURN_IF_ERROR(ValidatePrompt(e, "embedder.document_prompt", e.document_prompt));
   if (e.kind == EmbedderKind::kOpenAi) {
     QUARRY_RETURN_IF_ERROR(ValidateOpenAiFields(e));
-  } else if (!e.base_url.empty() || !e.api_key_env.empty()) {
-    return Status::InvalidArgument("embedder.base_url and embedder.api_key_env are only for type openai");
+  } else if (!e.base_url.empty() || !e.api_key_env.empty() ||
+             e.api_key_header != EmbedderConfig{}.api_key_header) {
+    return Status::InvalidArgument(
+        "embedder.base_url, embedder.api_key_env and embedder.api_key_header are only for type "
+        "openai");
   }
   if (!folder_model || e.dimensions != 0) {
     QUARRY_RETURN_IF_ERROR(

@@ -145,14 +145,15 @@ Status ReadEmbedder(const json::object& e, EmbedderConfig* out) {
   QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(
       e, "embedder.",
       {"type", "dimensions", "model", "precision", "query_prompt", "document_prompt", "base_url",
-       "api_key_env", "max_batch", "timeout_ms", "max_retries", "max_tokens"}));
+       "api_key_env", "api_key_header", "max_batch", "timeout_ms", "max_retries", "max_tokens"}));
   constexpr std::array kKinds = {EmbedderKind::kLexical, EmbedderKind::kLocal,
                                  EmbedderKind::kStatic, EmbedderKind::kOpenAi};
   QUARRY_RETURN_IF_ERROR(
       ReadEnum(e, "type", "embedder.type", kKinds, &EmbedderKindName, &out->kind));
   if (out->kind != EmbedderKind::kOpenAi) {
     for (std::string_view key :
-         {"base_url", "api_key_env", "max_batch", "timeout_ms", "max_retries", "max_tokens"}) {
+         {"base_url", "api_key_env", "api_key_header", "max_batch", "timeout_ms", "max_retries",
+          "max_tokens"}) {
       if (e.contains(key)) {
         return Status::InvalidArgument("'embedder." + std::string(key) +
                                        "' is only for type openai");
@@ -176,6 +177,8 @@ Status ReadEmbedder(const json::object& e, EmbedderConfig* out) {
   }
   QUARRY_RETURN_IF_ERROR(ReadString(e, "base_url", "embedder.base_url", &out->base_url));
   QUARRY_RETURN_IF_ERROR(ReadString(e, "api_key_env", "embedder.api_key_env", &out->api_key_env));
+  QUARRY_RETURN_IF_ERROR(
+      ReadString(e, "api_key_header", "embedder.api_key_header", &out->api_key_header));
   QUARRY_RETURN_IF_ERROR(ReadUint32(e, "max_batch", "embedder.max_batch", &out->max_batch));
   QUARRY_RETURN_IF_ERROR(ReadUint32(e, "timeout_ms", "embedder.timeout_ms", &out->timeout_ms));
   QUARRY_RETURN_IF_ERROR(
@@ -246,6 +249,7 @@ std::string CollectionConfigToJson(const CollectionConfig& config) {
   if (e.kind == EmbedderKind::kOpenAi) {
     embedder["base_url"] = e.base_url;
     embedder["api_key_env"] = e.api_key_env;
+    embedder["api_key_header"] = e.api_key_header;
     embedder["max_batch"] = e.max_batch;
     embedder["timeout_ms"] = e.timeout_ms;
     embedder["max_retries"] = e.max_retries;

@@ -88,7 +88,7 @@ TEST(ConfigJsonTest, OpenAiEmbedderRoundTripsWithoutAKey) {
   auto c = CollectionConfigFromJson(
       R"({"embedder":{"type":"openai","base_url":"http://127.0.0.1:11434/v1",)"
       R"("model":"nomic-embed-text","dimensions":768,"api_key_env":"OLLAMA_KEY",)"
-      R"("max_batch":16,"timeout_ms":2000,"max_retries":2,"max_tokens":256}})");
+      R"("api_key_header":"api-key","max_batch":16,"timeout_ms":2000,"max_retries":2,"max_tokens":256}})");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->embedder.kind, EmbedderKind::kOpenAi);
   const std::string json = CollectionConfigToJson(*c);
@@ -99,6 +99,7 @@ TEST(ConfigJsonTest, OpenAiEmbedderRoundTripsWithoutAKey) {
   EXPECT_EQ(e.model, "nomic-embed-text");
   EXPECT_EQ(e.dimensions, 768u);
   EXPECT_EQ(e.api_key_env, "OLLAMA_KEY");
+  EXPECT_EQ(e.api_key_header, "api-key");
   EXPECT_EQ(e.max_batch, 16u);
   EXPECT_EQ(e.timeout_ms, 2000u);
   EXPECT_EQ(e.max_retries, 2u);
@@ -110,6 +111,7 @@ TEST(ConfigJsonTest, OpenAiEmbedderRoundTripsWithoutAKey) {
   EXPECT_EQ(d->embedder.max_batch, 96u);
   EXPECT_EQ(d->embedder.max_tokens, 512u);
   EXPECT_EQ(d->embedder.api_key_env, "");
+  EXPECT_EQ(d->embedder.api_key_header, "authorization");
 }
 
 TEST(ConfigJsonTest, VectorAndStorageSettingsRoundTrip) {
@@ -166,6 +168,8 @@ TEST(ConfigJsonTest, BadConfigsNameTheProblem) {
       {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"max_retries":99}})", "embedder.max_retries must be between"},
       {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"api_key":"x"}})", "unknown field 'embedder.api_key'"},
       {R"({"embedder":{"type":"lexical","base_url":"http://h"}})", "only for type openai"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"api_key_header":"x-key"}})", "embedder.api_key_header must be"},
+      {R"({"embedder":{"type":"lexical","api_key_header":"api-key"}})", "only for type openai"},
       {R"({"embedder":{"type":"local","model":"/m","max_batch":4}})", "'embedder.max_batch' is only for type openai"},
       {R"({"embedder":{"type":"local"}})", "embedder.model (the model folder) is required"},
       {R"({"embedder":{"type":"local","model":7}})", "'embedder.model' must be a string"},

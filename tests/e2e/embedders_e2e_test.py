@@ -193,10 +193,14 @@ class EmbeddersTest(unittest.TestCase):
         r = run("ingest", "--data", self.data, "--embedder-url", "http://h/v1", self.corpus)
         self.assertEqual(r.returncode, 2)
         r = run("ingest", "--data", self.data, "--embedder", "openai", "--embedder-url",
-                "https://api.openai.com/v1", "--embedder-model", "m", "--dimensions", "64",
+                "ftp://api.openai.com/v1", "--embedder-model", "m", "--dimensions", "64",
                 self.corpus)
         self.assertNotEqual(r.returncode, 0)
-        self.assertIn("https:// is not supported", r.stderr)
+        self.assertIn("must start with http:// or https://", r.stderr)
+        r = run("ingest", "--data", self.data, "--embedder", "openai", "--embedder-url",
+                "http://127.0.0.1:9/v1", "--embedder-model", "m", "--dimensions", "64",
+                "--api-key-header", "x-key", self.corpus)
+        self.assertEqual(r.returncode, 2)
 
 
 if __name__ == "__main__":
