@@ -265,7 +265,9 @@ class ApiTest(ServerTestCase):
             for hit in result["hits"]:
                 # Chunk scores (docs/design/chunk-scores.md) in every mode.
                 for score in ("importance", "semantic_density"):
-                    self.assertIsInstance(hit[score], float, (mode, hit))
+                    # A number (Boost.JSON writes 0.0 as 0); never a bool or absent.
+                    self.assertIsInstance(hit[score], (int, float), (mode, hit))
+                    self.assertNotIsInstance(hit[score], bool, (mode, hit))
                     self.assertTrue(0 <= hit[score] <= 1, (mode, score, hit))
                 explain = hit["explain"]
                 present = [r for r in ("keyword", "vector") if explain[r] is not None]
