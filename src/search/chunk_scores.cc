@@ -36,37 +36,55 @@ AnalyzedChunk AnalyzeChunk(std::string_view text, text::Analyzer& analyzer,
 
 ChunkScores ScoreChunk(const AnalyzedChunk& chunk,
                        const std::function<double(std::string_view)>& nidf) {
-  std::unordered_map<std::string_view, double> weight;
-  double weight_sum = 0;
+  // Dense ids for the chunk's distinct terms: one hash lookup per occurrence,
+  // the rest works on small vectors.
   size_t occurrences = 0;
-  for (const std::vector<std::string>& sentence : chunk.sentences) {
-    for (const std::string& term : sentence) {
-      auto [it, inserted] = weight.try_emplace(term, 0.0);
-      if (inserted) it->second = Clamp01(nidf(term));
-      weight_sum += it->second;
-      ++occurrences;
-    }
-  }
+  for (const std::vector<std::string>& sentence : chunk.sentences) occurrences += sentence.size();
   ChunkScores scores;
   if (occurrences == 0) return scores;
+  std::unordered_map<std::string_view, uint32_t> id_of;
+  id_of.reserve(occurrences);
+  std::vector<double> weight;                  // by id
+  std::vector<uint32_t> ids;                   // by occurrence, sentence after sentence
+  std::vector<size_t> ends;                    // end of each sentence in `ids`
+  ids.reserve(occurrences);
+  double weight_sum = 0;
+  for (const std::vector<std::string>& sentence : chunk.sentences) {
+    for (const std::string& term : sentence) {
+      auto [it, inserted] = id_of.try_emplace(term, static_cast<uint32_t>(weight.size()));
+      if (inserted) weight.push_back(Clamp01(nidf(term)));
+      ids.push_back(it->second);
+      weight_sum += weight[it->second];
+    }
+    ends.push_back(ids.size());
+  }
   scores.importance = Reported(weight_sum / static_cast<double>(occurrences));
 
   // Mean pairwise cosine of the m sentence vectors with any weight, through
   // the sum of their unit vectors: |sum u|^2 = m + 2 * sum_{i<j} cos(u_i, u_j).
-  std::unordered_map<std::string_view, double> sum;  // sum of unit vectors
-  std::unordered_map<std::string_view, double> tf;   // one sentence's counts
+  std::vector<double> sum(weight.size(), 0.0);  // sum of unit vectors, by id
+  std::vector<std::pair<uint32_t, double>> v;   // one sentence: (id, tf * weight)
   size_t m = 0;
-  for (const std::vector<std::string>& sentence : chunk.sentences) {
-    tf.clear();
-    for (const std::string& term : sentence) tf[term] += 1;
+  size_t begin = 0;
+  for (size_t end : ends) {
+    std::sort(ids.begin() + static_cast<ptrdiff_t>(begin), ids.begin() + static_cast<ptrdiff_t>(end));
+    v.clear();
+    for (size_t k = begin; k < end; ++k) {
+      if (!v.empty() && v.back().first == ids[k]) {
+        v.back().second += 1;
+      } else {
+        v.emplace_back(ids[k], 1.0);
+      }
+    }
+    begin = end;
     double norm2 = 0;
-    for (auto& [term, x] : tf) {
-      x *= weight[term];
+    for (auto& [id, x] : v) {
+      x *= weight[id];
       norm2 += x * x;
     }
     if (!(norm2 > 0)) continue;  // no terms, or only terms of weight 0
     const double inv = 1.0 / std::sqrt(norm2);
-    for (const auto& [term, x] : tf) sum[term] += x * inv;
+    for (const auto& [id, x] : v) sum[id] += x * inv;
     ++m;
   }
   if (m == 0) return scores;
@@ -75,7 +93,7 @@ ChunkScores ScoreChunk(const AnalyzedChunk& chunk,
     return scores;
   }
   double sum2 = 0;
-  for (const auto& [term, x] : sum) sum2 += x * x;
+  for (double x : sum) sum2 += x * x;
   const double md = static_cast<double>(m);
   scores.semantic_density = Reported((sum2 - md) / (md * (md - 1)));
   return scores;
