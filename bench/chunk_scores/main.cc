@@ -76,9 +76,8 @@ int Run(const Flags& flags) {
   const search::BeirDataset& data = *loaded;
 
   // 1. The engine's answers.
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() /
-      ("quarry-bench-chunk-scores-" + std::to_string(::getpid()));
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("quarry-bench-chunk-scores-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::vector<Hit> hits;
   double fetch_ms = 0, search_ms = 0;
@@ -224,7 +223,8 @@ int Run(const Flags& flags) {
   report["us_per_hit_lookup"] = best_lookup * per;
   report["us_per_hit_score"] = best_score * per;
   report["us_per_hit_total"] = (best_analyze + best_lookup + best_score) * per;
-  report["engine_fetch_ms_per_query"] = fetch_ms / static_cast<double>(std::max<size_t>(queries, 1));
+  report["engine_fetch_ms_per_query"] =
+      fetch_ms / static_cast<double>(std::max<size_t>(queries, 1));
   report["checksum"] = checksum;
   Status published = PublishReport(flags.out, report, md, "bench_chunk_scores");
   return published.ok() ? 0 : Fail(published);
@@ -247,13 +247,15 @@ int main(int argc, char** argv) {
     } else if (name == "--out") {
       flags.out = value;
     } else {
-      std::fprintf(stderr, "usage: bench_chunk_scores [--data DIR] [--split S] [--repeat N] "
-                           "[--out FILE]\n");
+      std::fprintf(stderr,
+                   "usage: bench_chunk_scores [--data DIR] [--split S] [--repeat N] "
+                   "[--out FILE]\n");
       return 2;
     }
   }
   if (argc % 2 == 0) {
-    std::fprintf(stderr, "usage: bench_chunk_scores [--data DIR] [--split S] [--repeat N] [--out FILE]\n");
+    std::fprintf(stderr,
+                 "usage: bench_chunk_scores [--data DIR] [--split S] [--repeat N] [--out FILE]\n");
     return 2;
   }
   return quarry::bench::Run(flags);

@@ -166,7 +166,8 @@ class CollectionImpl final : public Collection {
   // Analyzers and BM25 searchers are not thread-safe; callers lease one.
   mutable ObjectPool<text::Analyzer> analyzers_;
   mutable ObjectPool<lexical::Bm25Searcher> searchers_;
-  mutable ObjectPool<text::SentenceSplitter> splitters_;  // chunk scores
+  // Sentence splitters for the chunk scores of search hits.
+  mutable ObjectPool<text::SentenceSplitter> splitters_;
   mutable PayloadCache payloads_;  // metadata indexes of sealed segments
   // Decoded document blocks of the sealed segments (on_disk_payload), shared
   // by all of them: hits of one query often share a block, and popular

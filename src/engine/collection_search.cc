@@ -12,10 +12,10 @@
 #include "base/stopwatch.h"
 #include "engine/collection_impl.h"
 #include "lexical/deleted_docs.h"
+#include "search/chunk_scores.h"
 #include "search/filter.h"
 #include "search/filter_json.h"
 #include "search/fusion.h"
-#include "search/chunk_scores.h"
 #include "search/snippet.h"
 #include "text/utf8.h"
 #include "vector/row_filter.h"
@@ -355,8 +355,7 @@ Status CollectionImpl::FillHitLocked(const SearchPlan& plan, uint64_t key, uint3
 Status CollectionImpl::ScoreHitsLocked(const SearchPlan& plan, std::span<SearchHit> hits) const {
   if (hits.empty()) return Status::Ok();
   QUARRY_ASSIGN_OR_RETURN(ObjectPool<text::Analyzer>::Lease analyzer, analyzers_.Acquire());
-  QUARRY_ASSIGN_OR_RETURN(ObjectPool<text::SentenceSplitter>::Lease splitter,
-                          splitters_.Acquire());
+  QUARRY_ASSIGN_OR_RETURN(ObjectPool<text::SentenceSplitter>::Lease splitter, splitters_.Acquire());
   std::vector<search::AnalyzedChunk> chunks;
   chunks.reserve(hits.size());
   for (const SearchHit& hit : hits) {

@@ -146,11 +146,11 @@ TEST_F(SearchTest, ChunkScoresByHandInEveryModeAndLayout) {
         if (h.document_id == "a") {
           // {glacier, move} and {glacier, melt}.
           EXPECT_NEAR(h.importance, (common + rare) / 2, 1e-9);
-          EXPECT_NEAR(h.semantic_density, common * common / (common * common + rare * rare),
-                      1e-9);
+          EXPECT_NEAR(h.semantic_density, common * common / (common * common + rare * rare), 1e-9);
         } else if (h.document_id == "b") {
           EXPECT_NEAR(h.importance, (common + rare) / 2, 1e-9);  // {piano, violin}
-          EXPECT_EQ(h.semantic_density, 1);  // one sentence
+          // One sentence.
+          EXPECT_EQ(h.semantic_density, 1);
         } else {
           EXPECT_NEAR(h.importance, common, 1e-9);
           EXPECT_EQ(h.semantic_density, 1);

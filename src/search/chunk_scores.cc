@@ -28,8 +28,7 @@ AnalyzedChunk AnalyzeChunk(std::string_view text, text::Analyzer& analyzer,
   AnalyzedChunk chunk;
   // The splitter needs valid UTF-8; hits' texts are sanitized at ingestion.
   for (const text::Span& s : splitter.Split(text)) {
-    analyzer.AnalyzeTerms(text.substr(s.begin, s.end - s.begin),
-                          &chunk.sentences.emplace_back());
+    analyzer.AnalyzeTerms(text.substr(s.begin, s.end - s.begin), &chunk.sentences.emplace_back());
   }
   return chunk;
 }
@@ -44,9 +43,9 @@ ChunkScores ScoreChunk(const AnalyzedChunk& chunk,
   if (occurrences == 0) return scores;
   std::unordered_map<std::string_view, uint32_t> id_of;
   id_of.reserve(occurrences);
-  std::vector<double> weight;                  // by id
-  std::vector<uint32_t> ids;                   // by occurrence, sentence after sentence
-  std::vector<size_t> ends;                    // end of each sentence in `ids`
+  std::vector<double> weight;  // by id
+  std::vector<uint32_t> ids;   // by occurrence, sentence after sentence
+  std::vector<size_t> ends;    // end of each sentence in `ids`
   ids.reserve(occurrences);
   double weight_sum = 0;
   for (const std::vector<std::string>& sentence : chunk.sentences) {
@@ -67,7 +66,8 @@ ChunkScores ScoreChunk(const AnalyzedChunk& chunk,
   size_t m = 0;
   size_t begin = 0;
   for (size_t end : ends) {
-    std::sort(ids.begin() + static_cast<ptrdiff_t>(begin), ids.begin() + static_cast<ptrdiff_t>(end));
+    std::sort(ids.begin() + static_cast<ptrdiff_t>(begin),
+              ids.begin() + static_cast<ptrdiff_t>(end));
     v.clear();
     for (size_t k = begin; k < end; ++k) {
       if (!v.empty() && v.back().first == ids[k]) {

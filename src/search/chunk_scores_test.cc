@@ -63,11 +63,11 @@ TEST(ChunkScoresTest, DensityIsTheMeanPairwiseCosine) {
   };
   EXPECT_NEAR(density({{"x", "y"}, {"x", "y"}, {"y", "x"}}), 1.0, 1e-9);  // the same terms
   EXPECT_EQ(density({{"x"}, {"y"}, {"z"}}), 0.0);                         // nothing shared
-  EXPECT_NEAR(density({{"a", "b"}, {"a", "c"}}), 0.5, 1e-9);             // cos = 1/2
-  EXPECT_NEAR(density({{"a"}, {"a"}, {"b"}}), 1.0 / 3, 1e-9);            // pairs 1, 0, 0
+  EXPECT_NEAR(density({{"a", "b"}, {"a", "c"}}), 0.5, 1e-9);              // cos = 1/2
+  EXPECT_NEAR(density({{"a"}, {"a"}, {"b"}}), 1.0 / 3, 1e-9);             // pairs 1, 0, 0
   // Weighted: v1 = (0.5, 1), v2 = (0.5, 0): cos = 0.25 / (sqrt(1.25) * 0.5).
-  EXPECT_NEAR(density({{"a", "b"}, {"a"}}, {{"a", 0.5}, {"b", 1}}),
-              0.25 / (std::sqrt(1.25) * 0.5), 1e-9);
+  EXPECT_NEAR(density({{"a", "b"}, {"a"}}, {{"a", 0.5}, {"b", 1}}), 0.25 / (std::sqrt(1.25) * 0.5),
+              1e-9);
   // Term frequency counts: v1 = (2, 0), v2 = (1, 1): cos = 2 / (2 * sqrt 2).
   EXPECT_NEAR(density({{"a", "a"}, {"a", "b"}}), 1 / std::sqrt(2.0), 1e-9);
   // A sentence without terms (or with only weight-0 terms) is not a sentence here.
@@ -84,7 +84,9 @@ class ChunkScoresAnalyzedTest : public ::testing::Test {
     ASSERT_TRUE(splitter.ok());
     splitter_.emplace(std::move(splitter).value());
   }
-  AnalyzedChunk Analyze(std::string_view text) { return AnalyzeChunk(text, *analyzer_, *splitter_); }
+  AnalyzedChunk Analyze(std::string_view text) {
+    return AnalyzeChunk(text, *analyzer_, *splitter_);
+  }
 
   std::optional<text::Analyzer> analyzer_;
   std::optional<text::SentenceSplitter> splitter_;
@@ -111,7 +113,8 @@ TEST_F(ChunkScoresAnalyzedTest, TinyCorpusByHand) {
   std::map<std::string, uint64_t, std::less<>> df;
   for (const std::string& text : corpus) {
     std::set<std::string> distinct;
-    for (const auto& sentence : Analyze(text).sentences) distinct.insert(sentence.begin(), sentence.end());
+    for (const auto& sentence : Analyze(text).sentences)
+      distinct.insert(sentence.begin(), sentence.end());
     for (const std::string& t : distinct) ++df[t];
   }
   auto nidf = [&](std::string_view t) {
@@ -130,15 +133,14 @@ TEST_F(ChunkScoresAnalyzedTest, TinyCorpusByHand) {
   EXPECT_NEAR(ScoreChunk(Analyze("Protein study results. The study of protein results."), nidf)
                   .semantic_density,
               1.0, 1e-9);
-  EXPECT_EQ(
-      ScoreChunk(Analyze("Protein study results. Telomerase shortens in fibroblasts."), nidf)
-          .semantic_density,
-      0.0);  // exactly: the scores are rounded to 9 decimals
+  EXPECT_EQ(ScoreChunk(Analyze("Protein study results. Telomerase shortens in fibroblasts."), nidf)
+                .semantic_density,
+            0.0);  // exactly: the scores are rounded to 9 decimals
   // Half shared, by hand: s1 = {protein, telomeras}, s2 = {protein, studi}:
   // cos = c^2 / (sqrt(c^2 + r^2) * sqrt(c^2 + c^2)).
-  EXPECT_NEAR(ScoreChunk(Analyze("Protein and telomerase. Protein study."), nidf).semantic_density,
-              common * common / (std::sqrt(common * common + rare * rare) * std::sqrt(2.0) * common),
-              1e-9);
+  EXPECT_NEAR(
+      ScoreChunk(Analyze("Protein and telomerase. Protein study."), nidf).semantic_density,
+      common * common / (std::sqrt(common * common + rare * rare) * std::sqrt(2.0) * common), 1e-9);
   // One sentence is dense by definition.
   EXPECT_EQ(ScoreChunk(Analyze("Telomerase shortens."), nidf).semantic_density, 1);
 }
