@@ -125,7 +125,15 @@ struct SearchHit {
   // Offsets of the chunk in the document's extracted text, in Unicode code points.
   uint32_t start = 0;
   uint32_t end = 0;
-  std::string snippet;           // highlighted HTML, when asked for
+  std::string snippet;  // highlighted HTML, when asked for
+  // Chunk scores (docs/design/chunk-scores.md), both in [0, 1], computed for
+  // the returned hits from the collection's keyword statistics at query time.
+  // importance: mean normalized IDF of the chunk's analyzed terms (how rare,
+  // hence how content-bearing, its vocabulary is in this collection).
+  // semantic_density: mean pairwise cosine of its sentences' TF-IDF vectors
+  // (how much its sentences talk about the same things); 1 for one sentence.
+  double importance = 0;
+  double semantic_density = 0;
   uint32_t matching_chunks = 0;  // GroupBy::kDocument: chunks of the document among the candidates
   std::optional<HitExplanation> explanation;  // when asked for
 };
@@ -141,7 +149,7 @@ struct SearchResponse {
   double vector_ms = 0;   // vector search over every segment
   double filter_ms = 0;   // turning the filter into allowed rows
   double fusion_ms = 0;   // fusion, grouping, the page's slice
-  double fetch_ms = 0;    // reading the hits' documents, snippets
+  double fetch_ms = 0;    // reading the hits' documents, snippets, chunk scores
   double search_ms = 0;   // everything after embedding
   double total_ms = 0;
 };

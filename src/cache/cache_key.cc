@@ -48,7 +48,10 @@ std::string HashedKey(std::string_view prefix, char kind, std::string_view bytes
 
 std::string SearchIdentity(const SearchScope& scope, const SearchRequest& request) {
   Encoder e;
-  e.Str("search/1");  // bumps when the encoding changes, so old keys are never read
+  // Bumps when the encoding, or what a cached answer holds, changes, so that
+  // old keys are never read and two versions sharing an L2 do not overwrite
+  // each other's values (2: hits carry chunk scores, value version 2).
+  e.Str("search/2");
   e.Str(scope.collection);
   e.Str(scope.access_scope);
   e.Str(request.query);

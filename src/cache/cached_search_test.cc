@@ -110,6 +110,14 @@ TEST_F(CachedSearchTest, ReplicasShareTheL2AndAWriteMovesBothToNewKeys) {
   EXPECT_EQ(shared->tier, CacheTier::kL2);
   EXPECT_EQ(Ids(*shared->response), Ids(*computed->response));
   EXPECT_EQ(on_b.cache().Stats().l2_results.hits, 1u);
+  // The chunk scores travel with the cached hits.
+  for (size_t i = 0; i < shared->response->hits.size(); ++i) {
+    const SearchHit& got = shared->response->hits[i];
+    const SearchHit& want = computed->response->hits[i];
+    EXPECT_GT(want.importance, 0);
+    EXPECT_EQ(got.importance, want.importance);
+    EXPECT_EQ(got.semantic_density, want.semantic_density);
+  }
 
   // The same write on both replicas: neither may serve the old answer.
   const std::vector<DocumentInput> write = {

@@ -12,7 +12,7 @@ namespace quarry::cache {
 namespace {
 
 constexpr std::string_view kMagic{"QCV1", 4};
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;  // 2: hits carry importance and semantic_density
 constexpr uint32_t kKindSearchResponse = 1;
 constexpr uint32_t kKindEmbedding = 2;
 constexpr uint32_t kFlagZstd = 1;
@@ -145,6 +145,8 @@ std::string EncodeSearchResponse(const SearchResponse& r, std::string_view key,
     e.PutU32(h.end);
     e.PutString(h.snippet);
     e.PutU32(h.matching_chunks);
+    PutF64(e, h.importance);
+    PutF64(e, h.semantic_density);
     e.PutU32(h.explanation ? 1 : 0);
     if (h.explanation) {
       PutExplanation(e, h.explanation->keyword);
@@ -180,9 +182,16 @@ Result<SearchResponse> DecodeSearchResponse(std::string_view bytes, std::string_
     d.GetU32(&h.end);
     d.GetString(&h.snippet);
     d.GetU32(&h.matching_chunks);
+    GetF64(d, &h.importance);
+    GetF64(d, &h.semantic_density);
     d.GetU32(&explained);
     if (!d.ok()) return Corrupt("truncated hit");
     if (!std::isfinite(h.score) || h.start > h.end) return Corrupt("impossible hit fields");
+    // Written as values in [0, 1]; the negated test also refuses NaN.
+    if (!(h.importance >= 0 && h.importance <= 1) ||
+        !(h.semantic_density >= 0 && h.semantic_density <= 1)) {
+      return Corrupt("chunk score outside [0, 1]");
+    }
     if (explained > 1) return Corrupt("bad explanation flag");
     if (explained == 1) {
       h.explanation.emplace();

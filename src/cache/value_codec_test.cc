@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace quarry::cache {
 namespace {
 
@@ -22,6 +24,8 @@ SearchResponse Sample(size_t hits, size_t text_bytes) {
     h.end = 3 + static_cast<uint32_t>(text_bytes);
     h.snippet = "<mark>x</mark>";
     h.matching_chunks = 2;
+    h.importance = 0.25 + 0.01 * static_cast<double>(i);
+    h.semantic_density = i == 0 ? 1.0 : 0.125;
     if (i % 2 == 0) {
       h.explanation.emplace();
       h.explanation->keyword = RetrieverExplanation{1, 7.5, 0.9, 0.3, 0.6};
@@ -42,6 +46,8 @@ void ExpectSame(const SearchResponse& a, const SearchResponse& b) {
     EXPECT_EQ(a.hits[i].text, b.hits[i].text);
     EXPECT_EQ(a.hits[i].snippet, b.hits[i].snippet);
     EXPECT_EQ(a.hits[i].end, b.hits[i].end);
+    EXPECT_EQ(a.hits[i].importance, b.hits[i].importance);
+    EXPECT_EQ(a.hits[i].semantic_density, b.hits[i].semantic_density);
     EXPECT_EQ(a.hits[i].explanation.has_value(), b.hits[i].explanation.has_value());
     if (a.hits[i].explanation) {
       EXPECT_EQ(a.hits[i].explanation->keyword->score, b.hits[i].explanation->keyword->score);
@@ -83,6 +89,17 @@ TEST(ValueCodecTest, RefusesAValueMovedToAnotherKeyOrOfAnotherKind) {
   EXPECT_FALSE(DecodeEmbedding(bytes, "key-a").ok());
   EXPECT_FALSE(DecodeSearchResponse("", "key-a").ok());
   EXPECT_FALSE(DecodeSearchResponse("garbage that is long enough to pass a size check", "k").ok());
+}
+
+TEST(ValueCodecTest, RefusesChunkScoresOutsideTheUnitInterval) {
+  for (double bad : {-0.5, 1.5, std::numeric_limits<double>::quiet_NaN()}) {
+    SearchResponse r = Sample(2, 10);
+    r.hits[1].importance = bad;
+    EXPECT_FALSE(DecodeSearchResponse(EncodeSearchResponse(r, "k"), "k").ok()) << bad;
+    r = Sample(2, 10);
+    r.hits[0].semantic_density = bad;
+    EXPECT_FALSE(DecodeSearchResponse(EncodeSearchResponse(r, "k"), "k").ok()) << bad;
+  }
 }
 
 TEST(ValueCodecTest, EmbeddingsRoundTripAndRefuseNonFiniteValues) {

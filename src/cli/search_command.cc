@@ -68,7 +68,8 @@ int RunSearch(const SearchFlags& flags) {
   for (const SearchHit& hit : response->hits) {
     std::printf("%2d. %.4f  %s", ++rank, hit.score, hit.document_id.c_str());
     if (!hit.heading.empty()) std::printf("  [%s]", hit.heading.c_str());
-    std::printf("  (chunk %u, chars %u-%u)\n    %s\n", hit.chunk, hit.start, hit.end,
+    std::printf("  (chunk %u, chars %u-%u, importance %.2f, density %.2f)\n    %s\n", hit.chunk,
+                hit.start, hit.end, hit.importance, hit.semantic_density,
                 OneLine(hit.text, 200).c_str());
   }
   std::printf("%zu hits in %.2f ms (search %.2f ms)\n", response->hits.size(), response->total_ms,

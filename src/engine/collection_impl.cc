@@ -81,6 +81,11 @@ CollectionImpl::CollectionImpl(std::shared_ptr<Env> env, std::string name, std::
       searchers_([]() -> Result<std::unique_ptr<lexical::Bm25Searcher>> {
         return std::make_unique<lexical::Bm25Searcher>();
       }),
+      splitters_([]() -> Result<std::unique_ptr<text::SentenceSplitter>> {
+        // English rules, as the chunker's: they only place sentence ends.
+        QUARRY_ASSIGN_OR_RETURN(text::SentenceSplitter s, text::SentenceSplitter::Create("en"));
+        return std::make_unique<text::SentenceSplitter>(std::move(s));
+      }),
       mutable_(std::make_unique<MutableSegment>(embedder_->dimensions())) {}
 
 CollectionImpl::~CollectionImpl() { StopBackground(); }

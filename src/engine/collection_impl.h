@@ -42,6 +42,7 @@
 #include "storage/wal_writer.h"
 #include "storage/write_batch.h"
 #include "text/analyzer.h"
+#include "text/sentence_splitter.h"
 
 namespace quarry::engine {
 
@@ -134,6 +135,9 @@ class CollectionImpl final : public Collection {
   Status BuildFiltersLocked(SearchPlan* plan) const;
   Status FillHitLocked(const SearchPlan& plan, uint64_t segment_key, uint32_t row,
                        SearchHit* hit) const;
+  // Sets importance and semantic_density of each hit (text filled) from the
+  // collection-wide keyword statistics (docs/design/chunk-scores.md).
+  Status ScoreHitsLocked(const SearchPlan& plan, std::span<SearchHit> hits) const;
   void RemoveDocumentLocked(const DocRef& ref);
   Status WritableLocked() const;
 
@@ -168,6 +172,8 @@ class CollectionImpl final : public Collection {
   // Analyzers and BM25 searchers are not thread-safe; callers lease one.
   mutable ObjectPool<text::Analyzer> analyzers_;
   mutable ObjectPool<lexical::Bm25Searcher> searchers_;
+  // Sentence splitters for the chunk scores of search hits.
+  mutable ObjectPool<text::SentenceSplitter> splitters_;
   mutable PayloadCache payloads_;  // metadata indexes of sealed segments
   // Decoded document blocks of the sealed segments (on_disk_payload), shared
   // by all of them: hits of one query often share a block, and popular

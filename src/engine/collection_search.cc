@@ -3,7 +3,7 @@
 // turn the filter into allowed rows per segment, run the keyword and the
 // vector retriever over every segment, merge each retriever's lists across
 // segments, fuse, group by document, cut the page, and read the page's
-// documents (with snippets).
+// documents (with snippets and chunk scores).
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
@@ -12,6 +12,7 @@
 #include "base/stopwatch.h"
 #include "engine/collection_impl.h"
 #include "lexical/deleted_docs.h"
+#include "search/chunk_scores.h"
 #include "search/filter.h"
 #include "search/filter_json.h"
 #include "search/fusion.h"
@@ -227,9 +228,12 @@ Status CollectionImpl::BuildFiltersLocked(SearchPlan* plan) const {
   return Status::Ok();
 }
 
-Status CollectionImpl::CollectKeywordLocked(const SearchPlan& plan, RetrieverLists* lists) const {
-  // One part per postings index: a sealed segment's, or one of the two of an
-  // in-memory segment (its base and its delta, whose doc 0 is row first_row).
+namespace {
+
+// The postings indexes of a plan's sources: a sealed segment's, or one of the
+// two of an in-memory segment (its base and its delta, whose doc 0 is row
+// first_row).
+struct KeywordParts {
   struct Part {
     const lexical::Bm25Index* index;
     size_t source;
@@ -237,25 +241,37 @@ Status CollectionImpl::CollectKeywordLocked(const SearchPlan& plan, RetrieverLis
   };
   std::vector<MutableSegment::PostingsView> views;  // keeps the in-memory indexes alive
   std::vector<Part> parts;
-  views.reserve(plan.sources.size());
-  for (size_t i = 0; i < plan.sources.size(); ++i) {
-    const SearchSource& source = plan.sources[i];
-    if (source.memory == nullptr) {
-      parts.push_back({&source.sealed->postings(), i, 0});
-      continue;
-    }
-    const MutableSegment::PostingsView& view = views.emplace_back(source.memory->Postings());
-    if (view.base != nullptr) parts.push_back({view.base.get(), i, 0});
-    if (view.delta != nullptr) parts.push_back({view.delta.get(), i, view.delta_first_row});
-  }
   // Collection-wide statistics, so that scores compare across segments.
   // Deleted rows still count until a merge removes them, as in Lucene.
   lexical::CollectionStats stats;
-  std::vector<lexical::QueryTerm> terms = lexical::CountQueryTerms(plan.query_terms);
-  for (const Part& part : parts) {
-    stats += part.index->LocalStats();
-    lexical::AddDocFreqs(*part.index, terms);
+};
+
+KeywordParts KeywordPartsOf(const std::vector<SearchSource>& sources) {
+  KeywordParts k;
+  k.views.reserve(sources.size());
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const SearchSource& source = sources[i];
+    if (source.memory == nullptr) {
+      k.parts.push_back({&source.sealed->postings(), i, 0});
+      continue;
+    }
+    const MutableSegment::PostingsView& view = k.views.emplace_back(source.memory->Postings());
+    if (view.base != nullptr) k.parts.push_back({view.base.get(), i, 0});
+    if (view.delta != nullptr) k.parts.push_back({view.delta.get(), i, view.delta_first_row});
   }
+  for (const KeywordParts::Part& part : k.parts) k.stats += part.index->LocalStats();
+  return k;
+}
+
+}  // namespace
+
+Status CollectionImpl::CollectKeywordLocked(const SearchPlan& plan, RetrieverLists* lists) const {
+  const KeywordParts keyword = KeywordPartsOf(plan.sources);
+  const std::vector<KeywordParts::Part>& parts = keyword.parts;
+  const lexical::CollectionStats& stats = keyword.stats;
+  using Part = KeywordParts::Part;
+  std::vector<lexical::QueryTerm> terms = lexical::CountQueryTerms(plan.query_terms);
+  for (const Part& part : parts) lexical::AddDocFreqs(*part.index, terms);
   if (stats.doc_count == 0 || terms.empty()) return Status::Ok();
 
   QUARRY_ASSIGN_OR_RETURN(ObjectPool<lexical::Bm25Searcher>::Lease searcher, searchers_.Acquire());
@@ -333,6 +349,41 @@ Status CollectionImpl::FillHitLocked(const SearchPlan& plan, uint64_t key, uint3
   hit->heading = chunk.heading;
   hit->start = chunk.char_begin;
   hit->end = chunk.char_end;
+  return Status::Ok();
+}
+
+Status CollectionImpl::ScoreHitsLocked(const SearchPlan& plan, std::span<SearchHit> hits) const {
+  if (hits.empty()) return Status::Ok();
+  QUARRY_ASSIGN_OR_RETURN(ObjectPool<text::Analyzer>::Lease analyzer, analyzers_.Acquire());
+  QUARRY_ASSIGN_OR_RETURN(ObjectPool<text::SentenceSplitter>::Lease splitter, splitters_.Acquire());
+  std::vector<search::AnalyzedChunk> chunks;
+  chunks.reserve(hits.size());
+  for (const SearchHit& hit : hits) {
+    chunks.push_back(search::AnalyzeChunk(hit.text, *analyzer, *splitter));
+  }
+  // One document-frequency lookup per distinct term of the page per postings
+  // index, summed over the indexes as keyword search does.
+  const KeywordParts keyword = KeywordPartsOf(plan.sources);
+  std::unordered_map<std::string_view, double> nidf;
+  for (const search::AnalyzedChunk& chunk : chunks) {
+    for (const std::vector<std::string>& sentence : chunk.sentences) {
+      for (const std::string& term : sentence) nidf.try_emplace(term, 0.0);
+    }
+  }
+  for (auto& [term, weight] : nidf) {
+    uint64_t df = 0;
+    for (const KeywordParts::Part& part : keyword.parts) df += part.index->DocFreq(term);
+    weight = search::NormalizedIdf(df, keyword.stats.doc_count);
+  }
+  auto weight_of = [&nidf](std::string_view term) {
+    auto it = nidf.find(term);
+    return it == nidf.end() ? 1.0 : it->second;
+  };
+  for (size_t i = 0; i < hits.size(); ++i) {
+    const search::ChunkScores scores = search::ScoreChunk(chunks[i], weight_of);
+    hits[i].importance = scores.importance;
+    hits[i].semantic_density = scores.semantic_density;
+  }
   return Status::Ok();
 }
 
@@ -495,6 +546,7 @@ Result<SearchResponse> CollectionImpl::Search(const SearchRequest& request) cons
     if (snippets) hit.snippet = snippets->Make(hit.text).html;
     response.hits.push_back(std::move(hit));
   }
+  QUARRY_RETURN_IF_ERROR(ScoreHitsLocked(plan, response.hits));
   response.fetch_ms = stage.ElapsedMillis();
   response.search_ms = search_watch.ElapsedMillis();
   response.total_ms = total.ElapsedMillis();

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -120,6 +121,53 @@ TEST_F(SearchTest, KeywordModeFindsTermsAndScoresAreBm25) {
   // Only stopwords: no keyword term, an empty answer, not an error.
   SearchResponse none = MustSearch({.query = "the and of", .k = 10, .mode = SearchMode::kKeyword});
   EXPECT_TRUE(none.hits.empty());
+}
+
+// Chunk scores (docs/design/chunk-scores.md) by hand on three one-chunk
+// documents: N = 3; "glacier" and "piano" are in 2 chunks, the rest in 1.
+// (Scores are rounded to 9 decimals, hence the tolerance.)
+TEST_F(SearchTest, ChunkScoresByHandInEveryModeAndLayout) {
+  std::vector<DocumentInput> docs(3);
+  docs[0] = {.id = "a", .text = "The glacier moved. The glacier melted."};
+  docs[1] = {.id = "b", .text = "Pianos and violins."};
+  docs[2] = {.id = "c", .text = "A glacier and a piano."};
+  ASSERT_TRUE(collection_->Upsert(docs).ok());
+  const double rare = std::log(1 + 2.5 / 1.5) / std::log(8.0);    // df 1
+  const double common = std::log(1 + 1.5 / 2.5) / std::log(8.0);  // df 2
+  auto check = [&](const char* layout) {
+    for (SearchMode mode : {SearchMode::kKeyword, SearchMode::kVector, SearchMode::kHybrid}) {
+      SearchResponse r = MustSearch({.query = "glacier", .k = 3, .mode = mode});
+      ASSERT_FALSE(r.hits.empty()) << layout;
+      for (const SearchHit& h : r.hits) {
+        SCOPED_TRACE(std::string(layout) + " " + std::string(SearchModeName(mode)) + " " +
+                     h.document_id);
+        EXPECT_GE(h.importance, 0);
+        EXPECT_LE(h.importance, 1);
+        if (h.document_id == "a") {
+          // {glacier, move} and {glacier, melt}.
+          EXPECT_NEAR(h.importance, (common + rare) / 2, 1e-9);
+          EXPECT_NEAR(h.semantic_density, common * common / (common * common + rare * rare), 1e-9);
+        } else if (h.document_id == "b") {
+          EXPECT_NEAR(h.importance, (common + rare) / 2, 1e-9);  // {piano, violin}
+          // One sentence.
+          EXPECT_EQ(h.semantic_density, 1);
+        } else {
+          EXPECT_NEAR(h.importance, common, 1e-9);
+          EXPECT_EQ(h.semantic_density, 1);
+        }
+      }
+    }
+  };
+  check("in memory");
+  ASSERT_TRUE(impl().SealNow().ok());
+  check("sealed");
+  // The scores follow the collection: a fourth chunk with "violin" makes it
+  // common, and b's importance falls.
+  ASSERT_TRUE(collection_->Upsert({{.id = "d", .text = "Violins."}}).ok());
+  SearchResponse r = MustSearch({.query = "pianos", .k = 1, .mode = SearchMode::kKeyword});
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].document_id, "b");
+  EXPECT_NEAR(r.hits[0].importance, std::log(1 + 2.5 / 2.5) / std::log(10.0), 1e-9);
 }
 
 TEST_F(SearchTest, ScoresAreTheSameWhateverTheSegmentLayout) {

@@ -89,6 +89,8 @@ json::object SearchResponseToJson(std::string_view collection, const SearchRespo
     h["text"] = hit.text;
     h["start"] = hit.start;
     h["end"] = hit.end;
+    h["importance"] = hit.importance;  // docs/design/chunk-scores.md
+    h["semantic_density"] = hit.semantic_density;
     if (!hit.snippet.empty()) h["snippet"] = hit.snippet;
     if (hit.matching_chunks != 0) h["matching_chunks"] = hit.matching_chunks;
     if (hit.explanation) {

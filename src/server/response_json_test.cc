@@ -68,7 +68,9 @@ TEST(ResponseJsonTest, SearchResponse) {
                                     .title = "T",
                                     .heading = "Intro > Setup",
                                     .start = 10,
-                                    .end = 42});
+                                    .end = 42,
+                                    .importance = 0.625,
+                                    .semantic_density = 0.25});
   json::value out = json::parse(json::serialize(SearchResponseToJson("news", response, 2.0004)));
   EXPECT_EQ(out.at("collection").as_string(), "news");
   EXPECT_EQ(out.at("generation").to_number<int>(), 4);
@@ -83,6 +85,8 @@ TEST(ResponseJsonTest, SearchResponse) {
   EXPECT_EQ(h.at("heading").as_string(), "Intro > Setup");
   EXPECT_EQ(h.at("start").to_number<int>(), 10);
   EXPECT_EQ(h.at("end").to_number<int>(), 42);
+  EXPECT_DOUBLE_EQ(h.at("importance").as_double(), 0.625);
+  EXPECT_DOUBLE_EQ(h.at("semantic_density").as_double(), 0.25);
 }
 
 }  // namespace

@@ -261,7 +261,14 @@ class ApiTest(ServerTestCase):
             for key in ("keyword_ms", "vector_ms", "filter_ms", "fusion_ms", "fetch_ms"):
                 self.assertIn(key, result["timing"])
             modes[mode] = [h["document_id"] for h in result["hits"]]
+            self.assertTrue(result["hits"], mode)
             for hit in result["hits"]:
+                # Chunk scores (docs/design/chunk-scores.md) in every mode.
+                for score in ("importance", "semantic_density"):
+                    # A number (Boost.JSON writes 0.0 as 0); never a bool or absent.
+                    self.assertIsInstance(hit[score], (int, float), (mode, hit))
+                    self.assertNotIsInstance(hit[score], bool, (mode, hit))
+                    self.assertTrue(0 <= hit[score] <= 1, (mode, score, hit))
                 explain = hit["explain"]
                 present = [r for r in ("keyword", "vector") if explain[r] is not None]
                 self.assertTrue(present, hit)
@@ -311,6 +318,30 @@ class ApiTest(ServerTestCase):
         many = " ".join(f"t{i}" for i in range(3000))
         reply = self.call("POST", "/api/search", dict(base, query=many, mode="keyword"))
         self.assertIn(reply.status, (200, 400), reply)
+
+    def test_chunk_scores(self):
+        self.create_collection("e2e_scores")
+        self.ingest("e2e_scores", [
+            {"id": "repeat", "text": "Honey bees make honey. Bees make honey, honey."},
+            {"id": "mixed", "text": "Honey bees make honey. Volcanoes erupt molten lava."},
+            {"id": "common", "text": "Honey bees and honey. The bees and the honey."},
+            {"id": "filler", "text": "Bees. It is in the, and it was to be."},
+            {"id": "rare", "text": "Bees: telomerase shortens senescent fibroblast chromosomes."},
+        ])
+        hits = self.search({"query": "bees", "collection": "e2e_scores", "mode": "keyword",
+                            "k": 10})["hits"]
+        scores = {h["document_id"]: h for h in hits}
+        self.assertEqual(set(scores), {"repeat", "mixed", "common", "filler", "rare"})
+        for hit in hits:
+            self.assertTrue(0 <= hit["importance"] <= 1, hit)
+            self.assertTrue(0 <= hit["semantic_density"] <= 1, hit)
+        # Sentences repeating the same terms agree; unrelated ones do not.
+        self.assertAlmostEqual(scores["repeat"]["semantic_density"], 1.0, places=9)
+        self.assertEqual(scores["mixed"]["semantic_density"], 0.0)
+        # One sentence with terms (the other is all stopwords): 1 by definition.
+        self.assertEqual(scores["filler"]["semantic_density"], 1.0)
+        # Rare vocabulary outweighs words in every chunk.
+        self.assertGreater(scores["rare"]["importance"], scores["common"]["importance"])
 
     def test_search_uses_default_collection(self):
         self.create_collection("e2e_default")
