@@ -59,6 +59,11 @@ DocumentInfo InfoOf(const storage::StoredDocument& d) {
   info.content_hash = d.content_hash;
   info.chunk_count = static_cast<uint32_t>(d.chunks.size());
   info.text_bytes = d.text.size();
+  for (const storage::StoredChunk& c : d.chunks) {
+    if (c.page != 0) info.pages.push_back(c.page);
+  }
+  std::sort(info.pages.begin(), info.pages.end());
+  info.pages.erase(std::unique(info.pages.begin(), info.pages.end()), info.pages.end());
   return info;
 }
 
@@ -148,6 +153,7 @@ Result<CollectionImpl::PreparedDocument> CollectionImpl::ChunkAndEmbed(
     c.char_end = piece.char_end;
     c.tokens = piece.tokens;
     c.heading = std::move(piece.heading_path);
+    c.page = piece.page;
     texts.push_back(std::string_view(d.text).substr(c.byte_begin, c.byte_end - c.byte_begin));
     d.chunks.push_back(std::move(c));
   }
