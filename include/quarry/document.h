@@ -53,6 +53,7 @@ struct DocumentInfo {
   std::string content_hash;  // of text, title and metadata
   uint32_t chunk_count = 0;
   uint64_t text_bytes = 0;
+  std::vector<uint32_t> pages;  // the pages its chunks are on, ascending; empty if not paged
 };
 
 struct UpsertSummary {

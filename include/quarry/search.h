@@ -122,6 +122,7 @@ struct SearchHit {
   std::string text;     // the chunk's text
   std::string title;    // the document's title
   std::string heading;  // heading path of the chunk ("Intro > Setup"), if any
+  uint32_t page = 0;    // 1-based page of the chunk in a paged format (PDF); 0 = none
   // Offsets of the chunk in the document's extracted text, in Unicode code points.
   uint32_t start = 0;
   uint32_t end = 0;

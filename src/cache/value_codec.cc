@@ -12,7 +12,9 @@ namespace quarry::cache {
 namespace {
 
 constexpr std::string_view kMagic{"QCV1", 4};
-constexpr uint32_t kVersion = 2;  // 2: hits carry importance and semantic_density
+// Version 2 added each hit's page, importance and semantic_density; values of
+// version 1 are misses.
+constexpr uint32_t kVersion = 2;
 constexpr uint32_t kKindSearchResponse = 1;
 constexpr uint32_t kKindEmbedding = 2;
 constexpr uint32_t kFlagZstd = 1;
@@ -141,6 +143,7 @@ std::string EncodeSearchResponse(const SearchResponse& r, std::string_view key,
     e.PutString(h.text);
     e.PutString(h.title);
     e.PutString(h.heading);
+    e.PutU32(h.page);
     e.PutU32(h.start);
     e.PutU32(h.end);
     e.PutString(h.snippet);
@@ -178,6 +181,7 @@ Result<SearchResponse> DecodeSearchResponse(std::string_view bytes, std::string_
     d.GetString(&h.text);
     d.GetString(&h.title);
     d.GetString(&h.heading);
+    d.GetU32(&h.page);
     d.GetU32(&h.start);
     d.GetU32(&h.end);
     d.GetString(&h.snippet);

@@ -20,6 +20,7 @@ SearchResponse Sample(size_t hits, size_t text_bytes) {
     h.text = std::string(text_bytes, static_cast<char>('a' + i % 26));
     h.title = "Title " + std::to_string(i);
     h.heading = "A > B";
+    h.page = static_cast<uint32_t>(i % 3);  // 0: a chunk without a page
     h.start = 3;
     h.end = 3 + static_cast<uint32_t>(text_bytes);
     h.snippet = "<mark>x</mark>";
@@ -48,6 +49,7 @@ void ExpectSame(const SearchResponse& a, const SearchResponse& b) {
     EXPECT_EQ(a.hits[i].end, b.hits[i].end);
     EXPECT_EQ(a.hits[i].importance, b.hits[i].importance);
     EXPECT_EQ(a.hits[i].semantic_density, b.hits[i].semantic_density);
+    EXPECT_EQ(a.hits[i].page, b.hits[i].page);
     EXPECT_EQ(a.hits[i].explanation.has_value(), b.hits[i].explanation.has_value());
     if (a.hits[i].explanation) {
       EXPECT_EQ(a.hits[i].explanation->keyword->score, b.hits[i].explanation->keyword->score);

@@ -67,6 +67,7 @@ int RunSearch(const SearchFlags& flags) {
   int rank = 0;
   for (const SearchHit& hit : response->hits) {
     std::printf("%2d. %.4f  %s", ++rank, hit.score, hit.document_id.c_str());
+    if (hit.page != 0) std::printf("  page %u", hit.page);
     if (!hit.heading.empty()) std::printf("  [%s]", hit.heading.c_str());
     std::printf("  (chunk %u, chars %u-%u, importance %.2f, density %.2f)\n    %s\n", hit.chunk,
                 hit.start, hit.end, hit.importance, hit.semantic_density,

@@ -61,6 +61,11 @@ DocumentInfo InfoOf(const storage::StoredDocument& d) {
   info.content_hash = d.content_hash;
   info.chunk_count = static_cast<uint32_t>(d.chunks.size());
   info.text_bytes = d.text.size();
+  for (const storage::StoredChunk& c : d.chunks) {
+    if (c.page != 0) info.pages.push_back(c.page);
+  }
+  std::sort(info.pages.begin(), info.pages.end());
+  info.pages.erase(std::unique(info.pages.begin(), info.pages.end()), info.pages.end());
   return info;
 }
 
@@ -152,6 +157,7 @@ Result<CollectionImpl::PreparedDocument> CollectionImpl::ChunkAndAnalyze(
     c.char_end = piece.char_end;
     c.tokens = piece.tokens;
     c.heading = std::move(piece.heading_path);
+    c.page = piece.page;
     d.chunks.push_back(std::move(c));
   }
   // The lexical embedder is a cheap function of each text: it runs here, on

@@ -238,9 +238,12 @@ Status CollectionImpl::ReplayLog(uint64_t after_lsn) {
   const uint32_t dims = embedder_->dimensions();
   Result<storage::WalRecoveryReport> report = storage::RecoverWal(
       *env_, dir_ + "/" + kWalDir, after_lsn,
-      [this, dims](uint64_t lsn, storage::WalRecordType, std::string_view payload) -> Status {
+      [this, dims](uint64_t lsn, storage::WalRecordType type,
+                   std::string_view payload) -> Status {
+        const auto layout =
+            static_cast<storage::DocumentLayout>(storage::WriteBatchDocumentLayout(type));
         QUARRY_ASSIGN_OR_RETURN(storage::WriteBatch batch,
-                                storage::DecodeWriteBatch(payload, dims));
+                                storage::DecodeWriteBatch(payload, dims, layout));
         std::unique_lock<std::shared_mutex> lock(state_mu_);
         ApplyLocked(std::move(batch), lsn);
         state_digest_ = NextStateDigest(state_digest_, payload);

@@ -347,6 +347,7 @@ Status CollectionImpl::FillHitLocked(const SearchPlan& plan, uint64_t key, uint3
   hit->text = doc->text.substr(chunk.byte_begin, chunk.byte_end - chunk.byte_begin);
   hit->title = doc->title;
   hit->heading = chunk.heading;
+  hit->page = chunk.page;
   hit->start = chunk.char_begin;
   hit->end = chunk.char_end;
   return Status::Ok();

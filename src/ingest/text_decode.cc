@@ -58,6 +58,34 @@ std::string DecodeWindows1252(std::string_view bytes) {
   return out;
 }
 
+// Length of the well-formed UTF-8 sequence of two to four bytes that starts
+// at s[i], or 0 (Unicode 15 Table 3-7: no overlong forms, no surrogates,
+// nothing above U+10FFFF).
+size_t WellFormedMultiByteAt(std::string_view s, size_t i) {
+  const auto at = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char lead = at(0);
+  size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (s.size() - i < length || at(1) < low || at(1) > high) return 0;
+  for (size_t k = 2; k < length; ++k) {
+    if (at(k) < 0x80 || at(k) > 0xBF) return 0;
+  }
+  return length;
+}
+
 std::string_view Trim(std::string_view s) {
   const size_t begin = s.find_first_not_of(" \t\n\r\f");
   if (begin == std::string_view::npos) return {};
@@ -94,11 +122,29 @@ std::optional<TextEncoding> EncodingFromLabel(std::string_view label) {
   return std::nullopt;
 }
 
-std::string DecodeTextBytes(std::string_view bytes, TextEncoding assumed) {
+bool LooksLikeLegacy8Bit(std::string_view bytes) {
+  bool invalid = false;
+  for (size_t i = 0; i < bytes.size();) {
+    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
+      ++i;
+    } else if (WellFormedMultiByteAt(bytes, i) != 0) {
+      return false;  // one real UTF-8 character: the file is UTF-8
+    } else {
+      invalid = true;
+      ++i;
+    }
+  }
+  return invalid;
+}
+
+std::string DecodeTextBytes(std::string_view bytes, std::optional<TextEncoding> declared) {
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") return text::SanitizeUtf8(bytes.substr(3));
   if (bytes.substr(0, 2) == "\xFF\xFE") return DecodeUtf16(bytes.substr(2), false);
   if (bytes.substr(0, 2) == "\xFE\xFF") return DecodeUtf16(bytes.substr(2), true);
-  switch (assumed) {
+  if (!declared) {
+    return LooksLikeLegacy8Bit(bytes) ? DecodeWindows1252(bytes) : text::SanitizeUtf8(bytes);
+  }
+  switch (*declared) {
     case TextEncoding::kUtf8:
       break;
     case TextEncoding::kUtf16Le:

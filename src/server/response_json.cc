@@ -57,6 +57,11 @@ json::object DocumentInfoToJson(const DocumentInfo& info) {
   out["content_hash"] = info.content_hash;
   out["chunk_count"] = info.chunk_count;
   out["text_bytes"] = info.text_bytes;
+  if (!info.pages.empty()) {
+    json::array pages;
+    for (uint32_t p : info.pages) pages.push_back(p);
+    out["pages"] = std::move(pages);
+  }
   return out;
 }
 
@@ -86,6 +91,7 @@ json::object SearchResponseToJson(std::string_view collection, const SearchRespo
     h["score"] = hit.score;
     h["title"] = hit.title;
     h["heading"] = hit.heading;
+    if (hit.page != 0) h["page"] = hit.page;  // absent when the format has no pages
     h["text"] = hit.text;
     h["start"] = hit.start;
     h["end"] = hit.end;

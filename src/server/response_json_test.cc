@@ -87,6 +87,22 @@ TEST(ResponseJsonTest, SearchResponse) {
   EXPECT_EQ(h.at("end").to_number<int>(), 42);
   EXPECT_DOUBLE_EQ(h.at("importance").as_double(), 0.625);
   EXPECT_DOUBLE_EQ(h.at("semantic_density").as_double(), 0.25);
+  EXPECT_FALSE(h.contains("page"));  // no page: the field is left out
+
+  response.hits[0].page = 2;
+  json::value paged = json::parse(json::serialize(SearchResponseToJson("news", response, 1)));
+  EXPECT_EQ(paged.at("hits").at(0).at("page").to_number<int>(), 2);
+}
+
+TEST(ResponseJsonTest, DocumentInfoListsPagesWhenItHasSome) {
+  DocumentInfo info;
+  info.id = "report.pdf";
+  EXPECT_FALSE(DocumentInfoToJson(info).contains("pages"));
+  info.pages = {1, 2, 4};
+  json::value out = json::parse(json::serialize(DocumentInfoToJson(info)));
+  ASSERT_TRUE(out.at("pages").is_array());
+  EXPECT_EQ(out.at("pages").as_array().size(), 3u);
+  EXPECT_EQ(out.at("pages").at(2).to_number<int>(), 4);
 }
 
 }  // namespace

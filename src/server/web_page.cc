@@ -86,6 +86,7 @@ constexpr std::string_view kPage = R"html(<!doctype html>
       item.appendChild(element("h2", "", hit.title || hit.document_id));
       let meta = "document " + hit.document_id + " \u00b7 chunk " + hit.chunk +
                  " \u00b7 score " + Number(hit.score).toFixed(4);
+      if (hit.page) meta += " \u00b7 page " + hit.page;
       if (hit.heading) meta += " \u00b7 " + hit.heading;
       item.appendChild(element("div", "meta", meta));
       item.appendChild(typeof hit.snippet === "string" ? snippet(hit.snippet)

@@ -29,7 +29,11 @@ Status WriteAndSync(Env& env, const std::string& path, std::string_view bytes) {
 }  // namespace
 
 Status WriteChunkStore(Env& env, const std::string& dir, const std::vector<StoredDocument>& docs,
-                       int compression_level) {
+                       int compression_level, uint32_t version) {
+  if (version < 1 || version > kChunkStoreVersion) {
+    return Status::InvalidArgument("no chunk store version " + std::to_string(version));
+  }
+  const auto layout = static_cast<DocumentLayout>(version);  // version n holds layout n
   std::string data;
   Encoder index;
   Encoder blocks;
@@ -39,7 +43,7 @@ Status WriteChunkStore(Env& env, const std::string& dir, const std::vector<Store
     const size_t first = next;
     Encoder raw;
     while (next < docs.size() && raw.buffer().size() < kChunkStoreBlockBytes) {
-      EncodeDocument(docs[next++], &raw);
+      EncodeDocument(docs[next++], &raw, layout);
     }
     std::string compressed(ZSTD_compressBound(raw.buffer().size()), '\0');
     const size_t n = ZSTD_compress(compressed.data(), compressed.size(), raw.buffer().data(),
@@ -71,8 +75,7 @@ Status WriteChunkStore(Env& env, const std::string& dir, const std::vector<Store
   }
   QUARRY_RETURN_IF_ERROR(WriteAndSync(env, dir + "/" + kChunkStoreDataFile, data));
   return WriteAndSync(env, dir + "/" + kChunkStoreIndexFile,
-                      EncodeChecksummedFile(kChunkStoreIndexMagic, kChunkStoreVersion,
-                                            index.buffer()));
+                      EncodeChecksummedFile(kChunkStoreIndexMagic, version, index.buffer()));
 }
 
 ChunkStore::~ChunkStore() {
@@ -93,6 +96,7 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(Env& env, const std::string
   };
   std::unique_ptr<ChunkStore> store(new ChunkStore());
   store->dir_ = dir;
+  store->version_ = body.version;
   QUARRY_ASSIGN_OR_RETURN(store->data_, env.MapFile(dir + "/" + kChunkStoreDataFile));
   Decoder d(body.body);
   uint64_t data_bytes = 0;
@@ -188,7 +192,7 @@ Status ChunkStore::LoadBlock(size_t index, DecodedBlock* out,
   for (size_t i = 0; i < b.docs; ++i) {
     out->offsets[i] = static_cast<uint32_t>(raw.size() - d.remaining());
     StoredDocument& doc = docs != nullptr ? (*docs)[i] : scratch;
-    Status s = DecodeDocument(&d, &doc);
+    Status s = DecodeDocument(&d, &doc, static_cast<DocumentLayout>(version_));
     if (!s.ok()) return Status::Corruption(BlockName(index) + ": " + s.message());
     const ChunkStoreEntry& e = entries_[b.first_doc + i];
     if (doc.id != e.id || doc.chunks.size() != e.chunks || doc.content_hash != e.content_hash) {
@@ -223,7 +227,7 @@ Result<StoredDocument> ChunkStore::Read(size_t ordinal) const {
   Decoder d(
       std::string_view(block->raw).substr(block->offsets[ordinal - blocks_[index].first_doc]));
   // Cannot fail: LoadBlock decoded the same bytes (immutable since).
-  QUARRY_RETURN_IF_ERROR(DecodeDocument(&d, &doc));
+  QUARRY_RETURN_IF_ERROR(DecodeDocument(&d, &doc, static_cast<DocumentLayout>(version_)));
   return doc;
 }
 
@@ -235,7 +239,7 @@ size_t ChunkStore::OrdinalOfRow(uint32_t row) const {
 
 size_t ChunkStore::ResidentBytes() const {
   size_t bytes = entries_.size() * sizeof(ChunkStoreEntry) + blocks_.size() * sizeof(Block);
-  for (const StoredDocument& d : resident_) bytes += d.text.size() + d.chunks.size() * 32;
+  for (const StoredDocument& d : resident_) bytes += d.text.size() + d.chunks.size() * 36;
   return bytes;
 }
 

@@ -33,7 +33,9 @@
 namespace quarry::storage {
 
 inline constexpr std::string_view kChunkStoreIndexMagic{"QRYDOCIX", 8};
-inline constexpr uint32_t kChunkStoreVersion = 1;
+// Version 2: documents in layout 2 (document_codec.h: a page per chunk).
+// Version 1 (layout 1) is still read.
+inline constexpr uint32_t kChunkStoreVersion = 2;
 inline constexpr const char* kChunkStoreDataFile = "documents.dat";
 inline constexpr const char* kChunkStoreIndexFile = "documents.idx";
 // Encoded documents are grouped until a block holds at least this many bytes.
@@ -48,9 +50,11 @@ struct ChunkStoreEntry {
 };
 
 // Writes documents.dat and documents.idx into `dir` (fsynced; the caller
-// syncs the directory). Documents in row order.
+// syncs the directory). Documents in row order. `version` other than
+// kChunkStoreVersion is for tests that prove old stores still open (1 drops
+// the pages).
 Status WriteChunkStore(Env& env, const std::string& dir, const std::vector<StoredDocument>& docs,
-                       int compression_level = 3);
+                       int compression_level = 3, uint32_t version = kChunkStoreVersion);
 
 class ChunkStore {
  public:
@@ -97,6 +101,7 @@ class ChunkStore {
   std::shared_ptr<BlockCache> cache_;     // null: every Read() loads its block
   uint64_t cache_owner_ = 0;
   uint32_t rows_ = 0;
+  uint32_t version_ = kChunkStoreVersion;  // of documents.idx: the documents' layout
 };
 
 }  // namespace quarry::storage

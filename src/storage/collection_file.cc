@@ -33,7 +33,8 @@ std::string EncodeCollectionFile(const CollectionImage& image) {
   body.PutU64(image.generation);
   body.PutU32(image.dimensions);
   body.PutU32(static_cast<uint32_t>(image.documents.size()));
-  for (const StoredDocument& d : image.documents) EncodeDocument(d, &body);
+  // The legacy single-file format keeps layout 1: it has no pages.
+  for (const StoredDocument& d : image.documents) EncodeDocument(d, &body, DocumentLayout::kV1);
   body.PutFloats(image.vectors);
 
   Encoder header;
@@ -101,7 +102,7 @@ Result<CollectionImage> DecodeCollectionFile(std::string_view bytes) {
   image.documents.resize(doc_count);
   uint64_t total_chunks = 0;
   for (StoredDocument& doc : image.documents) {
-    Status s = DecodeDocument(&d, &doc);
+    Status s = DecodeDocument(&d, &doc, DocumentLayout::kV1);
     if (!s.ok()) return Corrupt(s.message());
     total_chunks += doc.chunks.size();
   }

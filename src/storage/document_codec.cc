@@ -3,14 +3,17 @@
 namespace quarry::storage {
 namespace {
 
-// Smallest encoding of a chunk: five u32 and an empty string's length.
-constexpr size_t kMinChunkBytes = 6 * sizeof(uint32_t);
+// Smallest encoding of a chunk: five u32 and an empty string's length, and
+// the page in layout 2.
+constexpr size_t MinChunkBytes(DocumentLayout layout) {
+  return (layout == DocumentLayout::kV1 ? 6 : 7) * sizeof(uint32_t);
+}
 
 Status Corrupt(const std::string& what) { return Status::Corruption("document record: " + what); }
 
 }  // namespace
 
-void EncodeDocument(const StoredDocument& d, Encoder* e) {
+void EncodeDocument(const StoredDocument& d, Encoder* e, DocumentLayout layout) {
   e->PutString(d.id);
   e->PutString(d.title);
   e->PutString(d.source);
@@ -26,10 +29,14 @@ void EncodeDocument(const StoredDocument& d, Encoder* e) {
     e->PutU32(c.char_end);
     e->PutU32(c.tokens);
     e->PutString(c.heading);
+    if (layout != DocumentLayout::kV1) e->PutU32(c.page);
   }
 }
 
-Status DecodeDocument(Decoder* d, StoredDocument* doc) {
+Status DecodeDocument(Decoder* d, StoredDocument* doc, DocumentLayout layout) {
+  if (layout != DocumentLayout::kV1 && layout != DocumentLayout::kV2) {
+    return Corrupt("unknown document layout " + std::to_string(static_cast<uint32_t>(layout)));
+  }
   d->GetString(&doc->id);
   d->GetString(&doc->title);
   d->GetString(&doc->source);
@@ -39,7 +46,7 @@ Status DecodeDocument(Decoder* d, StoredDocument* doc) {
   d->GetString(&doc->text);
   uint32_t chunk_count = 0;
   if (!d->GetU32(&chunk_count)) return Corrupt("truncated document");
-  if (chunk_count > d->remaining() / kMinChunkBytes) {
+  if (chunk_count > d->remaining() / MinChunkBytes(layout)) {
     return Corrupt("document '" + doc->id + "' declares " + std::to_string(chunk_count) +
                    " chunks, more than the record can hold");
   }
@@ -51,6 +58,8 @@ Status DecodeDocument(Decoder* d, StoredDocument* doc) {
     d->GetU32(&c.char_end);
     d->GetU32(&c.tokens);
     d->GetString(&c.heading);
+    c.page = 0;
+    if (layout != DocumentLayout::kV1) d->GetU32(&c.page);
     if (!d->ok()) return Corrupt("truncated chunk in document '" + doc->id + "'");
     if (c.byte_begin > c.byte_end || c.byte_end > doc->text.size() || c.char_begin > c.char_end) {
       return Corrupt("chunk offsets out of range in document '" + doc->id + "'");

@@ -12,7 +12,9 @@
 #include "storage/checksummed_file.h"
 #include "storage/chunk_store.h"
 #include "storage/coding.h"
+#include "storage/document_codec.h"
 #include "storage/manifest.h"
+#include "storage/wal_format.h"
 #include "storage/write_batch.h"
 
 namespace quarry::storage {
@@ -103,6 +105,7 @@ StoredDocument Doc(const std::string& id, const std::string& text, int chunks) {
     ch.byte_end = ch.char_end = (c + 1) * step;
     ch.tokens = 3;
     ch.heading = "H" + std::to_string(c);
+    ch.page = static_cast<uint32_t>(c % 2 == 0 ? c + 1 : 0);  // some chunks without a page
     d.chunks.push_back(ch);
   }
   return d;
@@ -128,6 +131,71 @@ TEST(WriteBatchTest, RoundTripsAndRefusesTruncationsAndWrongDimensions) {
   WriteBatch nan = b;
   nan.added[0].vectors[3] = std::numeric_limits<float>::quiet_NaN();
   EXPECT_FALSE(DecodeWriteBatch(EncodeWriteBatch(nan), 4).ok());
+}
+
+TEST(DocumentCodecTest, KeepsEachChunksPage) {
+  const StoredDocument doc = Doc("a", "one two three four", 3);
+  Encoder e;
+  EncodeDocument(doc, &e);
+  Decoder d(e.buffer());
+  StoredDocument back;
+  ASSERT_TRUE(DecodeDocument(&d, &back).ok());
+  ASSERT_EQ(back.chunks.size(), 3u);
+  EXPECT_EQ(back.chunks[0].page, 1u);
+  EXPECT_EQ(back.chunks[1].page, 0u);
+  EXPECT_EQ(back.chunks[2].page, 3u);
+  EXPECT_EQ(d.remaining(), 0u);
+}
+
+// Layout 1 as the code before pages wrote it, spelled out field by field, so
+// that this test does not depend on the layout 1 path of EncodeDocument.
+TEST(DocumentCodecTest, ReadsLayout1WithoutPages) {
+  Encoder e;
+  for (const char* s : {"old", "Old title", "old.txt", "text/plain", "{}", "h", "hello world"}) {
+    e.PutString(s);
+  }
+  e.PutU32(2);  // chunks
+  for (uint32_t c = 0; c < 2; ++c) {
+    for (uint32_t v : {c * 6, c * 6 + 5, c * 6, c * 6 + 5, 2u}) e.PutU32(v);
+    e.PutString(c == 0 ? "Intro" : "");
+  }
+  Decoder d(e.buffer());
+  StoredDocument doc;
+  ASSERT_TRUE(DecodeDocument(&d, &doc, DocumentLayout::kV1).ok());
+  EXPECT_EQ(d.remaining(), 0u);
+  EXPECT_EQ(doc.text, "hello world");
+  ASSERT_EQ(doc.chunks.size(), 2u);
+  EXPECT_EQ(doc.chunks[0].heading, "Intro");
+  EXPECT_EQ(doc.chunks[1].byte_begin, 6u);
+  EXPECT_EQ(doc.chunks[0].page, 0u);
+  EXPECT_EQ(doc.chunks[1].page, 0u);
+  // The layout 1 encoder writes exactly these bytes (pages dropped).
+  Encoder again;
+  EncodeDocument(doc, &again, DocumentLayout::kV1);
+  EXPECT_EQ(again.buffer(), e.buffer());
+  // Read as layout 2 the same bytes are refused, not misread.
+  Decoder d2(e.buffer());
+  StoredDocument wrong;
+  EXPECT_FALSE(DecodeDocument(&d2, &wrong).ok());
+}
+
+TEST(WriteBatchTest, KeepsPagesAndReadsLayout1Records) {
+  WriteBatch b;
+  b.generation = 3;
+  b.dimensions = 2;
+  b.added.push_back({Doc("p", "page one page two", 2), {1, 0, 0, 1}});
+  auto v2 = DecodeWriteBatch(EncodeWriteBatch(b), 2);
+  ASSERT_TRUE(v2.ok()) << v2.status().ToString();
+  EXPECT_EQ(v2->added[0].doc.chunks[0].page, 1u);
+  const std::string v1_bytes = EncodeWriteBatch(b, DocumentLayout::kV1);
+  auto v1 = DecodeWriteBatch(v1_bytes, 2, DocumentLayout::kV1);
+  ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+  EXPECT_EQ(v1->added[0].doc.text, "page one page two");
+  EXPECT_EQ(v1->added[0].doc.chunks[0].page, 0u);
+  EXPECT_EQ(v1->added[0].vectors, b.added[0].vectors);
+  EXPECT_EQ(WriteBatchDocumentLayout(WalRecordType::kWriteBatchV1), 1u);
+  EXPECT_EQ(WriteBatchDocumentLayout(WalRecordType::kWriteBatch),
+            static_cast<uint32_t>(kCurrentDocumentLayout));
 }
 
 class ChunkStoreTest : public ::testing::Test {
@@ -160,6 +228,7 @@ TEST_F(ChunkStoreTest, ReadsBackEveryDocumentResidentOrMapped) {
       EXPECT_EQ(d->chunks.size(), docs_[i].chunks.size());
       for (size_t c = 0; c < docs_[i].chunks.size(); ++c, ++row) {
         EXPECT_EQ((*store)->OrdinalOfRow(row), i);
+        EXPECT_EQ(d->chunks[c].page, docs_[i].chunks[c].page);
       }
     }
     EXPECT_EQ((*store)->rows(), row);
@@ -283,6 +352,29 @@ TEST_F(ChunkStoreTest, ConcurrentReadersShareTheCache) {
   for (std::thread& th : threads) th.join();
   EXPECT_EQ(wrong.load(), 0);
   EXPECT_LE(cache->bytes(), cache->capacity_bytes());
+}
+
+TEST_F(ChunkStoreTest, AVersion1StoreStillOpensWithoutPages) {
+  testing::TempDir old_dir;
+  ASSERT_TRUE(WriteChunkStore(*env_, old_dir.path(), docs_, 3, 1).ok());
+  auto idx = ReadFileToString(*env_, old_dir.Sub(kChunkStoreIndexFile), 1 << 20);
+  ASSERT_TRUE(idx.ok());
+  uint32_t version = 0;
+  Decoder header(std::string_view(*idx).substr(8, 4));
+  ASSERT_TRUE(header.GetU32(&version));
+  EXPECT_EQ(version, 1u);  // the envelope's version
+  for (bool resident : {true, false}) {
+    auto store = ChunkStore::Open(*env_, old_dir.path(), resident);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    for (size_t i = 0; i < docs_.size(); ++i) {
+      auto d = (*store)->Read(i);
+      ASSERT_TRUE(d.ok()) << d.status().ToString();
+      EXPECT_EQ(d->text, docs_[i].text);
+      ASSERT_EQ(d->chunks.size(), docs_[i].chunks.size());
+      for (const StoredChunk& c : d->chunks) EXPECT_EQ(c.page, 0u);
+    }
+  }
+  EXPECT_FALSE(WriteChunkStore(*env_, old_dir.path(), docs_, 3, kChunkStoreVersion + 1).ok());
 }
 
 }  // namespace

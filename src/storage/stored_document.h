@@ -18,6 +18,7 @@ struct StoredChunk {
   uint32_t char_end = 0;
   uint32_t tokens = 0;
   std::string heading;
+  uint32_t page = 0;  // 1-based page of a paged format (PDF); 0 = none
 };
 
 struct StoredDocument {

@@ -47,10 +47,10 @@ Result<std::vector<WalFile>> ListWalFiles(Env& env, const std::string& dir) {
   return files;
 }
 
-std::string EncodeWalFileHeader(uint64_t first_lsn) {
+std::string EncodeWalFileHeader(uint64_t first_lsn, uint32_t version) {
   Encoder e;
   e.buffer().append(kWalMagic);
-  e.PutU32(kWalVersion);
+  e.PutU32(version);
   e.PutU32(0);  // flags
   e.PutU64(first_lsn);
   e.PutU32(crc32c::Value(e.buffer()));
@@ -75,7 +75,7 @@ Result<std::optional<uint64_t>> DecodeWalFileHeader(std::string_view bytes) {
                                 " is newer than this Quarry reads (" +
                                 std::to_string(kWalVersion) + "); upgrade Quarry");
   }
-  if (version != kWalVersion || first_lsn == 0) return std::optional<uint64_t>();
+  if (version < kOldestWalVersion || first_lsn == 0) return std::optional<uint64_t>();
   return std::optional<uint64_t>(first_lsn);
 }
 
@@ -104,7 +104,10 @@ std::optional<WalRecordView> DecodeWalRecord(std::string_view bytes) {
   WalRecordView r;
   std::memcpy(&r.lsn, bytes.data() + 8, sizeof r.lsn);
   const uint8_t type = static_cast<uint8_t>(bytes[16]);
-  if (type != static_cast<uint8_t>(WalRecordType::kWriteBatch)) return std::nullopt;
+  if (type != static_cast<uint8_t>(WalRecordType::kWriteBatchV1) &&
+      type != static_cast<uint8_t>(WalRecordType::kWriteBatch)) {
+    return std::nullopt;
+  }
   r.type = static_cast<WalRecordType>(type);
   r.payload = bytes.substr(kWalRecordHeaderSize, length);
   r.encoded_size = kWalRecordHeaderSize + length;

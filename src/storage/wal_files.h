@@ -26,9 +26,11 @@ struct WalFile {
 // are ignored (a temporary file, an editor's backup), never read.
 Result<std::vector<WalFile>> ListWalFiles(Env& env, const std::string& dir);
 
-std::string EncodeWalFileHeader(uint64_t first_lsn);
-// The first_lsn of a valid header; nullopt when the bytes are not one.
-// NotSupported when the header is valid but of a newer version.
+// `version` other than kWalVersion only in tests of old logs.
+std::string EncodeWalFileHeader(uint64_t first_lsn, uint32_t version = kWalVersion);
+// The first_lsn of a valid header (of any version from kOldestWalVersion to
+// kWalVersion); nullopt when the bytes are not one. NotSupported when the
+// header is valid but of a newer version.
 Result<std::optional<uint64_t>> DecodeWalFileHeader(std::string_view bytes);
 
 // Appends the framing and payload of one record to `out`.

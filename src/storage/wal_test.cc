@@ -273,5 +273,56 @@ TEST_F(WalTest, OversizedPayloadIsRefusedBeforeAnythingIsWritten) {
   EXPECT_EQ((*w)->next_lsn(), 1u);
 }
 
+// A log written before version 2 (a version 1 header, kWriteBatchV1 records)
+// is replayed with its record types, and an upgraded writer continues it in a
+// new file of the current version.
+TEST_F(WalTest, AVersion1LogIsReadAndContinuedByTheCurrentWriter) {
+  std::string old_file = EncodeWalFileHeader(1, 1);
+  EncodeWalRecord(1, WalRecordType::kWriteBatchV1, "old-1", &old_file);
+  EncodeWalRecord(2, WalRecordType::kWriteBatchV1, "old-2", &old_file);
+  {
+    auto f = env_->NewWritableFile(WalFileName(dir_, 1), OpenMode::kTruncate);
+    ASSERT_TRUE(f.ok());
+    ASSERT_TRUE((*f)->Append(old_file).ok());
+    ASSERT_TRUE((*f)->Close().ok());
+  }
+  {
+    auto w = WalWriter::Create(*env_, dir_, 3);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    ASSERT_TRUE((*w)->Append(WalRecordType::kWriteBatch, "new-3").ok());
+    ASSERT_TRUE((*w)->Sync().ok());
+  }
+  std::vector<WalRecordType> types;
+  std::vector<std::string> payloads;
+  auto report = RecoverWal(*env_, dir_, 0,
+                           [&](uint64_t, WalRecordType type, std::string_view payload) {
+                             types.push_back(type);
+                             payloads.emplace_back(payload);
+                             return Status::Ok();
+                           });
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->bytes_truncated, 0u);
+  EXPECT_EQ(payloads, (std::vector<std::string>{"old-1", "old-2", "new-3"}));
+  EXPECT_EQ(types, (std::vector<WalRecordType>{WalRecordType::kWriteBatchV1,
+                                               WalRecordType::kWriteBatchV1,
+                                               WalRecordType::kWriteBatch}));
+}
+
+TEST_F(WalTest, ANewerVersionIsRefusedNotTruncated) {
+  std::string file = EncodeWalFileHeader(1, kWalVersion + 1);
+  EncodeWalRecord(1, WalRecordType::kWriteBatch, "future", &file);
+  auto f = env_->NewWritableFile(WalFileName(dir_, 1), OpenMode::kTruncate);
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE((*f)->Append(file).ok());
+  ASSERT_TRUE((*f)->Close().ok());
+  Replayed r;
+  auto report = Replay(*env_, dir_, 0, &r);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), StatusCode::kNotSupported) << report.status().ToString();
+  auto size = env_->FileSize(WalFileName(dir_, 1));
+  ASSERT_TRUE(size.ok());
+  EXPECT_EQ(*size, file.size());
+}
+
 }  // namespace
 }  // namespace quarry::storage

@@ -12,7 +12,7 @@ Status Corrupt(const std::string& what) { return Status::Corruption("write batch
 
 }  // namespace
 
-std::string EncodeWriteBatch(const WriteBatch& batch) {
+std::string EncodeWriteBatch(const WriteBatch& batch, DocumentLayout layout) {
   Encoder e;
   e.PutU64(batch.generation);
   e.PutU32(batch.dimensions);
@@ -20,13 +20,14 @@ std::string EncodeWriteBatch(const WriteBatch& batch) {
   for (const std::string& id : batch.removed) e.PutString(id);
   e.PutU32(static_cast<uint32_t>(batch.added.size()));
   for (const AddedDocument& a : batch.added) {
-    EncodeDocument(a.doc, &e);
+    EncodeDocument(a.doc, &e, layout);
     e.PutFloats(a.vectors);
   }
   return std::move(e.buffer());
 }
 
-Result<WriteBatch> DecodeWriteBatch(std::string_view payload, uint32_t dimensions) {
+Result<WriteBatch> DecodeWriteBatch(std::string_view payload, uint32_t dimensions,
+                                    DocumentLayout layout) {
   Decoder d(payload);
   WriteBatch batch;
   uint32_t removed = 0, added = 0;
@@ -46,7 +47,7 @@ Result<WriteBatch> DecodeWriteBatch(std::string_view payload, uint32_t dimension
   if (added > d.remaining() / kMinEncodedDocumentBytes) return Corrupt("added count out of range");
   batch.added.resize(added);
   for (AddedDocument& a : batch.added) {
-    Status s = DecodeDocument(&d, &a.doc);
+    Status s = DecodeDocument(&d, &a.doc, layout);
     if (!s.ok()) return Corrupt(s.message());
     const uint64_t floats = uint64_t{a.doc.chunks.size()} * dimensions;
     if (floats > d.remaining() / sizeof(float)) return Corrupt("truncated vectors");

@@ -7,8 +7,9 @@
 //   generation u64      the collection's generation after this batch
 //   dimensions u32      floats per vector
 //   removed_count u32, removed ids (strings)
-//   added_count u32, per added document: the document (document_codec.h),
-//   then chunk_count * dimensions float32 values
+//   added_count u32, per added document: the document (document_codec.h,
+//   in the layout the record type names), then chunk_count * dimensions
+//   float32 values
 //
 // Thread-safety: plain values and pure functions.
 #ifndef QUARRY_STORAGE_WRITE_BATCH_H_
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "quarry/status.h"
+#include "storage/document_codec.h"
 #include "storage/stored_document.h"
 
 namespace quarry::storage {
@@ -36,10 +38,14 @@ struct WriteBatch {
   std::vector<AddedDocument> added;
 };
 
-std::string EncodeWriteBatch(const WriteBatch& batch);
+// `layout`: of the documents; the record type says which
+// (WriteBatchDocumentLayout). Layout 1 only in tests of old logs.
+std::string EncodeWriteBatch(const WriteBatch& batch,
+                             DocumentLayout layout = kCurrentDocumentLayout);
 // Bounds-checks everything; Corruption with a reason otherwise. `dimensions`
 // must match the collection's.
-Result<WriteBatch> DecodeWriteBatch(std::string_view payload, uint32_t dimensions);
+Result<WriteBatch> DecodeWriteBatch(std::string_view payload, uint32_t dimensions,
+                                    DocumentLayout layout = kCurrentDocumentLayout);
 
 }  // namespace quarry::storage
 

@@ -9,7 +9,11 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from quarry_server import Server  # noqa: E402
 
 QUARRY_BIN = os.environ.get("QUARRY_BIN")
 SOURCE_DIR = os.environ.get("QUARRY_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -25,6 +29,30 @@ c.drawString(72, 720, "Quarterly figures for the greenhouse budget.")
 c.showPage()
 c.drawString(72, 720, "Photosynthesis turns light into sugar with chlorophyll.")
 c.showPage()
+c.save()
+"""
+
+# Three pages; only page 2 mentions feldspar.
+MAKE_3_PAGE_PDF = """
+import sys
+from reportlab.pdfgen import canvas
+c = canvas.Canvas(sys.argv[1])
+c.setTitle("Quarry Survey")
+pages = (
+    ("Harbour cranes load the blocks onto barges at dawn.",
+     "The tide decides when the boats may leave the quay.",
+     "Sailors count the stones twice before they sign."),
+    ("Feldspar crystals sparkle in the pale granite of the north face.",
+     "The foreman marks each seam with chalk before the cut.",
+     "Water keeps the saw blades cool through the long shift."),
+    ("The accounts close with wages paid to the masons.",
+     "A list of tools lent and returned follows the wages.",
+     "The clerk signs the ledger and locks the office."),
+)
+for lines in pages:
+    for i, line in enumerate(lines):
+        c.drawString(72, 720 - 20 * i, line)
+    c.showPage()
 c.save()
 """
 
@@ -203,6 +231,90 @@ class ExtractTest(unittest.TestCase):
         self.assertEqual(hits[0]["document_id"], "site/report.pdf", hits)
         self.assertEqual(hits[0]["title"], "Annual Plant Report")
         self.assertIn("chlorophyll", hits[0]["text"])
+
+    def test_pdf_page_numbers_reach_search_results(self):
+        # A collection that seals after 16 chunks, so that the PDF ends up in a
+        # sealed segment as well as going through the log. Only page 2 says feldspar.
+        os.makedirs(self.corpus, exist_ok=True)
+        pdf = os.path.join(self.corpus, "survey.pdf")
+        made = subprocess.run(["/usr/bin/python3", "-c", MAKE_3_PAGE_PDF, pdf],
+                              capture_output=True, text=True)
+        if made.returncode != 0:
+            self.skipTest(f"cannot write a PDF here: {made.stderr.strip()[-200:]}")
+        for i in range(24):
+            write(os.path.join(self.corpus, f"note{i:02d}.txt"),
+                  f"Filler note {i} about sandstone and limestone walls.")
+        log = os.path.join(self.tmp.name, "server.log")
+        server = Server(self.data, log).start()
+        try:
+            # Pages of about 35 tokens stand alone as sections with a target of 32
+            # (a section under a quarter of the target joins the next one).
+            reply = server.request("PUT", "/api/collections/c",
+                                   {"chunking": {"target_tokens": 32},
+                                    "storage": {"seal_rows": 16}})
+            self.assertEqual(reply.status, 201, reply)
+        finally:
+            server.stop_cleanly()
+        r = self.ingest(self.corpus)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ingested 25 documents", r.stdout)
+
+        # CLI, reopened from disk: JSON and text output.
+        hits = self.search("feldspar")
+        self.assertEqual(hits[0]["document_id"], "site/survey.pdf", hits)
+        self.assertEqual(hits[0]["page"], 2)
+        self.assertEqual(self.search("harbour")[0]["page"], 1)
+        self.assertNotIn("page", self.search("sandstone")[0])  # a text file has no pages
+        r = run("search", "--data", self.data, "--collection", "c", "--mode", "keyword",
+                "feldspar")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"site/survey\.pdf  page 2")
+
+        # The server seals what the log holds; the sealed segment answers the same.
+        segments = os.path.join(self.data, "collections", "c", "segments")
+        server = Server(self.data, log).start()
+        try:
+            deadline = time.monotonic() + 60
+            while not any(os.path.isfile(os.path.join(segments, d, "documents.idx"))
+                          for d in (os.listdir(segments) if os.path.isdir(segments) else [])):
+                self.assertLess(time.monotonic(), deadline, "no segment was sealed")
+                time.sleep(0.1)
+            reply = server.request("POST", "/api/search", {"collection": "c", "query": "feldspar",
+                                                           "mode": "keyword", "k": 3})
+            self.assertEqual(reply.status, 200, reply)
+            hit = reply.json()["hits"][0]
+            self.assertEqual((hit["document_id"], hit["page"]), ("site/survey.pdf", 2))
+            reply = server.request("GET", "/api/collections/c/documents/site%2Fsurvey.pdf")
+            self.assertEqual(reply.status, 200, reply)
+            self.assertEqual(reply.json()["pages"], [1, 2, 3])
+            reply = server.request("GET", "/api/collections/c/documents/site%2Fnote00.txt")
+            self.assertEqual(reply.status, 200, reply)
+            self.assertNotIn("pages", reply.json())
+        finally:
+            server.stop_cleanly()
+        # After the restart the segment is still there (the MANIFEST lists it),
+        # written in chunk store version 2.
+        sealed = [d for d in os.listdir(segments)
+                  if os.path.isfile(os.path.join(segments, d, "documents.idx"))]
+        self.assertTrue(sealed)
+        hits = self.search("feldspar")
+        self.assertEqual((hits[0]["document_id"], hits[0]["page"]), ("site/survey.pdf", 2))
+        with open(os.path.join(segments, sealed[0], "documents.idx"), "rb") as f:
+            header = f.read(12)
+        self.assertEqual(header[:8], b"QRYDOCIX")
+        self.assertEqual(int.from_bytes(header[8:12], "little"), 2)
+
+    def test_latin1_text_is_searchable_by_its_accented_words(self):
+        os.makedirs(self.corpus, exist_ok=True)
+        with open(os.path.join(self.corpus, "menu.txt"), "wb") as f:
+            f.write("Le caf\u00e9 sert une cr\u00e8me br\u00fbl\u00e9e tr\u00e8s "
+                    "appr\u00e9ci\u00e9e.".encode("latin-1"))
+        r = self.ingest(self.corpus)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        hits = self.search("appr\u00e9ci\u00e9e")
+        self.assertEqual(hits[0]["document_id"], "site/menu.txt", hits)
+        self.assertIn("cr\u00e8me br\u00fbl\u00e9e", hits[0]["text"])
+        self.assertNotIn("\ufffd", hits[0]["text"])
 
     def test_scifact_corpus_ingests_as_is(self):
         if not os.path.isfile(SCIFACT):

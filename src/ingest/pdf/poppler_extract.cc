@@ -40,7 +40,8 @@ class PopplerErrorCapture {
 
 std::string ToUtf8(const poppler::ustring& s) {
   const poppler::byte_array bytes = s.to_utf8();
-  return DecodeTextBytes(std::string_view(bytes.data(), bytes.size()));
+  // poppler gives UTF-8: repair it, never reinterpret it as Latin-1.
+  return DecodeTextBytes(std::string_view(bytes.data(), bytes.size()), TextEncoding::kUtf8);
 }
 
 bool IsBlank(std::string_view s) {
