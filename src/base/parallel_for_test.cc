@@ -45,7 +45,5 @@ TEST(ParallelForTest, UsesSeveralThreadsAndNoMoreThanAsked) {
   EXPECT_EQ(seen, std::set<std::thread::id>{std::this_thread::get_id()});
 }
 
-TEST(ParallelForTest, IngestThreadsIsPositive) { EXPECT_GE(IngestThreads(), 1u); }
-
 }  // namespace
 }  // namespace quarry

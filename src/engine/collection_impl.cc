@@ -88,7 +88,7 @@ CollectionImpl::CollectionImpl(std::shared_ptr<Env> env, std::string name, std::
       }),
       splitters_([]() -> Result<std::unique_ptr<text::SentenceSplitter>> {
         // English rules, as the chunker's: they only place sentence ends.
-        QUARRY_ASSIGN_OR_RETURN(text::SentenceSplitter s, text::SentenceSplitter::Create("en"));
+        QUARRY_ASSIGN_OR_RETURN(text::SentenceSplitter s, text::SentenceSplitter::English());
         return std::make_unique<text::SentenceSplitter>(std::move(s));
       }),
       mutable_(std::make_unique<MutableSegment>(embedder_->dimensions())) {}

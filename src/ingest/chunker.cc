@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <mutex>
 #include <utility>
 
 #include "ingest/chunk_units.h"
@@ -14,18 +13,6 @@
 
 namespace quarry::ingest {
 namespace {
-
-// Building ICU's filtered sentence iterator (rules plus CLDR's abbreviation
-// list) costs more than chunking a short document, and a chunker is made per
-// document: each one gets a clone of one built once. Cloning a const
-// iterator that nothing else changes is safe; the lock keeps it simple.
-Result<text::SentenceSplitter> EnglishSentenceSplitter() {
-  static const Result<text::SentenceSplitter> prototype = text::SentenceSplitter::Create("en");
-  static std::mutex mu;
-  if (!prototype.ok()) return prototype.status();
-  std::lock_guard<std::mutex> lock(mu);
-  return text::SentenceSplitter(*prototype);
-}
 
 // ICU's break iterators index with int32_t.
 constexpr size_t kMaxTextBytes = std::numeric_limits<int32_t>::max();
@@ -186,7 +173,7 @@ Result<Chunker> Chunker::Create(ChunkerOptions options, TokenCounter count_token
                                    ") must exceed the token count of empty text (" +
                                    std::to_string(overhead) + ")");
   }
-  QUARRY_ASSIGN_OR_RETURN(text::SentenceSplitter splitter, EnglishSentenceSplitter());
+  QUARRY_ASSIGN_OR_RETURN(text::SentenceSplitter splitter, text::SentenceSplitter::English());
   return Chunker(options, std::move(count_tokens), overhead, std::move(splitter));
 }
 

@@ -7,6 +7,7 @@
 #include <unicode/utext.h>
 
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -102,6 +103,16 @@ Result<SentenceSplitter> SentenceSplitter::Create(std::string_view locale) {
     return IcuError("building the filtered sentence iterator", name, status);
   }
   return SentenceSplitter(std::make_unique<Impl>(std::move(filtered)));
+}
+
+Result<SentenceSplitter> SentenceSplitter::English() {
+  static const Result<SentenceSplitter> prototype = Create("en");
+  // Cloning a const iterator that nothing changes is safe in ICU; the lock
+  // keeps that from resting on it.
+  static std::mutex mu;
+  if (!prototype.ok()) return prototype.status();
+  std::lock_guard<std::mutex> lock(mu);
+  return SentenceSplitter(*prototype);
 }
 
 SentenceSplitter::SentenceSplitter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

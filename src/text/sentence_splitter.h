@@ -34,6 +34,12 @@ class SentenceSplitter {
   // ICU's root rules. A locale without data of its own falls back to root.
   static Result<SentenceSplitter> Create(std::string_view locale = "en");
 
+  // A copy of one English splitter built once per process: building one
+  // (ICU's rules plus CLDR's abbreviation list) costs more than splitting a
+  // short document, and chunkers and chunk scores want one per use.
+  // Thread-safe.
+  static Result<SentenceSplitter> English();
+
   SentenceSplitter(const SentenceSplitter& other);
   SentenceSplitter& operator=(const SentenceSplitter& other);
   SentenceSplitter(SentenceSplitter&& other) noexcept;

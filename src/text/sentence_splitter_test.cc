@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "text/utf8.h"
@@ -118,6 +119,25 @@ TEST(SentenceSplitterLocaleTest, OtherLocalesAndRoot) {
   Result<SentenceSplitter> german = SentenceSplitter::Create("de");
   ASSERT_TRUE(german.ok());
   EXPECT_EQ(german->Split("Das ist z.B. Obst. Gut.").size(), 2u);
+}
+
+TEST(SentenceSplitterEnglishTest, CopiesOfTheSharedSplitterSplitLikeANewOneInParallel) {
+  const std::string text = "Dr. Smith measured it. The result held! Did it? Yes.";
+  Result<SentenceSplitter> fresh = SentenceSplitter::Create("en");
+  ASSERT_TRUE(fresh.ok());
+  const std::vector<Span> expected = fresh->Split(text);
+  ASSERT_EQ(expected.size(), 4u);  // "Dr." does not end a sentence
+  std::vector<std::vector<Span>> got(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < got.size(); ++t) {
+    threads.emplace_back([&, t] {
+      Result<SentenceSplitter> copy = SentenceSplitter::English();
+      if (!copy.ok()) return;
+      for (int i = 0; i < 50; ++i) got[t] = copy->Split(text);
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (const std::vector<Span>& spans : got) EXPECT_EQ(spans, expected);
 }
 
 }  // namespace
