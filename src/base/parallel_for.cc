@@ -1,5 +1,7 @@
 #include "base/parallel_for.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
@@ -31,6 +33,11 @@ size_t IngestThreads() {
       char* end = nullptr;
       const long v = std::strtol(s, &end, 10);
       if (end != s && *end == '\0' && v > 0 && v <= 1024) return static_cast<size_t>(v);
+    }
+    // The cores this process may run on (taskset, cpusets), not the machine's.
+    cpu_set_t cpus;
+    if (::sched_getaffinity(0, sizeof(cpus), &cpus) == 0 && CPU_COUNT(&cpus) > 0) {
+      return static_cast<size_t>(CPU_COUNT(&cpus));
     }
     return static_cast<size_t>(std::max(1u, std::thread::hardware_concurrency()));
   }();

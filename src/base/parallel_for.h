@@ -19,7 +19,8 @@ namespace quarry {
 void ParallelFor(size_t n, size_t threads, const std::function<void(size_t)>& fn);
 
 // Threads for ingestion work: QUARRY_INGEST_THREADS when set to a positive
-// number (read once; the benchmark's one-thread baseline), else one per core.
+// number (read once; the benchmark's one-thread baseline), else one per core
+// this process may run on (its CPU affinity: taskset, a container's cpuset).
 size_t IngestThreads();
 
 }  // namespace quarry

@@ -91,7 +91,8 @@ CollectionImpl::CollectionImpl(std::shared_ptr<Env> env, std::string name, std::
         QUARRY_ASSIGN_OR_RETURN(text::SentenceSplitter s, text::SentenceSplitter::English());
         return std::make_unique<text::SentenceSplitter>(std::move(s));
       }),
-      mutable_(std::make_unique<MutableSegment>(embedder_->dimensions())) {}
+      mutable_(
+          std::make_unique<MutableSegment>(embedder_->dimensions(), config_.storage.seal_rows)) {}
 
 CollectionImpl::~CollectionImpl() { StopBackground(); }
 
@@ -124,12 +125,6 @@ Result<storage::StoredDocument> CollectionImpl::Normalize(
   *sections = std::move(input.sections);
   d.content_hash = ContentHashHex(hashed);
   return d;
-}
-
-bool CollectionImpl::IsUnchanged(const storage::StoredDocument& doc) const {
-  std::shared_lock<std::shared_mutex> lock(state_mu_);
-  auto it = documents_.find(doc.id);
-  return it != documents_.end() && it->second.content_hash == doc.content_hash;
 }
 
 Result<CollectionImpl::PreparedDocument> CollectionImpl::ChunkAndAnalyze(
@@ -213,24 +208,41 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
     }
   }
   // The expensive part runs without any lock, and only for documents whose
-  // content changed: normalizing, chunking and analyzing on the ingestion
-  // threads, one document per item; then one embedding call for the chunks
-  // of all of them.
+  // content changed: normalizing (which computes the content hash), then
+  // chunking and analyzing, on the ingestion threads, one document per item;
+  // then one embedding call for the chunks of all of them. The stored hashes
+  // are looked at once per write, between the two parallel steps, so that a
+  // commit of another write holding the state lock stalls this one only once.
+  const size_t n = docs.size();
+  std::vector<std::string> ids(n);
+  std::vector<std::optional<Result<storage::StoredDocument>>> normalized(n);
+  std::vector<std::vector<DocumentSection>> sections(n);
+  ParallelFor(n, IngestThreads(), [&](size_t i) {
+    ids[i] = docs[i].id;
+    normalized[i] = Normalize(std::move(docs[i]), &sections[i]);
+  });
+  std::vector<char> unchanged(n, 0);
+  {
+    std::shared_lock<std::shared_mutex> lock(state_mu_);
+    for (size_t i = 0; i < n; ++i) {
+      if (!normalized[i]->ok()) continue;
+      auto it = documents_.find(ids[i]);
+      unchanged[i] =
+          it != documents_.end() && it->second.content_hash == (*normalized[i])->content_hash;
+    }
+  }
   UpsertSummary summary;
-  std::vector<std::optional<Result<PreparedDocument>>> slots(docs.size());  // nullopt: unchanged
-  ParallelFor(docs.size(), IngestThreads(), [&](size_t i) {
-    const std::string id = docs[i].id;
-    std::vector<DocumentSection> sections;
-    Result<storage::StoredDocument> normalized = Normalize(std::move(docs[i]), &sections);
-    if (normalized.ok() && IsUnchanged(*normalized)) return;
+  std::vector<std::optional<Result<PreparedDocument>>> slots(n);  // nullopt: unchanged
+  ParallelFor(n, IngestThreads(), [&](size_t i) {
+    if (unchanged[i]) return;
     Result<PreparedDocument> p =
-        normalized.ok() ? ChunkAndAnalyze(std::move(normalized).value(), sections)
-                        : Result<PreparedDocument>(normalized.status());
-    if (!p.ok()) p = p.status().WithContext("document '" + id + "'");
+        normalized[i]->ok() ? ChunkAndAnalyze(std::move(*normalized[i]).value(), sections[i])
+                            : Result<PreparedDocument>(normalized[i]->status());
+    if (!p.ok()) p = p.status().WithContext("document '" + ids[i] + "'");
     slots[i] = std::move(p);
   });
   std::vector<PreparedDocument> prepared;
-  prepared.reserve(docs.size());
+  prepared.reserve(n);
   for (std::optional<Result<PreparedDocument>>& slot : slots) {
     if (!slot.has_value()) {
       ++summary.unchanged;
@@ -286,8 +298,7 @@ Status CollectionImpl::DeleteDocument(const std::string& id) {
 Status CollectionImpl::CommitLocked(storage::WriteBatch batch, std::vector<DocumentTerms> terms) {
   batch.generation = generation_ + 1;
   const std::string record = storage::EncodeWriteBatch(batch);
-  QUARRY_ASSIGN_OR_RETURN(uint64_t lsn,
-                          wal_->Append(storage::WalRecordType::kWriteBatch, record));
+  QUARRY_ASSIGN_OR_RETURN(uint64_t lsn, wal_->Append(storage::WalRecordType::kWriteBatch, record));
   std::string next_digest = NextStateDigest(state_digest_, record);
   if (config_.storage.fsync == FsyncPolicy::kAlways) QUARRY_RETURN_IF_ERROR(wal_->Sync());
   bool seal = false;

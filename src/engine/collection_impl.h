@@ -116,7 +116,6 @@ class CollectionImpl final : public Collection {
   // and batches a whole request's chunks by length (and the batcher can
   // gather concurrent requests), then hands each document its vectors.
   Status EmbedChunks(std::span<PreparedDocument> docs) const;
-  bool IsUnchanged(const storage::StoredDocument& doc) const;
   uint32_t MaxChunkTokens() const;
 
   // Logs `batch` (durably under the fsync policy), then applies it. `terms`

@@ -81,7 +81,8 @@ Status CollectionImpl::MaybeSeal(bool force) {
       QUARRY_RETURN_IF_ERROR(wal_->Roll());
       std::unique_lock<std::shared_mutex> state_lock(state_mu_);
       frozen_ = std::move(mutable_);
-      mutable_ = std::make_unique<MutableSegment>(embedder_->dimensions());
+      mutable_ =
+          std::make_unique<MutableSegment>(embedder_->dimensions(), config_.storage.seal_rows);
       frozen_lsn_ = applied_lsn_;
       frozen_generation_ = generation_;
       frozen_state_digest_ = state_digest_;

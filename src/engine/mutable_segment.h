@@ -13,6 +13,7 @@
 #ifndef QUARRY_ENGINE_MUTABLE_SEGMENT_H_
 #define QUARRY_ENGINE_MUTABLE_SEGMENT_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -36,7 +37,13 @@ class MutableSegment {
     bool live = true;
   };
 
-  explicit MutableSegment(uint32_t dimensions) : index_(dimensions) {}
+  // Reserves room for `expected_rows` vectors (the seal threshold), capped at
+  // kMaxReservedVectorBytes, so that filling the segment does not copy its
+  // vectors at each regrowth. Untouched reserved pages take no memory.
+  static constexpr size_t kMaxReservedVectorBytes = 64u << 20;
+  MutableSegment(uint32_t dimensions, size_t expected_rows) : index_(dimensions) {
+    index_.Reserve(std::min(expected_rows, kMaxReservedVectorBytes / (sizeof(float) * dimensions)));
+  }
 
   // Appends `doc` with one vector and one list of keyword terms per chunk.
   // Returns its ordinal.
