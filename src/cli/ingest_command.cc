@@ -14,16 +14,18 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_set>
 
+#include "base/parallel_for.h"
 #include "base/stopwatch.h"
 #include "cli/cli_error.h"
 #include "cli/commands.h"
 #include "cli/ingest_progress.h"
 #include "cli/ingest_summary.h"
 #include "cli/open_collection.h"
+#include "ingest/file_prefetcher.h"
 #include "ingest/file_source.h"
 #include "ingest/path_glob.h"
+#include "ingest/write_pipeline.h"
 
 namespace quarry::cli {
 namespace {
@@ -138,7 +140,7 @@ int RunIngest(const IngestFlags& flags) {
   }
 
   const ProgressReporter::Mode mode = ProgressMode(flags);
-  const double interval = flags.progress_interval >= 0 ? flags.progress_interval
+  const double interval = flags.progress_interval >= 0                ? flags.progress_interval
                           : mode == ProgressReporter::Mode::kTerminal ? 0.2
                                                                       : 5.0;
   ProgressReporter progress(&std::cerr, mode, interval, ProgressReporter::SteadyClock());
@@ -150,9 +152,6 @@ int RunIngest(const IngestFlags& flags) {
   counts.files_total = files->files.size();
   // Bytes of the files done, plus those read of a JSON Lines file being streamed.
   uint64_t bytes_of_done_files = 0;
-  source.read_progress = [&](uint64_t bytes_read) {
-    counts.bytes_done = bytes_of_done_files + bytes_read;
-  };
   for (const ingest::FileEntry& entry : files->files) counts.bytes_total += entry.size_bytes;
   for (const std::string& error : files->errors) {
     ++report.failed_files;
@@ -160,36 +159,33 @@ int RunIngest(const IngestFlags& flags) {
     progress.Note("quarry: skipped: " + OneLine(error));
   }
 
-  std::vector<DocumentInput> batch;
-  std::unordered_set<std::string> batch_ids;  // one write may not repeat an id
-  const auto flush = [&]() -> Status {
-    if (batch.empty()) return Status::Ok();
-    Result<UpsertSummary> r = opened->collection->Upsert(std::move(batch));
-    batch.clear();
-    batch_ids.clear();
-    if (!r.ok()) return r.status();
-    report.documents += r->documents;
-    report.unchanged += r->unchanged;
-    report.chunks += r->chunks;
-    counts.documents = report.documents + report.unchanged;
-    counts.chunks = report.chunks;
+  ingest::WritePipelineOptions write_options;
+  write_options.batch_documents = flags.batch;
+  write_options.writers = IngestThreads();  // one per core: see ingest-cli.md
+  ingest::WritePipeline writer(opened->collection.get(), write_options);
+  // The writes' counts, taken whenever progress is shown.
+  const auto update_progress = [&] {
+    const ingest::WriteTotals written = writer.totals();
+    counts.documents = written.documents + written.unchanged;
+    counts.chunks = written.chunks;
     progress.Update(counts);
-    return Status::Ok();
   };
-  // A record repeating an id of the open batch goes into the next write, so
-  // the later record replaces the earlier one as a later upsert would. Write
-  // errors stop the whole run; read errors fail one file.
+  source.read_progress = [&](uint64_t bytes_read) {
+    counts.bytes_done = bytes_of_done_files + bytes_read;
+    update_progress();
+  };
+  // Write errors stop the whole run; read errors fail one file.
   Status write_error = Status::Ok();
   const ingest::DocumentSink add = [&](DocumentInput doc) -> Status {
-    if (batch_ids.count(doc.id) != 0) write_error = flush();
-    if (!write_error.ok()) return write_error;
-    batch_ids.insert(doc.id);
-    batch.push_back(std::move(doc));
-    if (batch.size() >= flags.batch) write_error = flush();
+    write_error = writer.Add(std::move(doc));
     return write_error;
   };
   // What was written, the files skipped and the failures, on stdout.
   const auto print_summary = [&] {
+    const ingest::WriteTotals written = writer.totals();
+    report.documents = written.documents;
+    report.unchanged = written.unchanged;
+    report.chunks = written.chunks;
     if (!flags.quiet) {
       for (const std::string& skipped : files->skipped) {
         std::printf("skipped %s\n", skipped.c_str());
@@ -200,15 +196,32 @@ int RunIngest(const IngestFlags& flags) {
     std::fflush(stdout);
   };
   progress.Update(counts);
-  for (const ingest::FileEntry& entry : files->files) {
+  // Files are read and extracted ahead on the ingestion threads, and their
+  // documents written in file order (ingest/file_prefetcher.h).
+  const size_t threads = IngestThreads();
+  ingest::FilePrefetcher prefetcher(&files->files, source, threads, 4 * threads);
+  for (size_t i = 0; i < files->files.size(); ++i) {
+    const ingest::FileEntry& entry = files->files[i];
     const ingest::ProblemSink problem = [&](std::string reason) {
       ++report.failed_records;
       const std::string line = OneLine(entry.path + ": " + reason);
       report.failures.push_back(line);
       progress.Note("quarry: skipped record: " + line);
     };
-    Status read = ingest::ReadDocuments(entry, source, add, problem);
+    ingest::PrefetchedFile file = prefetcher.Take(i);
+    Status read = Status::Ok();
+    if (file.streamed) {
+      read = ingest::ReadDocuments(entry, source, add, problem);
+    } else {
+      for (std::string& p : file.problems) problem(std::move(p));
+      for (DocumentInput& doc : file.documents) {
+        if (!add(std::move(doc)).ok()) break;
+      }
+      read = write_error.ok() ? file.status : write_error;
+    }
     if (!write_error.ok()) {  // nothing more can be written: stop here
+      (void)writer.Finish();  // the writes in flight complete
+      update_progress();
       progress.Finish(counts);
       print_summary();
       return FailWith(write_error);
@@ -226,9 +239,10 @@ int RunIngest(const IngestFlags& flags) {
     bytes_of_done_files += entry.size_bytes;
     counts.bytes_done = bytes_of_done_files;
     report.bytes += entry.size_bytes;
-    progress.Update(counts);
+    update_progress();
   }
-  Status s = flush();
+  Status s = writer.Finish();
+  update_progress();
   progress.Finish(counts);
   print_summary();
   if (!s.ok()) return FailWith(s);

@@ -256,8 +256,8 @@ Result<std::string> ReadPrefix(int fd, const std::string& path) {
   std::string prefix(kSniffBytes, '\0');
   size_t used = 0;
   while (used < prefix.size()) {
-    const ssize_t n = ::pread(fd, prefix.data() + used, prefix.size() - used,
-                              static_cast<off_t>(used));
+    const ssize_t n =
+        ::pread(fd, prefix.data() + used, prefix.size() - used, static_cast<off_t>(used));
     if (n < 0) {
       if (errno == EINTR) continue;
       return Status::IOError(path + ": " + SystemError(errno));
@@ -289,7 +289,8 @@ DocumentInput ToDocument(ExtractedDocument extracted, const FileEntry& entry) {
 Result<ExtractedDocument> ExtractPdf(int fd, const FileEntry& entry, uint64_t size,
                                      const FileSourceOptions& options) {
   if (size > options.max_file_bytes) return FileTooLarge(entry.path, size, options.max_file_bytes);
-  const std::string helper = options.pdf_helper.empty() ? DefaultPdfHelperPath() : options.pdf_helper;
+  const std::string helper =
+      options.pdf_helper.empty() ? DefaultPdfHelperPath() : options.pdf_helper;
   QUARRY_ASSIGN_OR_RETURN(PdfText pdf, ExtractPdfFd(fd, entry.path, options.pdf, helper));
   return PdfTextToDocument(std::move(pdf));
 }
@@ -319,6 +320,14 @@ Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceO
     return Status::InvalidArgument(entry.path + ": holds JSON records, not one document");
   }
   return ReadSingleDocument(fd.get(), size, format, entry, options);
+}
+
+Result<DocumentFormat> SniffFileFormat(const FileEntry& entry) {
+  uint64_t size = 0;
+  QUARRY_ASSIGN_OR_RETURN(const int raw_fd, OpenRegularFile(entry.path, &size));
+  const ScopedFd fd(raw_fd);
+  QUARRY_ASSIGN_OR_RETURN(const std::string prefix, ReadPrefix(fd.get(), entry.path));
+  return SniffFormat(prefix, entry.path);
 }
 
 Status ReadDocuments(const FileEntry& entry, const FileSourceOptions& options,

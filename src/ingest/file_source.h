@@ -3,7 +3,7 @@
 //
 // Folders are walked recursively in byte order of names, so the same tree
 // always yields the same list. Supported extensions when walking are .txt,
-// .text, .md, .markdown, .html, .htm, .json, .jsonl and .ndjson (any case); a
+// .text, .md, .markdown, .html, .htm, .pdf, .json, .jsonl and .ndjson (any case); a
 // file named explicitly is read whatever its extension. Its format is sniffed
 // from its first bytes, then its extension (ingest/extractor.h). Entries whose name starts
 // with '.' are skipped when walking (so .git is never entered), and symbolic
@@ -105,6 +105,10 @@ Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceO
 // documents already given to `sink` stay given), or when `sink` fails.
 Status ReadDocuments(const FileEntry& entry, const FileSourceOptions& options,
                      const DocumentSink& sink, const ProblemSink& problems);
+
+// The format ReadDocuments will read `entry` as (its first bytes, then its
+// name). Fails as opening and reading the file do.
+Result<DocumentFormat> SniffFileFormat(const FileEntry& entry);
 
 // True for the extensions picked up when walking folders (case-insensitive).
 bool IsSupportedTextFile(std::string_view path);
