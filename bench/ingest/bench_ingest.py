@@ -1,0 +1,294 @@
+#!/usr/bin/python3
+"""bench/ingest: how fast `quarry ingest` turns documents into an indexed
+collection, on one core and on all of them, and how much memory it takes.
+
+  bench_ingest.py --quarry BIN --work-dir DIR [--out REPORT.json] [--label L]
+                  [--files 1000] [--scale 10] [--repeat 3]
+                  [--embedders lexical,local] [--model DIR] [--precision int8]
+                  [--local-docs 0] [--quick]
+
+Datasets:
+  scifact    ../shared/data/beir/scifact/corpus.jsonl as-is (5,183 records)
+  mixed-1x   a generated folder of --files files, a third each Markdown, HTML
+             and PDF (written with ReportLab), made of SciFact sentences under
+             generated headings (fixed seed); see make_mixed_folder below
+  mixed-10x  the same with --scale times as many files (lexical only: it is
+             there to show that peak memory does not grow with the corpus)
+
+Each dataset is ingested into a fresh data directory by the real binary, in
+two modes:
+  one-core   `taskset -c 0` and QUARRY_INGEST_THREADS=1: the whole process on
+             one core, every ingestion step on one thread
+  all-cores  the default: every core
+Wall time is from process start to exit (parsing, extraction, the PDF sandbox
+processes, chunking, embedding, the write-ahead log with its fsyncs, indexing).
+Peak memory is the ru_maxrss that wait4 reports for the quarry process (the
+largest of it and the PDF helpers it waited for). The median of --repeat runs
+is reported (local runs once: they take minutes).
+
+The local embedder runs a model of all-MiniLM-L6-v2's shape with generated
+weights (--model; scripts/bench-ingest.sh makes it), in --precision.
+--local-docs N ingests only the first N SciFact records with it (0 = all).
+--quick: --files 200, --scale 5, --repeat 1, --local-docs 500.
+
+Prints a Markdown table and writes the JSON report to --out.
+"""
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared")
+SCIFACT = os.path.normpath(os.path.join(SHARED, "data", "beir", "scifact", "corpus.jsonl"))
+GENERATOR_VERSION = 1  # bump when make_mixed_folder changes what it writes
+
+SUMMARY = re.compile(r"ingested (\d+) documents \((\d+) chunks\) into '[^']*', (\d+) unchanged, "
+                     r"(\d+) skipped, (\d+) failed")
+
+PDF_WRITER = r"""
+import json, sys
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen import canvas
+for job in json.load(open(sys.argv[1])):
+    c = canvas.Canvas(job["path"], pagesize=A4)
+    c.setTitle(job["title"])
+    for section in job["sections"]:
+        y = 800
+        c.setFont("Helvetica-Bold", 14)
+        c.drawString(60, y, section["heading"])
+        y -= 24
+        c.setFont("Helvetica", 10)
+        for paragraph in section["paragraphs"]:
+            for line in simpleSplit(paragraph, "Helvetica", 10, 470):
+                if y < 60:
+                    c.showPage(); c.setFont("Helvetica", 10); y = 800
+                c.drawString(60, y, line)
+                y -= 13
+            y -= 8
+        c.showPage()
+    c.save()
+"""
+
+
+def scifact_sentences(limit_docs=2000):
+    sentences = []
+    with open(SCIFACT, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if i >= limit_docs:
+                break
+            text = json.loads(line)["text"]
+            sentences += [s.strip() + "." for s in text.split(". ") if len(s.strip()) > 20]
+    return sentences
+
+
+def make_mixed_folder(path, files, seed=7):
+    """Writes `files` documents into `path`: file i is Markdown, HTML or PDF
+    (i % 3), with 2 to 4 sections of 1 to 2 paragraphs of 3 to 7 SciFact
+    sentences each (about 2 to 6 KB of text), under generated headings."""
+    rng = random.Random(seed)
+    sentences = scifact_sentences()
+    words = [w for w in " ".join(sentences[:3000]).split() if w.isalpha() and len(w) > 5]
+    pdf_jobs = []
+    os.makedirs(path, exist_ok=True)
+    for i in range(files):
+        sub = os.path.join(path, f"part{i % 10}")
+        os.makedirs(sub, exist_ok=True)
+        title = " ".join(rng.sample(words, 4)).capitalize()
+        sections = []
+        for _ in range(rng.randint(2, 4)):
+            heading = " ".join(rng.sample(words, 3)).capitalize()
+            paragraphs = [" ".join(rng.sample(sentences, rng.randint(3, 7)))
+                          for _ in range(rng.randint(1, 2))]
+            sections.append({"heading": heading, "paragraphs": paragraphs})
+        kind = i % 3
+        if kind == 0:
+            with open(os.path.join(sub, f"note{i:05d}.md"), "w", encoding="utf-8") as f:
+                f.write(f"# {title}\n\n")
+                for s in sections:
+                    f.write(f"## {s['heading']}\n\n" + "\n\n".join(s["paragraphs"]) + "\n\n")
+        elif kind == 1:
+            with open(os.path.join(sub, f"page{i:05d}.html"), "w", encoding="utf-8") as f:
+                f.write(f"<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title>"
+                        "<style>body{font-family:serif}</style>"
+                        "<script>var tracking = 1;</script></head><body>"
+                        f"<nav><a href=\"/\">Home</a></nav><h1>{title}</h1>")
+                for s in sections:
+                    f.write(f"<h2>{s['heading']}</h2>" +
+                            "".join(f"<p>{p}</p>" for p in s["paragraphs"]))
+                f.write("</body></html>\n")
+        else:
+            pdf_jobs.append({"path": os.path.join(sub, f"report{i:05d}.pdf"), "title": title,
+                             "sections": sections})
+    jobs_file = os.path.join(path, "..", os.path.basename(path) + "-pdf-jobs.json")
+    with open(jobs_file, "w") as f:
+        json.dump(pdf_jobs, f)
+    made = subprocess.run(["/usr/bin/python3", "-c", PDF_WRITER, jobs_file],
+                          capture_output=True, text=True)
+    os.remove(jobs_file)
+    if made.returncode != 0:
+        sys.exit("bench-ingest: writing PDFs with ReportLab (python3-reportlab) failed: " +
+                 made.stderr[-500:])
+
+
+def ensure_mixed_folder(work_dir, files):
+    path = os.path.join(work_dir, f"mixed-{files}-v{GENERATOR_VERSION}")
+    done = path + ".done"
+    if not os.path.exists(done):
+        shutil.rmtree(path, ignore_errors=True)
+        started = time.monotonic()
+        print(f"bench-ingest: generating {files} files in {path}", file=sys.stderr, flush=True)
+        make_mixed_folder(path, files)
+        open(done, "w").close()
+        print(f"bench-ingest: generated in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return path
+
+
+def scifact_subset(work_dir, docs):
+    if docs <= 0:
+        return SCIFACT
+    path = os.path.join(work_dir, f"scifact-first-{docs}.jsonl")
+    if not os.path.exists(path):
+        with open(SCIFACT, encoding="utf-8") as src, open(path + ".tmp", "w", encoding="utf-8") as out:
+            for i, line in enumerate(src):
+                if i >= docs:
+                    break
+                out.write(line)
+        os.replace(path + ".tmp", path)
+    return path
+
+
+def folder_bytes(path):
+    if os.path.isfile(path):
+        return os.path.getsize(path)
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+
+
+def run_ingest(args, dataset_path, embedder_args, one_core, data_dir):
+    """One `quarry ingest` into a fresh data_dir: wall time, counts, peak memory."""
+    shutil.rmtree(data_dir, ignore_errors=True)
+    env = dict(os.environ)
+    argv = [args.quarry, "ingest", "--data", data_dir, "--quiet"] + embedder_args + [dataset_path]
+    if one_core:
+        env["QUARRY_INGEST_THREADS"] = "1"
+        argv = ["taskset", "-c", "0"] + argv  # taskset execs quarry: same process
+    else:
+        env.pop("QUARRY_INGEST_THREADS", None)
+    out_path = data_dir + ".out"
+    err_path = data_dir + ".err"
+    with open(out_path, "w") as out_f, open(err_path, "w") as err_f:
+        started = time.monotonic()
+        proc = subprocess.Popen(argv, env=env, stdout=out_f, stderr=err_f)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    out = open(out_path).read()
+    err = open(err_path).read()
+    if proc.returncode != 0:
+        sys.exit(f"bench-ingest: {' '.join(argv)} failed ({proc.returncode}): {err[-800:]}")
+    m = SUMMARY.search(out)
+    if not m:
+        sys.exit(f"bench-ingest: no summary in the output of {' '.join(argv)}: {out[-400:]}")
+    docs, chunks, _, _, failed = map(int, m.groups())
+    if failed:
+        sys.exit(f"bench-ingest: {failed} files failed in {dataset_path}: {out[-800:]}")
+    return {"wall_s": wall, "documents": docs, "chunks": chunks,
+            "peak_rss_bytes": usage.ru_maxrss * 1024,
+            "cpu_s": usage.ru_utime + usage.ru_stime}
+
+
+def median_run(args, repeat, *run_args):
+    runs = [run_ingest(args, *run_args) for _ in range(repeat)]
+    walls = [r["wall_s"] for r in runs]
+    best = sorted(runs, key=lambda r: r["wall_s"])[len(runs) // 2]
+    best = dict(best)
+    best["wall_s_all"] = walls
+    best["peak_rss_bytes"] = max(r["peak_rss_bytes"] for r in runs)
+    return best
+
+
+def load_average():
+    try:
+        return float(open("/proc/loadavg").read().split()[0])
+    except OSError:
+        return -1.0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quarry", required=True)
+    p.add_argument("--work-dir", required=True)
+    p.add_argument("--out")
+    p.add_argument("--label", default="")
+    p.add_argument("--files", type=int, default=1000)
+    p.add_argument("--scale", type=int, default=10)
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--embedders", default="lexical,local")
+    p.add_argument("--model", help="model folder for the local embedder")
+    p.add_argument("--precision", default="int8", choices=["float32", "int8"])
+    p.add_argument("--local-docs", type=int, default=0)
+    p.add_argument("--quick", action="store_true")
+    args = p.parse_args()
+    if args.quick:
+        args.files, args.scale, args.repeat, args.local_docs = 200, 5, 1, 500
+    if not os.path.isfile(SCIFACT):
+        sys.exit(f"bench-ingest: {SCIFACT} is missing (the SciFact corpus of ../shared)")
+    embedders = [e for e in args.embedders.split(",") if e]
+    if "local" in embedders and not (args.model and os.path.isdir(args.model)):
+        sys.exit("bench-ingest: --model DIR is needed for the local embedder")
+    os.makedirs(args.work_dir, exist_ok=True)
+    mixed = ensure_mixed_folder(args.work_dir, args.files)
+    mixed_big = ensure_mixed_folder(args.work_dir, args.files * args.scale)
+
+    plan = []  # (embedder, dataset name, path)
+    for e in embedders:
+        plan.append((e, "scifact", scifact_subset(args.work_dir, args.local_docs) if e == "local"
+                     else SCIFACT))
+        plan.append((e, f"mixed-{args.files}", mixed))
+        if e == "lexical":
+            plan.append((e, f"mixed-{args.files * args.scale}", mixed_big))
+
+    results = []
+    load_before = load_average()
+    for embedder, name, path in plan:
+        embedder_args = ["--embedder", embedder]
+        if embedder == "local":
+            embedder_args += ["--model", args.model, "--precision", args.precision]
+        repeat = args.repeat if embedder == "lexical" else 1
+        row = {"embedder": embedder, "dataset": name, "input_bytes": folder_bytes(path)}
+        for mode in ("one-core", "all-cores"):
+            print(f"bench-ingest: {embedder} {name} {mode}", file=sys.stderr, flush=True)
+            row[mode] = median_run(args, repeat, path, embedder_args, mode == "one-core",
+                                   os.path.join(args.work_dir, "data"))
+        row["speedup"] = row["one-core"]["wall_s"] / row["all-cores"]["wall_s"]
+        results.append(row)
+    shutil.rmtree(os.path.join(args.work_dir, "data"), ignore_errors=True)
+
+    report = {"label": args.label, "cores": os.cpu_count(), "load_before": load_before,
+              "load_after": load_average(), "precision": args.precision, "results": results}
+    print(f"\n### Ingestion ({args.label}; {os.cpu_count()} cores; load {load_before:.2f} -> "
+          f"{report['load_after']:.2f})\n")
+    print("| embedder | dataset | documents | chunks | MB | all cores: s | docs/s | chunks/s "
+          "| one core: s | speed-up | peak RSS MB (all / one) |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    for r in results:
+        a, o = r["all-cores"], r["one-core"]
+        print(f"| {r['embedder']} | {r['dataset']} | {a['documents']} | {a['chunks']} | "
+              f"{r['input_bytes'] / 1e6:.1f} | {a['wall_s']:.2f} | {a['documents'] / a['wall_s']:.0f} | "
+              f"{a['chunks'] / a['wall_s']:.0f} | {o['wall_s']:.2f} | {r['speedup']:.2f}x | "
+              f"{a['peak_rss_bytes'] / 1e6:.0f} / {o['peak_rss_bytes'] / 1e6:.0f} |")
+    if args.out:
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out, "w") as f:
+            json.dump(report, f, indent=2)
+        print(f"\nreport: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
