@@ -3,7 +3,7 @@
 collection, on one core and on all of them, and how much memory it takes.
 
   bench_ingest.py --quarry BIN --work-dir DIR [--out REPORT.json] [--label L]
-                  [--files 1000] [--scale 10] [--repeat 3]
+                  [--files 1000] [--scales 10,20] [--repeat 3]
                   [--embedders lexical,local] [--model DIR] [--precision int8]
                   [--local-docs 0] [--quick]
 
@@ -12,8 +12,9 @@ Datasets:
   mixed-1x   a generated folder of --files files, a third each Markdown, HTML
              and PDF (written with ReportLab), made of SciFact sentences under
              generated headings (fixed seed); see make_mixed_folder below
-  mixed-10x  the same with --scale times as many files (lexical only: it is
-             there to show that peak memory does not grow with the corpus)
+  mixed-Nx   the same with N times as many files, for each N of --scales
+             (lexical, all cores, once: they are there to show that peak
+             memory stops growing with the corpus; --scales "" leaves them out)
 
 Each dataset is ingested into a fresh data directory by the real binary, in
 two modes:
@@ -22,14 +23,20 @@ two modes:
   all-cores  the default: every core
 Wall time is from process start to exit (parsing, extraction, the PDF sandbox
 processes, chunking, embedding, the write-ahead log with its fsyncs, indexing).
-Peak memory is the ru_maxrss that wait4 reports for the quarry process (the
-largest of it and the PDF helpers it waited for). The median of --repeat runs
+Peak memory: "peak RSS" is the ru_maxrss that wait4 reports for the quarry
+process (the largest of it and the PDF helpers it waited for), which counts
+the pages of the collection's memory-mapped segment files it touched; "peak
+anon" is the largest RssAnon (heap and stacks only) seen by sampling
+/proc/PID/status every 50 ms; "collection RSS" is the peak RSS of a fresh
+`quarry search` answering one query on the collection written (what the
+finished index itself keeps resident, which grows with the corpus as any
+index does). The median of --repeat runs
 is reported (local runs once: they take minutes).
 
 The local embedder runs a model of all-MiniLM-L6-v2's shape with generated
 weights (--model; scripts/bench-ingest.sh makes it), in --precision.
 --local-docs N ingests only the first N SciFact records with it (0 = all).
---quick: --files 200, --scale 5, --repeat 1, --local-docs 500.
+--quick: --files 200, --scales 5, --repeat 1, --local-docs 500.
 
 Prints a Markdown table and writes the JSON report to --out.
 """
@@ -170,6 +177,19 @@ def folder_bytes(path):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
 
 
+def rss_anon_bytes(pid):
+    """RssAnon of a running process (its heap and stacks, not the pages of
+    mapped files, which the kernel can drop), or 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def run_ingest(args, dataset_path, embedder_args, one_core, data_dir):
     """One `quarry ingest` into a fresh data_dir: wall time, counts, peak memory."""
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -185,7 +205,13 @@ def run_ingest(args, dataset_path, embedder_args, one_core, data_dir):
     with open(out_path, "w") as out_f, open(err_path, "w") as err_f:
         started = time.monotonic()
         proc = subprocess.Popen(argv, env=env, stdout=out_f, stderr=err_f)
-        _, status, usage = os.wait4(proc.pid, 0)
+        peak_anon = 0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid != 0:
+                break
+            peak_anon = max(peak_anon, rss_anon_bytes(proc.pid))
+            time.sleep(0.05)
         wall = time.monotonic() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
     out = open(out_path).read()
@@ -199,8 +225,21 @@ def run_ingest(args, dataset_path, embedder_args, one_core, data_dir):
     if failed:
         sys.exit(f"bench-ingest: {failed} files failed in {dataset_path}: {out[-800:]}")
     return {"wall_s": wall, "documents": docs, "chunks": chunks,
-            "peak_rss_bytes": usage.ru_maxrss * 1024,
+            "peak_rss_bytes": usage.ru_maxrss * 1024, "peak_anon_bytes": peak_anon,
             "cpu_s": usage.ru_utime + usage.ru_stime}
+
+
+def collection_rss(args, data_dir):
+    """Peak RSS of a fresh `quarry search` answering one query on the
+    collection just written: what the finished collection itself keeps in
+    memory (its codes, graphs, postings and the pages a search touches)."""
+    proc = subprocess.Popen([args.quarry, "search", "--data", data_dir, "--k", "10",
+                             "cerebral white matter development"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench-ingest: quarry search on {data_dir} failed: {proc.stderr.read()[-400:]}")
+    return usage.ru_maxrss * 1024
 
 
 def median_run(args, repeat, *run_args):
@@ -210,6 +249,7 @@ def median_run(args, repeat, *run_args):
     best = dict(best)
     best["wall_s_all"] = walls
     best["peak_rss_bytes"] = max(r["peak_rss_bytes"] for r in runs)
+    best["peak_anon_bytes"] = max(r["peak_anon_bytes"] for r in runs)
     return best
 
 
@@ -227,7 +267,7 @@ def main():
     p.add_argument("--out")
     p.add_argument("--label", default="")
     p.add_argument("--files", type=int, default=1000)
-    p.add_argument("--scale", type=int, default=10)
+    p.add_argument("--scales", default="10,20")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--embedders", default="lexical,local")
     p.add_argument("--model", help="model folder for the local embedder")
@@ -236,7 +276,7 @@ def main():
     p.add_argument("--quick", action="store_true")
     args = p.parse_args()
     if args.quick:
-        args.files, args.scale, args.repeat, args.local_docs = 200, 5, 1, 500
+        args.files, args.scales, args.repeat, args.local_docs = 200, "5", 1, 500
     if not os.path.isfile(SCIFACT):
         sys.exit(f"bench-ingest: {SCIFACT} is missing (the SciFact corpus of ../shared)")
     embedders = [e for e in args.embedders.split(",") if e]
@@ -244,7 +284,9 @@ def main():
         sys.exit("bench-ingest: --model DIR is needed for the local embedder")
     os.makedirs(args.work_dir, exist_ok=True)
     mixed = ensure_mixed_folder(args.work_dir, args.files)
-    mixed_big = ensure_mixed_folder(args.work_dir, args.files * args.scale)
+    scales = [int(x) for x in args.scales.split(",") if x]
+    big_folders = [(f"mixed-{args.files * n}", ensure_mixed_folder(args.work_dir, args.files * n))
+                   for n in scales]
 
     plan = []  # (embedder, dataset name, path)
     for e in embedders:
@@ -252,7 +294,7 @@ def main():
                      else SCIFACT))
         plan.append((e, f"mixed-{args.files}", mixed))
         if e == "lexical":
-            plan.append((e, f"mixed-{args.files * args.scale}", mixed_big))
+            plan += [(e, name, path) for name, path in big_folders]
 
     results = []
     load_before = load_average()
@@ -260,13 +302,18 @@ def main():
         embedder_args = ["--embedder", embedder]
         if embedder == "local":
             embedder_args += ["--model", args.model, "--precision", args.precision]
-        repeat = args.repeat if embedder == "lexical" else 1
+        # Local runs take minutes, and so do the big folders: once each; the
+        # big folders on all cores only.
+        big = any(path == p for _, p in big_folders)
+        repeat = args.repeat if embedder == "lexical" and not big else 1
         row = {"embedder": embedder, "dataset": name, "input_bytes": folder_bytes(path)}
-        for mode in ("one-core", "all-cores"):
+        for mode in (("all-cores",) if big else ("one-core", "all-cores")):
             print(f"bench-ingest: {embedder} {name} {mode}", file=sys.stderr, flush=True)
-            row[mode] = median_run(args, repeat, path, embedder_args, mode == "one-core",
-                                   os.path.join(args.work_dir, "data"))
-        row["speedup"] = row["one-core"]["wall_s"] / row["all-cores"]["wall_s"]
+            data_dir = os.path.join(args.work_dir, "data")
+            row[mode] = median_run(args, repeat, path, embedder_args, mode == "one-core", data_dir)
+        row["collection_rss_bytes"] = collection_rss(args, data_dir)
+        if "one-core" in row:
+            row["speedup"] = row["one-core"]["wall_s"] / row["all-cores"]["wall_s"]
         results.append(row)
     shutil.rmtree(os.path.join(args.work_dir, "data"), ignore_errors=True)
 
@@ -274,15 +321,21 @@ def main():
               "load_after": load_average(), "precision": args.precision, "results": results}
     print(f"\n### Ingestion ({args.label}; {os.cpu_count()} cores; load {load_before:.2f} -> "
           f"{report['load_after']:.2f})\n")
-    print("| embedder | dataset | documents | chunks | MB | all cores: s | docs/s | chunks/s "
-          "| one core: s | speed-up | peak RSS MB (all / one) |")
-    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    print("| embedder | dataset | documents | chunks | input MB | all cores: s | docs/s | chunks/s "
+          "| one core: s | speed-up | peak RSS MB (all / one) | peak anon MB (all / one) "
+          "| collection RSS MB |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    mb = lambda run, key: f"{run[key] / 1e6:.0f}" if run else "-"
     for r in results:
-        a, o = r["all-cores"], r["one-core"]
+        a, o = r["all-cores"], r.get("one-core")
+        one_s = f"{o['wall_s']:.2f}" if o else "-"
+        speedup = f"{r['speedup']:.2f}x" if o else "-"
         print(f"| {r['embedder']} | {r['dataset']} | {a['documents']} | {a['chunks']} | "
               f"{r['input_bytes'] / 1e6:.1f} | {a['wall_s']:.2f} | {a['documents'] / a['wall_s']:.0f} | "
-              f"{a['chunks'] / a['wall_s']:.0f} | {o['wall_s']:.2f} | {r['speedup']:.2f}x | "
-              f"{a['peak_rss_bytes'] / 1e6:.0f} / {o['peak_rss_bytes'] / 1e6:.0f} |")
+              f"{a['chunks'] / a['wall_s']:.0f} | {one_s} | {speedup} | "
+              f"{mb(a, 'peak_rss_bytes')} / {mb(o, 'peak_rss_bytes')} | "
+              f"{mb(a, 'peak_anon_bytes')} / {mb(o, 'peak_anon_bytes')} | "
+              f"{r['collection_rss_bytes'] / 1e6:.0f} |")
     if args.out:
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
         with open(args.out, "w") as f:
