@@ -67,6 +67,7 @@ Status CollectionImpl::MaybeSeal(bool force) {
   std::vector<storage::StoredDocument> docs;
   std::vector<float> vectors;
   std::vector<uint32_t> ordinals;
+  std::span<const float> seal_vectors;
   uint64_t id = 0;
   {
     std::lock_guard<std::mutex> write_lock(write_mu_);
@@ -87,12 +88,18 @@ Status CollectionImpl::MaybeSeal(bool force) {
       frozen_generation_ = generation_;
       frozen_state_digest_ = state_digest_;
     }
-    // frozen_ changes only under write_mu_ (deletes), which is held.
-    frozen_->CollectLive(&docs, &vectors, &ordinals);
+    // frozen_ changes only under write_mu_ (deletes), which is held. When no
+    // row was deleted, its vectors are written from where they are: a delete
+    // from now on flips a flag and leaves them be, and frozen_ stays until
+    // this seal (seal_mu_) replaces it. That saves a copy of every vector of
+    // the segment (40 MiB for 10,000 rows of 1,024 dimensions).
+    const bool all_live = frozen_->live_rows() == frozen_->rows();
+    frozen_->CollectLive(&docs, all_live ? nullptr : &vectors, &ordinals);
+    seal_vectors = all_live ? frozen_->index().all_vectors() : std::span<const float>(vectors);
     id = next_segment_id_++;
   }
 
-  Result<std::unique_ptr<storage::Segment>> built = BuildSegment(id, docs, vectors);
+  Result<std::unique_ptr<storage::Segment>> built = BuildSegment(id, docs, seal_vectors);
   if (!built.ok()) {
     return built.status().WithContext("sealing a segment of collection '" + name_ + "'");
   }

@@ -75,15 +75,24 @@ void MutableSegment::CollectLive(std::vector<storage::StoredDocument>* docs,
                                  std::vector<float>* vectors,
                                  std::vector<uint32_t>* ordinals) const {
   const uint32_t dims = index_.dimensions();
+  // Sized once: growing by doubling would hold up to twice the vectors (tens
+  // of MiB at the seal threshold) while copying.
+  size_t live_docs = 0;
+  for (const Doc& d : docs_) live_docs += d.live ? 1 : 0;
+  docs->reserve(docs->size() + live_docs);
+  ordinals->reserve(ordinals->size() + live_docs);
+  if (vectors != nullptr) vectors->reserve(vectors->size() + index_.live_count() * dims);
   for (uint32_t o = 0; o < docs_.size(); ++o) {
     const Doc& d = docs_[o];
     if (!d.live) continue;
-    const size_t base = vectors->size();
-    vectors->resize(base + d.doc.chunks.size() * dims);
-    for (size_t c = 0; c < d.doc.chunks.size(); ++c) {
-      Status s = index_.GetVector(d.first_row + static_cast<uint32_t>(c),
-                                  std::span<float>(*vectors).subspan(base + c * dims, dims));
-      QUARRY_CHECK(s.ok(), "the document is live, so are its rows");
+    if (vectors != nullptr) {
+      const size_t base = vectors->size();
+      vectors->resize(base + d.doc.chunks.size() * dims);
+      for (size_t c = 0; c < d.doc.chunks.size(); ++c) {
+        Status s = index_.GetVector(d.first_row + static_cast<uint32_t>(c),
+                                    std::span<float>(*vectors).subspan(base + c * dims, dims));
+        QUARRY_CHECK(s.ok(), "the document is live, so are its rows");
+      }
     }
     docs->push_back(d.doc);
     ordinals->push_back(o);

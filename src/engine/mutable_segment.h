@@ -82,7 +82,8 @@ class MutableSegment {
   const vector::FlatIndex& index() const { return index_; }
 
   // The live documents in row order with their vectors (for sealing), and
-  // for each the ordinal it has here.
+  // for each the ordinal it has here. `vectors` may be null: when every row
+  // is live, index().all_vectors() holds the same values without a copy.
   void CollectLive(std::vector<storage::StoredDocument>* docs, std::vector<float>* vectors,
                    std::vector<uint32_t>* ordinals) const;
 

@@ -34,9 +34,13 @@ class FlatIndex final : public VectorIndex {
   // Reserves room for `rows` vectors, to avoid regrowth during bulk loads.
   void Reserve(size_t rows);
 
+  // Every row added, removed ones included, in row order (rows * dimensions
+  // values). Valid until the next Add.
+  std::span<const float> all_vectors() const { return data_; }
+
  private:
   uint32_t dimensions_;
-  const Kernels& kernels_;  // chosen once, from the CPU's features
+  const Kernels& kernels_;      // chosen once, from the CPU's features
   std::vector<float> data_;     // rows_ * dimensions_ values
   std::vector<uint8_t> alive_;  // 1 per row; 0 once removed
   size_t live_ = 0;
