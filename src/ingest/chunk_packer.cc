@@ -9,7 +9,8 @@ ChunkPacker::ChunkPacker(const std::vector<ChunkUnit>& units, size_t section_cou
     : units_(units),
       target_(target_tokens),
       overhead_(overhead),
-      overlap_budget_(static_cast<size_t>(std::floor(overlap * static_cast<double>(target_tokens)))),
+      overlap_budget_(
+          static_cast<size_t>(std::floor(overlap * static_cast<double>(target_tokens)))),
       section_first_unit_(section_count, 0),
       section_tiny_(section_count, false) {
   std::vector<size_t> section_tokens(section_count, overhead_);

@@ -70,9 +70,8 @@ TEST(SemanticBreaksTest, GapDistancesMatchTheHandComputedValues) {
 
 TEST(SemanticBreaksTest, BreaksWhereTheTopicChanges) {
   const std::vector<size_t> topics = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1};
-  const std::vector<UnitDistance> breaks =
-      SemanticBreaks(Units(std::vector<uint32_t>(topics.size(), 0), 5), TopicVectors(topics),
-                     kDims, 95);
+  const std::vector<UnitDistance> breaks = SemanticBreaks(
+      Units(std::vector<uint32_t>(topics.size(), 0), 5), TopicVectors(topics), kDims, 95);
   EXPECT_EQ(BreakUnits(breaks), std::vector<size_t>({6}));
 }
 
@@ -97,9 +96,9 @@ TEST(SemanticBreaksTest, UniformVectorsGiveNoBreak) {
 
 TEST(SemanticBreaksTest, PercentileHundredGivesNoBreaks) {
   const std::vector<size_t> topics = {0, 0, 0, 1, 1, 1, 2, 2, 2};
-  EXPECT_TRUE(SemanticBreaks(Units(std::vector<uint32_t>(9, 0), 5), TopicVectors(topics), kDims,
-                             100)
-                  .empty());
+  EXPECT_TRUE(
+      SemanticBreaks(Units(std::vector<uint32_t>(9, 0), 5), TopicVectors(topics), kDims, 100)
+          .empty());
 }
 
 TEST(SemanticBreaksTest, NoDistanceSpansTwoSections) {
@@ -129,8 +128,7 @@ size_t RangeTokens(const std::vector<ChunkUnit>& units, const UnitRange& r) {
 TEST(SemanticGroupsTest, AGroupWithinTheCapIsOneChunkWithoutOverlap) {
   const auto units = Units(std::vector<uint32_t>(12, 0), 10);
   const ChunkPacker packer(units, 1, 40, 0.25, 0);
-  const std::vector<UnitRange> ranges =
-      PackSemanticGroups(units, {{6, 0.5}}, packer, {40, 60, 0});
+  const std::vector<UnitRange> ranges = PackSemanticGroups(units, {{6, 0.5}}, packer, {40, 60, 0});
   ASSERT_EQ(ranges.size(), 2u);
   EXPECT_EQ(ranges[0].first, 0u);
   EXPECT_EQ(ranges[0].last, 6u);  // 60 tokens: over the target, within the cap

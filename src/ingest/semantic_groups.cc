@@ -8,8 +8,8 @@ namespace {
 constexpr double kSectionStart = std::numeric_limits<double>::infinity();
 
 struct Group {
-  size_t begin = 0, end = 0;  // units
-  size_t tokens = 0;          // estimated, without the overhead
+  size_t begin = 0, end = 0;    // units
+  size_t tokens = 0;            // estimated, without the overhead
   double left = kSectionStart;  // distance across the break before it; infinite at a section start
 };
 
@@ -57,8 +57,8 @@ std::vector<UnitRange> PackSemanticGroups(const std::vector<ChunkUnit>& units,
     carried = false;
     if (tiny(g)) {
       const bool left_ok = g.left != kSectionStart && fits(sized.back(), g);
-      const bool right_ok = i + 1 < groups.size() && groups[i + 1].left != kSectionStart &&
-                            fits(g, groups[i + 1]);
+      const bool right_ok =
+          i + 1 < groups.size() && groups[i + 1].left != kSectionStart && fits(g, groups[i + 1]);
       if (left_ok && (!right_ok || g.left <= groups[i + 1].left)) {
         sized.back() = Join(sized.back(), g);
         continue;
@@ -75,7 +75,8 @@ std::vector<UnitRange> PackSemanticGroups(const std::vector<ChunkUnit>& units,
   // Step 3: a group ending a tiny section runs on into the next section.
   std::vector<Group> joined;
   for (const Group& g : sized) {
-    const bool runs_on = !joined.empty() && packer.SectionIsTiny(units[joined.back().end - 1].section) &&
+    const bool runs_on = !joined.empty() &&
+                         packer.SectionIsTiny(units[joined.back().end - 1].section) &&
                          fits(joined.back(), g);
     if (runs_on) {
       joined.back() = Join(joined.back(), g);
