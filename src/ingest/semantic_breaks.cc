@@ -26,7 +26,10 @@ double CosineDistance(const std::vector<double>& a, const std::vector<double>& b
     nb += b[d] * b[d];
   }
   if (na == 0 || nb == 0) return 1.0;
-  return 1.0 - dot / std::sqrt(na * nb);
+  const double distance = 1.0 - dot / std::sqrt(na * nb);
+  // A non-finite component (a broken remote embedder) says nothing about the
+  // topic; NaN would also break the sort of the percentile.
+  return std::isfinite(distance) ? distance : 0.0;
 }
 
 }  // namespace

@@ -118,6 +118,20 @@ TEST(SemanticBreaksTest, FewerThanTwoDistancesGiveNoBreak) {
   EXPECT_TRUE(SemanticBreaks(Units({0, 0}, 5), TopicVectors(topics), kDims, 50).empty());
 }
 
+TEST(SemanticBreaksTest, ZeroAndNonFiniteVectorsAreHandled) {
+  // An empty unit's zero vector is far from everything; a NaN counts as no change.
+  const auto units = Units(std::vector<uint32_t>(4, 0), 5);
+  std::vector<float> v = TopicVectors({0, 0, 0, 0});
+  for (size_t d = 0; d < kDims; ++d) v[d] = 0.0f;  // unit 0: zero
+  std::vector<UnitDistance> d = NeighbourDistances(units, v, kDims);
+  ASSERT_EQ(d.size(), 3u);
+  EXPECT_DOUBLE_EQ(d[0].distance, 1.0);
+  v[3 * kDims] = std::nanf("");
+  d = NeighbourDistances(units, v, kDims);
+  EXPECT_DOUBLE_EQ(d[2].distance, 0.0);
+  EXPECT_EQ(SemanticBreaks(units, v, kDims, 50).size(), 1u);
+}
+
 // The estimated tokens of a range's units, plus the overhead (0 here).
 size_t RangeTokens(const std::vector<ChunkUnit>& units, const UnitRange& r) {
   size_t sum = 0;
