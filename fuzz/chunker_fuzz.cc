@@ -1,9 +1,12 @@
-// Fuzzes Markdown sectioning and the chunker on arbitrary (sanitized) text and
-// checks the chunker's contract: every chunk within the cap, inside the text,
-// in order.
+// Fuzzes Markdown sectioning and the chunker (both strategies) on arbitrary
+// (sanitized) text and checks the chunker's contract: every chunk within the
+// cap, inside the text, in order. The semantic strategy embeds each sentence
+// as a histogram of its bytes, so that the fuzzer steers where breaks fall.
 #include <cstddef>
 #include <cstdint>
+#include <cmath>
 #include <cstdlib>
+#include <span>
 #include <string>
 
 #include "ingest/chunker.h"
@@ -21,8 +24,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (data[1] & 0x80) ? quarry::kMediaTypeMarkdown : quarry::kMediaTypePlainText;
   std::string text = quarry::text::SanitizeUtf8(
       std::string_view(reinterpret_cast<const char*>(data + 2), size - 2));
+  if (data[1] & 0x40) {
+    options.strategy = quarry::ChunkingStrategy::kSemantic;
+    options.breakpoint_percentile = 1 + data[0] % 100;
+  }
+  quarry::ingest::SentenceEmbedder embedder;
+  embedder.dimensions = 8;
+  embedder.embed = [](std::span<const std::string_view> texts, std::span<float> out) {
+    for (size_t t = 0; t < texts.size(); ++t) {
+      float* row = out.data() + t * 8;
+      float norm = 0;
+      for (size_t d = 0; d < 8; ++d) row[d] = 0;
+      for (unsigned char c : texts[t]) row[c % 8] += 1;
+      for (size_t d = 0; d < 8; ++d) norm += row[d] * row[d];
+      for (size_t d = 0; d < 8; ++d) row[d] = norm > 0 ? row[d] / std::sqrt(norm) : 0;
+    }
+    return quarry::Status::Ok();
+  };
   const auto count = [](std::string_view s) { return quarry::text::CountWords(s); };
-  auto chunker = quarry::ingest::Chunker::Create(options, count);
+  auto chunker = quarry::ingest::Chunker::Create(options, count, embedder);
   if (!chunker.ok()) std::abort();  // the options above are always valid
   auto chunks = chunker->Chunk(text, media_type);
   if (!chunks.ok()) return 0;

@@ -67,6 +67,12 @@ struct EmbedderConfig {
   uint32_t max_tokens = 512;
 };
 
+// How a section is cut into chunks (docs/design/chunking.md).
+enum class ChunkingStrategy {
+  kStructure,  // sentences packed to target_tokens, with overlap (the default)
+  kSemantic,   // cut where neighbouring sentences' embeddings drift apart, then capped
+};
+
 struct ChunkingConfig {
   // Preferred chunk size, in the embedder's own tokens.
   uint32_t target_tokens = 256;
@@ -76,6 +82,11 @@ struct ChunkingConfig {
   // Fraction of target_tokens repeated from the end of one chunk at the start
   // of the next, in whole sentences.
   double overlap = 0.1;
+  ChunkingStrategy strategy = ChunkingStrategy::kStructure;
+  // Semantic only: a chunk ends where the cosine distance between neighbouring
+  // sentence windows is above this percentile of the document's distances,
+  // in (0, 100]. Higher: fewer, larger chunks; 100: no semantic breaks.
+  double breakpoint_percentile = 95;
 };
 
 enum class Metric {
@@ -195,6 +206,7 @@ std::string_view EmbedderPrecisionName(EmbedderPrecision precision);
 std::string_view MetricName(Metric metric);
 std::string_view QuantizationModeName(QuantizationMode mode);
 std::string_view FsyncPolicyName(FsyncPolicy policy);
+std::string_view ChunkingStrategyName(ChunkingStrategy strategy);
 
 struct EngineOptions {
   // Root of everything Quarry stores: <data_dir>/collections/<name>/...

@@ -38,6 +38,7 @@ struct EvalFlags {
   std::string fusion;  // empty: the collection's default
   double rrf_k = 60;
   double alpha = -1;  // negative: the default
+  std::string chunking = "structure";
   CollectionConfig config;
 };
 
@@ -88,6 +89,8 @@ int RunEval(EvalFlags flags) {
   for (const std::string& m : flags.modes) {
     if (Status s = ParseMode(m).status(); !s.ok()) return FailWith(s);
   }
+  flags.config.chunking.strategy =
+      flags.chunking == "semantic" ? ChunkingStrategy::kSemantic : ChunkingStrategy::kStructure;
   TempData temp;
   if (flags.data.empty()) {
     std::string templ = (fs::temp_directory_path() / "quarry-eval-XXXXXX").string();
@@ -199,6 +202,13 @@ CommandRunner RegisterEval(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--dimensions", flags->config.embedder.dimensions,
                   "Embedder dimensions (collection creation only)")
+      ->capture_default_str();
+  cmd->add_option("--chunking", flags->chunking,
+                  "Chunking strategy: structure or semantic (collection creation only)")
+      ->check(CLI::IsMember({"structure", "semantic"}))
+      ->capture_default_str();
+  cmd->add_option("--breakpoint-percentile", flags->config.chunking.breakpoint_percentile,
+                  "Semantic chunking's percentile (collection creation only)")
       ->capture_default_str();
   cmd->add_option("--k1", flags->config.keyword.k1, "BM25 k1 (collection creation only)")
       ->capture_default_str();

@@ -47,6 +47,8 @@ struct IngestFlags {
   bool dimensions_given = false;
   uint32_t chunk_tokens = CollectionConfig{}.chunking.target_tokens;
   double overlap = CollectionConfig{}.chunking.overlap;
+  std::string chunking = "structure";
+  double breakpoint_percentile = CollectionConfig{}.chunking.breakpoint_percentile;
   uint64_t max_file_bytes = ingest::FileSourceOptions{}.max_file_bytes;
   size_t batch = 64;
   bool quiet = false;
@@ -119,6 +121,9 @@ int RunIngest(const IngestFlags& flags) {
   if (!embedder.ok()) return FailWith(embedder);
   config.chunking.target_tokens = flags.chunk_tokens;
   config.chunking.overlap = flags.overlap;
+  config.chunking.strategy =
+      flags.chunking == "semantic" ? ChunkingStrategy::kSemantic : ChunkingStrategy::kStructure;
+  config.chunking.breakpoint_percentile = flags.breakpoint_percentile;
   Status valid = ValidateCollectionConfig(config);
   if (!valid.ok()) return FailWith(valid);
 
@@ -299,6 +304,16 @@ CommandRunner RegisterIngest(CLI::App& app) {
   cmd->add_option("--chunk-tokens", flags->chunk_tokens, "Target chunk size, for a new collection")
       ->capture_default_str();
   cmd->add_option("--overlap", flags->overlap, "Chunk overlap ratio, for a new collection")
+      ->capture_default_str();
+  cmd->add_option("--chunking", flags->chunking,
+                  "Chunking strategy of a new collection: structure (sentences packed to "
+                  "--chunk-tokens) or semantic (cut where neighbouring sentences' embeddings "
+                  "drift apart; embeds every sentence once more)")
+      ->check(CLI::IsMember({"structure", "semantic"}))
+      ->capture_default_str();
+  cmd->add_option("--breakpoint-percentile", flags->breakpoint_percentile,
+                  "Semantic chunking: cut where the distance between neighbouring sentences is "
+                  "above this percentile of the document's distances, in (0, 100]")
       ->capture_default_str();
   cmd->add_option("--max-file-bytes", flags->max_file_bytes, "Larger files fail")
       ->capture_default_str();

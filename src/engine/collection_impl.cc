@@ -69,6 +69,28 @@ DocumentInfo InfoOf(const storage::StoredDocument& d) {
   return info;
 }
 
+// Texts per embedding call of the semantic strategy's sentences: a document's
+// sentences go in slices, so that one long document never fills the shared
+// batcher's queue (EmbedBatcherOptions::max_queued_texts) and fails the
+// concurrent writes and searches with "overloaded".
+constexpr size_t kSentencesPerEmbedCall = 256;
+
+// The collection's embedder, as the semantic chunking strategy calls it.
+ingest::SentenceEmbedder SentenceEmbedderOf(const Embedder& embedder) {
+  ingest::SentenceEmbedder out;
+  out.dimensions = embedder.dimensions();
+  out.embed = [&embedder](std::span<const std::string_view> texts, std::span<float> vectors) {
+    const size_t dims = embedder.dimensions();
+    for (size_t begin = 0; begin < texts.size(); begin += kSentencesPerEmbedCall) {
+      const size_t n = std::min(kSentencesPerEmbedCall, texts.size() - begin);
+      QUARRY_RETURN_IF_ERROR(embedder.Embed(texts.subspan(begin, n), EmbedPurpose::kDocument,
+                                            vectors.subspan(begin * dims, n * dims)));
+    }
+    return Status::Ok();
+  };
+  return out;
+}
+
 }  // namespace
 
 CollectionImpl::CollectionImpl(std::shared_ptr<Env> env, std::string name, std::string dir,
@@ -137,11 +159,14 @@ Result<CollectionImpl::PreparedDocument> CollectionImpl::ChunkAndAnalyze(
   options.target_tokens = config_.chunking.target_tokens;
   options.max_tokens = MaxChunkTokens();
   options.overlap = config_.chunking.overlap;
+  options.strategy = config_.chunking.strategy;
+  options.breakpoint_percentile = config_.chunking.breakpoint_percentile;
   const Embedder* embedder = embedder_.get();
-  QUARRY_ASSIGN_OR_RETURN(ingest::Chunker chunker,
-                          ingest::Chunker::Create(options, [embedder](std::string_view s) {
-                            return embedder->CountTokens(s);
-                          }));
+  QUARRY_ASSIGN_OR_RETURN(
+      ingest::Chunker chunker,
+      ingest::Chunker::Create(
+          options, [embedder](std::string_view s) { return embedder->CountTokens(s); },
+          SentenceEmbedderOf(*embedder)));
   QUARRY_ASSIGN_OR_RETURN(std::vector<ingest::ChunkPiece> pieces,
                           chunker.Chunk(d.text, d.media_type, sections));
   for (ingest::ChunkPiece& piece : pieces) {

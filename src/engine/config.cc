@@ -26,6 +26,16 @@ std::string_view EmbedderKindName(EmbedderKind kind) {
   return "unknown";
 }
 
+std::string_view ChunkingStrategyName(ChunkingStrategy strategy) {
+  switch (strategy) {
+    case ChunkingStrategy::kStructure:
+      return "structure";
+    case ChunkingStrategy::kSemantic:
+      return "semantic";
+  }
+  return "unknown";
+}
+
 std::string_view MetricName(Metric metric) {
   switch (metric) {
     case Metric::kCosine:
@@ -162,6 +172,19 @@ Status ValidateEmbedderConfig(const EmbedderConfig& e) {
   return Status::Ok();
 }
 
+// The percentile is checked whatever the strategy, so that a value given with
+// the structure strategy (where it is unused) is still a sane one. Every
+// embedder may chunk semantically, the lexical one included: its hashed bag
+// of words measures lexical cohesion, the signal of TextTiling (Hearst 1997),
+// which does move at topic changes (docs/design/chunking.md).
+Status ValidateSemanticChunking(const ChunkingConfig& c) {
+  if (!(c.breakpoint_percentile > 0 && c.breakpoint_percentile <= 100)) {
+    return Status::InvalidArgument("chunking.breakpoint_percentile must be in (0, 100], got " +
+                                   std::to_string(c.breakpoint_percentile));
+  }
+  return Status::Ok();
+}
+
 // The analyzer's language is checked where the analyzer is made (the engine
 // knows which stemmers libstemmer has); here only the shape of the values.
 Status ValidateKeywordConfig(const KeywordConfig& k) {
@@ -210,6 +233,7 @@ Status ValidateCollectionConfig(const CollectionConfig& config) {
                                    std::to_string(kMaxOverlap) + ", got " +
                                    std::to_string(config.chunking.overlap));
   }
+  QUARRY_RETURN_IF_ERROR(ValidateSemanticChunking(config.chunking));
   const VectorIndexConfig& v = config.vectors;
   QUARRY_RETURN_IF_ERROR(range("vectors.m", v.m, 2u, 128u));
   QUARRY_RETURN_IF_ERROR(range("vectors.ef_construct", v.ef_construct, v.m, 4096u));

@@ -217,13 +217,21 @@ Result<CollectionConfig> CollectionConfigFromJson(std::string_view text) {
   QUARRY_ASSIGN_OR_RETURN(const json::object* chunking, OptionalObject(obj, "chunking"));
   if (chunking != nullptr) {
     QUARRY_RETURN_IF_ERROR(
-        RejectUnknownKeys(*chunking, "chunking.", {"target_tokens", "max_tokens", "overlap"}));
+        RejectUnknownKeys(*chunking, "chunking.",
+                          {"target_tokens", "max_tokens", "overlap", "strategy",
+                           "breakpoint_percentile"}));
     QUARRY_RETURN_IF_ERROR(ReadUint32(*chunking, "target_tokens", "chunking.target_tokens",
                                       &config.chunking.target_tokens));
     QUARRY_RETURN_IF_ERROR(
         ReadUint32(*chunking, "max_tokens", "chunking.max_tokens", &config.chunking.max_tokens));
     QUARRY_RETURN_IF_ERROR(
         ReadDouble(*chunking, "overlap", "chunking.overlap", &config.chunking.overlap));
+    constexpr std::array kStrategies = {ChunkingStrategy::kStructure, ChunkingStrategy::kSemantic};
+    QUARRY_RETURN_IF_ERROR(ReadEnum(*chunking, "strategy", "chunking.strategy", kStrategies,
+                                    &ChunkingStrategyName, &config.chunking.strategy));
+    QUARRY_RETURN_IF_ERROR(ReadDouble(*chunking, "breakpoint_percentile",
+                                      "chunking.breakpoint_percentile",
+                                      &config.chunking.breakpoint_percentile));
   }
 
   QUARRY_ASSIGN_OR_RETURN(const json::object* vectors, OptionalObject(obj, "vectors"));
@@ -255,9 +263,16 @@ std::string CollectionConfigToJson(const CollectionConfig& config) {
     embedder["max_retries"] = e.max_retries;
     embedder["max_tokens"] = e.max_tokens;
   }
-  root["chunking"] = {{"target_tokens", config.chunking.target_tokens},
-                      {"max_tokens", config.chunking.max_tokens},
-                      {"overlap", config.chunking.overlap}};
+  const ChunkingConfig& c = config.chunking;
+  root["chunking"] = {
+      {"target_tokens", c.target_tokens}, {"max_tokens", c.max_tokens}, {"overlap", c.overlap}};
+  // Written only for the semantic strategy, so that the config of every
+  // structure collection (and the state digest made from it) reads as before.
+  if (c.strategy == ChunkingStrategy::kSemantic) {
+    json::object& chunking = root["chunking"].as_object();
+    chunking["strategy"] = ChunkingStrategyName(c.strategy);
+    chunking["breakpoint_percentile"] = c.breakpoint_percentile;
+  }
   const VectorIndexConfig& v = config.vectors;
   root["vectors"] = {{"metric", MetricName(v.metric)},
                      {"m", v.m},

@@ -151,9 +151,42 @@ struct BadCase {
   const char* expected_in_message;
 };
 
+TEST(ConfigJsonTest, ChunkingStrategyRoundTripsAndStructureJsonIsUnchanged) {
+  // A stored config of before the strategy existed reads as structure, and
+  // a structure config is written without the new fields: existing
+  // collections' MANIFEST configs and state digests stay byte for byte.
+  const std::string before =
+      R"({"embedder":{"type":"lexical","dimensions":256},)"
+      R"("chunking":{"target_tokens":64,"max_tokens":0,"overlap":1E-1}})";
+  auto old = CollectionConfigFromJson(before);
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(old->chunking.strategy, ChunkingStrategy::kStructure);
+  const std::string written = CollectionConfigToJson(*old);
+  EXPECT_EQ(written.find("strategy"), std::string::npos);
+  EXPECT_EQ(written.find("breakpoint_percentile"), std::string::npos);
+  EXPECT_NE(written.find(R"("chunking":{"target_tokens":64,"max_tokens":0,"overlap":1E-1})"),
+            std::string::npos)
+      << written;
+
+  auto semantic = CollectionConfigFromJson(
+      R"({"chunking":{"strategy":"semantic","breakpoint_percentile":90.5}})");
+  ASSERT_TRUE(semantic.ok()) << semantic.status().ToString();
+  EXPECT_EQ(semantic->chunking.strategy, ChunkingStrategy::kSemantic);
+  auto again = CollectionConfigFromJson(CollectionConfigToJson(*semantic));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->chunking.strategy, ChunkingStrategy::kSemantic);
+  EXPECT_DOUBLE_EQ(again->chunking.breakpoint_percentile, 90.5);
+  // The lexical embedder may chunk semantically (docs/design/chunking.md).
+  EXPECT_EQ(again->embedder.kind, EmbedderKind::kLexical);
+}
+
 TEST(ConfigJsonTest, BadConfigsNameTheProblem) {
   const BadCase cases[] = {
       {"[1,2]", "must be a JSON object"},
+      {R"({"chunking":{"strategy":"sentences"}})", "'chunking.strategy' must be one of: structure, semantic"},
+      {R"({"chunking":{"breakpoint_percentile":0}})", "chunking.breakpoint_percentile must be in (0, 100]"},
+      {R"({"chunking":{"strategy":"semantic","breakpoint_percentile":101}})", "chunking.breakpoint_percentile must be in (0, 100]"},
+      {R"({"chunking":{"breakpoint_percentile":"95"}})", "'chunking.breakpoint_percentile' must be a number"},
       {"{", "not valid JSON"},
       {R"({"embeder":{}})", "unknown field 'embeder'"},
       {R"({"embedder":{"type":"bert"}})", "'embedder.type' must be one of: lexical, local, static, openai"},

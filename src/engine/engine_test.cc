@@ -94,6 +94,66 @@ TEST(EngineTest, IngestSearchAndSurviveRestart) {
   EXPECT_NE(doc->metadata_json.find("\"minutes\":45"), std::string::npos);
 }
 
+TEST(EngineTest, SemanticCollectionChunksAtTheTopicChangePersistsAndSearches) {
+  testing::TempDir dir;
+  CollectionConfig config = SmallConfig();
+  config.chunking.target_tokens = 64;
+  config.chunking.strategy = ChunkingStrategy::kSemantic;
+  config.chunking.breakpoint_percentile = 90;
+  const std::string tides =
+      "Ocean tides rise and fall twice a day. The moon pulls the ocean water toward it, and "
+      "the tides follow the moon. Spring tides come when the sun and the moon pull the ocean "
+      "together. Neap tides are weaker ocean tides, when the sun and moon pull apart. ";
+  const std::string chess =
+      "A chess opening develops the knights and bishops early. Chess players castle the king "
+      "to keep the king safe. In the chess endgame the king becomes a strong piece. A pawn "
+      "that reaches the last rank of the chess board becomes a queen.";
+  DocumentInput doc;
+  doc.id = "glued";
+  doc.text = tides + chess;
+  const auto check = [&](const Collection& c) {
+    auto r = c.Search({.query = "chess king castle", .k = 5, .mode = SearchMode::kVector});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_FALSE(r->hits.empty());
+    // The chess chunk begins where the chess text does and holds no tides.
+    EXPECT_EQ(r->hits[0].start, tides.size());
+    EXPECT_EQ(r->hits[0].text.find("tides"), std::string::npos);
+    EXPECT_EQ(r->hits[0].text.find("ocean"), std::string::npos);
+  };
+  {
+    auto engine = Engine::Open({.data_dir = dir.path()});
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    auto c = (*engine)->CreateCollection("semantic", config);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    auto summary = (*c)->Upsert({doc});
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+    // The whole text (about 80 words) is within the lexical embedder's cap:
+    // only the topic change cuts it.
+    EXPECT_EQ(summary->chunks, 2u);
+    check(**c);
+  }
+  auto engine = Engine::Open({.data_dir = dir.path()});
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto c = (*engine)->GetCollection("semantic");
+  ASSERT_TRUE(c.ok());
+  const CollectionInfo info = (*c)->Info();
+  EXPECT_EQ(info.config.chunking.strategy, ChunkingStrategy::kSemantic);
+  EXPECT_DOUBLE_EQ(info.config.chunking.breakpoint_percentile, 90);
+  EXPECT_EQ(info.chunks, 2u);
+  check(**c);
+  // The same text under the structure strategy is cut by size alone.
+  config.chunking.strategy = ChunkingStrategy::kStructure;
+  auto structure = (*engine)->CreateCollection("structure", config);
+  ASSERT_TRUE(structure.ok());
+  auto summary = (*structure)->Upsert({doc});
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->chunks, 2u);
+  auto r = (*structure)->Search({.query = "chess king castle", .k = 1});
+  ASSERT_TRUE(r.ok());
+  ASSERT_FALSE(r->hits.empty());
+  EXPECT_NE(r->hits[0].start, tides.size());
+}
+
 TEST(EngineTest, UnchangedIsSkippedChangedReplacesDeleteRemoves) {
   testing::TempDir dir;
   auto engine = Engine::Open({.data_dir = dir.path()});

@@ -1,12 +1,14 @@
 #include "ingest/chunker.h"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <utility>
 
+#include "ingest/chunk_packer.h"
 #include "ingest/chunk_units.h"
 #include "ingest/markdown_sections.h"
+#include "ingest/semantic_breaks.h"
+#include "ingest/semantic_groups.h"
 #include "quarry/document.h"
 #include "text/utf8.h"
 #include "text/whitespace.h"
@@ -16,93 +18,6 @@ namespace {
 
 // ICU's break iterators index with int32_t.
 constexpr size_t kMaxTextBytes = std::numeric_limits<int32_t>::max();
-
-struct UnitRange {
-  size_t first;  // index of the first unit
-  size_t fresh;  // first unit not in the previous chunk: first < fresh means overlap
-  size_t last;   // one past the last unit
-};
-
-// Step 3-5 of the header: groups units into chunks by estimated token counts.
-class Packer {
- public:
-  Packer(const std::vector<ChunkUnit>& units, size_t section_count, const ChunkerOptions& options,
-         size_t overhead)
-      : units_(units),
-        target_(options.target_tokens),
-        overhead_(overhead),
-        overlap_budget_(static_cast<size_t>(std::floor(options.overlap * options.target_tokens))),
-        section_first_unit_(section_count, 0),
-        section_tiny_(section_count, false) {
-    std::vector<size_t> section_tokens(section_count, overhead_);
-    for (size_t u = units_.size(); u-- > 0;) {
-      section_first_unit_[units_[u].section] = u;
-      section_tokens[units_[u].section] += Estimate(u);
-    }
-    for (size_t s = 0; s < section_count; ++s) section_tiny_[s] = 4 * section_tokens[s] < target_;
-  }
-
-  std::vector<UnitRange> Pack() const {
-    std::vector<UnitRange> chunks;
-    if (units_.empty()) return chunks;
-    size_t first = 0;
-    size_t fresh = 0;
-    size_t sum = overhead_ + Estimate(0);  // estimated tokens of the open chunk
-    for (size_t u = 1; u < units_.size(); ++u) {
-      const uint32_t section = units_[u].section;
-      const uint32_t previous = units_[u - 1].section;
-      const bool same_section = section == previous;
-      // A tiny section wholly inside the open chunk lets it run on.
-      const bool may_cross = section_tiny_[previous] && section_first_unit_[previous] >= first;
-      if ((same_section || may_cross) && sum + Estimate(u) <= target_) {
-        sum += Estimate(u);
-        continue;
-      }
-      chunks.push_back({first, fresh, u});
-      first = u;
-      fresh = u;
-      sum = overhead_;
-      if (same_section) {
-        const size_t start = OverlapStart(chunks.back(), u);
-        size_t overlap_sum = 0;
-        for (size_t o = start; o < u; ++o) overlap_sum += Estimate(o);
-        if (overhead_ + overlap_sum + Estimate(u) <= target_) {
-          first = start;
-          sum += overlap_sum;
-        }
-      }
-      sum += Estimate(u);
-    }
-    chunks.push_back({first, fresh, units_.size()});
-    return chunks;
-  }
-
- private:
-  // A unit's share of a chunk's tokens: its count without the counter's fixed overhead.
-  size_t Estimate(size_t u) const {
-    return units_[u].tokens > overhead_ ? units_[u].tokens - overhead_ : 0;
-  }
-
-  // The first unit of the overlap that the chunk after `closed` starts with,
-  // or `next` for none. Never the closed chunk's first unit: chunks must advance.
-  size_t OverlapStart(const UnitRange& closed, size_t next) const {
-    size_t start = next;
-    size_t sum = 0;
-    while (start - 1 > closed.first && units_[start - 1].section == units_[next].section &&
-           sum + Estimate(start - 1) <= overlap_budget_) {
-      sum += Estimate(start - 1);
-      --start;
-    }
-    return start;
-  }
-
-  const std::vector<ChunkUnit>& units_;
-  size_t target_;
-  size_t overhead_;
-  size_t overlap_budget_;
-  std::vector<size_t> section_first_unit_;
-  std::vector<bool> section_tiny_;
-};
 
 // Code point offsets of byte offsets that mostly move forward.
 class CharOffsets {
@@ -151,9 +66,28 @@ Status CheckSections(std::string_view text, const std::vector<DocumentSection>& 
   return Status::Ok();
 }
 
+// The semantic strategy's chunks of `units`: one embedding call for all of them.
+Result<std::vector<UnitRange>> PackSemantic(std::string_view text,
+                                            const std::vector<ChunkUnit>& units,
+                                            const ChunkPacker& packer,
+                                            const SentenceEmbedder& embedder,
+                                            const ChunkerOptions& options, size_t overhead) {
+  if (units.empty()) return std::vector<UnitRange>();
+  std::vector<std::string_view> texts;
+  texts.reserve(units.size());
+  for (const ChunkUnit& u : units) texts.push_back(text::SpanText(text, u.span));
+  std::vector<float> vectors(units.size() * embedder.dimensions);
+  QUARRY_RETURN_IF_ERROR(embedder.embed(texts, vectors).WithContext("embedding sentences"));
+  const std::vector<UnitDistance> breaks =
+      SemanticBreaks(units, vectors, embedder.dimensions, options.breakpoint_percentile);
+  return PackSemanticGroups(units, breaks, packer,
+                            {options.target_tokens, options.max_tokens, overhead});
+}
+
 }  // namespace
 
-Result<Chunker> Chunker::Create(ChunkerOptions options, TokenCounter count_tokens) {
+Result<Chunker> Chunker::Create(ChunkerOptions options, TokenCounter count_tokens,
+                                SentenceEmbedder embedder) {
   if (options.target_tokens < 1) {
     return Status::InvalidArgument("target_tokens must be at least 1, got 0");
   }
@@ -167,6 +101,15 @@ Result<Chunker> Chunker::Create(ChunkerOptions options, TokenCounter count_token
                                    std::to_string(options.overlap));
   }
   if (!count_tokens) return Status::InvalidArgument("count_tokens must be set");
+  if (options.strategy == ChunkingStrategy::kSemantic) {
+    if (!(options.breakpoint_percentile > 0 && options.breakpoint_percentile <= 100)) {
+      return Status::InvalidArgument("breakpoint_percentile must be in (0, 100], got " +
+                                     std::to_string(options.breakpoint_percentile));
+    }
+    if (!embedder.embed || embedder.dimensions == 0) {
+      return Status::InvalidArgument("the semantic strategy needs a sentence embedder");
+    }
+  }
   const size_t overhead = count_tokens(std::string_view());
   if (overhead >= options.max_tokens) {
     return Status::InvalidArgument("max_tokens (" + std::to_string(options.max_tokens) +
@@ -174,13 +117,15 @@ Result<Chunker> Chunker::Create(ChunkerOptions options, TokenCounter count_token
                                    std::to_string(overhead) + ")");
   }
   QUARRY_ASSIGN_OR_RETURN(text::SentenceSplitter splitter, text::SentenceSplitter::English());
-  return Chunker(options, std::move(count_tokens), overhead, std::move(splitter));
+  return Chunker(options, std::move(count_tokens), std::move(embedder), overhead,
+                 std::move(splitter));
 }
 
-Chunker::Chunker(ChunkerOptions options, TokenCounter count_tokens, size_t overhead,
-                 text::SentenceSplitter splitter)
+Chunker::Chunker(ChunkerOptions options, TokenCounter count_tokens, SentenceEmbedder embedder,
+                 size_t overhead, text::SentenceSplitter splitter)
     : options_(options),
       count_tokens_(std::move(count_tokens)),
+      embedder_(std::move(embedder)),
       overhead_(overhead),
       splitter_(std::move(splitter)) {}
 
@@ -221,7 +166,14 @@ Result<std::vector<ChunkPiece>> Chunker::Chunk(std::string_view text, std::strin
   QUARRY_ASSIGN_OR_RETURN(std::vector<ChunkUnit> units,
                           BuildChunkUnits(text, sections, &splitter_, count_tokens_,
                                           options_.target_tokens, options_.max_tokens));
-  const std::vector<UnitRange> ranges = Packer(units, sections.size(), options_, overhead_).Pack();
+  const ChunkPacker packer(units, sections.size(), options_.target_tokens, options_.overlap,
+                          overhead_);
+  std::vector<UnitRange> ranges;
+  if (options_.strategy == ChunkingStrategy::kSemantic) {
+    QUARRY_ASSIGN_OR_RETURN(ranges, PackSemantic(text, units, packer, embedder_, options_, overhead_));
+  } else {
+    ranges = packer.Pack(0, units.size());
+  }
 
   std::vector<ChunkPiece> chunks;
   chunks.reserve(ranges.size());

@@ -22,6 +22,11 @@
 //     target_tokens. No overlap across sections.
 //  6. Verification: each chunk's exact text is counted once; a chunk over
 //     max_tokens (counts are not always additive) is re-cut by exact counts.
+// Strategy `semantic` (ChunkerOptions::strategy) replaces step 3-5's packing:
+// the units are embedded (one SentenceEmbedder call per document) and cut
+// where neighbouring sentences drift apart (ingest/semantic_breaks.h); the
+// groups are then held to the size limits (ingest/semantic_groups.h). Steps
+// 1, 2 and 6 and the guarantees below are the same for both strategies.
 // Guarantees: every chunk counts at most max_tokens by the TokenCounter applied
 // to exactly its text; chunk spans start and end on unit boundaries, trimmed of
 // white space; every non-white-space character is in at least one chunk; a
@@ -38,12 +43,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ingest/token_fit.h"
 #include "quarry/document.h"
+#include "quarry/options.h"
 #include "quarry/status.h"
 #include "text/sentence_splitter.h"
 
@@ -57,6 +64,18 @@ struct ChunkerOptions {
   uint32_t target_tokens = 256;  // preferred chunk size
   uint32_t max_tokens = 512;     // hard cap: the embedder's maximum input
   double overlap = 0.1;          // fraction of target_tokens repeated, in whole sentences
+  ChunkingStrategy strategy = ChunkingStrategy::kStructure;
+  double breakpoint_percentile = 95;  // semantic: break above this percentile of distances
+};
+
+// What the semantic strategy embeds its sentences with: the collection's
+// embedder, injected so that ingest/ does not depend on embed/.
+struct SentenceEmbedder {
+  size_t dimensions = 0;
+  // Writes one L2-normalized vector of `dimensions` floats per text, row
+  // after row. Called from the chunking thread; must be safe to call from
+  // several threads when the chunker is copied across threads.
+  std::function<Status(std::span<const std::string_view> texts, std::span<float> out)> embed;
 };
 
 struct ChunkPiece {
@@ -70,9 +89,12 @@ struct ChunkPiece {
 class Chunker {
  public:
   // Fails with InvalidArgument naming the field unless target_tokens >= 1,
-  // max_tokens >= target_tokens, 0 <= overlap <= 0.5, count_tokens is set, and
-  // count_tokens("") < max_tokens.
-  static Result<Chunker> Create(ChunkerOptions options, TokenCounter count_tokens);
+  // max_tokens >= target_tokens, 0 <= overlap <= 0.5, count_tokens is set,
+  // count_tokens("") < max_tokens, and, for the semantic strategy,
+  // 0 < breakpoint_percentile <= 100 and `embedder` is set (it is unused by
+  // the structure strategy).
+  static Result<Chunker> Create(ChunkerOptions options, TokenCounter count_tokens,
+                                SentenceEmbedder embedder = {});
 
   // The chunks of `text`, in document order. media_type is kMediaTypePlainText
   // or kMediaTypeMarkdown (quarry/document.h). Fails with InvalidArgument for
@@ -93,11 +115,12 @@ class Chunker {
   const ChunkerOptions& options() const { return options_; }
 
  private:
-  Chunker(ChunkerOptions options, TokenCounter count_tokens, size_t overhead,
-          text::SentenceSplitter splitter);
+  Chunker(ChunkerOptions options, TokenCounter count_tokens, SentenceEmbedder embedder,
+          size_t overhead, text::SentenceSplitter splitter);
 
   ChunkerOptions options_;
   TokenCounter count_tokens_;
+  SentenceEmbedder embedder_;
   size_t overhead_;  // count_tokens(""): what a counter adds to every text ([CLS], [SEP])
   text::SentenceSplitter splitter_;
 };

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <functional>
+#include <span>
 #include <limits>
 #include <string>
 #include <vector>
@@ -403,6 +407,134 @@ TEST(ChunkerTest, RejectsBadGivenSections) {
   ASSERT_TRUE(chunks.ok());
   ASSERT_EQ(chunks->size(), 1u);
   EXPECT_EQ((*chunks)[0].byte_begin, 6u);
+}
+
+// The semantic strategy's sentence embedder for these tests: a bag of the
+// words of four letters or more, cut to their first five letters (a crude
+// stem), hashed into 1024 buckets and L2-normalized. It stands for the
+// collection's embedder (the engine tests use the real lexical one); like it,
+// texts sharing words are close.
+SentenceEmbedder BagOfWords() {
+  constexpr size_t kDims = 1024;
+  SentenceEmbedder e;
+  e.dimensions = kDims;
+  e.embed = [](std::span<const std::string_view> texts, std::span<float> out) {
+    for (size_t t = 0; t < texts.size(); ++t) {
+      std::span<float> row = out.subspan(t * kDims, kDims);
+      std::fill(row.begin(), row.end(), 0.0f);
+      std::string word;
+      for (char c : std::string(texts[t]) + " ") {
+        if (std::isalpha(static_cast<unsigned char>(c))) {
+          word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          continue;
+        }
+        if (word.size() >= 4) row[std::hash<std::string>{}(word.substr(0, 5)) % kDims] += 1.0f;
+        word.clear();
+      }
+      float norm = 0;
+      for (float x : row) norm += x * x;
+      for (float& x : row) x = norm > 0 ? x / std::sqrt(norm) : 0.0f;
+    }
+    return Status::Ok();
+  };
+  return e;
+}
+
+Chunker MakeSemanticChunker(uint32_t target, uint32_t max, double percentile,
+                            TokenCounter counter = CountSpaceWords) {
+  ChunkerOptions options{target, max, 0.1};
+  options.strategy = ChunkingStrategy::kSemantic;
+  options.breakpoint_percentile = percentile;
+  Result<Chunker> chunker = Chunker::Create(options, std::move(counter), BagOfWords());
+  EXPECT_TRUE(chunker.ok()) << chunker.status().ToString();
+  return std::move(chunker).value();
+}
+
+constexpr std::string_view kVolcanoes =
+    "Volcanoes form where magma rises through cracks in the crust. "
+    "The magma chamber beneath a volcano fills slowly over centuries. "
+    "When pressure in the magma chamber grows, the volcano erupts lava and ash. "
+    "Lava flows from the volcano crater and cools into basalt rock. "
+    "Volcanic ash from an eruption can travel across whole continents. "
+    "Geologists measure volcano pressure and magma movement with seismic sensors. ";
+constexpr std::string_view kBread =
+    "Bread dough needs flour, water, salt and yeast. "
+    "Knead the bread dough until the flour and water form a smooth elastic ball. "
+    "Yeast in the dough ferments sugar and makes the bread rise. "
+    "Shape the risen dough into loaves and bake the bread in a hot oven. "
+    "A good bread crust comes from steam in the oven during baking. "
+    "Let the baked loaves cool before slicing the bread.";
+
+TEST(ChunkerSemanticTest, BreaksWhereTwoGluedTopicsMeet) {
+  const std::string text = std::string(kVolcanoes) + std::string(kBread);
+  const uint32_t topic_change = static_cast<uint32_t>(kVolcanoes.size());
+  // The whole text (about 130 words) fits the cap: only the topic change cuts it.
+  Chunker semantic = MakeSemanticChunker(40, 200, 95);
+  Result<std::vector<ChunkPiece>> chunks = semantic.Chunk(text, kMediaTypePlainText);
+  ASSERT_TRUE(chunks.ok()) << chunks.status().ToString();
+  CheckChunks(text, *chunks, CountSpaceWords, 200);
+  ASSERT_EQ(chunks->size(), 2u);
+  EXPECT_EQ((*chunks)[0].byte_begin, 0u);
+  EXPECT_EQ((*chunks)[1].byte_begin, topic_change);
+  EXPECT_EQ((*chunks)[0].byte_end, topic_change - 1);  // trimmed of the space
+  // The structure strategy cuts by size instead, not at the topic change.
+  Chunker structure = MakeChunker(40, 200, 0.1, CountSpaceWords);
+  Result<std::vector<ChunkPiece>> packed = structure.Chunk(text, kMediaTypePlainText);
+  ASSERT_TRUE(packed.ok());
+  for (const ChunkPiece& c : *packed) EXPECT_NE(c.byte_begin, topic_change);
+}
+
+TEST(ChunkerSemanticTest, PercentileHundredKeepsATextThatFitsWhole) {
+  const std::string text = std::string(kVolcanoes) + std::string(kBread);
+  Result<std::vector<ChunkPiece>> chunks =
+      MakeSemanticChunker(40, 200, 100).Chunk(text, kMediaTypePlainText);
+  ASSERT_TRUE(chunks.ok());
+  EXPECT_EQ(chunks->size(), 1u);
+}
+
+TEST(ChunkerSemanticTest, LongSectionsStayUnderTheCap) {
+  // One topic repeated at length in Markdown sections, with a counter that
+  // is not additive: every chunk must still fit max_tokens exactly.
+  std::string text = "# Volcanoes\n\n";
+  for (int i = 0; i < 30; ++i) text += kVolcanoes;
+  text += "\n\n# Bread\n\n";
+  for (int i = 0; i < 30; ++i) text += kBread;
+  for (double percentile : {50.0, 95.0}) {
+    Chunker chunker = MakeSemanticChunker(64, 100, percentile, CountWithJoinPenalty);
+    Result<std::vector<ChunkPiece>> chunks = chunker.Chunk(text, kMediaTypeMarkdown);
+    ASSERT_TRUE(chunks.ok()) << chunks.status().ToString();
+    CheckChunks(text, *chunks, CountWithJoinPenalty, 100);
+    const size_t bread = text.find("# Bread");
+    for (const ChunkPiece& c : *chunks) {
+      EXPECT_TRUE(c.byte_end <= bread || c.byte_begin >= bread) << "a chunk crosses a heading";
+      EXPECT_EQ(c.heading_path, c.byte_begin < bread ? "Volcanoes" : "Bread");
+    }
+  }
+}
+
+TEST(ChunkerSemanticTest, RejectsBadOptionsAndReportsEmbedderErrors) {
+  ChunkerOptions options{40, 200, 0.1};
+  options.strategy = ChunkingStrategy::kSemantic;
+  Result<Chunker> no_embedder = Chunker::Create(options, CountSpaceWords);
+  EXPECT_NE(no_embedder.status().message().find("sentence embedder"), std::string::npos);
+  for (double bad : {0.0, -5.0, 100.5, std::nan("")}) {
+    options.breakpoint_percentile = bad;
+    Result<Chunker> chunker = Chunker::Create(options, CountSpaceWords, BagOfWords());
+    EXPECT_NE(chunker.status().message().find("breakpoint_percentile"), std::string::npos) << bad;
+  }
+  options.breakpoint_percentile = 95;
+  SentenceEmbedder failing{8, [](std::span<const std::string_view>, std::span<float>) {
+                             return Status::Unavailable("model down");
+                           }};
+  Result<Chunker> chunker = Chunker::Create(options, CountSpaceWords, failing);
+  ASSERT_TRUE(chunker.ok());
+  Result<std::vector<ChunkPiece>> chunks = chunker->Chunk(kVolcanoes, kMediaTypePlainText);
+  EXPECT_EQ(chunks.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(chunks.status().message().find("model down"), std::string::npos);
+  // A blank document embeds nothing and has no chunks.
+  chunks = chunker->Chunk("  \n ", kMediaTypePlainText);
+  ASSERT_TRUE(chunks.ok());
+  EXPECT_TRUE(chunks->empty());
 }
 
 }  // namespace

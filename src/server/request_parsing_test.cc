@@ -276,6 +276,13 @@ TEST(ParseCollectionConfigBodyTest, DelegatesFieldsToTheEngine) {
   EXPECT_EQ(config->embedder.dimensions, 256u);
   EXPECT_FALSE(ParseCollectionConfigBody(R"({"embedder": {"dimensions": 3}})").ok());
   EXPECT_FALSE(ParseCollectionConfigBody(R"({"embeder": {}})").ok());
+  config = ParseCollectionConfigBody(
+      R"({"chunking": {"strategy": "semantic", "breakpoint_percentile": 90}})");
+  ASSERT_TRUE(config.ok()) << ErrorOf(config);
+  EXPECT_EQ(config->chunking.strategy, ChunkingStrategy::kSemantic);
+  EXPECT_DOUBLE_EQ(config->chunking.breakpoint_percentile, 90);
+  ExpectInvalid(ParseCollectionConfigBody(R"({"chunking": {"breakpoint_percentile": 0}})"),
+                "chunking.breakpoint_percentile");
 }
 
 }  // namespace

@@ -103,6 +103,32 @@ class CliTest(unittest.TestCase):
         r = run("search", "--data", self.data, "--collection", "notes", "--json", "nearest neighbour")
         self.assertTrue(json.loads(r.stdout)["hits"][0]["document_id"].endswith("hnsw.txt"))
 
+    def test_semantic_chunking_cuts_at_the_topic_change(self):
+        tides = ("Ocean tides rise and fall twice a day. The moon pulls the ocean water toward "
+                 "it, and the tides follow the moon. Spring tides come when the sun and the moon "
+                 "pull the ocean together. Neap tides are weaker ocean tides. ")
+        chess = ("A chess opening develops the knights and bishops early. Chess players castle "
+                 "the king to keep the king safe. In the chess endgame the king becomes a strong "
+                 "piece. A pawn on the last rank of the chess board becomes a queen.")
+        folder = os.path.join(self.tmp.name, "glued")
+        write(os.path.join(folder, "glued.txt"), tides + chess)
+        # Each topic is about 40 words: over a quarter of a 64-token target, so
+        # neither is a tiny group that would join the other.
+        r = run("ingest", "--data", self.data, "--collection", "sem", "--chunking", "semantic",
+                "--breakpoint-percentile", "90", "--chunk-tokens", "64", folder)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ingested 1 documents", r.stdout)
+        r = run("search", "--data", self.data, "--collection", "sem", "--json", "--k", "1",
+                "chess king castle")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        top = json.loads(r.stdout)["hits"][0]
+        self.assertEqual(top["start"], len(tides))
+        self.assertNotIn("tides", top["text"])
+        r = run("collections", "--data", self.data, "--json")
+        chunking = json.loads(r.stdout)[0]["config"]["chunking"]
+        self.assertEqual(chunking["strategy"], "semantic")
+        self.assertEqual(chunking["breakpoint_percentile"], 90)
+
     def test_usage_errors_exit_2_with_one_line(self):
         cases = [
             (),
@@ -115,6 +141,9 @@ class CliTest(unittest.TestCase):
             ("serve", "--bogus"),
             ("serve", "--config", os.path.join(self.tmp.name, "missing.toml")),
             ("ingest", "--data", self.data, "--dimensions", "3", self.corpus),
+            ("ingest", "--data", self.data, "--chunking", "topics", self.corpus),
+            ("ingest", "--data", self.data, "--chunking", "semantic",
+             "--breakpoint-percentile", "0", self.corpus),
         ]
         for args in cases:
             r = run(*args)
