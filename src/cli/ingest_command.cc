@@ -14,7 +14,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_set>
 
 #include "base/stopwatch.h"
 #include "cli/cli_error.h"
@@ -23,6 +22,7 @@
 #include "cli/ingest_summary.h"
 #include "cli/open_collection.h"
 #include "ingest/file_source.h"
+#include "ingest/ingest_writer.h"
 #include "ingest/path_glob.h"
 
 namespace quarry::cli {
@@ -160,34 +160,18 @@ int RunIngest(const IngestFlags& flags) {
     progress.Note("quarry: skipped: " + OneLine(error));
   }
 
-  std::vector<DocumentInput> batch;
-  std::unordered_set<std::string> batch_ids;  // one write may not repeat an id
-  const auto flush = [&]() -> Status {
-    if (batch.empty()) return Status::Ok();
-    Result<UpsertSummary> r = opened->collection->Upsert(std::move(batch));
-    batch.clear();
-    batch_ids.clear();
-    if (!r.ok()) return r.status();
-    report.documents += r->documents;
-    report.unchanged += r->unchanged;
-    report.chunks += r->chunks;
-    counts.documents = report.documents + report.unchanged;
-    counts.chunks = report.chunks;
-    progress.Update(counts);
-    return Status::Ok();
-  };
-  // A record repeating an id of the open batch goes into the next write, so
-  // the later record replaces the earlier one as a later upsert would. Write
-  // errors stop the whole run; read errors fail one file.
-  Status write_error = Status::Ok();
-  const ingest::DocumentSink add = [&](DocumentInput doc) -> Status {
-    if (batch_ids.count(doc.id) != 0) write_error = flush();
-    if (!write_error.ok()) return write_error;
-    batch_ids.insert(doc.id);
-    batch.push_back(std::move(doc));
-    if (batch.size() >= flags.batch) write_error = flush();
-    return write_error;
-  };
+  // Read errors fail one file; a write error stops the whole run
+  // (ingest/ingest_writer.h).
+  ingest::IngestWriter writer(
+      [&](std::vector<DocumentInput> docs) { return opened->collection->Upsert(std::move(docs)); },
+      flags.batch, [&](const ingest::WriteTotals& totals) {
+        report.documents = totals.documents;
+        report.unchanged = totals.unchanged;
+        report.chunks = totals.chunks;
+        counts.documents = report.documents + report.unchanged;
+        counts.chunks = report.chunks;
+        progress.Update(counts);
+      });
   // What was written, the files skipped and the failures, on stdout.
   const auto print_summary = [&] {
     if (!flags.quiet) {
@@ -207,11 +191,11 @@ int RunIngest(const IngestFlags& flags) {
       report.failures.push_back(line);
       progress.Note("quarry: skipped record: " + line);
     };
-    Status read = ingest::ReadDocuments(entry, source, add, problem);
-    if (!write_error.ok()) {  // nothing more can be written: stop here
+    Status read = writer.AddFile(entry, source, problem);
+    if (!writer.write_error().ok()) {  // nothing more can be written: stop here
       progress.Finish(counts);
       print_summary();
-      return FailWith(write_error);
+      return FailWith(writer.write_error());
     }
     if (!read.ok()) {
       ++report.failed_files;
@@ -228,7 +212,7 @@ int RunIngest(const IngestFlags& flags) {
     report.bytes += entry.size_bytes;
     progress.Update(counts);
   }
-  Status s = flush();
+  Status s = writer.Flush();
   progress.Finish(counts);
   print_summary();
   if (!s.ok()) return FailWith(s);
