@@ -20,7 +20,9 @@ struct ServeFlags {
   std::string host = "127.0.0.1";
   int port = 8765;
   unsigned threads = 0;
-  size_t max_body_bytes = 32u << 20;
+  size_t max_body_bytes = server::ServerOptions{}.max_body_bytes;
+  size_t max_upload_bytes = server::ServerOptions{}.max_upload_bytes;
+  uint64_t max_file_bytes = server::ServerOptions{}.max_file_bytes;
   std::string default_collection = "default";
   std::string log_level = "info";
   std::string models_dir;
@@ -119,6 +121,8 @@ int RunServe(const CLI::App& cmd, ServeFlags flags) {
   options.io_threads = flags.threads;
   options.cpu_threads = flags.threads;
   options.max_body_bytes = flags.max_body_bytes;
+  options.max_upload_bytes = flags.max_upload_bytes;
+  options.max_file_bytes = flags.max_file_bytes;
   options.default_collection = flags.default_collection;
   options.models_dir = flags.models_dir;
   options.shutdown_grace = std::chrono::seconds(flags.shutdown_grace_s);
@@ -150,6 +154,14 @@ CommandRunner RegisterServe(CLI::App& app) {
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--max-body-bytes", flags->max_body_bytes, "Largest request body accepted")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 32))
+      ->capture_default_str();
+  cmd->add_option("--max-upload-bytes", flags->max_upload_bytes,
+                  "Largest multipart/form-data upload of files accepted")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 40))
+      ->capture_default_str();
+  cmd->add_option("--max-file-bytes", flags->max_file_bytes,
+                  "Largest uploaded file; larger ones fail alone (422)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40))
       ->capture_default_str();
   cmd->add_option("--default-collection", flags->default_collection,
                   "Collection searched when a request names none")
