@@ -15,15 +15,16 @@ Needs Debian's python3-reportlab to write the PDF.
 
 import io
 import os
+import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from quarry_server import Server  # noqa: E402
+from extract_e2e_test import MAKE_PDF  # noqa: E402
+from quarry_server import OneServerTestCase  # noqa: E402
 
 MAX_FILE_BYTES = 200_000
 MAX_UPLOAD_BYTES = 1_048_576
@@ -48,17 +49,14 @@ def multipart(files, fields=(), boundary=BOUNDARY):
     return out.getvalue()
 
 
-def pdf_bytes():
-    from reportlab.pdfgen import canvas
-    buffer = io.BytesIO()
-    c = canvas.Canvas(buffer)
-    c.setTitle("Greenhouse Report")
-    c.drawString(72, 720, "Quarterly figures for the greenhouse budget.")
-    c.showPage()
-    c.drawString(72, 720, "Photosynthesis turns light into sugar with chlorophyll.")
-    c.showPage()
-    c.save()
-    return buffer.getvalue()
+def pdf_bytes(folder):
+    """A real two-page PDF, written by extract_e2e_test's reportlab script."""
+    path = os.path.join(folder, "report.pdf")
+    made = subprocess.run([sys.executable, "-c", MAKE_PDF, path], capture_output=True, text=True)
+    if made.returncode != 0:
+        raise AssertionError(f"could not write a PDF: {made.stderr}")
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def zip_bomb():
@@ -81,23 +79,9 @@ HTML = b"""<!doctype html><html><head><title>Volcano page</title>
 <body><h1>Volcanoes</h1><p>Basalt lava cools into columnar joints.</p></body></html>"""
 
 
-class UploadTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls._tmp = tempfile.TemporaryDirectory(prefix="quarry-upload-e2e-")
-        cls.server = Server(os.path.join(cls._tmp.name, "data"),
-                            os.path.join(cls._tmp.name, "server.log"),
-                            "--max-body-bytes", "65536",
-                            "--max-upload-bytes", str(MAX_UPLOAD_BYTES),
-                            "--max-file-bytes", str(MAX_FILE_BYTES))
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.server.stop_cleanly()
-        finally:
-            cls._tmp.cleanup()
+class UploadTest(OneServerTestCase):
+    server_args = ("--max-body-bytes", "65536", "--max-upload-bytes", str(MAX_UPLOAD_BYTES),
+                   "--max-file-bytes", str(MAX_FILE_BYTES))
 
     def upload(self, collection, body, query=""):
         return self.server.request(
@@ -139,7 +123,7 @@ class UploadTest(unittest.TestCase):
         files = [
             ("guide.md", MARKDOWN),
             ("page.html", HTML),
-            ("report.pdf", pdf_bytes()),
+            ("report.pdf", pdf_bytes(self._tmp.name)),
             ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\ngarbage"),
             ("bomb.pdf", zip_bomb()),
             ("records.json", b'{"documents": [ {"id": "x", "text": '),
@@ -194,7 +178,7 @@ class UploadTest(unittest.TestCase):
         self.assertEqual(self.keyword_hits("mixed", "saffron crocus")[0], "notes.txt")
         pdf = self.server.request("GET", "/api/collections/mixed/documents/report.pdf").json()
         self.assertEqual(pdf["source"], "report.pdf")
-        self.assertEqual(pdf["title"], "Greenhouse Report")  # from the PDF's metadata
+        self.assertEqual(pdf["title"], "Annual Plant Report")  # from the PDF's metadata
         self.assertEqual(pdf["pages"][0], 1)
         # ...the bad ones left nothing behind...
         for bad in ("broken.pdf", "bomb.pdf", "records.json", "huge.txt"):
