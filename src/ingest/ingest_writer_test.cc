@@ -64,9 +64,11 @@ TEST_F(IngestWriterTest, BatchesAcrossFilesAndSumsWhatWasWritten) {
 TEST_F(IngestWriterTest, AFileThatFailsFailsAloneAndARepeatedIdStartsANewWrite) {
   RecordingWrites writes;
   IngestWriter writer(writes.Function(), 10);
-  EXPECT_TRUE(writer.AddFile(File("r.jsonl", "{\"_id\":\"x\",\"text\":\"one\"}\n"
-                                             "{\"_id\":\"x\",\"text\":\"two\"}\nnot json\n"),
-                             options_, problem_)
+  EXPECT_TRUE(writer
+                  .AddFile(File("r.jsonl",
+                                "{\"_id\":\"x\",\"text\":\"one\"}\n"
+                                "{\"_id\":\"x\",\"text\":\"two\"}\nnot json\n"),
+                           options_, problem_)
                   .ok());
   EXPECT_EQ(problems_.size(), 1u);  // the bad record, skipped
   Status bad = writer.AddFile(File("bad.json", "{\"documents\": ["), options_, problem_);

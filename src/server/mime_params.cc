@@ -87,8 +87,8 @@ Result<MimeHeaderValue> ParseMimeHeaderValue(std::string_view header) {
     const std::string name = Lowercase(ReadToken(header, &i));
     SkipSpace(header, &i);
     if (name.empty() || i == header.size() || header[i] != '=') {
-      return Status::InvalidArgument("malformed parameter in header value '" +
-                                     std::string(header) + "'");
+      return Status::InvalidArgument("malformed parameter in header value '" + std::string(header) +
+                                     "'");
     }
     ++i;
     SkipSpace(header, &i);

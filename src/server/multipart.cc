@@ -140,7 +140,8 @@ Result<std::string> MultipartBoundary(std::string_view content_type) {
   std::optional<std::string> boundary = value.Param("boundary");
   if (!boundary) return Status::InvalidArgument("multipart/form-data without a boundary");
   if (boundary->empty() || boundary->size() > kMaxBoundaryChars || boundary->back() == ' ') {
-    return Status::InvalidArgument("multipart boundary must be 1 to 70 characters, not ending in a space");
+    return Status::InvalidArgument(
+        "multipart boundary must be 1 to 70 characters, not ending in a space");
   }
   for (char c : *boundary) {
     if (!IsBoundaryChar(c)) {
@@ -150,8 +151,7 @@ Result<std::string> MultipartBoundary(std::string_view content_type) {
   return std::move(*boundary);
 }
 
-Result<std::vector<MultipartPart>> ParseMultipart(std::string_view body,
-                                                  std::string_view boundary,
+Result<std::vector<MultipartPart>> ParseMultipart(std::string_view body, std::string_view boundary,
                                                   const MultipartLimits& limits) {
   const std::string dash_boundary = "--" + std::string(boundary);
   const std::string delimiter = "\r\n" + dash_boundary;
@@ -191,8 +191,8 @@ Result<std::vector<MultipartPart>> ParseMultipart(std::string_view body,
     size_t search = content;
     size_t end = std::string_view::npos;
     while (true) {
-      const size_t found = search <= body.size() ? body.find(delimiter, search)
-                                                 : std::string_view::npos;
+      const size_t found =
+          search <= body.size() ? body.find(delimiter, search) : std::string_view::npos;
       if (found == std::string_view::npos) break;
       size_t ignored = 0;
       if (ClassifyDelimiter(body, found + delimiter.size(), &ignored) != Delimiter::kNone) {

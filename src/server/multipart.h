@@ -55,8 +55,7 @@ bool IsMultipartFormData(std::string_view content_type);
 // (and the part's 1-based number) for malformed input, ResourceExhausted for
 // more than max_parts parts or a header block over max_part_header_bytes.
 // REQUIRES: `body` outlives the parts' data.
-Result<std::vector<MultipartPart>> ParseMultipart(std::string_view body,
-                                                  std::string_view boundary,
+Result<std::vector<MultipartPart>> ParseMultipart(std::string_view body, std::string_view boundary,
                                                   const MultipartLimits& limits);
 
 }  // namespace quarry::server

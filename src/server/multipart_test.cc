@@ -69,8 +69,9 @@ TEST(MultipartTest, ParsesFilesAndFieldsWithPreambleAndEpilogue) {
 TEST(MultipartTest, QuotedBoundaryWithSpacesAndTransportPadding) {
   auto boundary = MultipartBoundary("multipart/form-data; boundary=\"we ird'b=\"");
   ASSERT_TRUE(boundary.ok());
-  const std::string body = "--we ird'b= \t\r\nContent-Disposition: form-data; name=a\r\n\r\nA\r\n"
-                           "--we ird'b=--";
+  const std::string body =
+      "--we ird'b= \t\r\nContent-Disposition: form-data; name=a\r\n\r\nA\r\n"
+      "--we ird'b=--";
   auto parts = Parse(body, *boundary);
   ASSERT_TRUE(parts.ok()) << parts.status().ToString();
   ASSERT_EQ(parts->size(), 1u);
@@ -155,19 +156,20 @@ TEST(MultipartTest, MalformedPartsAreRefusedWithAReason) {
   const auto refused = [&](const std::string& body, const std::string& needle) {
     auto parts = Parse(body, b);
     ASSERT_FALSE(parts.ok()) << "accepted: " << body;
-    EXPECT_NE(parts.status().message().find(needle), std::string::npos)
-        << parts.status().message();
+    EXPECT_NE(parts.status().message().find(needle), std::string::npos) << parts.status().message();
   };
   refused("--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--", "no Content-Disposition");
   refused(Part(b, "attachment; name=f", "x") + Close(b), "not form-data");
   refused(Part(b, "form-data; filename=a.txt", "x") + Close(b), "has no name");
   refused("--b\r\nContent-Disposition: form-data; name=a\r\n folded\r\n\r\nx\r\n--b--", "folded");
-  refused("--b\r\nContent-Disposition: form-data; name=a\r\nContent-Disposition: form-data; "
-          "name=b\r\n\r\nx\r\n--b--",
-          "repeated");
-  refused("--b\r\nContent-Disposition: form-data; name=a\r\nContent-Transfer-Encoding: "
-          "base64\r\n\r\neA==\r\n--b--",
-          "base64");
+  refused(
+      "--b\r\nContent-Disposition: form-data; name=a\r\nContent-Disposition: form-data; "
+      "name=b\r\n\r\nx\r\n--b--",
+      "repeated");
+  refused(
+      "--b\r\nContent-Disposition: form-data; name=a\r\nContent-Transfer-Encoding: "
+      "base64\r\n\r\neA==\r\n--b--",
+      "base64");
   refused("--b\nContent-Disposition: form-data; name=a\n\nx\n--b--", "");  // bare LF
   refused("no boundary here", "no boundary line");
   refused("--b--\r\n", "no parts");
@@ -190,9 +192,8 @@ TEST(MultipartTest, ExtendedFilenameWinsAndIsDecoded) {
 
 TEST(MultipartTest, WindowsPathsInFilenamesKeepTheirBackslashes) {
   const std::string b = "b";
-  auto parts = Parse(Part(b, R"(form-data; name=f; filename="C:\Users\me\a\"b.pdf")", "x") +
-                         Close(b),
-                     b);
+  auto parts =
+      Parse(Part(b, R"(form-data; name=f; filename="C:\Users\me\a\"b.pdf")", "x") + Close(b), b);
   ASSERT_TRUE(parts.ok()) << parts.status().ToString();
   EXPECT_EQ((*parts)[0].filename, R"(C:\Users\me\a"b.pdf)");
   EXPECT_EQ(*UploadBaseName(*(*parts)[0].filename), "a\"b.pdf");

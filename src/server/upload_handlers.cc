@@ -24,8 +24,7 @@ HandlerReply PostUpload(RequestContext& context, std::shared_ptr<Collection> col
     if (wait) return RunUpload(*upload, *collection, options, JobProgressSink());
     Result<std::string> id = start_job(BackgroundJob{
         "upload_files", collection->name(),
-        [collection, upload = std::move(upload).value(),
-         options](const JobProgressSink& progress) {
+        [collection, upload = std::move(upload).value(), options](const JobProgressSink& progress) {
           return RunUpload(upload, *collection, options, progress);
         }});
     if (!id.ok()) return ErrorResponse(id.status());

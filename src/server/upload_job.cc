@@ -79,7 +79,8 @@ std::string TempDir(const UploadOptions& options) {
 std::string Reason(const Status& status, const std::string& name) {
   std::string reason = status.message();
   if (reason.rfind(name + ": ", 0) == 0) reason.erase(0, name.size() + 2);
-  if (reason.size() > kMaxReasonBytes) reason = text::SanitizeUtf8(reason.substr(0, kMaxReasonBytes)) + "...";
+  if (reason.size() > kMaxReasonBytes)
+    reason = text::SanitizeUtf8(reason.substr(0, kMaxReasonBytes)) + "...";
   return reason;
 }
 
@@ -138,10 +139,10 @@ FileOutcome IngestOneFile(const UploadFile& file, ingest::IngestWriter& writer,
   if (!file.problem.ok()) return fail(file.problem, 422);
   const uint64_t limit = options.source.max_file_bytes;
   if (file.data.size() > limit) {
-    return fail(Status::ResourceExhausted(file.name + " is " + std::to_string(file.data.size()) +
-                                          " bytes, over the limit of " + std::to_string(limit) +
-                                          " bytes"),
-                422);
+    return fail(
+        Status::ResourceExhausted(file.name + " is " + std::to_string(file.data.size()) +
+                                  " bytes, over the limit of " + std::to_string(limit) + " bytes"),
+        422);
   }
   TempUploadFile temp;
   if (Status s = temp.Write(tmp_dir, file.data); !s.ok()) {
@@ -151,23 +152,18 @@ FileOutcome IngestOneFile(const UploadFile& file, ingest::IngestWriter& writer,
   const ingest::WriteTotals before = writer.totals();
   const ingest::ProblemSink problem = [&](std::string reason) {
     if (outcome.record_errors.size() < kMaxListedRecordErrors) {
-      outcome.record_errors.push_back(Reason(Status::InvalidArgument(std::move(reason)), file.name));
+      outcome.record_errors.push_back(
+          Reason(Status::InvalidArgument(std::move(reason)), file.name));
     }
     ++outcome.record_errors_total;
   };
-  Status read = writer.AddFile(entry, options.source, problem);
-  if (read.ok()) read = writer.Flush();
+  // A file cut short (JSON Lines) may have given documents before it failed:
+  // they are written and counted, but the file still failed.
+  const Status read = writer.AddFile(entry, options.source, problem);
+  const Status write = writer.Flush();
   outcome.written = Minus(writer.totals(), before);
-  if (!writer.write_error().ok()) {
-    return fail(writer.write_error(), static_cast<int>(HttpStatusFor(writer.write_error().code())));
-  }
-  // A file cut short (JSON Lines) may have given documents before it failed;
-  // they are written, and counted, but the file still failed.
-  if (!read.ok()) {
-    writer.Flush();
-    outcome.written = Minus(writer.totals(), before);
-    return fail(read, 422);
-  }
+  if (!write.ok()) return fail(write, static_cast<int>(HttpStatusFor(write.code())));
+  if (!read.ok()) return fail(read, 422);
   const uint64_t went_in = outcome.written.documents + outcome.written.unchanged;
   if (outcome.record_errors_total > 0) {
     outcome.status = went_in > 0 ? 207 : 422;
@@ -178,8 +174,8 @@ FileOutcome IngestOneFile(const UploadFile& file, ingest::IngestWriter& writer,
     return outcome;
   }
   outcome.status = 200;
-  outcome.state = outcome.written.documents == 0 && outcome.written.unchanged > 0 ? "unchanged"
-                                                                                  : "written";
+  outcome.state =
+      outcome.written.documents == 0 && outcome.written.unchanged > 0 ? "unchanged" : "written";
   return outcome;
 }
 
@@ -232,7 +228,7 @@ ApiResponse RunUpload(const UploadRequest& upload, Collection& collection,
   out["chunks"] = writer.totals().chunks;
   out["generation"] = collection.State().generation;
   out["files"] = std::move(files);
-  http::status status = ok == upload.files.size()                       ? http::status::ok
+  http::status status = ok == upload.files.size() ? http::status::ok
                         : writer.totals().documents + writer.totals().unchanged == 0
                             ? http::status::unprocessable_entity
                             : http::status::multi_status;

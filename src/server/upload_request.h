@@ -28,10 +28,10 @@
 namespace quarry::server {
 
 struct UploadFile {
-  std::string name;         // the base name, or the sanitized name as sent when unusable
-  std::string document_id;  // "" when `problem` is set
+  std::string name;          // the base name, or the sanitized name as sent when unusable
+  std::string document_id;   // "" when `problem` is set
   std::string content_type;  // as the client said; the format is sniffed anyway
-  std::string_view data;    // a view into UploadRequest::body
+  std::string_view data;     // a view into UploadRequest::body
   Status problem = Status::Ok();
 };
 

@@ -22,9 +22,8 @@ std::string FieldPart(const std::string& name, const std::string& value) {
 const std::string kClose = "--zz--\r\n";
 
 TEST(ParseUploadTest, FilesGetTheirBaseNameAsId) {
-  auto upload = ParseUpload(FilePart("dir/a.md", "# A") + FilePart("b.html", "<p>b", "files[]") +
-                                kClose,
-                            kType, {});
+  auto upload = ParseUpload(
+      FilePart("dir/a.md", "# A") + FilePart("b.html", "<p>b", "files[]") + kClose, kType, {});
   ASSERT_TRUE(upload.ok()) << upload.status().ToString();
   ASSERT_EQ(upload->files.size(), 2u);
   EXPECT_EQ(upload->files[0].name, "a.md");
@@ -44,16 +43,16 @@ TEST(ParseUploadTest, IdsFieldNamesDocumentIds) {
   EXPECT_FALSE(
       ParseUpload(FieldPart("ids", R"({"c.md": "x"})") + FilePart("a.md", "x") + kClose, kType, {})
           .ok());
-  EXPECT_FALSE(ParseUpload(FieldPart("ids", "[1]") + FilePart("a.md", "x") + kClose, kType, {}).ok());
+  EXPECT_FALSE(
+      ParseUpload(FieldPart("ids", "[1]") + FilePart("a.md", "x") + kClose, kType, {}).ok());
   EXPECT_FALSE(
       ParseUpload(FieldPart("ids", R"({"a.md": ""})") + FilePart("a.md", "x") + kClose, kType, {})
           .ok());
 }
 
 TEST(ParseUploadTest, RepeatedIdsAndUnusableNamesFailAloneNotTheRequest) {
-  auto upload = ParseUpload(FilePart("x/a.md", "1") + FilePart("y/a.md", "2") +
-                                FilePart("..", "3") + kClose,
-                            kType, {});
+  auto upload = ParseUpload(
+      FilePart("x/a.md", "1") + FilePart("y/a.md", "2") + FilePart("..", "3") + kClose, kType, {});
   ASSERT_TRUE(upload.ok()) << upload.status().ToString();
   ASSERT_EQ(upload->files.size(), 3u);
   EXPECT_TRUE(upload->files[0].problem.ok());
@@ -64,7 +63,8 @@ TEST(ParseUploadTest, RepeatedIdsAndUnusableNamesFailAloneNotTheRequest) {
 
 TEST(ParseUploadTest, BadRequestsAreRefused) {
   // A text field that is not "ids", no file at all, malformed multipart.
-  EXPECT_FALSE(ParseUpload(FieldPart("title", "x") + FilePart("a.md", "x") + kClose, kType, {}).ok());
+  EXPECT_FALSE(
+      ParseUpload(FieldPart("title", "x") + FilePart("a.md", "x") + kClose, kType, {}).ok());
   EXPECT_FALSE(ParseUpload(FieldPart("ids", "{}") + kClose, kType, {}).ok());
   EXPECT_FALSE(ParseUpload(FilePart("a.md", "x"), kType, {}).ok());
   EXPECT_FALSE(ParseUpload(FilePart("a.md", "x") + kClose, "application/json", {}).ok());
