@@ -853,5 +853,42 @@ TEST_F(HttpServerTest, AFullDiskAnswers507SearchesGoOnAndWritesResume) {
             http::status::ok);
 }
 
+TEST_F(HttpServerTest, AnUploadStoppedByAFullDiskSaysWhichFilesWentIn) {
+  auto faulty = std::make_shared<quarry::testing::FaultInjectionEnv>(NewPosixEnv());
+  engine_.reset();  // SetUp's engine holds the directory lock
+  env_ = faulty;
+  OpenEngine();
+  StartServer();
+  ASSERT_EQ(Call(http::verb::put, "/api/collections/up").result(), http::status::created);
+  const auto file = [](const std::string& name, const std::string& text) {
+    return "--qq\r\nContent-Disposition: form-data; name=file; filename=\"" + name +
+           "\"\r\n\r\n" + text + "\r\n";
+  };
+  const std::map<std::string, std::string> multipart = {
+      {"Content-Type", "multipart/form-data; boundary=qq"}};
+  auto ok = Call(http::verb::post, "/api/collections/up/documents?wait=true",
+                 file("a.md", "# Otters\n\nOtters float.") + "--qq--\r\n", multipart);
+  ASSERT_EQ(ok.result(), http::status::ok) << ok.body();
+
+  faulty->SetDiskFull(true);
+  auto full = Call(http::verb::post, "/api/collections/up/documents?wait=true",
+                   file("b.txt", "Beavers build dams.") + file("c.txt", "Cranes wade.") +
+                       "--qq--\r\n",
+                   multipart);
+  EXPECT_EQ(full.result(), http::status::insufficient_storage) << full.body();
+  const json::object body = json::parse(full.body()).as_object();
+  EXPECT_EQ(body.at("error").at("code"), "no_space");
+  const json::array& files = body.at("files").as_array();
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].at("status").to_number<int>(), 507);
+  EXPECT_EQ(files[0].at("state"), "failed");
+  EXPECT_EQ(files[1].at("state"), "not_attempted");
+  EXPECT_FALSE(files[1].as_object().contains("status"));
+  faulty->SetDiskFull(false);
+  EXPECT_EQ(Call(http::verb::get, "/api/collections/up/documents/a.md").result(), http::status::ok);
+  EXPECT_EQ(Call(http::verb::get, "/api/collections/up/documents/b.txt").result(),
+            http::status::not_found);
+}
+
 }  // namespace
 }  // namespace quarry::server

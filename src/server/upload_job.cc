@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <functional>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -99,6 +100,9 @@ struct FileOutcome {
   std::vector<std::string> record_errors;
   size_t record_errors_total = 0;
   Status error = Status::Ok();
+  // A write failed for a reason that is not this file's (disk full, an
+  // fsync error, a 5xx): nothing more can be written.
+  bool stops_upload = false;
 };
 
 json::object FileJson(const UploadFile& file, const FileOutcome& outcome) {
@@ -121,13 +125,15 @@ json::object FileJson(const UploadFile& file, const FileOutcome& outcome) {
   return out;
 }
 
-ingest::WriteTotals Minus(const ingest::WriteTotals& a, const ingest::WriteTotals& b) {
-  return {a.documents - b.documents, a.unchanged - b.unchanged, a.chunks - b.chunks};
+ingest::WriteTotals Plus(const ingest::WriteTotals& a, const ingest::WriteTotals& b) {
+  return {a.documents + b.documents, a.unchanged + b.unchanged, a.chunks + b.chunks};
 }
 
-// Reads and writes one file; the writer's batch is flushed at its end so
-// that what it wrote is its own.
-FileOutcome IngestOneFile(const UploadFile& file, ingest::IngestWriter& writer,
+// Reads and writes one file with a writer of its own, so that what it wrote
+// is its own and a write refused for its documents (a 4xx: an invalid record
+// id, say) fails it alone.
+FileOutcome IngestOneFile(const UploadFile& file, const ingest::WriteDocuments& write_documents,
+                          const std::function<void(const ingest::WriteTotals&)>& on_write,
                           const UploadOptions& options, const std::string& tmp_dir) {
   FileOutcome outcome;
   const auto fail = [&](Status status, int http_status) {
@@ -149,7 +155,7 @@ FileOutcome IngestOneFile(const UploadFile& file, ingest::IngestWriter& writer,
     return fail(s, static_cast<int>(HttpStatusFor(s.code())));
   }
   ingest::FileEntry entry{temp.path(), file.document_id, file.data.size(), file.name};
-  const ingest::WriteTotals before = writer.totals();
+  ingest::IngestWriter writer(write_documents, options.batch, on_write);
   const ingest::ProblemSink problem = [&](std::string reason) {
     if (outcome.record_errors.size() < kMaxListedRecordErrors) {
       outcome.record_errors.push_back(
@@ -161,8 +167,12 @@ FileOutcome IngestOneFile(const UploadFile& file, ingest::IngestWriter& writer,
   // they are written and counted, but the file still failed.
   const Status read = writer.AddFile(entry, options.source, problem);
   const Status write = writer.Flush();
-  outcome.written = Minus(writer.totals(), before);
-  if (!write.ok()) return fail(write, static_cast<int>(HttpStatusFor(write.code())));
+  outcome.written = writer.totals();
+  if (!write.ok()) {
+    const int code = static_cast<int>(HttpStatusFor(write.code()));
+    outcome.stops_upload = code >= 500;
+    return fail(write, code >= 500 ? code : 422);
+  }
   if (!read.ok()) return fail(read, 422);
   const uint64_t went_in = outcome.written.documents + outcome.written.unchanged;
   if (outcome.record_errors_total > 0) {
@@ -187,27 +197,32 @@ ApiResponse RunUpload(const UploadRequest& upload, Collection& collection,
   JobProgress counts;
   counts.files_total = upload.files.size();
   for (const UploadFile& file : upload.files) counts.bytes_total += file.data.size();
-  const auto report = [&](const ingest::WriteTotals& totals) {
+  ingest::WriteTotals done;  // by the files finished
+  const auto report = [&](const ingest::WriteTotals& current_file) {
+    const ingest::WriteTotals totals = Plus(done, current_file);
     counts.documents = totals.documents + totals.unchanged;
     counts.chunks = totals.chunks;
     if (progress) progress(counts);
   };
-  ingest::IngestWriter writer(
-      [&](std::vector<DocumentInput> docs) { return collection.Upsert(std::move(docs)); },
-      options.batch, report);
-  report(writer.totals());
+  const ingest::WriteDocuments write = [&](std::vector<DocumentInput> docs) {
+    return collection.Upsert(std::move(docs));
+  };
+  report({});
 
   std::vector<FileOutcome> outcomes;
   outcomes.reserve(upload.files.size());
+  Status stopped = Status::Ok();
   for (const UploadFile& file : upload.files) {
-    if (!writer.write_error().ok()) {
+    if (!stopped.ok()) {
       outcomes.emplace_back();  // not attempted: nothing more can be written
       continue;
     }
-    outcomes.push_back(IngestOneFile(file, writer, options, tmp_dir));
+    outcomes.push_back(IngestOneFile(file, write, report, options, tmp_dir));
+    done = Plus(done, outcomes.back().written);
+    if (outcomes.back().stops_upload) stopped = outcomes.back().error;
     ++counts.files_done;
     counts.bytes_done += file.data.size();
-    report(writer.totals());
+    report({});
   }
 
   json::array files;
@@ -223,18 +238,17 @@ ApiResponse RunUpload(const UploadRequest& upload, Collection& collection,
   out["files_total"] = upload.files.size();
   out["files_ok"] = ok;
   out["files_failed"] = failed;
-  out["documents"] = writer.totals().documents;
-  out["unchanged"] = writer.totals().unchanged;
-  out["chunks"] = writer.totals().chunks;
+  out["documents"] = done.documents;
+  out["unchanged"] = done.unchanged;
+  out["chunks"] = done.chunks;
   out["generation"] = collection.State().generation;
   out["files"] = std::move(files);
-  http::status status = ok == upload.files.size() ? http::status::ok
-                        : writer.totals().documents + writer.totals().unchanged == 0
-                            ? http::status::unprocessable_entity
-                            : http::status::multi_status;
-  if (!writer.write_error().ok()) {
-    out["error"] = ErrorJson(writer.write_error(), "");
-    status = HttpStatusFor(writer.write_error().code());
+  http::status status = ok == upload.files.size()              ? http::status::ok
+                        : done.documents + done.unchanged == 0 ? http::status::unprocessable_entity
+                                                               : http::status::multi_status;
+  if (!stopped.ok()) {
+    out["error"] = ErrorJson(stopped, "");
+    status = HttpStatusFor(stopped.code());
   }
   return JsonResponse(status, out);
 }

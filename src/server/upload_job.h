@@ -10,10 +10,12 @@
 //
 // Per file: HTTP 200 "written" or "unchanged"; 207 "partial" (some records of a
 // JSON file skipped); 422 "failed" with its reason (the file could not be
-// read or extracted, was too large, had an unusable name or repeated an id):
-// it fails alone and nothing of it is written; a failed write (disk full, an
-// fsync error) gets that write's status and stops the upload, and the files
-// after it are "not_attempted". The upload's own status: 200 when every file
+// read or extracted, was too large, had an unusable name or repeated an id,
+// or the collection refused its documents): it fails alone and nothing of it
+// is written. A write that fails for the server's reasons (disk full, an
+// fsync error: a 5xx) gets that status and stops the upload; the files after
+// it are "not_attempted". Each file has a writer of its own, flushed at its
+// end, so that what it wrote is its own. The upload's own status: 200 when every file
 // is 200, 422 when no file wrote anything, else 207; a failed write's status
 // (5xx) with "error" beside the per-file results.
 //
