@@ -321,6 +321,20 @@ class HttpServerTest : public ::testing::Test {
     run_done_ = std::async(std::launch::async, [this] { return server_->Run(); });
   }
 
+  // Reopens the engine on an Env that can fail writes, starts the server and
+  // creates `collection`; returns the Env to inject faults with.
+  std::shared_ptr<quarry::testing::FaultInjectionEnv> StartOnFaultyDisk(
+      const std::string& collection) {
+    auto faulty = std::make_shared<quarry::testing::FaultInjectionEnv>(NewPosixEnv());
+    engine_.reset();  // SetUp's engine holds the directory lock
+    env_ = faulty;
+    OpenEngine();
+    StartServer();
+    EXPECT_EQ(Call(http::verb::put, "/api/collections/" + collection).result(),
+              http::status::created);
+    return faulty;
+  }
+
   // Stops the server and checks that Run() returned OK.
   void StopServer() {
     if (!server_) return;
@@ -831,12 +845,7 @@ TEST_F(HttpServerTest, IngestionWithoutWaitAnswers202AndTheJobTellsTheOutcome) {
 }
 
 TEST_F(HttpServerTest, AFullDiskAnswers507SearchesGoOnAndWritesResume) {
-  auto faulty = std::make_shared<quarry::testing::FaultInjectionEnv>(NewPosixEnv());
-  engine_.reset();  // SetUp's engine holds the directory lock
-  env_ = faulty;
-  OpenEngine();
-  StartServer();
-  ASSERT_EQ(Call(http::verb::put, "/api/collections/disk").result(), http::status::created);
+  auto faulty = StartOnFaultyDisk("disk");
   const std::string doc = R"({"documents": [{"id": "a", "text": "Otters float on their backs."}]})";
   ASSERT_EQ(Call(http::verb::post, "/api/collections/disk/documents?wait=true", doc).result(),
             http::status::ok);
@@ -854,12 +863,7 @@ TEST_F(HttpServerTest, AFullDiskAnswers507SearchesGoOnAndWritesResume) {
 }
 
 TEST_F(HttpServerTest, AnUploadStoppedByAFullDiskSaysWhichFilesWentIn) {
-  auto faulty = std::make_shared<quarry::testing::FaultInjectionEnv>(NewPosixEnv());
-  engine_.reset();  // SetUp's engine holds the directory lock
-  env_ = faulty;
-  OpenEngine();
-  StartServer();
-  ASSERT_EQ(Call(http::verb::put, "/api/collections/up").result(), http::status::created);
+  auto faulty = StartOnFaultyDisk("up");
   const auto file = [](const std::string& name, const std::string& text) {
     return "--qq\r\nContent-Disposition: form-data; name=file; filename=\"" + name +
            "\"\r\n\r\n" + text + "\r\n";
