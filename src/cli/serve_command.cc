@@ -42,6 +42,12 @@ Status ApplyConfigFile(const CLI::App& cmd, ServeFlags* flags) {
   if (file.max_body_bytes && !given("--max-body-bytes")) {
     flags->max_body_bytes = static_cast<size_t>(*file.max_body_bytes);
   }
+  if (file.max_upload_bytes && !given("--max-upload-bytes")) {
+    flags->max_upload_bytes = static_cast<size_t>(*file.max_upload_bytes);
+  }
+  if (file.max_file_bytes && !given("--max-file-bytes")) {
+    flags->max_file_bytes = static_cast<uint64_t>(*file.max_file_bytes);
+  }
   if (file.default_collection && !given("--default-collection")) {
     flags->default_collection = *file.default_collection;
   }
