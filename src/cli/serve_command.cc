@@ -10,6 +10,7 @@
 #include "cli/config_file.h"
 #include "quarry/engine.h"
 #include "server/http_server.h"
+#include "server/upload_job.h"
 
 namespace quarry::cli {
 namespace {
@@ -129,6 +130,10 @@ int RunServe(const CLI::App& cmd, ServeFlags flags) {
   options.max_body_bytes = flags.max_body_bytes;
   options.max_upload_bytes = flags.max_upload_bytes;
   options.max_file_bytes = flags.max_file_bytes;
+  options.upload_tmp_dir = flags.data + "/tmp";
+  // The Engine holds the data directory's lock: leftovers of a crash are ours.
+  Status tmp = server::PrepareUploadTmpDir(options.upload_tmp_dir);
+  if (!tmp.ok()) return FailWith(tmp);
   options.default_collection = flags.default_collection;
   options.models_dir = flags.models_dir;
   options.shutdown_grace = std::chrono::seconds(flags.shutdown_grace_s);

@@ -29,6 +29,11 @@ struct ServerOptions {
   // Each uploaded file: larger ones fail alone (422), as `quarry ingest
   // --max-file-bytes` does.
   uint64_t max_file_bytes = 100ull << 20;
+  // Where uploaded files are written while they are read (private mkstemp
+  // files, unlinked when done); "" = $TMPDIR, else /tmp. `quarry serve` uses
+  // <data>/tmp: the same disk as the data, and not a tmpfs that would hold a
+  // second copy of each upload in memory. REQUIRES: exists.
+  std::string upload_tmp_dir;
   std::string default_collection = "default";
   // Where clients' `local` embedders find their models, by name
   // (server/embedder_policy.h); "" = clients cannot choose a model.

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <system_error>
 #include <utility>
@@ -30,6 +31,8 @@ namespace json = boost::json;
 constexpr size_t kMaxListedRecordErrors = 20;
 constexpr size_t kMaxReasonBytes = 1000;
 
+constexpr std::string_view kTempPrefix = "quarry-upload-";
+
 std::string SystemError(int error) { return std::generic_category().message(error); }
 
 // A private temporary file holding one upload's bytes, unlinked when it goes.
@@ -43,7 +46,7 @@ class TempUploadFile {
   }
 
   Status Write(const std::string& dir, std::string_view data) {
-    std::string pattern = dir + "/quarry-upload-XXXXXX";
+    std::string pattern = dir + "/" + std::string(kTempPrefix) + "XXXXXX";
     ingest::UniqueFd fd(::mkostemp(pattern.data(), O_CLOEXEC));  // mode 0600
     if (fd.get() < 0) {
       return Status::IOError("cannot create a temporary file in " + dir + ": " +
@@ -251,6 +254,20 @@ ApiResponse RunUpload(const UploadRequest& upload, Collection& collection,
     status = HttpStatusFor(stopped.code());
   }
   return JsonResponse(status, out);
+}
+
+Status PrepareUploadTmpDir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().rfind(kTempPrefix, 0) == 0) {
+      std::error_code ignored;  // a leftover that cannot go is harmless
+      std::filesystem::remove(it->path(), ignored);
+    }
+  }
+  if (ec) return Status::IOError("cannot list " + dir + ": " + ec.message());
+  return Status::Ok();
 }
 
 }  // namespace quarry::server

@@ -2,7 +2,7 @@
 // batching as `quarry ingest` (ingest/ingest_writer.h), one file at a time,
 // with a result per file (docs/design/http-upload.md).
 //
-// Each file is written to a private temporary file (mkstemp, mode 0600, in
+// Each file is written to a private temporary file (mkostemp, mode 0600, in
 // UploadOptions::tmp_dir, unlinked when the file is done) and read from
 // there: a PDF must be a file for the sandboxed helper, and one code path for
 // every format keeps the CLI's limits, sniffing and streaming of JSON Lines.
@@ -45,6 +45,11 @@ struct UploadOptions {
 // after each file and write. Returns the answer described above.
 ApiResponse RunUpload(const UploadRequest& upload, Collection& collection,
                       const UploadOptions& options, const JobProgressSink& progress);
+
+// Creates `dir` for upload files if missing and removes the ones a crashed
+// server left there. REQUIRES: no other server uses `dir` (the data
+// directory's lock, held by the Engine, ensures it for <data>/tmp).
+Status PrepareUploadTmpDir(const std::string& dir);
 
 }  // namespace quarry::server
 

@@ -184,6 +184,8 @@ class UploadTest(OneServerTestCase):
         for bad in ("broken.pdf", "bomb.pdf", "records.json", "huge.txt"):
             reply = self.server.request("GET", f"/api/collections/mixed/documents/{bad}")
             self.assertEqual(reply.status, 404, reply)
+        # ...no temporary file is left in <data>/tmp...
+        self.assertEqual(os.listdir(os.path.join(self.server.data_dir, "tmp")), [])
         # ...and what was stored before is untouched.
         after = self.server.request("GET", "/api/collections/mixed/documents/glacier").json()
         self.assertEqual(after["content_hash"], before["content_hash"])
