@@ -89,12 +89,17 @@ Result<FileConfig> ParseConfig(std::string_view toml_text, const std::string& or
     if (table == nullptr) return Invalid(origin, "'server' must be a table");
     QUARRY_RETURN_IF_ERROR(CheckKeys(*table, "server.", origin,
                                      {"host", "port", "threads", "max_body_bytes",
+                                      "max_upload_bytes", "max_file_bytes",
                                       "default_collection", "log_level", "models_dir"}));
     QUARRY_RETURN_IF_ERROR(Read(*table, "host", "server.host", origin, &config.host));
     QUARRY_RETURN_IF_ERROR(Read(*table, "port", "server.port", origin, &config.port));
     QUARRY_RETURN_IF_ERROR(Read(*table, "threads", "server.threads", origin, &config.threads));
     QUARRY_RETURN_IF_ERROR(
         Read(*table, "max_body_bytes", "server.max_body_bytes", origin, &config.max_body_bytes));
+    QUARRY_RETURN_IF_ERROR(Read(*table, "max_upload_bytes", "server.max_upload_bytes", origin,
+                                &config.max_upload_bytes));
+    QUARRY_RETURN_IF_ERROR(
+        Read(*table, "max_file_bytes", "server.max_file_bytes", origin, &config.max_file_bytes));
     QUARRY_RETURN_IF_ERROR(Read(*table, "default_collection", "server.default_collection", origin,
                                 &config.default_collection));
     QUARRY_RETURN_IF_ERROR(Read(*table, "log_level", "server.log_level", origin, &config.log_level));
@@ -138,6 +143,13 @@ Result<FileConfig> ParseConfig(std::string_view toml_text, const std::string& or
   }
   if (config.max_body_bytes && (*config.max_body_bytes < 1024 || *config.max_body_bytes > (1ll << 32))) {
     return Invalid(origin, "'server.max_body_bytes' must be between 1024 and 4294967296");
+  }
+  if (config.max_upload_bytes &&
+      (*config.max_upload_bytes < 1024 || *config.max_upload_bytes > (1ll << 40))) {
+    return Invalid(origin, "'server.max_upload_bytes' must be between 1024 and 1099511627776");
+  }
+  if (config.max_file_bytes && (*config.max_file_bytes < 1 || *config.max_file_bytes > (1ll << 40))) {
+    return Invalid(origin, "'server.max_file_bytes' must be between 1 and 1099511627776");
   }
   return config;
 }

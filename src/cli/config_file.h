@@ -6,6 +6,8 @@
 //   port = 8765
 //   threads = 2
 //   max_body_bytes = 33554432
+//   max_upload_bytes = 268435456  # multipart uploads of files (--max-upload-bytes)
+//   max_file_bytes = 104857600     # each uploaded file (--max-file-bytes)
 //   default_collection = "default"
 //   log_level = "info"
 //   models_dir = "./models"        # models clients may name (--models-dir)
@@ -46,6 +48,8 @@ struct FileConfig {
   std::optional<int64_t> port;
   std::optional<int64_t> threads;
   std::optional<int64_t> max_body_bytes;
+  std::optional<int64_t> max_upload_bytes;
+  std::optional<int64_t> max_file_bytes;
   std::optional<std::string> default_collection;
   std::optional<std::string> models_dir;
   std::optional<std::string> log_level;

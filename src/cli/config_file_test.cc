@@ -16,6 +16,8 @@ host = "0.0.0.0"
 port = 9000
 threads = 4
 max_body_bytes = 1048576
+max_upload_bytes = 536870912
+max_file_bytes = 2048
 default_collection = "docs"
 log_level = "warn"
 models_dir = "/srv/models"
@@ -27,6 +29,8 @@ models_dir = "/srv/models"
   EXPECT_EQ(*c->port, 9000);
   EXPECT_EQ(*c->threads, 4);
   EXPECT_EQ(*c->max_body_bytes, 1048576);
+  EXPECT_EQ(*c->max_upload_bytes, 536870912);
+  EXPECT_EQ(*c->max_file_bytes, 2048);
   EXPECT_EQ(*c->default_collection, "docs");
   EXPECT_EQ(*c->log_level, "warn");
   EXPECT_EQ(*c->models_dir, "/srv/models");
@@ -48,6 +52,8 @@ TEST(ConfigFileTest, BadFilesNameTheProblem) {
       {"colour = 1", "unknown key 'colour'"},
       {"server = 3", "'server' must be a table"},
       {"[server]\nmax_body_bytes = 1", "max_body_bytes"},
+      {"[server]\nmax_upload_bytes = 10", "'server.max_upload_bytes' must be between"},
+      {"[server]\nmax_file_bytes = 0", "'server.max_file_bytes' must be between"},
       {"cache = 1", "'cache' must be a table"},
       {"[cache]\nenabled = 1", "'cache.enabled' must be true or false"},
       {"[cache]\nl2_ttl_s = \"1h\"", "'cache.l2_ttl_s' must be an integer"},

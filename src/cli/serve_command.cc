@@ -10,6 +10,7 @@
 #include "cli/config_file.h"
 #include "quarry/engine.h"
 #include "server/http_server.h"
+#include "server/upload_job.h"
 
 namespace quarry::cli {
 namespace {
@@ -20,7 +21,9 @@ struct ServeFlags {
   std::string host = "127.0.0.1";
   int port = 8765;
   unsigned threads = 0;
-  size_t max_body_bytes = 32u << 20;
+  size_t max_body_bytes = server::ServerOptions{}.max_body_bytes;
+  size_t max_upload_bytes = server::ServerOptions{}.max_upload_bytes;
+  uint64_t max_file_bytes = server::ServerOptions{}.max_file_bytes;
   std::string default_collection = "default";
   std::string log_level = "info";
   std::string models_dir;
@@ -39,6 +42,12 @@ Status ApplyConfigFile(const CLI::App& cmd, ServeFlags* flags) {
   if (file.threads && !given("--threads")) flags->threads = static_cast<unsigned>(*file.threads);
   if (file.max_body_bytes && !given("--max-body-bytes")) {
     flags->max_body_bytes = static_cast<size_t>(*file.max_body_bytes);
+  }
+  if (file.max_upload_bytes && !given("--max-upload-bytes")) {
+    flags->max_upload_bytes = static_cast<size_t>(*file.max_upload_bytes);
+  }
+  if (file.max_file_bytes && !given("--max-file-bytes")) {
+    flags->max_file_bytes = static_cast<uint64_t>(*file.max_file_bytes);
   }
   if (file.default_collection && !given("--default-collection")) {
     flags->default_collection = *file.default_collection;
@@ -119,6 +128,12 @@ int RunServe(const CLI::App& cmd, ServeFlags flags) {
   options.io_threads = flags.threads;
   options.cpu_threads = flags.threads;
   options.max_body_bytes = flags.max_body_bytes;
+  options.max_upload_bytes = flags.max_upload_bytes;
+  options.max_file_bytes = flags.max_file_bytes;
+  options.upload_tmp_dir = flags.data + "/tmp";
+  // The Engine holds the data directory's lock: leftovers of a crash are ours.
+  Status tmp = server::PrepareUploadTmpDir(options.upload_tmp_dir);
+  if (!tmp.ok()) return FailWith(tmp);
   options.default_collection = flags.default_collection;
   options.models_dir = flags.models_dir;
   options.shutdown_grace = std::chrono::seconds(flags.shutdown_grace_s);
@@ -150,6 +165,14 @@ CommandRunner RegisterServe(CLI::App& app) {
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--max-body-bytes", flags->max_body_bytes, "Largest request body accepted")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 32))
+      ->capture_default_str();
+  cmd->add_option("--max-upload-bytes", flags->max_upload_bytes,
+                  "Largest multipart/form-data upload of files accepted")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 40))
+      ->capture_default_str();
+  cmd->add_option("--max-file-bytes", flags->max_file_bytes,
+                  "Largest uploaded file; larger ones fail alone (422)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40))
       ->capture_default_str();
   cmd->add_option("--default-collection", flags->default_collection,
                   "Collection searched when a request names none")

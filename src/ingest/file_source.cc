@@ -269,16 +269,21 @@ Result<std::string> ReadPrefix(int fd, const std::string& path) {
   return prefix;
 }
 
+// What messages, the source and the title call the file (FileEntry::name).
+const std::string& NameOf(const FileEntry& entry) {
+  return entry.name.empty() ? entry.path : entry.name;
+}
+
 DocumentInput ToDocument(ExtractedDocument extracted, const FileEntry& entry) {
   DocumentInput document;
   document.id = entry.document_id;
-  document.source = entry.path;
+  document.source = NameOf(entry);
   document.media_type = std::move(extracted.media_type);
   document.text = std::move(extracted.text);
   document.title = std::move(extracted.title);
   document.sections = std::move(extracted.sections);
   if (document.title.empty()) {
-    document.title = text::SanitizeUtf8(fs::path(entry.path).filename().string());
+    document.title = text::SanitizeUtf8(fs::path(NameOf(entry)).filename().string());
   }
   return document;
 }
@@ -288,10 +293,11 @@ DocumentInput ToDocument(ExtractedDocument extracted, const FileEntry& entry) {
 // this process.
 Result<ExtractedDocument> ExtractPdf(int fd, const FileEntry& entry, uint64_t size,
                                      const FileSourceOptions& options) {
-  if (size > options.max_file_bytes) return FileTooLarge(entry.path, size, options.max_file_bytes);
+  if (size > options.max_file_bytes)
+    return FileTooLarge(NameOf(entry), size, options.max_file_bytes);
   const std::string helper =
       options.pdf_helper.empty() ? DefaultPdfHelperPath() : options.pdf_helper;
-  QUARRY_ASSIGN_OR_RETURN(PdfText pdf, ExtractPdfFd(fd, entry.path, options.pdf, helper));
+  QUARRY_ASSIGN_OR_RETURN(PdfText pdf, ExtractPdfFd(fd, NameOf(entry), options.pdf, helper));
   return PdfTextToDocument(std::move(pdf));
 }
 
@@ -302,9 +308,9 @@ Result<DocumentInput> ReadSingleDocument(int fd, uint64_t size, DocumentFormat f
     QUARRY_ASSIGN_OR_RETURN(ExtractedDocument pdf, ExtractPdf(fd, entry, size, options));
     return ToDocument(std::move(pdf), entry);
   }
-  QUARRY_ASSIGN_OR_RETURN(const std::string bytes, ReadWholeFile(fd, size, entry.path, options));
+  QUARRY_ASSIGN_OR_RETURN(const std::string bytes, ReadWholeFile(fd, size, NameOf(entry), options));
   Result<ExtractedDocument> extracted = ExtractDocument(format, bytes, options.extract);
-  if (!extracted.ok()) return extracted.status().WithContext(entry.path);
+  if (!extracted.ok()) return extracted.status().WithContext(NameOf(entry));
   return ToDocument(std::move(extracted).value(), entry);
 }
 
@@ -314,10 +320,10 @@ Result<DocumentInput> ReadDocumentFile(const FileEntry& entry, const FileSourceO
   uint64_t size = 0;
   QUARRY_ASSIGN_OR_RETURN(const int raw_fd, OpenRegularFile(entry.path, &size));
   const ScopedFd fd(raw_fd);
-  QUARRY_ASSIGN_OR_RETURN(const std::string prefix, ReadPrefix(fd.get(), entry.path));
-  const DocumentFormat format = SniffFormat(prefix, entry.path);
+  QUARRY_ASSIGN_OR_RETURN(const std::string prefix, ReadPrefix(fd.get(), NameOf(entry)));
+  const DocumentFormat format = SniffFormat(prefix, NameOf(entry));
   if (IsRecordFormat(format)) {
-    return Status::InvalidArgument(entry.path + ": holds JSON records, not one document");
+    return Status::InvalidArgument(NameOf(entry) + ": holds JSON records, not one document");
   }
   return ReadSingleDocument(fd.get(), size, format, entry, options);
 }
@@ -335,9 +341,9 @@ Status ReadDocuments(const FileEntry& entry, const FileSourceOptions& options,
   uint64_t size = 0;
   QUARRY_ASSIGN_OR_RETURN(const int raw_fd, OpenRegularFile(entry.path, &size));
   const ScopedFd fd(raw_fd);
-  QUARRY_ASSIGN_OR_RETURN(const std::string prefix, ReadPrefix(fd.get(), entry.path));
-  const DocumentFormat format = SniffFormat(prefix, entry.path);
-  const RecordOrigin origin{entry.document_id, entry.path};
+  QUARRY_ASSIGN_OR_RETURN(const std::string prefix, ReadPrefix(fd.get(), NameOf(entry)));
+  const DocumentFormat format = SniffFormat(prefix, NameOf(entry));
+  const RecordOrigin origin{entry.document_id, NameOf(entry)};
   if (format == DocumentFormat::kJsonLines) {
     uint64_t bytes_read = 0;
     const ReadBytes read = [&](char* buffer, size_t capacity) -> Result<size_t> {
@@ -348,16 +354,16 @@ Status ReadDocuments(const FileEntry& entry, const FileSourceOptions& options,
           if (options.read_progress) options.read_progress(bytes_read);
           return static_cast<size_t>(n);
         }
-        if (errno != EINTR) return Status::IOError(entry.path + ": " + SystemError(errno));
+        if (errno != EINTR) return Status::IOError(NameOf(entry) + ": " + SystemError(errno));
       }
     };
     return ReadJsonLines(read, origin, options.json, sink, problems);
   }
   if (format == DocumentFormat::kJson) {
     QUARRY_ASSIGN_OR_RETURN(const std::string bytes,
-                            ReadWholeFile(fd.get(), size, entry.path, options));
+                            ReadWholeFile(fd.get(), size, NameOf(entry), options));
     Status s = ReadJsonDocument(bytes, origin, options.json, sink, problems);
-    return s.ok() ? s : s.WithContext(entry.path);
+    return s.ok() ? s : s.WithContext(NameOf(entry));
   }
   QUARRY_ASSIGN_OR_RETURN(DocumentInput document,
                           ReadSingleDocument(fd.get(), size, format, entry, options));

@@ -65,6 +65,10 @@ struct FileEntry {
   std::string path;         // to open: the argument, or the argument joined with names below it
   std::string document_id;  // see the header comment
   uint64_t size_bytes = 0;  // when collected (for progress), 0 if unknown
+  // What the file is called in messages, as documents' source and title, and
+  // whose extension counts when sniffing its format; "" = path. An upload's
+  // temporary file goes by the client's file name.
+  std::string name;
 };
 
 struct CollectResult {
@@ -91,7 +95,7 @@ Result<CollectResult> CollectFiles(const std::vector<std::string>& paths,
 // Reads a file that holds one document: text decoded to valid UTF-8
 // (ingest/text_decode.h), extracted by its format (ingest/extractor.h), title
 // = the extractor's (the first Markdown heading, the HTML <title>) or else the
-// file name, source = entry.path, id = entry.document_id. Fails with
+// file name, source = entry.name (else entry.path), id = entry.document_id. Fails with
 // ResourceExhausted (naming size and limit) for a file over max_file_bytes,
 // checked before reading; NotFound if it vanished; InvalidArgument if it is not
 // a regular file or holds JSON records (use ReadDocuments); IOError with the

@@ -161,8 +161,8 @@ TEST_F(FileSourceTest, IncludeAndExcludePatternsApplyToRelativePaths) {
   ASSERT_TRUE(result.ok());
   // Relative to docs/: a.md is excluded (anchored), design/drafts/ is not
   // entered, design/x.markdown and b.TXT are not included.
-  EXPECT_EQ(Ids(*result), (std::vector<std::string>{"docs/bom.md", "docs/design/keep.md",
-                                                    "docs/design/y.text"}));
+  EXPECT_EQ(Ids(*result),
+            (std::vector<std::string>{"docs/bom.md", "docs/design/keep.md", "docs/design/y.text"}));
   // a.md, b.TXT, drafts/, x.markdown, image.png, latin1.txt, noext.
   EXPECT_EQ(result->excluded, 7u);
   EXPECT_FALSE(Skipped(*result, "image.png", ""));  // counted, not listed
@@ -281,6 +281,26 @@ TEST(FileSourceNamesTest, ExtensionsAndMediaTypes) {
   EXPECT_STREQ(MediaTypeForPath("A.MarkDown"), kMediaTypeMarkdown);
   EXPECT_STREQ(MediaTypeForPath("a.txt"), kMediaTypePlainText);
   EXPECT_STREQ(MediaTypeForPath("README"), kMediaTypePlainText);
+}
+
+// An upload's temporary file goes by the client's name: format by its
+// extension, source and title from it.
+TEST_F(FileSourceTest, AnEntryNameStandsForItsPath) {
+  Write("tmp-XXXX", "<p>Hello <b>there</b></p>");
+  FileEntry entry{P("tmp-XXXX"), "page.html", 0, "page.html"};
+  std::vector<DocumentInput> seen;
+  Status read = ReadDocuments(
+      entry, FileSourceOptions{},
+      [&](DocumentInput d) {
+        seen.push_back(std::move(d));
+        return Status::Ok();
+      },
+      [](std::string) {});
+  ASSERT_TRUE(read.ok()) << read.ToString();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].source, "page.html");
+  EXPECT_EQ(seen[0].title, "page.html");
+  EXPECT_EQ(seen[0].text.find("<p>"), std::string::npos) << "extracted as HTML, by the name";
 }
 
 }  // namespace

@@ -80,12 +80,18 @@ void WritePipeline::Write(std::vector<DocumentInput> docs) {
     for (const DocumentInput& d : docs) ids.push_back(d.id);
   }
   Result<UpsertSummary> written = collection_->Upsert(std::move(docs));
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   if (written.ok()) {
     totals_.documents += written->documents;
     totals_.unchanged += written->unchanged;
     totals_.chunks += written->chunks;
     ++totals_.writes;
+    if (options_.on_write) {
+      const WriteTotals now = totals_;
+      lock.unlock();
+      options_.on_write(now);
+      lock.lock();
+    }
   } else if (error_.ok()) {
     error_ = written.status();
     // What waits is not written; what another writer holds completes.

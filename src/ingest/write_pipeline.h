@@ -29,6 +29,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -40,17 +41,21 @@
 
 namespace quarry::ingest {
 
+struct WriteTotals {
+  uint64_t documents = 0;  // written (new or changed)
+  uint64_t unchanged = 0;  // same content hash: nothing written
+  uint64_t chunks = 0;
+  uint64_t writes = 0;  // Upsert calls that succeeded
+};
+
 struct WritePipelineOptions {
   size_t batch_documents = 64;     // documents per write
   size_t batch_bytes = 16u << 20;  // text bytes per write (a batch holds at least one document)
   size_t writers = 1;              // writes in flight; 1 = on the caller's thread
-};
-
-struct WriteTotals {
-  uint64_t documents = 0;  // written (new or changed)
-  uint64_t unchanged = 0;
-  uint64_t chunks = 0;
-  uint64_t writes = 0;  // Upsert calls that succeeded
+  // If set, called after each successful write with the totals so far, on the
+  // thread that wrote (with several writers, possibly concurrently with
+  // itself). For progress.
+  std::function<void(const WriteTotals&)> on_write;
 };
 
 class WritePipeline {

@@ -49,9 +49,10 @@ class WritePipelineTest : public ::testing::Test {
 TEST_F(WritePipelineTest, WritesEveryDocumentWithSeveralWriters) {
   WritePipeline pipeline(collection_.get(), {.batch_documents = 7, .writers = 3});
   for (int i = 0; i < 200; ++i) {
-    ASSERT_TRUE(pipeline.Add(Doc("d" + std::to_string(i), "word" + std::to_string(i) +
-                                                              " appears in this note"))
-                    .ok());
+    ASSERT_TRUE(
+        pipeline
+            .Add(Doc("d" + std::to_string(i), "word" + std::to_string(i) + " appears in this note"))
+            .ok());
   }
   ASSERT_TRUE(pipeline.Finish().ok());
   const WriteTotals totals = pipeline.totals();
@@ -107,6 +108,20 @@ TEST_F(WritePipelineTest, BatchesCloseAtTheirTextSize) {
   ASSERT_TRUE(pipeline.Finish().ok());
   EXPECT_EQ(pipeline.totals().writes, 2u);
   EXPECT_EQ(pipeline.totals().documents, 4u);
+}
+
+TEST_F(WritePipelineTest, OnWriteSeesTheTotalsAfterEachWrite) {
+  std::vector<WriteTotals> seen;
+  WritePipeline pipeline(collection_.get(),
+                         {.batch_documents = 2,
+                          .writers = 1,
+                          .on_write = [&](const WriteTotals& t) { seen.push_back(t); }});
+  for (const char* id : {"a", "b", "c", "d", "e"}) ASSERT_TRUE(pipeline.Add(Doc(id, "text")).ok());
+  ASSERT_TRUE(pipeline.Finish().ok());
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].documents, 2u);
+  EXPECT_EQ(seen[2].documents, 5u);
+  EXPECT_EQ(seen[2].writes, 3u);
 }
 
 TEST_F(WritePipelineTest, UnchangedDocumentsAreCounted) {

@@ -4,12 +4,14 @@
 //
 // Ingestion parses a body of up to max_body_bytes, chunks, embeds and writes,
 // and deletion writes to the WAL: both run as CpuWork. A missing collection
-// is reported before any of that.
+// is reported before any of that. A multipart/form-data body is an upload of
+// files (upload_handlers.cc).
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <optional>
 
 #include "server/handlers.h"
+#include "server/multipart.h"
 #include "server/request_parsing.h"
 #include "server/response_json.h"
 
@@ -24,6 +26,9 @@ HandlerReply PostDocuments(RequestContext& context) {
   if (!collection.ok()) return ErrorResponse(collection.status());
   Result<bool> wait = context.query.GetBool("wait", false);
   if (!wait.ok()) return ErrorResponse(wait.status());
+  if (IsMultipartFormData(context.content_type)) {
+    return PostUpload(context, std::move(collection).value(), *wait);
+  }
   // The body is parsed and validated before anything is queued, so a bad
   // request is a 400 even without ?wait=true.
   return CpuWork([collection = std::move(collection).value(), body = std::move(context.body),
@@ -44,16 +49,23 @@ HandlerReply PostDocuments(RequestContext& context) {
     // collection's fsync policy) and searchable. Otherwise 202 and a job.
     if (wait) return upsert();
     Result<std::string> id =
-        start_job(BackgroundJob{"upsert_documents", collection->name(), std::move(upsert)});
+        start_job(BackgroundJob{"upsert_documents", collection->name(),
+                                [upsert = std::move(upsert)](const JobProgressSink&) {
+                                  return upsert();
+                                }});
     if (!id.ok()) return ErrorResponse(id.status());
-    json::object out;
-    out["job"] = *id;
-    out["status"] = "queued";
-    out["url"] = "/api/jobs/" + *id;
-    ApiResponse accepted = JsonResponse(http::status::accepted, out);
-    accepted.headers.emplace_back(http::field::location, "/api/jobs/" + *id);
-    return accepted;
+    return JobAccepted(*id);
   });
+}
+
+ApiResponse JobAccepted(const std::string& id) {
+  json::object out;
+  out["job"] = id;
+  out["status"] = "queued";
+  out["url"] = "/api/jobs/" + id;
+  ApiResponse accepted = JsonResponse(http::status::accepted, out);
+  accepted.headers.emplace_back(http::field::location, "/api/jobs/" + id);
+  return accepted;
 }
 
 HandlerReply GetJob(RequestContext& context) {
@@ -71,20 +83,30 @@ HandlerReply GetJob(RequestContext& context) {
   out["collection"] = job->collection;
   out["status"] = JobStateName(job->state);
   out["created_unix_ms"] = job->created_unix_ms;
-  if (job->state == JobState::kSucceeded || job->state == JobState::kFailed) {
+  if (job->progress) {
+    json::object progress;
+    progress["files_total"] = job->progress->files_total;
+    progress["files_done"] = job->progress->files_done;
+    progress["documents"] = job->progress->documents;
+    progress["chunks"] = job->progress->chunks;
+    progress["bytes_total"] = job->progress->bytes_total;
+    progress["bytes_done"] = job->progress->bytes_done;
+    out["progress"] = std::move(progress);
+  }
+  if (job->state != JobState::kQueued && job->state != JobState::kRunning) {
     out["finished_unix_ms"] = job->finished_unix_ms;
     out["http_status"] = job->http_status;
     // The body the request would have answered with ?wait=true: a summary,
-    // or {"error": {...}}.
+    // {"error": {...}}, or both (an upload stopped by a failed write).
     boost::system::error_code ec;
     json::value result = json::parse(job->result_json, ec);
     if (!ec && result.is_object()) {
       json::object& r = result.get_object();
       if (const json::value* error = r.if_contains("error")) {
         out["error"] = *error;
-      } else {
-        out["result"] = std::move(r);
+        r.erase("error");
       }
+      if (!r.empty()) out["result"] = std::move(r);
     }
   }
   return JsonResponse(http::status::ok, out);

@@ -6,7 +6,8 @@
 // or two (parsing a large body, embedding, an fsync) is CpuWork. A
 // BackgroundJob is work whose answer nobody waits for: start_job registers
 // it, queues it on the CPU pool and returns its id at once (for a 202); its
-// result is read later from GET /api/jobs/{id}.
+// result is read later from GET /api/jobs/{id}, and it may report its
+// progress there while it runs.
 //
 // Thread-safety: a handler runs on an IO thread and may be called
 // concurrently for different requests; CpuWork runs on a CPU pool thread.
@@ -45,10 +46,15 @@ class PathParams {
 
 using CpuWork = std::function<ApiResponse()>;
 
+// Receives a running job's progress (JobRegistry::SetProgress); cheap enough
+// to call after every file.
+using JobProgressSink = std::function<void(const JobProgress&)>;
+using JobWork = std::function<ApiResponse(const JobProgressSink& progress)>;
+
 struct BackgroundJob {
-  std::string kind;        // "upsert_documents"
+  std::string kind;        // "upsert_documents", "upload_files"
   std::string collection;
-  CpuWork work;
+  JobWork work;
 };
 
 // Registers and queues a job; returns its id. May be called from CpuWork
@@ -63,6 +69,8 @@ struct RequestContext {
   JobStarter start_job;
   PathParams params;
   QueryParams query;
+  // The request's Content-Type ("" if none).
+  std::string content_type;
   // The request body. A handler returning CpuWork moves it into the work
   // rather than copying it.
   std::string body;

@@ -5,6 +5,9 @@
 #ifndef QUARRY_SERVER_HANDLERS_H_
 #define QUARRY_SERVER_HANDLERS_H_
 
+#include <memory>
+#include <string>
+
 #include "server/handler.h"
 
 namespace quarry::server {
@@ -26,6 +29,12 @@ HandlerReply DeleteCollection(RequestContext& context);
 
 // document_handlers.cc
 HandlerReply PostDocuments(RequestContext& context);
+// 202 Accepted for a background job: {"job", "status": "queued", "url"} and Location.
+ApiResponse JobAccepted(const std::string& id);
+
+// upload_handlers.cc: POST .../documents with a multipart/form-data body.
+HandlerReply PostUpload(RequestContext& context, std::shared_ptr<Collection> collection,
+                        bool wait);
 HandlerReply GetDocument(RequestContext& context);
 HandlerReply GetJob(RequestContext& context);
 HandlerReply PostSnapshot(RequestContext& context);

@@ -234,6 +234,8 @@ void HttpServer::State::RunIoThread() {
 Result<std::unique_ptr<HttpServer>> HttpServer::Create(Engine* engine, ServerOptions options) {
   if (engine == nullptr) return Status::InvalidArgument("HttpServer needs an engine");
   if (options.max_body_bytes == 0) return Status::InvalidArgument("max_body_bytes must be > 0");
+  if (options.max_upload_bytes == 0) return Status::InvalidArgument("max_upload_bytes must be > 0");
+  if (options.max_file_bytes == 0) return Status::InvalidArgument("max_file_bytes must be > 0");
   if (options.shutdown_grace.count() < 0) {
     return Status::InvalidArgument("shutdown_grace must not be negative");
   }
@@ -308,6 +310,7 @@ Status HttpServer::Run() {
     fields["url"] = s.url;
     fields["io_threads"] = s.io_threads;
     fields["max_body_bytes"] = s.context.options.max_body_bytes;
+    fields["max_upload_bytes"] = s.context.options.max_upload_bytes;
     fields["default_collection"] = s.context.options.default_collection;
     s.context.log.Event(spdlog::level::info, "serving", fields);
     if (!s.loopback) {

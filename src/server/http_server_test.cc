@@ -321,6 +321,20 @@ class HttpServerTest : public ::testing::Test {
     run_done_ = std::async(std::launch::async, [this] { return server_->Run(); });
   }
 
+  // Reopens the engine on an Env that can fail writes, starts the server and
+  // creates `collection`; returns the Env to inject faults with.
+  std::shared_ptr<quarry::testing::FaultInjectionEnv> StartOnFaultyDisk(
+      const std::string& collection) {
+    auto faulty = std::make_shared<quarry::testing::FaultInjectionEnv>(NewPosixEnv());
+    engine_.reset();  // SetUp's engine holds the directory lock
+    env_ = faulty;
+    OpenEngine();
+    StartServer();
+    EXPECT_EQ(Call(http::verb::put, "/api/collections/" + collection).result(),
+              http::status::created);
+    return faulty;
+  }
+
   // Stops the server and checks that Run() returned OK.
   void StopServer() {
     if (!server_) return;
@@ -831,12 +845,7 @@ TEST_F(HttpServerTest, IngestionWithoutWaitAnswers202AndTheJobTellsTheOutcome) {
 }
 
 TEST_F(HttpServerTest, AFullDiskAnswers507SearchesGoOnAndWritesResume) {
-  auto faulty = std::make_shared<quarry::testing::FaultInjectionEnv>(NewPosixEnv());
-  engine_.reset();  // SetUp's engine holds the directory lock
-  env_ = faulty;
-  OpenEngine();
-  StartServer();
-  ASSERT_EQ(Call(http::verb::put, "/api/collections/disk").result(), http::status::created);
+  auto faulty = StartOnFaultyDisk("disk");
   const std::string doc = R"({"documents": [{"id": "a", "text": "Otters float on their backs."}]})";
   ASSERT_EQ(Call(http::verb::post, "/api/collections/disk/documents?wait=true", doc).result(),
             http::status::ok);
@@ -851,6 +860,38 @@ TEST_F(HttpServerTest, AFullDiskAnswers507SearchesGoOnAndWritesResume) {
   EXPECT_EQ(Call(http::verb::post, "/api/collections/disk/documents?wait=true",
                  R"({"documents": [{"id": "b", "text": "Beavers build dams."}]})").result(),
             http::status::ok);
+}
+
+TEST_F(HttpServerTest, AnUploadStoppedByAFullDiskSaysWhichFilesWentIn) {
+  auto faulty = StartOnFaultyDisk("up");
+  const auto file = [](const std::string& name, const std::string& text) {
+    return "--qq\r\nContent-Disposition: form-data; name=file; filename=\"" + name +
+           "\"\r\n\r\n" + text + "\r\n";
+  };
+  const std::map<std::string, std::string> multipart = {
+      {"Content-Type", "multipart/form-data; boundary=qq"}};
+  auto ok = Call(http::verb::post, "/api/collections/up/documents?wait=true",
+                 file("a.md", "# Otters\n\nOtters float.") + "--qq--\r\n", multipart);
+  ASSERT_EQ(ok.result(), http::status::ok) << ok.body();
+
+  faulty->SetDiskFull(true);
+  auto full = Call(http::verb::post, "/api/collections/up/documents?wait=true",
+                   file("b.txt", "Beavers build dams.") + file("c.txt", "Cranes wade.") +
+                       "--qq--\r\n",
+                   multipart);
+  EXPECT_EQ(full.result(), http::status::insufficient_storage) << full.body();
+  const json::object body = json::parse(full.body()).as_object();
+  EXPECT_EQ(body.at("error").at("code"), "no_space");
+  const json::array& files = body.at("files").as_array();
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].at("status").to_number<int>(), 507);
+  EXPECT_EQ(files[0].at("state"), "failed");
+  EXPECT_EQ(files[1].at("state"), "not_attempted");
+  EXPECT_FALSE(files[1].as_object().contains("status"));
+  faulty->SetDiskFull(false);
+  EXPECT_EQ(Call(http::verb::get, "/api/collections/up/documents/a.md").result(), http::status::ok);
+  EXPECT_EQ(Call(http::verb::get, "/api/collections/up/documents/b.txt").result(),
+            http::status::not_found);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "server/http_session.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <utility>
@@ -18,6 +19,7 @@
 #include <boost/json/object.hpp>
 
 #include "quarry/version.h"
+#include "server/multipart.h"
 #include "server/percent_decoding.h"
 
 namespace quarry::server {
@@ -52,9 +54,12 @@ Result<std::string> StartBackgroundJob(ServerContext* context, BackgroundJob job
   // context dies.
   asio::post(*context->cpu_pool, [context, id, work = std::move(job.work)]() {
     context->jobs.MarkRunning(id);
+    const JobProgressSink progress = [context, &id](const JobProgress& p) {
+      context->jobs.SetProgress(id, p);
+    };
     ApiResponse response;
     try {
-      response = work();
+      response = work(progress);
     } catch (const std::exception& e) {
       response = ErrorResponse(Status::Internal(std::string("unexpected exception: ") + e.what()));
     } catch (...) {
@@ -107,7 +112,9 @@ void HttpSession::ReadHeader() {
   bytes_in_ = 0;
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
-  parser_->body_limit(context_->options.max_body_bytes);
+  // The larger limit until the header says which applies (OnHeader).
+  parser_->body_limit(
+      std::max(context_->options.max_body_bytes, context_->options.max_upload_bytes));
   stream_.expires_after(context_->options.read_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&HttpSession::OnHeader, shared_from_this()));
@@ -121,6 +128,12 @@ void HttpSession::OnHeader(beast::error_code ec, size_t bytes) {
   }
   request_clock_.Reset();
   CaptureRequestLine(/*header_parsed=*/true);
+  const size_t limit = BodyLimit();
+  if (parser_->content_length().value_or(0) > limit) {
+    SendBodyTooLarge();
+    return;
+  }
+  parser_->body_limit(limit);  // no body byte is parsed yet: a chunked body counts from here
   if (parser_->is_done()) {
     Dispatch();
     return;
@@ -170,10 +183,7 @@ void HttpSession::OnReadError(beast::error_code ec) {
     // parser calls the header complete), or by a chunked body mid-way: in
     // both cases the request line and fields are all there.
     CaptureRequestLine(/*header_parsed=*/true);
-    Send(ErrorResponse(Status::ResourceExhausted("request body is larger than the limit of " +
-                                                 std::to_string(context_->options.max_body_bytes) +
-                                                 " bytes")),
-         /*fatal=*/true);
+    SendBodyTooLarge();
     return;
   }
   if (ec == http::error::header_limit) {
@@ -195,6 +205,24 @@ void HttpSession::OnReadError(beast::error_code ec) {
   }
   // Timeouts (the stream is already closed), resets, cancellation.
   Close();
+}
+
+size_t HttpSession::BodyLimit() const {
+  const auto& request = parser_->get();
+  if (request.method() == http::verb::post &&
+      IsMultipartFormData(ToStd(request[http::field::content_type]))) {
+    const RouteMatch match = context_->router.Match(http::verb::post, path_);
+    if (match.kind == RouteMatch::Kind::kFound && match.route->name == "post_documents") {
+      return context_->options.max_upload_bytes;
+    }
+  }
+  return context_->options.max_body_bytes;
+}
+
+void HttpSession::SendBodyTooLarge() {
+  Send(ErrorResponse(Status::ResourceExhausted("request body is larger than the limit of " +
+                                               std::to_string(BodyLimit()) + " bytes")),
+       /*fatal=*/true);
 }
 
 void HttpSession::CaptureRequestLine(bool header_parsed) {
@@ -265,6 +293,7 @@ void HttpSession::Dispatch() {
   context.start_job = [server = context_](BackgroundJob job) {
     return StartBackgroundJob(server, std::move(job));
   };
+  context.content_type = std::string(ToStd(request[http::field::content_type]));
   context.body = std::move(request.body());
 
   HandlerReply reply;

@@ -63,6 +63,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void ReadBody();
   void OnBody(boost::beast::error_code ec, size_t bytes);
   void OnReadError(boost::beast::error_code ec);
+  // The body limit of the request whose header was parsed: max_upload_bytes
+  // for a multipart upload, else max_body_bytes.
+  size_t BodyLimit() const;
+  void SendBodyTooLarge();
 
   void Dispatch();
   void RunOnCpuPool(CpuWork work);

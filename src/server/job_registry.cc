@@ -20,6 +20,7 @@ std::string_view JobStateName(JobState state) {
     case JobState::kQueued: return "queued";
     case JobState::kRunning: return "running";
     case JobState::kSucceeded: return "succeeded";
+    case JobState::kPartial: return "partial";
     case JobState::kFailed: return "failed";
   }
   return "unknown";
@@ -45,18 +46,30 @@ void JobRegistry::MarkRunning(const std::string& id) {
   if (auto it = jobs_.find(id); it != jobs_.end()) it->second.state = JobState::kRunning;
 }
 
+void JobRegistry::SetProgress(const std::string& id, const JobProgress& progress) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = jobs_.find(id); it != jobs_.end()) it->second.progress = progress;
+}
+
 void JobRegistry::Finish(const std::string& id, const ApiResponse& response) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = jobs_.find(id);
   if (it == jobs_.end()) return;
   const int code = static_cast<int>(response.status);
-  it->second.state = code >= 200 && code < 300 ? JobState::kSucceeded : JobState::kFailed;
+  it->second.state = code == 207                  ? JobState::kPartial
+                     : code >= 200 && code < 300 ? JobState::kSucceeded
+                                                 : JobState::kFailed;
   it->second.http_status = code;
   it->second.result_json = response.body;
   it->second.finished_unix_ms = NowUnixMs();
   finished_.push_back(id);
-  while (finished_.size() > kMaxFinishedJobs) {
-    jobs_.erase(finished_.front());
+  finished_result_bytes_ += response.body.size();
+  // The newest job is kept whatever its size: its client is about to ask.
+  while (finished_.size() > kMaxFinishedJobs ||
+         (finished_.size() > 1 && finished_result_bytes_ > kMaxFinishedResultBytes)) {
+    auto oldest = jobs_.find(finished_.front());
+    finished_result_bytes_ -= oldest->second.result_json.size();
+    jobs_.erase(oldest);
     finished_.pop_front();
   }
 }

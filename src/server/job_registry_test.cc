@@ -1,5 +1,8 @@
 #include "server/job_registry.h"
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace quarry::server {
@@ -40,6 +43,49 @@ TEST(JobRegistryTest, OnlyTheNewestFinishedJobsAreKept) {
     jobs.Finish(jobs.Create("k", "c"), ApiResponse());
   }
   EXPECT_TRUE(jobs.Get(running).has_value());  // unfinished jobs are never dropped
+}
+
+TEST(JobRegistryTest, A207IsPartialAndProgressIsKept) {
+  JobRegistry jobs;
+  const std::string id = jobs.Create("upload_files", "notes");
+  EXPECT_FALSE(jobs.Get(id)->progress.has_value());
+  JobProgress progress;
+  progress.files_total = 3;
+  progress.files_done = 1;
+  progress.chunks = 7;
+  jobs.SetProgress(id, progress);
+  ASSERT_TRUE(jobs.Get(id)->progress.has_value());
+  EXPECT_EQ(jobs.Get(id)->progress->files_done, 1u);
+  EXPECT_EQ(jobs.Get(id)->progress->chunks, 7u);
+  ApiResponse some_failed;
+  some_failed.status = boost::beast::http::status::multi_status;
+  jobs.Finish(id, some_failed);
+  EXPECT_EQ(jobs.Get(id)->state, JobState::kPartial);
+  EXPECT_EQ(JobStateName(JobState::kPartial), "partial");
+  EXPECT_EQ(jobs.Get(id)->progress->files_total, 3u);
+}
+
+TEST(JobRegistryTest, FinishedResultsAreBoundedInBytes) {
+  JobRegistry jobs;
+  ApiResponse large;
+  large.body.assign(JobRegistry::kMaxFinishedResultBytes / 3 + 1, 'x');
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    ids.push_back(jobs.Create("k", "c"));
+    jobs.Finish(ids.back(), large);
+  }
+  // Three such results are over the bound: only the newest two are kept.
+  EXPECT_FALSE(jobs.Get(ids[0]).has_value());
+  EXPECT_FALSE(jobs.Get(ids[1]).has_value());
+  EXPECT_TRUE(jobs.Get(ids[2]).has_value());
+  EXPECT_TRUE(jobs.Get(ids[3]).has_value());
+  // One result over the bound alone is still kept.
+  ApiResponse huge;
+  huge.body.assign(JobRegistry::kMaxFinishedResultBytes + 1, 'y');
+  const std::string last = jobs.Create("k", "c");
+  jobs.Finish(last, huge);
+  EXPECT_TRUE(jobs.Get(last).has_value());
+  EXPECT_FALSE(jobs.Get(ids[3]).has_value());
 }
 
 }  // namespace

@@ -20,6 +20,20 @@ struct ServerOptions {
   unsigned io_threads = 0;   // 0 = std::thread::hardware_concurrency()
   unsigned cpu_threads = 0;  // pool for CPU and disk-bound work; 0 = hardware_concurrency()
   size_t max_body_bytes = 32u << 20;
+  // A multipart/form-data upload to POST /api/collections/{name}/documents
+  // has its own, larger limit: it carries files of up to max_file_bytes, and
+  // its parts are views into the body (a JSON body is also parsed into a
+  // DOM several times its size, so it keeps the smaller limit).
+  // docs/design/http-upload.md.
+  size_t max_upload_bytes = 256u << 20;
+  // Each uploaded file: larger ones fail alone (422), as `quarry ingest
+  // --max-file-bytes` does.
+  uint64_t max_file_bytes = 100ull << 20;
+  // Where uploaded files are written while they are read (private mkstemp
+  // files, unlinked when done); "" = $TMPDIR, else /tmp. `quarry serve` uses
+  // <data>/tmp: the same disk as the data, and not a tmpfs that would hold a
+  // second copy of each upload in memory. REQUIRES: exists.
+  std::string upload_tmp_dir;
   std::string default_collection = "default";
   // Where clients' `local` embedders find their models, by name
   // (server/embedder_policy.h); "" = clients cannot choose a model.

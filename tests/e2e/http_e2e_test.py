@@ -25,7 +25,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from quarry_server import SOCKET_TIMEOUT_S, START_TIMEOUT_S, Server, quarry_bin  # noqa: E402
+from quarry_server import (  # noqa: E402
+    SOCKET_TIMEOUT_S, START_TIMEOUT_S, OneServerTestCase, Server, quarry_bin)
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 RESPONSE_TIME = re.compile(r"^\d+(\.\d+)?ms$")
@@ -65,24 +66,8 @@ def quote(segment):
     return urllib.parse.quote(segment, safe="")
 
 
-class ServerTestCase(unittest.TestCase):
-    """Starts one server for the class (sharing keeps the suite quick)."""
-
-    server_args = ()
-
-    @classmethod
-    def setUpClass(cls):
-        cls._tmp = tempfile.TemporaryDirectory(prefix="quarry-http-e2e-")
-        cls.server = Server(os.path.join(cls._tmp.name, "data"),
-                            os.path.join(cls._tmp.name, "server.log"), *cls.server_args)
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.server.stop_cleanly()
-        finally:
-            cls._tmp.cleanup()
+class ServerTestCase(OneServerTestCase):
+    """One server for the class, and helpers."""
 
     # Helpers -----------------------------------------------------------------
 

@@ -17,7 +17,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quarry_server import Server  # noqa: E402
+from quarry_server import OneServerTestCase, Server  # noqa: E402
 
 SOURCE_DIR = os.environ.get(
     "QUARRY_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -53,7 +53,7 @@ def make_model(models_dir):
     return None
 
 
-class LocalModelOverHttpTest(unittest.TestCase):
+class LocalModelOverHttpTest(OneServerTestCase):
     @classmethod
     def setUpClass(cls):
         cls._tmp = tempfile.TemporaryDirectory(prefix="quarry-local-e2e-")
@@ -69,13 +69,6 @@ class LocalModelOverHttpTest(unittest.TestCase):
         cls.server = Server(os.path.join(cls._tmp.name, "data"), os.path.join(cls._tmp.name, "server.log"),
                             "--models-dir", cls.models, "--no-cache")
         cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.server.stop_cleanly()
-        finally:
-            cls._tmp.cleanup()
 
     def call(self, method, path, body=None):
         return self.server.request(method, path, body)

@@ -19,8 +19,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import unittest
 
 # Liveness bounds: how long to wait before calling something hung. Healthy runs
 # take a fraction of these; no test asserts how fast anything is.
@@ -181,3 +183,24 @@ class Server:
                 if not read_all:
                     break
             return b"".join(chunks)
+
+
+class OneServerTestCase(unittest.TestCase):
+    """Starts one server for the whole test class (sharing keeps a suite quick)
+    over a fresh temporary data directory; `server_args` are its extra flags."""
+
+    server_args = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls._tmp = tempfile.TemporaryDirectory(prefix="quarry-http-e2e-")
+        cls.server = Server(os.path.join(cls._tmp.name, "data"),
+                            os.path.join(cls._tmp.name, "server.log"), *cls.server_args)
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.server.stop_cleanly()
+        finally:
+            cls._tmp.cleanup()
