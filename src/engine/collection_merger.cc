@@ -89,6 +89,16 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
   std::vector<Source> sources;
   std::vector<storage::StoredDocument> docs;
   std::vector<float> vectors;
+  // Sized once: growing by doubling would hold up to twice the merged
+  // vectors while copying (hundreds of MiB for large segments).
+  size_t live_rows = 0, live_docs = 0;
+  for (storage::Segment* seg : inputs) {
+    live_rows += seg->index().live_count();
+    live_docs += seg->store().entries().size();
+  }
+  vectors.reserve(live_rows * dims);
+  docs.reserve(live_docs);
+  sources.reserve(live_docs);
   for (storage::Segment* seg : inputs) {
     const auto& entries = seg->store().entries();
     for (uint32_t o = 0; o < entries.size(); ++o) {
