@@ -14,8 +14,11 @@ FileSourceOptions WithoutReadProgress(FileSourceOptions options) {
 }  // namespace
 
 FilePrefetcher::FilePrefetcher(const std::vector<FileEntry>* files, FileSourceOptions options,
-                               size_t threads, size_t window)
-    : files_(files), options_(WithoutReadProgress(std::move(options))), window_(window) {
+                               size_t threads, size_t window, uint64_t max_bytes_ahead)
+    : files_(files),
+      options_(WithoutReadProgress(std::move(options))),
+      window_(window),
+      max_bytes_ahead_(max_bytes_ahead) {
   if (threads > 1) {
     threads_.reserve(threads);
     for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { WorkerLoop(); });
@@ -54,11 +57,16 @@ void FilePrefetcher::WorkerLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     changed_.wait(lock, [&] {
-      return stopping_ ||
-             (next_to_read_ < files_->size() && next_to_read_ < next_to_take_ + window_);
+      if (stopping_) return true;
+      if (next_to_read_ >= files_->size() || next_to_read_ >= next_to_take_ + window_) {
+        return false;
+      }
+      const uint64_t size = (*files_)[next_to_read_].size_bytes;
+      return bytes_ahead_ == 0 || bytes_ahead_ + size <= max_bytes_ahead_;
     });
     if (stopping_) return;
     const size_t index = next_to_read_++;
+    bytes_ahead_ += (*files_)[index].size_bytes;
     lock.unlock();
     PrefetchedFile file = Read(index);
     lock.lock();
@@ -73,6 +81,7 @@ PrefetchedFile FilePrefetcher::Take(size_t index) {
   changed_.wait(lock, [&] { return ready_.count(index) != 0; });
   PrefetchedFile file = std::move(ready_.at(index));
   ready_.erase(index);
+  bytes_ahead_ -= (*files_)[index].size_bytes;
   next_to_take_ = index + 1;
   changed_.notify_all();
   return file;

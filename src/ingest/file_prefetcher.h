@@ -13,7 +13,9 @@
 // (one document, or the records of a JSON file, at most max_file_bytes) is
 // read whole by a worker.
 //
-// Memory: at most `window` files are read ahead of the one last taken.
+// Memory: at most `window` files, and at most `max_bytes_ahead` bytes of files
+// (by FileEntry::size_bytes; one file is always allowed), are read ahead of
+// the one being taken.
 //
 // With threads == 1 there is no thread: Take(i) reads file i on the caller's
 // thread.
@@ -43,10 +45,12 @@ struct PrefetchedFile {
 
 class FilePrefetcher {
  public:
+  static constexpr uint64_t kDefaultMaxBytesAhead = 256ull << 20;
+
   // REQUIRES: `files` outlives the prefetcher; threads >= 1; window >= 1.
   // options.read_progress is not called by the workers.
   FilePrefetcher(const std::vector<FileEntry>* files, FileSourceOptions options, size_t threads,
-                 size_t window);
+                 size_t window, uint64_t max_bytes_ahead = kDefaultMaxBytesAhead);
   ~FilePrefetcher();  // stops the workers (files being read are finished first)
   FilePrefetcher(const FilePrefetcher&) = delete;
   FilePrefetcher& operator=(const FilePrefetcher&) = delete;
@@ -62,12 +66,14 @@ class FilePrefetcher {
   const std::vector<FileEntry>* const files_;
   const FileSourceOptions options_;
   const size_t window_;
+  const uint64_t max_bytes_ahead_;
 
   std::mutex mu_;
   std::condition_variable changed_;         // a file was read or taken; or stopping
   std::map<size_t, PrefetchedFile> ready_;  // guarded by mu_
   size_t next_to_read_ = 0;                 // guarded by mu_
   size_t next_to_take_ = 0;                 // guarded by mu_
+  uint64_t bytes_ahead_ = 0;                // guarded by mu_; of files claimed, not yet taken
   bool stopping_ = false;                   // guarded by mu_
   std::vector<std::thread> threads_;
 };

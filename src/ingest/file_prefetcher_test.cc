@@ -35,8 +35,11 @@ TEST_F(FilePrefetcherTest, HandsFilesOverInOrder) {
     for (int r = 0; r < (i % 7) * 2000; ++r) text += "filler words here. ";
     files.push_back(Write(std::to_string(i) + ".txt", text));
   }
-  for (size_t threads : {size_t{1}, size_t{3}}) {
-    FilePrefetcher prefetcher(&files, FileSourceOptions{}, threads, /*window=*/4);
+  // A byte budget of one byte lets one file at a time be read ahead.
+  for (const auto& [threads, budget] :
+       {std::pair<size_t, uint64_t>{1, 1 << 20}, {3, 1 << 20}, {3, 1}, {2, 100000}}) {
+    SCOPED_TRACE(std::to_string(threads) + " threads, " + std::to_string(budget) + " bytes");
+    FilePrefetcher prefetcher(&files, FileSourceOptions{}, threads, /*window=*/4, budget);
     for (size_t i = 0; i < files.size(); ++i) {
       PrefetchedFile file = prefetcher.Take(i);
       ASSERT_TRUE(file.status.ok()) << file.status.ToString();
