@@ -69,24 +69,32 @@ DocumentInfo InfoOf(const storage::StoredDocument& d) {
   return info;
 }
 
-// Texts per embedding call of the semantic strategy's sentences: a document's
-// sentences go in slices, so that one long document never fills the shared
-// batcher's queue (EmbedBatcherOptions::max_queued_texts) and fails the
-// concurrent writes and searches with "overloaded".
-constexpr size_t kSentencesPerEmbedCall = 256;
+// Texts per embedding call, for a write's chunks and for the semantic
+// strategy's sentences alike: a caller has at most this many texts queued in
+// the shared batcher at a time, so that the concurrent writes of an ingestion
+// run (one per core) and the searches beside them stay under its queue limit
+// (EmbedBatcherOptions::max_queued_texts, 4096) instead of failing with
+// "overloaded". Slices this large still let the encoder sort and pad well.
+constexpr size_t kTextsPerEmbedCall = 256;
+
+// embedder.Embed over `texts` in slices of kTextsPerEmbedCall.
+Status EmbedInSlices(const Embedder& embedder, std::span<const std::string_view> texts,
+                     std::span<float> vectors) {
+  const size_t dims = embedder.dimensions();
+  for (size_t begin = 0; begin < texts.size(); begin += kTextsPerEmbedCall) {
+    const size_t n = std::min(kTextsPerEmbedCall, texts.size() - begin);
+    QUARRY_RETURN_IF_ERROR(embedder.Embed(texts.subspan(begin, n), EmbedPurpose::kDocument,
+                                          vectors.subspan(begin * dims, n * dims)));
+  }
+  return Status::Ok();
+}
 
 // The collection's embedder, as the semantic chunking strategy calls it.
 ingest::SentenceEmbedder SentenceEmbedderOf(const Embedder& embedder) {
   ingest::SentenceEmbedder out;
   out.dimensions = embedder.dimensions();
   out.embed = [&embedder](std::span<const std::string_view> texts, std::span<float> vectors) {
-    const size_t dims = embedder.dimensions();
-    for (size_t begin = 0; begin < texts.size(); begin += kSentencesPerEmbedCall) {
-      const size_t n = std::min(kSentencesPerEmbedCall, texts.size() - begin);
-      QUARRY_RETURN_IF_ERROR(embedder.Embed(texts.subspan(begin, n), EmbedPurpose::kDocument,
-                                            vectors.subspan(begin * dims, n * dims)));
-    }
-    return Status::Ok();
+    return EmbedInSlices(embedder, texts, vectors);
   };
   return out;
 }
@@ -206,7 +214,7 @@ Status CollectionImpl::EmbedChunks(std::span<PreparedDocument> docs) const {
   }
   if (texts.empty()) return Status::Ok();
   std::vector<float> vectors(texts.size() * dims);
-  QUARRY_RETURN_IF_ERROR(embedder_->Embed(texts, EmbedPurpose::kDocument, vectors));
+  QUARRY_RETURN_IF_ERROR(EmbedInSlices(*embedder_, texts, vectors));
   size_t offset = 0;
   for (PreparedDocument& prep : docs) {
     if (embedded(prep)) continue;

@@ -23,8 +23,8 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
-#include <string>
 #include <span>
+#include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -112,9 +112,11 @@ class CollectionImpl final : public Collection {
   // of each text), otherwise its vectors come from EmbedChunks.
   Result<PreparedDocument> ChunkAndAnalyze(storage::StoredDocument doc,
                                            const std::vector<DocumentSection>& sections) const;
-  // Embeds the chunks of all `docs` that have no vectors yet in one call, so that the encoder sorts
-  // and batches a whole request's chunks by length (and the batcher can
-  // gather concurrent requests), then hands each document its vectors.
+  // Embeds the chunks of all `docs` that have no vectors yet together, in
+  // calls of 256 texts, so that the encoder sorts and batches a whole
+  // request's chunks by length (and the batcher can gather concurrent
+  // requests) while no caller queues more than 256 texts at once; then hands
+  // each document its vectors.
   Status EmbedChunks(std::span<PreparedDocument> docs) const;
   uint32_t MaxChunkTokens() const;
 
@@ -186,8 +188,8 @@ class CollectionImpl final : public Collection {
   std::unique_ptr<storage::WalWriter> wal_;  // set once at open
   uint64_t next_segment_id_ = 1;             // guarded by write_mu_
   // What the durable MANIFEST says the segments cover.
-  uint64_t manifest_lsn_ = 0;         // guarded by write_mu_
-  uint64_t manifest_generation_ = 0;  // guarded by write_mu_
+  uint64_t manifest_lsn_ = 0;          // guarded by write_mu_
+  uint64_t manifest_generation_ = 0;   // guarded by write_mu_
   std::string manifest_state_digest_;  // guarded by write_mu_
 
   mutable std::shared_mutex state_mu_;  // guards everything below

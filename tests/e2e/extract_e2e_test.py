@@ -316,6 +316,46 @@ class ExtractTest(unittest.TestCase):
         self.assertIn("cr\u00e8me br\u00fbl\u00e9e", hits[0]["text"])
         self.assertNotIn("\ufffd", hits[0]["text"])
 
+    def test_parallel_and_one_thread_ingest_store_the_same(self):
+        # Files are read ahead on several threads and written by several writes
+        # at once; the result must be what one thread stores: the same
+        # documents, chunks and hits, and a later record with an earlier id
+        # (across JSON Lines files read in order) still wins.
+        for i in range(40):
+            write(os.path.join(self.corpus, "notes", "n%02d.md" % i),
+                  "# Note %d\n\nThe word marker%d appears here. %s\n" % (i, i, "Filler text. " * (i * 9)))
+            write(os.path.join(self.corpus, "pages", "p%02d.html" % i),
+                  "<html><head><title>Page %d</title></head><body><p>pagemark%d body</p></body></html>"
+                  % (i, i))
+        write(os.path.join(self.corpus, "records", "a.jsonl"),
+              "".join(json.dumps({"_id": "r%d" % i, "text": "first version rec%d" % i}) + "\n"
+                      for i in range(30)))
+        write(os.path.join(self.corpus, "records", "b.jsonl"),
+              "".join(json.dumps({"_id": "r%d" % i, "text": "second wording rec%d" % i}) + "\n"
+                      for i in range(0, 30, 2)))
+        results = {}
+        for threads in ("1", "4"):
+            data = os.path.join(self.tmp.name, "data-" + threads)
+            env = dict(os.environ, QUARRY_INGEST_THREADS=threads)
+            r = subprocess.run([QUARRY_BIN, "ingest", "--data", data, "--collection", "c",
+                                "--batch", "3", "--quiet", self.corpus],
+                               capture_output=True, text=True, timeout=300, env=env)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            info = json.loads(run("collections", "--data", data, "--json").stdout)[0]
+            hits = {}
+            for q in ("marker7", "pagemark33", "rec4", "rec5", "second", "first"):
+                out = run("search", "--data", data, "--collection", "c", "--k", "50", "--json",
+                          "--mode", "keyword", q)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                hits[q] = sorted(h["document_id"] for h in json.loads(out.stdout)["hits"])
+            results[threads] = (info["documents"], info["chunks"], hits)
+        self.assertEqual(results["1"], results["4"])
+        documents, _, hits = results["4"]
+        self.assertEqual(documents, 40 + 40 + 30)
+        self.assertEqual(hits["rec4"], ["r4"])
+        self.assertEqual(len(hits["second"]), 15)  # the even ids, rewritten by b.jsonl
+        self.assertEqual(len(hits["first"]), 15)   # the odd ones kept their first text
+
     def test_scifact_corpus_ingests_as_is(self):
         if not os.path.isfile(SCIFACT):
             self.skipTest("SciFact corpus missing at %s (the shared data beside the source root)"

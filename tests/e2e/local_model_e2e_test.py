@@ -129,6 +129,25 @@ class LocalModelOverHttpTest(OneServerTestCase):
             for (_, a), (_, b) in zip(together, alone):
                 self.assertAlmostEqual(a, b, delta=1e-5, msg=query)
 
+    def test_4_parallel_cli_ingest_of_long_documents_is_not_refused(self):
+        # One write per ingestion thread is in flight, and each embeds its
+        # chunks through the model's one batcher (a queue of at most 4,096
+        # texts). Writes of 64 documents of about 50 chunks each must not
+        # overflow it ("embedder overloaded") when several run at once.
+        folder = os.path.join(self._tmp.name, "long-docs")
+        os.makedirs(folder)
+        sentence = "Cells divide by mitosis and each daughter cell gets a full copy of the genome. "
+        for i in range(256):
+            with open(os.path.join(folder, "doc%03d.txt" % i), "w") as f:
+                f.write("Document %d. " % i + sentence * 50)
+        env = dict(os.environ, QUARRY_INGEST_THREADS="6")
+        r = subprocess.run([os.environ["QUARRY_BIN"], "ingest", "--data", os.path.join(self._tmp.name, "cli-data"),
+                            "--embedder", "local", "--model", os.path.join(self.models, "tiny"),
+                            "--chunk-tokens", "16", "--overlap", "0", "--quiet", folder],
+                           capture_output=True, text=True, timeout=600, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:] + r.stdout[-2000:])
+        self.assertIn("ingested 256 documents", r.stdout)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
