@@ -17,7 +17,7 @@
 // md4c gives no offsets; its text callbacks point into the input, so a
 // heading begins at the line holding its first text byte. A heading without
 // text from the input ("#", "# ![](x.png)") is placed at the first line after
-// the previous text that looks like an ATX heading once container markers are
+// the previous text that looks like an ATX heading once list item markers are
 // stripped; if there is none it is left out.
 //
 // Cost: md4c is linear in the input, but its worst cases are costly: about

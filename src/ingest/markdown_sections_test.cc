@@ -212,6 +212,8 @@ TEST(MarkdownSectionsTest, HeadingsWithoutTextFromTheInputArePlaced) {
                    {"A", "## \nmore\n"},
                    {"A", "### ![](x.png)\nend\n"},
                    {"", "- #\n"}}));
+  // A quoted empty heading is not taken for the line of the one after it.
+  EXPECT_EQ(Sections("# A\n> ##\n##\nx\n"), (Pairs{{"A", "# A\n> ##\n"}, {"A", "##\nx\n"}}));
 }
 
 TEST(MarkdownSectionsTest, TableRowsAreNotASetextHeading) {
