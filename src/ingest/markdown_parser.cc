@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "text/utf8.h"
@@ -30,17 +31,15 @@ void AppendEntity(std::string_view entity, std::string* out) {
     const bool hex = entity[2] == 'x' || entity[2] == 'X';
     char32_t cp = 0;
     for (size_t i = hex ? 3 : 2; i + 1 < entity.size() && cp <= 0x10FFFF; ++i) {
-      const char c = entity[i];
-      const int digit = IsDigit(c)             ? c - '0'
-                        : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
-                                                                 : 0;
-      cp = cp * (hex ? 16 : 10) + digit;
+      // md4c passes only well-formed entities: decimal or hexadecimal digits.
+      const char c = static_cast<char>(entity[i] | 0x20);
+      cp = cp * (hex ? 16 : 10) + (IsDigit(c) ? c - '0' : c - 'a' + 10);
     }
     text::AppendUtf8(cp == 0 ? text::kReplacementChar : cp, out);
     return;
   }
   static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
-      {"&amp;", "&"}, {"&lt;", "<"},   {"&gt;", ">"},
+      {"&amp;", "&"},   {"&lt;", "<"},   {"&gt;", ">"},
       {"&quot;", "\""}, {"&apos;", "'"}, {"&nbsp;", " "}};
   for (const auto& [name, value] : kNamed) {
     if (entity == name) {
@@ -180,7 +179,8 @@ class HeadingCollector {
     }
     size_t h = i;
     while (h < end && md_[h] == '#') ++h;
-    return h > i && h - i <= 6 && (h == end || IsSpaceOrTab(md_[h]) || md_[h] == '\r' || md_[h] == '\n');
+    return h > i && h - i <= 6 &&
+           (h == end || IsSpaceOrTab(md_[h]) || md_[h] == '\r' || md_[h] == '\n');
   }
 
   // Gives each pending heading the next ATX-looking line between the previous
@@ -217,12 +217,12 @@ class HeadingCollector {
   int quote_depth_ = 0;
   bool in_heading_ = false;
   int level_ = 1;
-  size_t first_anchor_ = kNone;  // offset of the open heading's first text
-  std::string text_;             // the open heading's text so far
-  size_t anchor_end_;            // just past the last text from the input
-  size_t placed_end_;            // just past the line of the last placed heading
+  size_t first_anchor_ = kNone;           // offset of the open heading's first text
+  std::string text_;                      // the open heading's text so far
+  size_t anchor_end_;                     // just past the last text from the input
+  size_t placed_end_;                     // just past the line of the last placed heading
   std::vector<MarkdownHeading> pending_;  // closed headings without text from the input
-  bool stopped_ = false;  // the sink said stop; every callback now aborts the parse
+  bool stopped_ = false;                  // the sink said stop; every callback now aborts the parse
 };
 
 HeadingCollector* Collector(void* userdata) { return static_cast<HeadingCollector*>(userdata); }
@@ -251,8 +251,7 @@ bool ParseMarkdownHeadings(std::string_view md, size_t from,
   parser.text = OnText;
   HeadingCollector collector(md, from, on_heading);
   const std::string_view rest = md.substr(from);
-  const int status =
-      md_parse(rest.data(), static_cast<MD_SIZE>(rest.size()), &parser, &collector);
+  const int status = md_parse(rest.data(), static_cast<MD_SIZE>(rest.size()), &parser, &collector);
   if (collector.stopped()) return true;
   if (status != 0) return false;
   collector.Finish();

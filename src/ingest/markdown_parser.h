@@ -7,7 +7,7 @@
 //  - Top-level headings and headings inside list items are reported.
 //  - Headings inside block quotes are not: a quote is quoted material (an
 //    e-mail, an excerpt), and its headings describe that, not this document;
-//    HTML's outline treats <blockquote> the same way.
+//    HTML5's outline algorithm treated <blockquote> the same way.
 // A heading's text is its inline text without markup ("## The *fast* path"
 // gives "The fast path"): code spans keep their text, links and images their
 // text, raw inline HTML is dropped, the entities &amp; &lt; &gt; &quot;
@@ -41,8 +41,7 @@ namespace quarry::ingest {
 // skipped by the caller). Returns false if md4c failed (out of memory), in
 // which case the headings reported so far stand and the rest are missing.
 // REQUIRES: from <= md.size() <= UINT32_MAX.
-bool ParseMarkdownHeadings(std::string_view md, size_t from,
-                           const MarkdownHeadingSink& on_heading);
+bool ParseMarkdownHeadings(std::string_view md, size_t from, const MarkdownHeadingSink& on_heading);
 
 }  // namespace quarry::ingest
 

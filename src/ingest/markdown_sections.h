@@ -33,9 +33,10 @@ inline constexpr size_t kMaxParsedMarkdownBytes = 4u << 20;
 
 struct Section {
   // From the first byte of the line where the section's heading starts (the
-  // first paragraph line, for a setext heading; a list item's marker is on it) to the first byte of the next heading of any level, or
-  // to the end of the document. The first section, before any heading, starts
-  // at 0. The heading line is part of its section.
+  // first paragraph line, for a setext heading; a list item's marker is on
+  // it) to the first byte of the next heading, or to the end of the document.
+  // The first section, before any heading, starts at 0. The heading line is
+  // part of its section.
   text::Span span;
   // The texts of the enclosing headings, outermost first, joined by " > ";
   // "" before the first heading. Headings with empty text are left out.
@@ -49,7 +50,8 @@ struct Section {
 std::vector<Section> SplitMarkdownSections(std::string_view md);
 
 // The text of the first heading of `md` with a non-empty text, or "" if none.
-// Stops scanning at that heading.
+// Stops at that heading (md4c has read the block structure of the whole
+// document by then; the line scanner stops reading there).
 // REQUIRES: md is valid UTF-8.
 std::string FirstMarkdownHeading(std::string_view md);
 
