@@ -13,6 +13,8 @@ pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 # HTML parsing for extraction (ingest/html_extract.cc).
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
+# Markdown parsing, to find headings (ingest/markdown_parser.cc).
+pkg_check_modules(MD4C REQUIRED IMPORTED_TARGET md4c)
 # The encoder's matrix products: oneDNN's sgemm (the faster, on OpenMP), and
 # OpenBLAS (Debian's pthread build) as the reference and fallback (embed/gemm.h).
 pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)

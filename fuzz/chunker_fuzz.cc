@@ -1,6 +1,7 @@
 // Fuzzes Markdown sectioning and the chunker (both strategies) on arbitrary
 // (sanitized) text and checks the chunker's contract: every chunk within the
-// cap, inside the text, in order. The semantic strategy embeds each sentence
+// cap, inside the text, in order; and the sections' contract for Markdown: in
+// order, inside the text, nothing but white space between them or after them. The semantic strategy embeds each sentence
 // as a histogram of its bytes, so that the fuzzer steers where breaks fall.
 #include <cstddef>
 #include <cstdint>
@@ -10,8 +11,10 @@
 #include <string>
 
 #include "ingest/chunker.h"
+#include "ingest/markdown_sections.h"
 #include "quarry/document.h"
 #include "text/utf8.h"
+#include "text/whitespace.h"
 #include "text/word_tokenizer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -41,6 +44,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     return quarry::Status::Ok();
   };
+  if (media_type == quarry::kMediaTypeMarkdown) {
+    const std::string_view md = text;
+    size_t end = 0;
+    for (const auto& section : quarry::ingest::SplitMarkdownSections(md)) {
+      if (section.span.begin < end || section.span.end < section.span.begin ||
+          section.span.end > md.size()) {
+        std::abort();
+      }
+      if (!quarry::text::IsBlank(md.substr(end, section.span.begin - end))) std::abort();
+      end = section.span.end;
+    }
+    if (!quarry::text::IsBlank(md.substr(end))) std::abort();
+    quarry::ingest::FirstMarkdownHeading(md);
+  }
   const auto count = [](std::string_view s) { return quarry::text::CountWords(s); };
   auto chunker = quarry::ingest::Chunker::Create(options, count, embedder);
   if (!chunker.ok()) std::abort();  // the options above are always valid

@@ -16,6 +16,8 @@ PACKAGES=(
   libssl-dev openssl
   # document extraction: HTML
   libgumbo-dev
+  # Markdown headings: md4c, a CommonMark parser
+  libmd4c-dev
   # PDF text, in the sandboxed helper quarry-pdf-extract
   libpoppler-cpp-dev
   # the local encoder's matrix products: oneDNN (faster here), OpenBLAS (reference, fallback)

@@ -130,6 +130,121 @@ TEST(MarkdownSectionsTest, BlankSectionsAreLeftOut) {
   EXPECT_EQ(Sections("\n\n# A\n\n\n# B\n"), (Pairs{{"A", "# A\n\n\n"}, {"B", "# B\n"}}));
 }
 
+// The limits of the line scanner that md4c fixed.
+
+TEST(MarkdownSectionsTest, HtmlCommentsAndBlocksHideHeadings) {
+  const Pairs sections = Sections(
+      "# A\n"
+      "<!--\n"
+      "# commented out\n"
+      "-->\n"
+      "<div>\n"
+      "# inside a div\n"
+      "</div>\n"
+      "\n"
+      "# B\n");
+  ASSERT_EQ(sections.size(), 2u);
+  EXPECT_EQ(sections[0].first, "A");
+  EXPECT_EQ(sections[1], (std::pair<std::string, std::string>{"B", "# B\n"}));
+}
+
+TEST(MarkdownSectionsTest, IndentedCodeHidesHeadings) {
+  for (const char* md : {"# A\n\ntext\n\n    # code comment\n    ## more\n",
+                         "# A\n\n- item\n\n      # code in the item\n",
+                         "# A\n\n\t# tab\n\n    Not\n    ===\n"}) {
+    const Pairs sections = Sections(md);
+    ASSERT_EQ(sections.size(), 1u) << md;
+    EXPECT_EQ(sections[0].first, "A") << md;
+  }
+}
+
+TEST(MarkdownSectionsTest, FencedCodeInAListItemHidesHeadings) {
+  const Pairs sections = Sections("# A\n- run:\n  ```\n  # a shell comment\n  ```\n");
+  ASSERT_EQ(sections.size(), 1u);
+  EXPECT_EQ(sections[0].first, "A");
+}
+
+TEST(MarkdownSectionsTest, HeadingsInBlockQuotesAreQuotedText) {
+  // Quoted material: its heading neither cuts nor names what follows.
+  EXPECT_EQ(Sections("# A\n> # Quoted title\n> quoted text\n\nafter\n"),
+            (Pairs{{"A", "# A\n> # Quoted title\n> quoted text\n\nafter\n"}}));
+  EXPECT_EQ(Sections("> - ## In a list in a quote\n"),
+            (Pairs{{"", "> - ## In a list in a quote\n"}}));
+  EXPECT_EQ(FirstMarkdownHeading("> # Quoted\n\n# Own\n"), "Own");
+}
+
+TEST(MarkdownSectionsTest, HeadingsInListItemsCut) {
+  // The section starts at the line's first byte, the list marker.
+  EXPECT_EQ(Sections("# Guide\n1. ## Install\n   text\n2. ## Use\n   more\n"),
+            (Pairs{{"Guide", "# Guide\n"},
+                   {"Guide > Install", "1. ## Install\n   text\n"},
+                   {"Guide > Use", "2. ## Use\n   more\n"}}));
+}
+
+TEST(MarkdownSectionsTest, InlineMarkupIsStrippedFromHeadingText) {
+  EXPECT_EQ(Sections("## The *fast* path\nx")[0].first, "The fast path");
+  EXPECT_EQ(Sections("# `run()` and [the **docs**](http://x.org \"t\") ~~old~~\nx")[0].first,
+            "run() and the docs old");
+  EXPECT_EQ(Sections("# Q&amp;A &#233;t&eacute; <span>raw</span> \\# \\*x\\*\nx")[0].first,
+            "Q&A \xC3\xA9t&eacute; raw # *x*");
+  EXPECT_EQ(Sections("# ![logo](l.png) Title\nx")[0].first, "logo Title");
+  EXPECT_EQ(Sections("*Emphasized*\n  setext\n===\nx")[0].first, "Emphasized setext");
+  EXPECT_EQ(FirstMarkdownHeading("## The _fast_ path\n"), "The fast path");
+}
+
+TEST(MarkdownSectionsTest, LazyContinuationIsNotAnUnderline) {
+  // "===" cannot continue the list item's paragraph as an underline (it is not
+  // indented into the item), so it is lazy paragraph text: no heading. The line
+  // scanner took "b" for a setext heading.
+  for (const char* md : {"- a\n\n  b\n===\n", "> foo\nbar\n===\n", "- item\n  more\n===\n"}) {
+    const Pairs sections = Sections(md);
+    ASSERT_EQ(sections.size(), 1u) << md;
+    EXPECT_EQ(sections[0].first, "") << md;
+  }
+  // A heading line is never lazy: it ends the quote.
+  EXPECT_EQ(Sections("> quote\n# After\n"), (Pairs{{"", "> quote\n"}, {"After", "# After\n"}}));
+}
+
+TEST(MarkdownSectionsTest, HeadingsWithoutTextFromTheInputArePlaced) {
+  // md4c passes no text for these; they are placed on their lines all the same.
+  EXPECT_EQ(Sections("# A\ntext\n## \nmore\n### ![](x.png)\nend\n- #\n"),
+            (Pairs{{"A", "# A\ntext\n"},
+                   {"A", "## \nmore\n"},
+                   {"A", "### ![](x.png)\nend\n"},
+                   {"", "- #\n"}}));
+  // A quoted empty heading is not taken for the line of the one after it.
+  EXPECT_EQ(Sections("# A\n> ##\n##\nx\n"), (Pairs{{"A", "# A\n> ##\n"}, {"A", "##\nx\n"}}));
+}
+
+TEST(MarkdownSectionsTest, TableRowsAreNotASetextHeading) {
+  // Without the tables extension, the rows would be a paragraph and "---" its underline.
+  const Pairs sections = Sections("| a | b |\n|---|---|\n| c | d |\n---\nafter\n");
+  ASSERT_EQ(sections.size(), 1u);
+  EXPECT_EQ(sections[0].first, "");
+}
+
+TEST(MarkdownSectionsTest, LargeDocumentsUseTheLineScanner) {
+  std::string md = "# Start\n";
+  while (md.size() <= kMaxParsedMarkdownBytes) md += "Some prose, [bracketed] and *starred*.\n";
+  md += "# End\ntail\n";
+  const Pairs sections = Sections(md);
+  ASSERT_EQ(sections.size(), 2u);
+  EXPECT_EQ(sections[0].first, "Start");
+  EXPECT_EQ(sections[1], (std::pair<std::string, std::string>{"End", "# End\ntail\n"}));
+}
+
+TEST(MarkdownSectionsTest, HostileInputKeepsTheGuarantees) {
+  // Deep nesting and long runs of inline openers: no crash, every byte covered.
+  for (const std::string& md :
+       {std::string(100'000, '>') + " # x\n", std::string(200'000, '['),
+        std::string(200'000, '*') + "a", std::string(100'000, '`') + "\n# h\n"}) {
+    Sections(md);
+  }
+  std::string lists;
+  for (int i = 0; i < 2'000; ++i) lists += std::string(2 * i, ' ') + "- # item\n";
+  EXPECT_EQ(Sections(lists).size(), 2'000u);
+}
+
 TEST(MarkdownSectionsTest, FirstHeading) {
   EXPECT_EQ(FirstMarkdownHeading("intro\n#\n```\n# code\n```\n## Real title ##\n# Next"),
             "Real title");
