@@ -24,8 +24,8 @@
 #include "cli/open_collection.h"
 #include "ingest/file_prefetcher.h"
 #include "ingest/file_source.h"
-#include "ingest/pdf/pdf_sandbox.h"
 #include "ingest/path_glob.h"
+#include "ingest/pdf/pdf_sandbox.h"
 #include "ingest/write_pipeline.h"
 
 namespace quarry::cli {
@@ -138,7 +138,8 @@ int RunIngest(const IngestFlags& flags) {
   // One fork server per ingestion thread at most, started on the first PDF
   // (none for a folder without PDFs); QUARRY_PDF_FORK_SERVER=0 spawns per PDF.
   if (ingest::PdfForkServerEnabled()) {
-    source.pdf_servers = std::make_shared<ingest::PdfForkServerPool>(ingest::DefaultPdfHelperPath());
+    source.pdf_servers =
+        std::make_shared<ingest::PdfForkServerPool>(ingest::DefaultPdfHelperPath());
   }
   auto files = ingest::CollectFiles(flags.paths, source);
   if (!files.ok()) return FailWith(files.status());

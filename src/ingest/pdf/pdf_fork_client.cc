@@ -55,8 +55,7 @@ bool ReadReply(int fd, PdfForkReply* reply) {
   ssize_t n;
   while ((n = ::recv(fd, reply, sizeof(*reply), MSG_DONTWAIT)) < 0 && errno == EINTR) {
   }
-  return n == sizeof(*reply) && reply->magic == kPdfForkMagic &&
-         reply->version == kPdfForkVersion;
+  return n == sizeof(*reply) && reply->magic == kPdfForkMagic && reply->version == kPdfForkVersion;
 }
 
 }  // namespace
@@ -261,8 +260,7 @@ void PdfForkServerPool::Return(std::unique_ptr<PdfForkServer> server) {
 }
 
 Result<SubprocessResult> PdfForkServerPool::Run(int pdf_fd, const PdfLimits& limits,
-                                                size_t max_stdout_bytes,
-                                                size_t max_stderr_bytes) {
+                                                size_t max_stdout_bytes, size_t max_stderr_bytes) {
   std::unique_ptr<PdfForkServer> server = Checkout();
   if (server == nullptr) return ServerError("not available");
   Result<SubprocessResult> run = server->Run(pdf_fd, limits, max_stdout_bytes, max_stderr_bytes);

@@ -80,8 +80,7 @@ class PdfForkServerTest : public ::testing::Test {
   }
 
   quarry::testing::TempDir dir_;
-  std::unique_ptr<PdfForkServerPool> pool_ =
-      std::make_unique<PdfForkServerPool>(QUARRY_PDF_HELPER);
+  std::unique_ptr<PdfForkServerPool> pool_ = std::make_unique<PdfForkServerPool>(QUARRY_PDF_HELPER);
 };
 
 TEST_F(PdfForkServerTest, OneServerServesOneThreadInTurn) {
@@ -184,11 +183,100 @@ TEST_F(PdfForkServerTest, HelperThatCannotServeFallsBackToSpawning) {
   ::chmod(fake.c_str(), 0755);
   PdfForkServerPool pool(fake);
   // The spawned helper's own outcome, not a server error.
-  Result<PdfText> r =
-      ExtractPdfFile(WritePdf("a.pdf", "alpha"), PdfLimits{}, fake, &pool);
+  Result<PdfText> r = ExtractPdfFile(WritePdf("a.pdf", "alpha"), PdfLimits{}, fake, &pool);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("exit code 9"), std::string::npos) << r.status().ToString();
   EXPECT_TRUE(pool.IdleServerPidsForTesting().empty());
+}
+
+// A fake fork server (Python) that speaks the protocol but misbehaves in the
+// way `mode` names; run without --fork-server (the fallback) it is a helper
+// that exits with code 9, so a fallback is visible in the outcome.
+class FakeForkServerTest : public PdfForkServerTest {
+ protected:
+  std::string FakeServer(const std::string& mode) {
+    const std::string path = dir_.Sub("fake-server-" + mode);
+    WriteFile(path, std::string("#!") + QUARRY_PYTHON3 + R"(
+import os, signal, socket, struct, sys, time
+MODE = ")" + mode + R"("
+if sys.argv[1:] != ["--fork-server"]:
+    sys.exit(9)
+s = socket.socket(fileno=0)
+def reply(kind, value=0):
+    s.send(struct.pack("<IIIi", 0x4b525146, 1, kind, value))
+reply(0)
+while True:
+    msg, fds, _, _ = socket.recv_fds(s, 64, 3)
+    if not msg:
+        sys.exit(0)
+    pdf, out, err = fds
+    if MODE == "flood":
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            while True:
+                os.write(out, bytes(65536))
+    for fd in fds:
+        os.close(fd)
+    if MODE == "flood":
+        _, status = os.waitpid(pid, 0)
+        reply(2, os.WTERMSIG(status))
+    elif MODE == "segv":
+        reply(2, signal.SIGSEGV)
+    elif MODE == "timeout":
+        reply(3)
+    elif MODE == "silent":
+        time.sleep(60)
+    elif MODE == "garbage":
+        s.send(b"no reply")
+    elif MODE == "die":
+        sys.exit(1)
+)");
+    ::chmod(path.c_str(), 0755);
+    return path;
+  }
+
+  Result<PdfText> ExtractWith(const std::string& helper, const PdfLimits& limits = PdfLimits{}) {
+    PdfForkServerPool pool(helper);
+    Result<PdfText> r = ExtractPdfFile(WritePdf("x.pdf", "x"), limits, helper, &pool);
+    idle_after_ = pool.IdleServerPidsForTesting().size();
+    return r;
+  }
+
+  void ExpectFailure(const Result<PdfText>& r, StatusCode code, const std::string& what) {
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), code) << r.status().ToString();
+    EXPECT_NE(r.status().message().find("x.pdf: "), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find(what), std::string::npos) << r.status().message();
+  }
+
+  size_t idle_after_ = 0;
+};
+
+TEST_F(FakeForkServerTest, OutputPastTheCapIsCutAndReportedAsTooLarge) {
+  PdfLimits limits;
+  limits.max_chars = 1000;
+  // The parent closes its end; the child dies of SIGPIPE; the server reports it.
+  ExpectFailure(ExtractWith(FakeServer("flood"), limits), StatusCode::kInternal, "wrote more than");
+  EXPECT_EQ(idle_after_, 1u);
+}
+
+TEST_F(FakeForkServerTest, EndingsReportedByTheServerMapAsForASpawnedHelper) {
+  ExpectFailure(ExtractWith(FakeServer("segv")), StatusCode::kInvalidArgument,
+                "PDF parser crashed on this file: SIGSEGV");
+  ExpectFailure(ExtractWith(FakeServer("timeout")), StatusCode::kResourceExhausted, "timed out");
+}
+
+TEST_F(FakeForkServerTest, BrokenServersFallBackToSpawningForThatPdf) {
+  // Each fails the exchange; the PDF is then extracted by a spawned helper
+  // (the fake one exits 9), and the server is killed and reaped, not kept.
+  PdfLimits limits;
+  limits.timeout_ms = 200;  // the parent waits for the limit plus its margin
+  for (const char* mode : {"silent", "garbage", "die"}) {
+    SCOPED_TRACE(mode);
+    ExpectFailure(ExtractWith(FakeServer(mode), limits), StatusCode::kInternal, "exit code 9");
+    EXPECT_EQ(idle_after_, 0u);
+  }
 }
 
 }  // namespace

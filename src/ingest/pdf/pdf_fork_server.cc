@@ -88,8 +88,7 @@ bool Send(int socket_fd, PdfForkReplyKind kind, int32_t value) {
 // Waits for `child` to end, killing its group at `deadline`, or at once if
 // the parent goes away (its end of the socket closes or sends anything
 // before the reply). Reaps it. Returns the reply; sets *parent_gone.
-PdfForkReply AwaitChild(int socket_fd, pid_t child, Clock::time_point deadline,
-                        bool* parent_gone) {
+PdfForkReply AwaitChild(int socket_fd, pid_t child, Clock::time_point deadline, bool* parent_gone) {
   UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
   bool timed_out = false;
   for (;;) {

@@ -122,8 +122,7 @@ std::string DefaultPdfHelperPath() {
 }
 
 Result<PdfText> ExtractPdfFile(const std::string& path, const PdfLimits& limits,
-                               const std::string& helper_executable,
-                               PdfForkServerPool* servers) {
+                               const std::string& helper_executable, PdfForkServerPool* servers) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     const std::string why = path + ": " + ::strerror(errno);
@@ -136,8 +135,7 @@ Result<PdfText> ExtractPdfFile(const std::string& path, const PdfLimits& limits,
 }
 
 Result<PdfText> ExtractPdfFd(int fd, const std::string& name, const PdfLimits& limits,
-                             const std::string& helper_executable,
-                             PdfForkServerPool* servers) {
+                             const std::string& helper_executable, PdfForkServerPool* servers) {
   return Run(fd, name, limits, helper_executable, servers);
 }
 

@@ -97,8 +97,7 @@ TEST_P(PdfSandboxTest, RealDocumentThroughTheHelper) {
 
 TEST_P(PdfSandboxTest, BytesInMemoryThroughTheHelper) {
   Result<PdfText> r = ExtractPdfBytes(testing::SimplePdf({"uploaded"}, "Upload"), "upload.pdf",
-                                      PdfLimits{}, QUARRY_PDF_HELPER,
-                                      Servers(QUARRY_PDF_HELPER));
+                                      PdfLimits{}, QUARRY_PDF_HELPER, Servers(QUARRY_PDF_HELPER));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->title, "Upload");
   EXPECT_NE(r->pages.at(0).find("uploaded"), std::string::npos);
@@ -215,11 +214,11 @@ TEST_P(PdfSandboxTest, HelperOutOfMemoryBothWays) {
   WriteFile(dir_.Sub("x.pdf"), testing::SimplePdf({"x"}, ""));
   // poppler's malloc wrapper: "Out of memory" on stderr, then abort().
   Result<PdfText> r = ExtractFile(dir_.Sub("x.pdf"), PdfLimits{},
-                                     FakeHelper("echo 'Out of memory' >&2; kill -ABRT $$"));
+                                  FakeHelper("echo 'Out of memory' >&2; kill -ABRT $$"));
   ExpectFailure(r, StatusCode::kResourceExhausted, "x.pdf", "ran out of memory");
   // operator new: the helper's new-handler exits with its own code.
   r = ExtractFile(dir_.Sub("x.pdf"), PdfLimits{},
-                     FakeHelper("exit " + std::to_string(kPdfHelperExitOutOfMemory)));
+                  FakeHelper("exit " + std::to_string(kPdfHelperExitOutOfMemory)));
   ExpectFailure(r, StatusCode::kResourceExhausted, "x.pdf", "ran out of memory");
   // A plain abort is a crash.
   r = ExtractFile(dir_.Sub("x.pdf"), PdfLimits{}, FakeHelper("kill -ABRT $$"));
@@ -236,8 +235,7 @@ TEST_P(PdfSandboxTest, HelperThatLiesIsNotBelieved) {
   WriteFile(dir_.Sub("x.pdf"), testing::SimplePdf({"x"}, ""));
   PdfLimits limits;
   limits.max_chars = 1000;  // caps the output at a few KB
-  Result<PdfText> r =
-      ExtractFile(dir_.Sub("x.pdf"), limits, FakeHelper("printf 'QPDX garbage'"));
+  Result<PdfText> r = ExtractFile(dir_.Sub("x.pdf"), limits, FakeHelper("printf 'QPDX garbage'"));
   ExpectFailure(r, StatusCode::kInternal, "x.pdf", "malformed helper output");
   r = ExtractFile(dir_.Sub("x.pdf"), limits, FakeHelper("exec cat /dev/zero"));
   ExpectFailure(r, StatusCode::kInternal, "x.pdf", "wrote more than");
