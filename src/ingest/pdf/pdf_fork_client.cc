@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -181,8 +182,9 @@ Result<SubprocessResult> PdfForkServer::Run(int pdf_fd, const PdfLimits& limits,
     if (out_open) p[out_slot = static_cast<int>(n++)] = {out_read.get(), POLLIN, 0};
     if (err_open) p[err_slot = static_cast<int>(n++)] = {err_read.get(), POLLIN, 0};
     if (!replied) p[reply_slot = static_cast<int>(n++)] = {socket_.get(), POLLIN, 0};
-    const auto wait_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
+    // At most a minute per poll: a limit of days must not overflow an int.
+    const auto wait_ms = std::min<long long>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1, 60'000);
     const int ready = ::poll(p, n, static_cast<int>(wait_ms));
     if (ready < 0 && errno != EINTR) return ServerErrno("poll");
     if (ready <= 0) continue;

@@ -33,8 +33,8 @@ std::string WarmUpPdf() {
   const char* objects[] = {
       "<< /Type /Catalog /Pages 2 0 R >>",
       "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
-      "/Resources << /Font << /F1 5 0 R >> >> >>",
+      ("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
+       "/Resources << /Font << /F1 5 0 R >> >> >>"),
       "<< /Length 38 >>\nstream\nBT /F1 12 Tf 20 100 Td (warm up) Tj ET\nendstream",
       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
   };
@@ -104,8 +104,9 @@ PdfForkReply AwaitChild(int socket_fd, pid_t child, Clock::time_point deadline, 
       timed_out = true;
       break;
     }
-    long long wait_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
+    // At most a minute per poll: a limit of days must not overflow an int.
+    long long wait_ms = std::min<long long>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1, 60'000);
     pollfd fds[2] = {{socket_fd, POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
     const nfds_t n = pidfd.get() >= 0 ? 2 : 1;
     if (pidfd.get() < 0) wait_ms = std::min<long long>(wait_ms, 5);
