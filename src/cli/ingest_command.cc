@@ -25,6 +25,7 @@
 #include "ingest/file_prefetcher.h"
 #include "ingest/file_source.h"
 #include "ingest/path_glob.h"
+#include "ingest/pdf/pdf_sandbox.h"
 #include "ingest/write_pipeline.h"
 
 namespace quarry::cli {
@@ -134,6 +135,12 @@ int RunIngest(const IngestFlags& flags) {
   auto filter = ingest::PathFilter::Create(flags.includes, flags.excludes);
   if (!filter.ok()) return FailWith(filter.status());
   source.filter = std::move(filter).value();
+  // One fork server per ingestion thread at most, started on the first PDF
+  // (none for a folder without PDFs); QUARRY_PDF_FORK_SERVER=0 spawns per PDF.
+  if (ingest::PdfForkServerEnabled()) {
+    source.pdf_servers =
+        std::make_shared<ingest::PdfForkServerPool>(ingest::DefaultPdfHelperPath());
+  }
   auto files = ingest::CollectFiles(flags.paths, source);
   if (!files.ok()) return FailWith(files.status());
 

@@ -297,7 +297,8 @@ Result<ExtractedDocument> ExtractPdf(int fd, const FileEntry& entry, uint64_t si
     return FileTooLarge(NameOf(entry), size, options.max_file_bytes);
   const std::string helper =
       options.pdf_helper.empty() ? DefaultPdfHelperPath() : options.pdf_helper;
-  QUARRY_ASSIGN_OR_RETURN(PdfText pdf, ExtractPdfFd(fd, NameOf(entry), options.pdf, helper));
+  QUARRY_ASSIGN_OR_RETURN(
+      PdfText pdf, ExtractPdfFd(fd, NameOf(entry), options.pdf, helper, options.pdf_servers.get()));
   return PdfTextToDocument(std::move(pdf));
 }
 

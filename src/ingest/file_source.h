@@ -31,6 +31,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,7 @@
 #include "ingest/extractor.h"
 #include "ingest/json_records.h"
 #include "ingest/path_glob.h"
+#include "ingest/pdf/pdf_fork_client.h"
 #include "ingest/pdf/pdf_text.h"
 #include "quarry/document.h"
 #include "quarry/status.h"
@@ -55,6 +57,10 @@ struct FileSourceOptions {
   // (ingest/pdf/pdf_sandbox.h); "" = quarry-pdf-extract beside this program.
   PdfLimits pdf;
   std::string pdf_helper;
+  // Fork servers for that helper (pdf_fork_client.h), shared by every copy of
+  // these options and every thread reading with them; null = one spawned
+  // process per PDF. Must be for the helper above to be used.
+  std::shared_ptr<PdfForkServerPool> pdf_servers;
   PathFilter filter;  // include/exclude patterns for walked folders
   // If set, called while a JSON Lines file is streamed with the bytes of it
   // read so far (for progress: such a file can be gigabytes). On the calling thread.

@@ -24,6 +24,9 @@ std::string Seconds(uint32_t ms) {
   return std::to_string(ms) + " ms";
 }
 
+// The start of the helper's stderr kept for messages ("Out of memory").
+constexpr size_t kMaxHelperStderrBytes = 4096;
+
 std::string MiB(uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
 
 // The first line of the helper's stderr, for messages.
@@ -76,14 +79,25 @@ Result<PdfText> Interpret(const SubprocessResult& run, const PdfLimits& limits,
 }
 
 Result<PdfText> Run(int stdin_fd, const std::string& name, const PdfLimits& limits,
-                    const std::string& helper_executable) {
+                    const std::string& helper_executable, PdfForkServerPool* servers) {
+  const uint64_t max_frame = MaxPdfFrameSize(limits);
+  if (servers != nullptr && servers->helper_executable() == helper_executable) {
+    Result<SubprocessResult> forked =
+        servers->Run(stdin_fd, limits, static_cast<size_t>(max_frame), kMaxHelperStderrBytes);
+    if (forked.ok()) {
+      Result<PdfText> text = Interpret(forked.value(), limits, max_frame);
+      if (!text.ok()) return text.status().WithContext(name);
+      return text;
+    }
+    // The server failed, not the PDF: this one gets a process of its own.
+  }
   SubprocessSpec spec;
   spec.executable = helper_executable;
   spec.args = PdfHelperArgs(limits);
   spec.stdin_fd = stdin_fd;
   spec.timeout = std::chrono::milliseconds(limits.timeout_ms);
-  const uint64_t max_frame = MaxPdfFrameSize(limits);
   spec.max_stdout_bytes = static_cast<size_t>(max_frame);
+  spec.max_stderr_bytes = kMaxHelperStderrBytes;
   Result<SubprocessResult> run = RunSubprocess(spec);
   if (!run.ok()) {
     Status s = run.status();
@@ -108,7 +122,7 @@ std::string DefaultPdfHelperPath() {
 }
 
 Result<PdfText> ExtractPdfFile(const std::string& path, const PdfLimits& limits,
-                               const std::string& helper_executable) {
+                               const std::string& helper_executable, PdfForkServerPool* servers) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     const std::string why = path + ": " + ::strerror(errno);
@@ -117,16 +131,17 @@ Result<PdfText> ExtractPdfFile(const std::string& path, const PdfLimits& limits,
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return Status::IOError(path + ": " + ::strerror(errno));
   if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(path + ": not a regular file");
-  return Run(fd.get(), path, limits, helper_executable);
+  return Run(fd.get(), path, limits, helper_executable, servers);
 }
 
 Result<PdfText> ExtractPdfFd(int fd, const std::string& name, const PdfLimits& limits,
-                             const std::string& helper_executable) {
-  return Run(fd, name, limits, helper_executable);
+                             const std::string& helper_executable, PdfForkServerPool* servers) {
+  return Run(fd, name, limits, helper_executable, servers);
 }
 
 Result<PdfText> ExtractPdfBytes(std::string_view bytes, const std::string& name,
-                                const PdfLimits& limits, const std::string& helper_executable) {
+                                const PdfLimits& limits, const std::string& helper_executable,
+                                PdfForkServerPool* servers) {
   UniqueFd fd(::memfd_create("quarry-pdf", MFD_CLOEXEC | MFD_ALLOW_SEALING));
   if (fd.get() < 0) return Status::IOError(name + ": memfd_create: " + ::strerror(errno));
   for (size_t done = 0; done < bytes.size();) {
@@ -140,7 +155,7 @@ Result<PdfText> ExtractPdfBytes(std::string_view bytes, const std::string& name,
   }
   // The helper gets a read-only view in effect: nothing can change the bytes.
   ::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
-  return Run(fd.get(), name, limits, helper_executable);
+  return Run(fd.get(), name, limits, helper_executable, servers);
 }
 
 }  // namespace quarry::ingest

@@ -20,6 +20,11 @@
 //   Internal           the helper broke the protocol (malformed frame, too
 //                      much output, unexpected exit code)
 //
+// With a PdfForkServerPool (pdf_fork_client.h) for the same helper, the
+// process for each PDF is forked from a warm fork server instead of spawned:
+// the same isolation and limits without the exec and dynamic loading; when a
+// server fails, that call spawns as without a pool.
+//
 // Thread-safety: safe to call from several threads at once (one helper per
 // call). Each call blocks its thread for as long as the helper runs (at most
 // limits.timeout_ms plus the time to kill it): call from the CPU pool.
@@ -29,6 +34,7 @@
 #include <string>
 #include <string_view>
 
+#include "ingest/pdf/pdf_fork_client.h"
 #include "ingest/pdf/pdf_text.h"
 #include "quarry/status.h"
 
@@ -41,10 +47,14 @@ inline constexpr char kPdfHelperName[] = "quarry-pdf-extract";
 // Empty if that cannot be read.
 std::string DefaultPdfHelperPath();
 
+// `servers`, if not null and for `helper_executable`, runs the helper (see
+// above); it must outlive the call.
+//
 // Extracts the PDF at `path` (its descriptor becomes the helper's stdin; the
 // file is not read by the parent).
 Result<PdfText> ExtractPdfFile(const std::string& path, const PdfLimits& limits,
-                               const std::string& helper_executable);
+                               const std::string& helper_executable,
+                               PdfForkServerPool* servers = nullptr);
 
 // Extracts the PDF open as `fd` (a regular file the caller has checked),
 // read by the helper from the descriptor's current offset; `name` is used in
@@ -52,12 +62,14 @@ Result<PdfText> ExtractPdfFile(const std::string& path, const PdfLimits& limits,
 // exactly that file (no second open that could meet a swapped path). `fd`
 // stays the caller's.
 Result<PdfText> ExtractPdfFd(int fd, const std::string& name, const PdfLimits& limits,
-                             const std::string& helper_executable);
+                             const std::string& helper_executable,
+                             PdfForkServerPool* servers = nullptr);
 
 // Extracts a PDF held in memory (an upload); `name` is used in messages. The
 // bytes reach the helper through a sealed memfd.
 Result<PdfText> ExtractPdfBytes(std::string_view bytes, const std::string& name,
-                                const PdfLimits& limits, const std::string& helper_executable);
+                                const PdfLimits& limits, const std::string& helper_executable,
+                                PdfForkServerPool* servers = nullptr);
 
 }  // namespace quarry::ingest
 

@@ -23,24 +23,6 @@ using Clock = std::chrono::steady_clock;
 
 std::string Errno(const char* what) { return std::string(what) + ": " + ::strerror(errno); }
 
-// Reads what is available from `fd` into `sink` (keeping at most `keep`
-// bytes in all). Returns false at end of file or on an error.
-bool Drain(int fd, std::string* sink, size_t keep, size_t* total) {
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof(buf));
-    if (n > 0) {
-      *total += static_cast<size_t>(n);
-      if (sink->size() < keep)
-        sink->append(buf, std::min(static_cast<size_t>(n), keep - sink->size()));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
-    return false;  // 0 = end of file; other errors end the stream too
-  }
-}
-
 // A pidfd for `pid` (Linux 5.3+), or -1: then the loop below polls with a
 // short tick and asks waitid without reaping.
 int OpenPidFd(pid_t pid) {
@@ -85,6 +67,65 @@ class SpawnSetup {
 
 }  // namespace
 
+bool DrainFd(int fd, std::string* sink, size_t keep, size_t* total) {
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n > 0) {
+      *total += static_cast<size_t>(n);
+      if (sink->size() < keep)
+        sink->append(buf, std::min(static_cast<size_t>(n), keep - sink->size()));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+    return false;  // 0 = end of file; other errors end the stream too
+  }
+}
+
+Result<pid_t> SpawnChild(const std::string& executable, const std::vector<std::string>& args,
+                         int stdin_fd, int stdout_fd, int stderr_fd) {
+  SpawnSetup setup;
+  const int fds[3] = {stdin_fd, stdout_fd, stderr_fd};
+  for (int target = 0; target < 3; ++target) {
+    if (fds[target] >= 0) {
+      ::posix_spawn_file_actions_adddup2(setup.actions(), fds[target], target);
+    } else {
+      ::posix_spawn_file_actions_addopen(setup.actions(), target, "/dev/null",
+                                         target == 0 ? O_RDONLY : O_WRONLY, 0);
+    }
+  }
+  // Descriptors the parent opened without O_CLOEXEC (sockets, segment files)
+  // stay out of the child too.
+  ::posix_spawn_file_actions_addclosefrom_np(setup.actions(), 3);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  ::posix_spawnattr_setsigmask(setup.attr(), &none);
+  ::posix_spawnattr_setsigdefault(setup.attr(), &all);
+  ::posix_spawnattr_setpgroup(setup.attr(), 0);  // its own group: we kill all of it
+  ::posix_spawnattr_setflags(
+      setup.attr(), POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(executable.c_str()));
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+
+  pid_t pid = -1;
+  const int rc =
+      ::posix_spawn(&pid, executable.c_str(), setup.actions(), setup.attr(), argv.data(), environ);
+  if (rc != 0) {
+    const std::string why = executable + ": " + ::strerror(rc);
+    if (rc == ENOENT) return Status::NotFound("cannot start " + why);
+    if (rc == EACCES || rc == ENOEXEC || rc == EPERM) {
+      return Status::FailedPrecondition("cannot start " + why);
+    }
+    return Status::IOError("cannot start " + why);
+  }
+  return pid;
+}
+
 std::string SignalDescription(int signal_number) {
   const char* abbrev = ::sigabbrev_np(signal_number);
   const char* desc = ::sigdescr_np(signal_number);
@@ -104,43 +145,9 @@ Result<SubprocessResult> RunSubprocess(const SubprocessSpec& spec) {
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) return Status::IOError(Errno("pipe2"));
   UniqueFd err_read(err_pipe[0]), err_write(err_pipe[1]);
 
-  SpawnSetup setup;
-  if (spec.stdin_fd >= 0) {
-    ::posix_spawn_file_actions_adddup2(setup.actions(), spec.stdin_fd, 0);
-  } else {
-    ::posix_spawn_file_actions_addopen(setup.actions(), 0, "/dev/null", O_RDONLY, 0);
-  }
-  ::posix_spawn_file_actions_adddup2(setup.actions(), out_write.get(), 1);
-  ::posix_spawn_file_actions_adddup2(setup.actions(), err_write.get(), 2);
-  // Descriptors the parent opened without O_CLOEXEC (sockets, segment files)
-  // stay out of the child too.
-  ::posix_spawn_file_actions_addclosefrom_np(setup.actions(), 3);
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  ::posix_spawnattr_setsigmask(setup.attr(), &none);
-  ::posix_spawnattr_setsigdefault(setup.attr(), &all);
-  ::posix_spawnattr_setpgroup(setup.attr(), 0);  // its own group: we kill all of it
-  ::posix_spawnattr_setflags(
-      setup.attr(), POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(spec.executable.c_str()));
-  for (const std::string& a : spec.args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-
   const Clock::time_point start = Clock::now();
-  pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, spec.executable.c_str(), setup.actions(), setup.attr(),
-                               argv.data(), environ);
-  if (rc != 0) {
-    const std::string why = spec.executable + ": " + ::strerror(rc);
-    if (rc == ENOENT) return Status::NotFound("cannot start " + why);
-    if (rc == EACCES || rc == ENOEXEC || rc == EPERM) {
-      return Status::FailedPrecondition("cannot start " + why);
-    }
-    return Status::IOError("cannot start " + why);
-  }
+  QUARRY_ASSIGN_OR_RETURN(const pid_t pid, SpawnChild(spec.executable, spec.args, spec.stdin_fd,
+                                                      out_write.get(), err_write.get()));
   out_write.Close();
   err_write.Close();
   ::fcntl(out_read.get(), F_SETFL, O_NONBLOCK);
@@ -182,7 +189,7 @@ Result<SubprocessResult> RunSubprocess(const SubprocessSpec& spec) {
     }
     if (ready <= 0 && pidfd.get() >= 0) continue;
     if (out_slot >= 0 && fds[out_slot].revents != 0) {
-      out_open = Drain(out_read.get(), &result.out, spec.max_stdout_bytes + 1, &out_total);
+      out_open = DrainFd(out_read.get(), &result.out, spec.max_stdout_bytes + 1, &out_total);
       if (out_total > spec.max_stdout_bytes) {
         kill_group();
         result.end = SubprocessResult::End::kOutputTooLarge;
@@ -190,7 +197,7 @@ Result<SubprocessResult> RunSubprocess(const SubprocessSpec& spec) {
       }
     }
     if (err_slot >= 0 && fds[err_slot].revents != 0) {
-      err_open = Drain(err_read.get(), &result.err, spec.max_stderr_bytes, &err_total);
+      err_open = DrainFd(err_read.get(), &result.err, spec.max_stderr_bytes, &err_total);
     }
     if (!exited && (pid_slot >= 0 ? fds[pid_slot].revents != 0 : HasExited(pid))) {
       exited = true;

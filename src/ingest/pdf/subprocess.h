@@ -16,6 +16,8 @@
 #ifndef QUARRY_INGEST_PDF_SUBPROCESS_H_
 #define QUARRY_INGEST_PDF_SUBPROCESS_H_
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -54,6 +56,18 @@ struct SubprocessResult {
 // IOError for pipes or other system errors. Everything the child does is
 // reported in the SubprocessResult.
 Result<SubprocessResult> RunSubprocess(const SubprocessSpec& spec);
+
+// Starts `executable` with `args` in its own process group, with default
+// signal dispositions, an empty signal mask, and only the given descriptors
+// as its 0, 1 and 2 (-1 = /dev/null). Returns its pid; the caller must reap
+// it. Errors as for RunSubprocess.
+Result<pid_t> SpawnChild(const std::string& executable, const std::vector<std::string>& args,
+                         int stdin_fd, int stdout_fd, int stderr_fd);
+
+// Reads what is available from the non-blocking `fd` into `sink`, keeping at
+// most `keep` bytes in it; `*total` counts every byte read. Returns false at
+// end of file or on an error.
+bool DrainFd(int fd, std::string* sink, size_t keep, size_t* total);
 
 // "SIGSEGV (Segmentation fault)" for SIGSEGV, and so on.
 std::string SignalDescription(int signal_number);

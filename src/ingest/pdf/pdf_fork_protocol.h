@@ -1,0 +1,53 @@
+// The messages between Quarry and the PDF fork server (`quarry-pdf-extract
+// --fork-server`, pdf_fork_server.h), over a SOCK_SEQPACKET socketpair: one
+// message per send, so no framing is needed. docs/design/pdf-extraction.md.
+//
+//   server -> parent  PdfForkReply{kReady}, once, when it has started
+//   parent -> server  PdfForkRequest + SCM_RIGHTS {pdf, stdout, stderr}
+//   server -> parent  PdfForkReply{kExited | kSignaled | kTimedOut | kForkFailed}
+//
+// Both sides are built from one tree, but the helper on disk may come from
+// another build: the version in every message makes a mismatch a protocol
+// error (the parent then falls back to one process per PDF).
+//
+// Thread-safety: constants and plain structs.
+#ifndef QUARRY_INGEST_PDF_PDF_FORK_PROTOCOL_H_
+#define QUARRY_INGEST_PDF_PDF_FORK_PROTOCOL_H_
+
+#include <cstdint>
+
+namespace quarry::ingest {
+
+inline constexpr char kPdfForkServerFlag[] = "--fork-server";
+inline constexpr uint32_t kPdfForkMagic = 0x4b525146;  // "FQRK"
+inline constexpr uint32_t kPdfForkVersion = 1;
+// Descriptors passed with a request, in this order.
+inline constexpr int kPdfForkRequestFds = 3;
+
+struct PdfForkRequest {
+  uint32_t magic = kPdfForkMagic;
+  uint32_t version = kPdfForkVersion;
+  uint32_t max_pages = 0;
+  uint32_t timeout_ms = 0;
+  uint64_t max_chars = 0;
+  uint64_t memory_bytes = 0;
+};
+
+enum class PdfForkReplyKind : uint32_t {
+  kReady = 0,       // value: 0
+  kExited = 1,      // value: the exit code
+  kSignaled = 2,    // value: the signal that ended the child
+  kTimedOut = 3,    // the server killed the child at the deadline
+  kForkFailed = 4,  // value: errno of fork(); no child ran
+};
+
+struct PdfForkReply {
+  uint32_t magic = kPdfForkMagic;
+  uint32_t version = kPdfForkVersion;
+  PdfForkReplyKind kind = PdfForkReplyKind::kReady;
+  int32_t value = 0;
+};
+
+}  // namespace quarry::ingest
+
+#endif  // QUARRY_INGEST_PDF_PDF_FORK_PROTOCOL_H_
