@@ -46,9 +46,9 @@ import os
 import random
 import re
 import shutil
-import statistics
 import subprocess
 import sys
+import threading
 import time
 
 SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared")
@@ -205,19 +205,26 @@ def run_ingest(args, dataset_path, embedder_args, one_core, data_dir):
     with open(out_path, "w") as out_f, open(err_path, "w") as err_f:
         started = time.monotonic()
         proc = subprocess.Popen(argv, env=env, stdout=out_f, stderr=err_f)
-        peak_anon = 0
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid != 0:
-                break
-            peak_anon = max(peak_anon, rss_anon_bytes(proc.pid))
-            time.sleep(0.05)
+        # RssAnon is sampled beside the wait, so that the wall time ends when
+        # the process does, not at the next sample.
+        peak_anon = [0]
+        done = threading.Event()
+
+        def sample():
+            while not done.wait(0.05):
+                peak_anon[0] = max(peak_anon[0], rss_anon_bytes(proc.pid))
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
         wall = time.monotonic() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        sampler.join()
+        code = os.waitstatus_to_exitcode(status)
     out = open(out_path).read()
     err = open(err_path).read()
-    if proc.returncode != 0:
-        sys.exit(f"bench-ingest: {' '.join(argv)} failed ({proc.returncode}): {err[-800:]}")
+    if code != 0:
+        sys.exit(f"bench-ingest: {' '.join(argv)} failed ({code}): {err[-800:]}")
     m = SUMMARY.search(out)
     if not m:
         sys.exit(f"bench-ingest: no summary in the output of {' '.join(argv)}: {out[-400:]}")
@@ -225,7 +232,7 @@ def run_ingest(args, dataset_path, embedder_args, one_core, data_dir):
     if failed:
         sys.exit(f"bench-ingest: {failed} files failed in {dataset_path}: {out[-800:]}")
     return {"wall_s": wall, "documents": docs, "chunks": chunks,
-            "peak_rss_bytes": usage.ru_maxrss * 1024, "peak_anon_bytes": peak_anon,
+            "peak_rss_bytes": usage.ru_maxrss * 1024, "peak_anon_bytes": peak_anon[0],
             "cpu_s": usage.ru_utime + usage.ru_stime}
 
 
