@@ -20,8 +20,10 @@ PACKAGES=(
   libmd4c-dev
   # PDF text, in the sandboxed helper quarry-pdf-extract
   libpoppler-cpp-dev
-  # the local encoder's matrix products: oneDNN (faster here), OpenBLAS (reference, fallback)
-  libdnnl-dev libopenblas-dev
+  # the local encoder's matrix products: oneDNN (faster here), OpenBLAS (reference, fallback);
+  # Debian's oneDNN is built with its OpenCL GPU runtime, so its CMake package
+  # requires the OpenCL headers and loader (only recommended by libdnnl-dev)
+  libdnnl-dev ocl-icd-opencl-dev libopenblas-dev
   # the L2 cache tests run a real Redis
   redis-server
   # tests and micro-benchmarks
