@@ -158,11 +158,12 @@ class CollectionImpl final : public Collection {
   // `generation` with `state_digest`.
   storage::Manifest ManifestLocked(uint64_t last_lsn, uint64_t generation,
                                    const std::string& state_digest) const;
-  // Writes segment `id` of `docs` (row order) and opens it; on failure
-  // removes what was written (no MANIFEST lists it yet). No lock needed.
+  // Writes segment `id` of `docs` (row order) with `rows` vectors read from
+  // `vectors` a batch at a time, and opens it; on failure removes what was
+  // written (no MANIFEST lists it yet). No lock needed.
   Result<std::unique_ptr<storage::Segment>> BuildSegment(
-      uint64_t id, const std::vector<storage::StoredDocument>& docs,
-      std::span<const float> vectors) const;
+      uint64_t id, const std::vector<storage::StoredDocument>& docs, size_t rows,
+      const vector::RowSource& vectors) const;
   void StopBackground();
 
   const std::shared_ptr<Env> env_;

@@ -86,17 +86,23 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     storage::Segment* segment;
     uint32_t ordinal;
   };
+  // Where each row of the merged segment comes from. The vectors themselves
+  // are read a batch at a time while the new index is written, never all
+  // at once (HnswIndex::BuildFile): a merge of large segments would
+  // otherwise hold every merged vector in memory, twice.
+  struct RowRef {
+    const vector::HnswIndex* index;
+    uint32_t row;
+  };
   std::vector<Source> sources;
   std::vector<storage::StoredDocument> docs;
-  std::vector<float> vectors;
-  // Sized once: growing by doubling would hold up to twice the merged
-  // vectors while copying (hundreds of MiB for large segments).
+  std::vector<RowRef> rows;
   size_t live_rows = 0, live_docs = 0;
   for (storage::Segment* seg : inputs) {
     live_rows += seg->index().live_count();
     live_docs += seg->store().entries().size();
   }
-  vectors.reserve(live_rows * dims);
+  rows.reserve(live_rows);
   docs.reserve(live_docs);
   sources.reserve(live_docs);
   for (storage::Segment* seg : inputs) {
@@ -104,23 +110,22 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     for (uint32_t o = 0; o < entries.size(); ++o) {
       if (seg->IsDeleted(o)) continue;
       QUARRY_ASSIGN_OR_RETURN(storage::StoredDocument doc, seg->store().Read(o));
-      const size_t base = vectors.size();
-      vectors.resize(base + size_t{entries[o].chunks} * dims);
-      Status copied = Status::Ok();
-      for (uint32_t c = 0; c < entries[o].chunks && copied.ok(); ++c) {
-        copied = seg->index().GetVector(entries[o].first_row + c,
-                                        std::span<float>(vectors).subspan(base + c * dims, dims));
-      }
-      if (!copied.ok()) {
-        // Deleted since the IsDeleted() above: leave it out.
-        vectors.resize(base);
-        if (seg->IsDeleted(o)) continue;
-        return copied;
+      for (uint32_t c = 0; c < entries[o].chunks; ++c) {
+        rows.push_back({&seg->index(), entries[o].first_row + c});
       }
       docs.push_back(std::move(doc));
       sources.push_back({seg, o});
     }
   }
+  // A document deleted from here on still has its rows stored: it is
+  // written and then tombstoned below, like a delete during a seal.
+  const auto read_rows = [&rows, dims](size_t first, std::span<float> out) {
+    for (size_t i = 0; i * dims < out.size(); ++i) {
+      const RowRef& r = rows[first + i];
+      QUARRY_RETURN_IF_ERROR(r.index->GetStoredVector(r.row, out.subspan(i * dims, dims)));
+    }
+    return Status::Ok();
+  };
 
   uint64_t id = 0;
   {
@@ -130,7 +135,8 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
   }
   std::unique_ptr<storage::Segment> merged;
   if (!docs.empty()) {
-    Result<std::unique_ptr<storage::Segment>> built = BuildSegment(id, docs, vectors);
+    Result<std::unique_ptr<storage::Segment>> built =
+        BuildSegment(id, docs, rows.size(), read_rows);
     if (!built.ok()) {
       return built.status().WithContext("merging segments of collection '" + name_ + "'");
     }

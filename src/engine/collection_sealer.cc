@@ -17,8 +17,8 @@ constexpr auto kIdleTick = std::chrono::milliseconds(1000);
 }  // namespace
 
 Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
-    uint64_t id, const std::vector<storage::StoredDocument>& docs,
-    std::span<const float> vectors) const {
+    uint64_t id, const std::vector<storage::StoredDocument>& docs, size_t rows,
+    const vector::RowSource& vectors) const {
   const uint32_t dims = embedder_->dimensions();
   Status written;
   {
@@ -29,8 +29,8 @@ Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
     written = analyzer.ok() ? Status::Ok() : analyzer.status();
     if (written.ok()) {
       const std::vector<uint8_t> postings = BuildPostings(**analyzer, docs);
-      written = storage::WriteSegment(*env_, dir_, id, docs, vectors, dims,
-                                      HnswConfigFor(config_, vectors.size() / dims), postings);
+      written = storage::WriteSegment(*env_, dir_, id, docs, rows, vectors, dims,
+                                      HnswConfigFor(config_, rows), postings);
     }
   }
   Result<std::unique_ptr<storage::Segment>> opened =
@@ -99,7 +99,14 @@ Status CollectionImpl::MaybeSeal(bool force) {
     id = next_segment_id_++;
   }
 
-  Result<std::unique_ptr<storage::Segment>> built = BuildSegment(id, docs, seal_vectors);
+  const uint32_t dims = embedder_->dimensions();
+  const auto copy_rows = [seal_vectors, dims](size_t first, std::span<float> out) {
+    std::copy_n(seal_vectors.begin() + static_cast<ptrdiff_t>(first * dims), out.size(),
+                out.begin());
+    return Status::Ok();
+  };
+  Result<std::unique_ptr<storage::Segment>> built =
+      BuildSegment(id, docs, seal_vectors.size() / dims, copy_rows);
   if (!built.ok()) {
     return built.status().WithContext("sealing a segment of collection '" + name_ + "'");
   }

@@ -5,17 +5,15 @@
 namespace quarry::storage {
 
 Status WriteSegment(Env& env, const std::string& collection_dir, uint64_t id,
-                    const std::vector<StoredDocument>& docs, std::span<const float> vectors,
-                    uint32_t dimensions, const vector::HnswConfig& hnsw,
-                    std::span<const uint8_t> postings) {
+                    const std::vector<StoredDocument>& docs, size_t rows,
+                    const vector::RowSource& vectors, uint32_t dimensions,
+                    const vector::HnswConfig& hnsw, std::span<const uint8_t> postings) {
   const std::string final_dir = SegmentDirName(collection_dir, id);
   const std::string tmp_dir = final_dir + ".tmp";
   QUARRY_RETURN_IF_ERROR(env.RemoveDirRecursively(tmp_dir));
   QUARRY_RETURN_IF_ERROR(env.CreateDir(tmp_dir));
-  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<vector::HnswIndex> index,
-                          vector::HnswIndex::Create(dimensions, hnsw));
-  if (!vectors.empty()) QUARRY_RETURN_IF_ERROR(index->AddBatch(0, vectors));
-  QUARRY_RETURN_IF_ERROR(index->Save(env, tmp_dir + "/vectors"));
+  QUARRY_RETURN_IF_ERROR(
+      vector::HnswIndex::BuildFile(env, tmp_dir + "/vectors", dimensions, hnsw, rows, vectors));
   QUARRY_RETURN_IF_ERROR(WriteChunkStore(env, tmp_dir, docs));
   QUARRY_RETURN_IF_ERROR(WriteSegmentPostings(env, tmp_dir, postings));
   QUARRY_RETURN_IF_ERROR(env.SyncDir(tmp_dir));

@@ -46,14 +46,16 @@ struct SegmentOpenOptions {
   std::shared_ptr<BlockCache> payload_cache;
 };
 
-// Writes a segment of `docs` (in row order) with `vectors` (one row per
-// chunk, `dimensions` floats) and `postings` (a serialized lexical index
-// with one document per row) into SegmentDirName(collection_dir, id).
-// Builds the HNSW graph on `hnsw.build_threads` threads.
+// Writes a segment of `docs` (in row order) with `rows` vectors (one per
+// chunk, `dimensions` floats, read from `vectors` a batch at a time) and
+// `postings` (a serialized lexical index with one document per row) into
+// SegmentDirName(collection_dir, id). Builds the HNSW graph on
+// `hnsw.build_threads` threads over the vectors as written to disk
+// (HnswIndex::BuildFile), so the build never holds them all in memory.
 Status WriteSegment(Env& env, const std::string& collection_dir, uint64_t id,
-                    const std::vector<StoredDocument>& docs, std::span<const float> vectors,
-                    uint32_t dimensions, const vector::HnswConfig& hnsw,
-                    std::span<const uint8_t> postings);
+                    const std::vector<StoredDocument>& docs, size_t rows,
+                    const vector::RowSource& vectors, uint32_t dimensions,
+                    const vector::HnswConfig& hnsw, std::span<const uint8_t> postings);
 
 class Segment {
  public:

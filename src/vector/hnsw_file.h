@@ -35,6 +35,33 @@ namespace quarry::vector {
 // other files' CRCs.
 Status SaveHnsw(Env& env, const HnswState& state, const std::string& dir);
 
+// The pieces of SaveHnsw, for a build that writes vectors.f32 before the
+// graph exists (HnswIndex::BuildFile):
+// Creates `dir` and any missing parent, syncing each parent it changes.
+Status CreateIndexDir(Env& env, const std::string& dir);
+// Streams vectors.f32 (the current version): rows appended in order, then
+// Finish() writes the block table and header, commits the file and returns
+// the body CRC the graph file records. Without Finish() the file is not
+// created. Move-only.
+class VectorsFileWriter {
+ public:
+  static Result<VectorsFileWriter> Create(Env& env, const std::string& path);
+  VectorsFileWriter(VectorsFileWriter&&) noexcept;
+  ~VectorsFileWriter();
+  // Appends whole rows (or any split of them).
+  Status Append(const uint8_t* rows, size_t bytes);
+  Result<uint32_t> Finish(uint32_t dims, uint64_t rows, DistanceKind distance);
+
+ private:
+  struct Impl;
+  explicit VectorsFileWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+// Writes the codes (when quantized) and the graph of `state`, whose rows
+// were written to vectors.f32 with body CRC `vectors_crc`.
+Status SaveHnswCodesAndGraph(Env& env, const HnswState& state, const std::string& dir,
+                             uint32_t vectors_crc);
+
 Result<std::unique_ptr<HnswState>> OpenHnsw(Env& env, const std::string& dir, bool map_vectors);
 
 }  // namespace quarry::vector

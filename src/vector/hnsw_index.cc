@@ -157,7 +157,15 @@ Status HnswIndex::Remove(RowId row) {
 
 Status HnswIndex::GetVector(RowId row, std::span<float> out) const {
   const HnswState& s = *impl_->state;
-  if (row >= s.rows.load(std::memory_order_acquire) || s.graph.IsDeleted(row)) {
+  if (row < s.rows.load(std::memory_order_acquire) && s.graph.IsDeleted(row)) {
+    return Status::NotFound("row " + std::to_string(row) + " is not in the index");
+  }
+  return GetStoredVector(row, out);
+}
+
+Status HnswIndex::GetStoredVector(RowId row, std::span<float> out) const {
+  const HnswState& s = *impl_->state;
+  if (row >= s.rows.load(std::memory_order_acquire)) {
     return Status::NotFound("row " + std::to_string(row) + " is not in the index");
   }
   if (out.size() != s.dims) {

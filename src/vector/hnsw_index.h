@@ -19,7 +19,9 @@
 #define QUARRY_VECTOR_HNSW_INDEX_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "base/env.h"
@@ -63,6 +65,10 @@ Status ValidateHnswConfig(const HnswConfig& config);
 Quantization ChooseQuantization(size_t rows, size_t int8_above = 100000,
                                 size_t binary_above = 1000000);
 
+// Fills `out` (a whole number of rows) with rows [first, first + n) of a
+// build: what HnswIndex::BuildFile reads its vectors from, a batch at a time.
+using RowSource = std::function<Status(size_t first, std::span<float> out)>;
+
 class HnswIndex final : public VectorIndex {
  public:
   static Result<std::unique_ptr<HnswIndex>> Create(uint32_t dimensions, const HnswConfig& config);
@@ -73,6 +79,10 @@ class HnswIndex final : public VectorIndex {
   Status Add(RowId row, std::span<const float> vector) override;
   Status Remove(RowId row) override;
   Status GetVector(RowId row, std::span<float> out) const override;
+  // The stored full-precision row, even when it was removed (a tombstone
+  // keeps its row until a rebuild): for a rebuild that decided which rows to
+  // keep before a delete arrived and carries that delete over afterwards.
+  Status GetStoredVector(RowId row, std::span<float> out) const;
   Result<std::vector<Neighbor>> Search(std::span<const float> query,
                                        const SearchParams& params) const override;
 
@@ -86,6 +96,15 @@ class HnswIndex final : public VectorIndex {
   // file is replaced crash-safely; `dir` and its parents are created if
   // missing. REQUIRES: no concurrent writer. `env` must outlive the call.
   Status Save(Env& env, const std::string& dir) const;
+  // Writes into `dir` the index that Create + AddBatch(0, rows) + Save would,
+  // without ever holding the full-precision vectors in memory: `source` is
+  // read a batch at a time straight into vectors.f32, and the graph is built
+  // over that file, mapped (its pages belong to the kernel's page cache and
+  // can be dropped under pressure, unlike the index's own rows). What the
+  // build holds is the graph, the codes and one batch. The quantizer trains
+  // on a sample of all `rows`. Open() the directory to search it.
+  static Status BuildFile(Env& env, const std::string& dir, uint32_t dimensions,
+                          const HnswConfig& config, size_t rows, const RowSource& source);
   // Opens an index saved by Save() (format version 3, or 2 or 1: see
   // docs/format/hnsw-index.md) through `env`. Full-precision vectors are
   // memory-mapped (paged by the kernel) when `map_vectors`, else read into

@@ -236,6 +236,11 @@ Status InsertRows(HnswState& state, uint32_t first, std::span<const float> vecto
       if (cosine) NormalizeL2({out, dims});
     }
   });
+  return LinkStoredRows(state, first, end, threads);
+}
+
+Status LinkStoredRows(HnswState& state, uint32_t first, uint32_t end, size_t threads) {
+  const uint32_t dims = state.dims;
   if (state.quantized()) QUARRY_RETURN_IF_ERROR(TrainAndEncode(state, first, end, threads));
 
   for (uint32_t r = first; r < end; ++r) {

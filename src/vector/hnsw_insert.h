@@ -35,6 +35,13 @@ Status TrainAndEncode(HnswState& state, size_t first, size_t end, size_t threads
 // is a positive multiple of dims; every value is finite.
 Status InsertRows(HnswState& state, uint32_t first, std::span<const float> vectors, size_t threads);
 
+// Links rows [first, end) whose vectors are already stored (normalized for
+// cosine) into the graph: trains the quantizer and writes codes when due,
+// draws levels, inserts on `threads` threads, then publishes the rows.
+// REQUIRES: as InsertRows, and vectors, codes (when quantized) and graph
+// have room for `end` rows.
+Status LinkStoredRows(HnswState& state, uint32_t first, uint32_t end, size_t threads);
+
 }  // namespace quarry::vector
 
 #endif  // QUARRY_VECTOR_HNSW_INSERT_H_

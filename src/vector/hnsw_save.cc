@@ -102,31 +102,14 @@ class BlockCrcs {
   std::vector<uint32_t> crcs_;
 };
 
-// Version 3: page padding, the rows, padding, the block CRC table; the body
-// CRC is the table's (docs/format/hnsw-index.md).
 Result<uint32_t> SaveVectors(Env& env, const HnswState& s, const std::string& path, uint32_t rows) {
-  QUARRY_ASSIGN_OR_RETURN(FileBuilder b, FileBuilder::Create(env, path));
-  static constexpr uint8_t kPage[fmt::kVectorsRowsAt - fmt::kHeaderSize] = {};
-  QUARRY_RETURN_IF_ERROR(b.Unsummed(kPage, sizeof kPage));
-  BlockCrcs blocks(fmt::kVectorBlockBytes);
+  QUARRY_ASSIGN_OR_RETURN(VectorsFileWriter w, VectorsFileWriter::Create(env, path));
   Status status;
   s.vectors.ForEachRun(rows, [&](const uint8_t* p, size_t n) {
-    if (!status.ok()) return;
-    blocks.Add(p, n * s.vectors.stride());
-    status = b.Unsummed(p, n * s.vectors.stride());
+    if (status.ok()) status = w.Append(p, n * s.vectors.stride());
   });
   QUARRY_RETURN_IF_ERROR(status);
-  QUARRY_RETURN_IF_ERROR(b.Align(/*summed=*/false));
-  const std::vector<uint32_t> table = blocks.Finish();
-  QUARRY_RETURN_IF_ERROR(b.Body(table.data(), table.size() * sizeof(uint32_t)));
-  fmt::Header h;
-  h.Put<uint32_t>(fmt::kDimsOffset, s.dims);
-  h.Put<uint64_t>(fmt::kRowsOffset, rows);
-  h.Put<uint32_t>(fmt::kVecDistanceOffset, fmt::DistanceCode(s.config.distance));
-  h.Put<uint32_t>(fmt::kVecBlockBytesOffset, fmt::kVectorBlockBytes);
-  const uint32_t crc = b.body_crc();
-  QUARRY_RETURN_IF_ERROR(b.Finish(h, fmt::kVectorsMagic));
-  return crc;
+  return w.Finish(s.dims, rows, s.config.distance);
 }
 
 // The quantizer section of the codes file: int8 scales then offsets, or the
@@ -223,6 +206,59 @@ Status CreateDirs(Env& env, const std::string& dir) {
 
 }  // namespace
 
+// Version 3: page padding, the rows, padding, the block CRC table; the body
+// CRC is the table's (docs/format/hnsw-index.md).
+struct VectorsFileWriter::Impl {
+  explicit Impl(FileBuilder b) : builder(std::move(b)) {}
+  FileBuilder builder;
+  BlockCrcs blocks{fmt::kVectorBlockBytes};
+};
+
+VectorsFileWriter::VectorsFileWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+VectorsFileWriter::VectorsFileWriter(VectorsFileWriter&&) noexcept = default;
+VectorsFileWriter::~VectorsFileWriter() = default;
+
+Result<VectorsFileWriter> VectorsFileWriter::Create(Env& env, const std::string& path) {
+  QUARRY_ASSIGN_OR_RETURN(FileBuilder b, FileBuilder::Create(env, path));
+  static constexpr uint8_t kPage[fmt::kVectorsRowsAt - fmt::kHeaderSize] = {};
+  QUARRY_RETURN_IF_ERROR(b.Unsummed(kPage, sizeof kPage));
+  return VectorsFileWriter(std::make_unique<Impl>(std::move(b)));
+}
+
+Status VectorsFileWriter::Append(const uint8_t* rows, size_t bytes) {
+  impl_->blocks.Add(rows, bytes);
+  return impl_->builder.Unsummed(rows, bytes);
+}
+
+Result<uint32_t> VectorsFileWriter::Finish(uint32_t dims, uint64_t rows, DistanceKind distance) {
+  FileBuilder& b = impl_->builder;
+  QUARRY_RETURN_IF_ERROR(b.Align(/*summed=*/false));
+  const std::vector<uint32_t> table = impl_->blocks.Finish();
+  QUARRY_RETURN_IF_ERROR(b.Body(table.data(), table.size() * sizeof(uint32_t)));
+  fmt::Header h;
+  h.Put<uint32_t>(fmt::kDimsOffset, dims);
+  h.Put<uint64_t>(fmt::kRowsOffset, rows);
+  h.Put<uint32_t>(fmt::kVecDistanceOffset, fmt::DistanceCode(distance));
+  h.Put<uint32_t>(fmt::kVecBlockBytesOffset, fmt::kVectorBlockBytes);
+  const uint32_t crc = b.body_crc();
+  QUARRY_RETURN_IF_ERROR(b.Finish(h, fmt::kVectorsMagic));
+  return crc;
+}
+
+Status CreateIndexDir(Env& env, const std::string& dir) { return CreateDirs(env, dir); }
+
+Status SaveHnswCodesAndGraph(Env& env, const HnswState& s, const std::string& dir,
+                             uint32_t vectors_crc) {
+  const uint32_t rows = s.rows.load(std::memory_order_acquire);
+  uint32_t codes_crc = 0;
+  if (s.quantized()) {
+    QUARRY_ASSIGN_OR_RETURN(
+        codes_crc,
+        SaveCodes(env, s, dir + "/" + std::string(fmt::CodesFile(s.config.quantization)), rows));
+  }
+  return SaveGraph(env, s, dir + "/" + std::string(fmt::kGraphFile), rows, vectors_crc, codes_crc);
+}
+
 Status SaveHnsw(Env& env, const HnswState& s, const std::string& dir) {
   // Mapped rows not verified yet: a damaged block must not be written out
   // under fresh checksums.
@@ -231,13 +267,7 @@ Status SaveHnsw(Env& env, const HnswState& s, const std::string& dir) {
   const uint32_t rows = s.rows.load(std::memory_order_acquire);
   QUARRY_ASSIGN_OR_RETURN(const uint32_t vectors_crc,
                           SaveVectors(env, s, dir + "/" + std::string(fmt::kVectorsFile), rows));
-  uint32_t codes_crc = 0;
-  if (s.quantized()) {
-    QUARRY_ASSIGN_OR_RETURN(
-        codes_crc,
-        SaveCodes(env, s, dir + "/" + std::string(fmt::CodesFile(s.config.quantization)), rows));
-  }
-  return SaveGraph(env, s, dir + "/" + std::string(fmt::kGraphFile), rows, vectors_crc, codes_crc);
+  return SaveHnswCodesAndGraph(env, s, dir, vectors_crc);
 }
 
 }  // namespace quarry::vector

@@ -1,0 +1,184 @@
+// HnswIndex::BuildFile: the files it writes are those Create + AddBatch + Save
+// write (byte for byte on one thread), and bad sources fail cleanly.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "base/testing/temp_dir.h"
+#include "vector/hnsw_file_test_util.h"
+#include "vector/hnsw_format.h"
+#include "vector/hnsw_index.h"
+#include "vector/hnsw_test_util.h"
+
+namespace quarry::vector {
+namespace {
+
+namespace fmt = hnsw_format;
+using testing::Clustered;
+using testing::DataSet;
+using testing::ReadAll;
+using testing::TestEnv;
+
+HnswConfig ConfigFor(Quantization q, DistanceKind d, uint32_t threads) {
+  HnswConfig c;
+  c.m = 8;
+  c.ef_construct = 48;
+  c.full_scan_threshold = 0;
+  c.quantization = q;
+  c.distance = d;
+  c.build_threads = threads;
+  return c;
+}
+
+// A source over `data`, counting its calls.
+RowSource SourceOf(const DataSet& data, size_t* calls = nullptr) {
+  return [&data, calls](size_t first, std::span<float> out) {
+    if (calls != nullptr) ++*calls;
+    std::copy_n(data.values.begin() + static_cast<ptrdiff_t>(first * data.dims), out.size(),
+                out.begin());
+    return Status::Ok();
+  };
+}
+
+std::vector<std::string> IndexFiles(Quantization q) {
+  std::vector<std::string> files = {std::string(fmt::kVectorsFile), std::string(fmt::kGraphFile)};
+  if (q != Quantization::kNone) files.emplace_back(fmt::CodesFile(q));
+  return files;
+}
+
+struct Case {
+  Quantization quantization;
+  DistanceKind distance;
+};
+
+class HnswBuildFile : public ::testing::TestWithParam<Case> {};
+
+TEST_P(HnswBuildFile, WritesTheFilesOfAnIndexBuiltInMemory) {
+  const auto [q, d] = GetParam();
+  // More rows than one 4 MiB batch of 300 dimensions (3,495 rows), so the
+  // source is read several times and the quantizer's sample spans batches.
+  const DataSet data = Clustered(9000, 300, 16, 1.0f, 7);
+  const HnswConfig config = ConfigFor(q, d, /*threads=*/1);
+
+  quarry::testing::TempDir dir;
+  auto built = HnswIndex::Create(data.dims, config);
+  ASSERT_TRUE(built.ok());
+  ASSERT_TRUE((*built)->AddBatch(0, data.values).ok());
+  ASSERT_TRUE((*built)->Save(TestEnv(), dir.path() + "/saved").ok());
+
+  size_t calls = 0;
+  Status s = HnswIndex::BuildFile(TestEnv(), dir.path() + "/built", data.dims, config,
+                                  data.rows(), SourceOf(data, &calls));
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(calls, 3u);
+  for (const std::string& file : IndexFiles(q)) {
+    const std::string saved = ReadAll(dir.path() + "/saved/" + file);
+    ASSERT_FALSE(saved.empty()) << file;
+    EXPECT_TRUE(saved == ReadAll(dir.path() + "/built/" + file)) << file << " differs";
+  }
+}
+
+TEST_P(HnswBuildFile, ParallelBuildOpensAndFindsItsRows) {
+  const auto [q, d] = GetParam();
+  // Under a maximum inner product a row's best match need not be itself.
+  if (d == DistanceKind::kDot) GTEST_SKIP() << "self-match does not hold for dot products";
+  const DataSet data = Clustered(4000, 32, 10, 1.0f, 11);
+  quarry::testing::TempDir dir;
+  ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), dir.path(), data.dims, ConfigFor(q, d, 2),
+                                   data.rows(), SourceOf(data))
+                  .ok());
+  for (bool map_vectors : {false, true}) {
+    auto opened = HnswIndex::Open(TestEnv(), dir.path(), map_vectors);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    ASSERT_EQ((*opened)->live_count(), data.rows());
+    size_t found = 0;
+    for (size_t r = 0; r < data.rows(); r += 37) {
+      auto hits = (*opened)->Search(data.Row(r), {.k = 1, .ef = 64});
+      ASSERT_TRUE(hits.ok());
+      found += !hits->empty() && (*hits)[0].row == r;
+    }
+    EXPECT_GE(found, (data.rows() / 37) * 95 / 100) << "map_vectors " << map_vectors;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    QuantizationsAndDistances, HnswBuildFile,
+    ::testing::Values(Case{Quantization::kNone, DistanceKind::kCosine},
+                      Case{Quantization::kInt8, DistanceKind::kCosine},
+                      Case{Quantization::kInt8, DistanceKind::kL2},
+                      Case{Quantization::kBinary, DistanceKind::kCosine},
+                      Case{Quantization::kNone, DistanceKind::kDot}));
+
+TEST(HnswBuildFileTest, NoRowsGiveAnEmptyIndex) {
+  quarry::testing::TempDir dir;
+  const RowSource never = [](size_t, std::span<float>) {
+    ADD_FAILURE() << "read with no rows";
+    return Status::Ok();
+  };
+  ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), dir.path(), 8,
+                                   ConfigFor(Quantization::kInt8, DistanceKind::kCosine, 2), 0,
+                                   never)
+                  .ok());
+  auto opened = HnswIndex::Open(TestEnv(), dir.path(), true);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ((*opened)->live_count(), 0u);
+}
+
+TEST(HnswBuildFileTest, ASourceErrorStopsTheBuildAndLeavesNoVectorsFile) {
+  quarry::testing::TempDir dir;
+  const DataSet data = Clustered(5000, 300, 4, 1.0f, 3);
+  size_t calls = 0;
+  const RowSource failing = [&](size_t first, std::span<float> out) {
+    if (++calls == 2) return Status::IOError("disk gone");
+    return SourceOf(data)(first, out);
+  };
+  Status s = HnswIndex::BuildFile(TestEnv(), dir.path(), data.dims,
+                                  ConfigFor(Quantization::kNone, DistanceKind::kL2, 1),
+                                  data.rows(), failing);
+  EXPECT_EQ(s.code(), StatusCode::kIOError);
+  EXPECT_NE(s.message().find("disk gone"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/" + std::string(fmt::kVectorsFile)));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/" + std::string(fmt::kGraphFile)));
+}
+
+TEST(HnswBuildFileTest, RefusesNonFiniteRowsAndBadParameters) {
+  quarry::testing::TempDir dir;
+  DataSet data = Clustered(100, 8, 2, 1.0f, 5);
+  data.values[57 * 8 + 3] = std::numeric_limits<float>::quiet_NaN();
+  Status s = HnswIndex::BuildFile(TestEnv(), dir.path(), data.dims,
+                                  ConfigFor(Quantization::kNone, DistanceKind::kCosine, 1),
+                                  data.rows(), SourceOf(data));
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("vector 57"), std::string::npos) << s.message();
+
+  HnswConfig bad = ConfigFor(Quantization::kNone, DistanceKind::kCosine, 1);
+  bad.m = 0;
+  EXPECT_EQ(HnswIndex::BuildFile(TestEnv(), dir.path(), 8, bad, 1, SourceOf(data)).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(HnswIndex::BuildFile(TestEnv(), dir.path(), 0,
+                                 ConfigFor(Quantization::kNone, DistanceKind::kCosine, 1), 1,
+                                 SourceOf(data))
+                .code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(HnswBuildFileTest, StoredVectorsOfRemovedRowsStayReadable) {
+  const DataSet data = Clustered(50, 8, 2, 1.0f, 9);
+  auto index = HnswIndex::Create(8, ConfigFor(Quantization::kNone, DistanceKind::kL2, 1));
+  ASSERT_TRUE(index.ok());
+  ASSERT_TRUE((*index)->AddBatch(0, data.values).ok());
+  ASSERT_TRUE((*index)->Remove(7).ok());
+  std::vector<float> out(8);
+  EXPECT_EQ((*index)->GetVector(7, out).code(), StatusCode::kNotFound);
+  ASSERT_TRUE((*index)->GetStoredVector(7, out).ok());
+  EXPECT_TRUE(std::equal(out.begin(), out.end(), data.values.begin() + 7 * 8));
+  EXPECT_EQ((*index)->GetStoredVector(50, out).code(), StatusCode::kNotFound);
+  std::vector<float> short_out(7);
+  EXPECT_EQ((*index)->GetStoredVector(3, short_out).code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace quarry::vector
