@@ -149,6 +149,15 @@ class CollectionImpl final : public Collection {
   // Sealing and the background loop (collection_sealer.cc).
   void BackgroundLoop();
   Status MaybeSeal(bool force);
+  // Backpressure: a writer about to add rows waits while a seal runs and the
+  // mutable segment already holds kStallSealMultiple x seal_rows rows (at
+  // most kMaxStall per write), so that memory stays bounded when ingestion
+  // outpaces sealing. Call with no lock held.
+  void WaitWhileSealLags();
+  void SetSealing(bool sealing);
+  // The merge thread (collection_merger.cc): merges run beside seals, so a
+  // long merge never holds back the seal that bounds the mutable segment.
+  void MergeLoop();
   // Merging (collection_merger.cc): four segments of one size tier become
   // one, and a segment with many deleted documents is rewritten without
   // them. Returns true if it merged something.
@@ -183,7 +192,11 @@ class CollectionImpl final : public Collection {
   const std::shared_ptr<storage::BlockCache> document_blocks_ =
       std::make_shared<storage::BlockCache>();
 
-  std::mutex seal_mu_;                       // one seal or merge at a time; taken before write_mu_
+  // Lock order: merge_mu_, seal_mu_, write_mu_, state_mu_. A seal only adds
+  // to sealed_ and a merge only replaces its inputs, so the two run side by
+  // side; snapshots hold both to see no file come or go.
+  std::mutex merge_mu_;                      // one merge at a time
+  std::mutex seal_mu_;                       // one seal at a time
   std::mutex write_mu_;                      // serializes writers; held across the log append
   bool dropped_ = false;                     // guarded by write_mu_
   std::unique_ptr<storage::WalWriter> wal_;  // set once at open
@@ -210,7 +223,12 @@ class CollectionImpl final : public Collection {
   std::condition_variable background_cv_;
   bool stop_ = false;            // guarded by background_mu_
   bool seal_requested_ = false;  // guarded by background_mu_
+  bool merge_requested_ = false;  // guarded by background_mu_
+  bool sealing_ = false;          // a seal is writing its segment; guarded by background_mu_
+  std::condition_variable merge_cv_;      // merge_requested_ or stop_
+  std::condition_variable seal_done_cv_;  // sealing_ went false (stalled writers)
   std::thread background_;
+  std::thread merger_;
 };
 
 }  // namespace quarry::engine

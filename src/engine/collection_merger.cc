@@ -9,6 +9,7 @@
 // the inputs meanwhile are carried over as tombstones before the MANIFEST
 // swap; the inputs' directories are removed once the new MANIFEST is durable.
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 #include "engine/collection_impl.h"
@@ -18,6 +19,7 @@ namespace {
 
 constexpr size_t kSegmentsPerTier = 4;
 constexpr double kPurgeDeletedFraction = 0.3;
+constexpr auto kMergeTick = std::chrono::milliseconds(1000);
 
 int TierOf(size_t live_rows, uint32_t seal_rows) {
   int tier = 0;
@@ -36,13 +38,14 @@ size_t CollectionImpl::sealed_segment_count() const {
 }
 
 Result<bool> CollectionImpl::MaybeMerge() {
-  std::lock_guard<std::mutex> seal_lock(seal_mu_);
+  std::lock_guard<std::mutex> merge_lock(merge_mu_);
   std::vector<storage::Segment*> inputs;
   {
     std::lock_guard<std::mutex> write_lock(write_mu_);
     if (dropped_) return false;
     QUARRY_RETURN_IF_ERROR(wal_->failure());
-    // sealed_ changes only under seal_mu_, which is held.
+    // Segments leave sealed_ only through a merge (merge_mu_, held), so the
+    // inputs stay; a seal may add one meanwhile.
     std::map<int, std::vector<storage::Segment*>> tiers;
     for (const auto& seg : sealed_) {
       tiers[TierOf(seg->index().live_count(), config_.storage.seal_rows)].push_back(seg.get());
@@ -70,6 +73,22 @@ Result<bool> CollectionImpl::MaybeMerge() {
   return true;
 }
 
+void CollectionImpl::MergeLoop() {
+  std::unique_lock<std::mutex> lock(background_mu_);
+  while (!stop_) {
+    // Woken after every seal; the tick finds purges due to deletes.
+    merge_cv_.wait_for(lock, kMergeTick, [this] { return stop_ || merge_requested_; });
+    if (stop_) break;
+    merge_requested_ = false;
+    lock.unlock();
+    // One merge per pass, so a stop request is seen between merges; a merge
+    // that did something asks for another look.
+    Result<bool> merged = MaybeMerge();
+    lock.lock();
+    if (merged.ok() && *merged) merge_requested_ = true;
+  }
+}
+
 Status CollectionImpl::MergeNow() {
   for (;;) {
     QUARRY_ASSIGN_OR_RETURN(bool merged, MaybeMerge());
@@ -78,7 +97,7 @@ Status CollectionImpl::MergeNow() {
 }
 
 Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
-  // REQUIRES: seal_mu_ held (by MaybeMerge): the inputs stay in sealed_.
+  // REQUIRES: merge_mu_ held (by MaybeMerge): the inputs stay in sealed_.
   const uint32_t dims = embedder_->dimensions();
   // The live documents of the inputs now; deletes only ever set flags, so
   // anything deleted later is found again below.

@@ -180,6 +180,7 @@ Result<std::shared_ptr<CollectionImpl>> CollectionImpl::Open(std::shared_ptr<Env
       c->wal_, storage::WalWriter::Create(e, c->dir_ + "/" + kWalDir, c->applied_lsn_ + 1));
   c->seal_requested_ = c->mutable_->rows() >= c->config_.storage.seal_rows;
   c->background_ = std::thread([raw = c.get()] { raw->BackgroundLoop(); });
+  c->merger_ = std::thread([raw = c.get()] { raw->MergeLoop(); });
   return c;
 }
 

@@ -13,6 +13,11 @@ namespace {
 
 constexpr const char* kWalDir = "wal";
 constexpr auto kIdleTick = std::chrono::milliseconds(1000);
+// Writers stall while a seal runs and the mutable segment holds this many
+// times seal_rows (RocksDB's write stall, on the same idea), and no longer
+// than kMaxStall per write: a stuck seal must not stop ingestion for good.
+constexpr uint32_t kStallSealMultiple = 2;
+constexpr auto kMaxStall = std::chrono::seconds(30);
 
 }  // namespace
 
@@ -105,12 +110,20 @@ Status CollectionImpl::MaybeSeal(bool force) {
                 out.begin());
     return Status::Ok();
   };
+  SetSealing(true);
   Result<std::unique_ptr<storage::Segment>> built =
       BuildSegment(id, docs, seal_vectors.size() / dims, copy_rows);
   if (!built.ok()) {
+    SetSealing(false);
     return built.status().WithContext("sealing a segment of collection '" + name_ + "'");
   }
   std::unique_ptr<storage::Segment> seg = std::move(built).value();
+  // Cleared whatever happens below: writers stall only while segments are
+  // being written.
+  struct ClearSealing {
+    CollectionImpl* c;
+    ~ClearSealing() { c->SetSealing(false); }
+  } clear_sealing{this};
 
   uint64_t covered_lsn = 0;
   {
@@ -167,10 +180,29 @@ void CollectionImpl::BackgroundLoop() {
     // A failed seal (disk full) leaves the frozen segment searchable and
     // is retried at the next tick.
     (void)MaybeSeal(/*force=*/false);
-    // One merge per tick at most, so a stop request is seen soon.
-    (void)MaybeMerge();
     lock.lock();
+    // The merge thread looks for a merge after every seal attempt.
+    merge_requested_ = true;
+    merge_cv_.notify_one();
   }
+}
+
+void CollectionImpl::SetSealing(bool sealing) {
+  {
+    std::lock_guard<std::mutex> lock(background_mu_);
+    sealing_ = sealing;
+  }
+  if (!sealing) seal_done_cv_.notify_all();
+}
+
+void CollectionImpl::WaitWhileSealLags() {
+  const auto lagging = [this] {
+    if (!sealing_) return false;
+    std::shared_lock<std::shared_mutex> state_lock(state_mu_);
+    return mutable_->rows() >= size_t{kStallSealMultiple} * config_.storage.seal_rows;
+  };
+  std::unique_lock<std::mutex> lock(background_mu_);
+  seal_done_cv_.wait_for(lock, kMaxStall, [&] { return stop_ || !lagging(); });
 }
 
 void CollectionImpl::StopBackground() {
@@ -179,7 +211,10 @@ void CollectionImpl::StopBackground() {
     stop_ = true;
   }
   background_cv_.notify_all();
+  merge_cv_.notify_all();
+  seal_done_cv_.notify_all();
   if (background_.joinable()) background_.join();
+  if (merger_.joinable()) merger_.join();
   // Writes acknowledged under `interval` or `never` get a last chance.
   if (wal_ != nullptr) (void)wal_->Sync();
 }

@@ -28,6 +28,7 @@ Status ListFilesRecursively(Env& env, const std::string& root, const std::string
 
 Status CollectionImpl::WriteSnapshot(const std::string& archive_path) {
   // No seal or merge may replace the MANIFEST or remove files meanwhile.
+  std::lock_guard<std::mutex> merge_lock(merge_mu_);
   std::lock_guard<std::mutex> seal_lock(seal_mu_);
   std::vector<std::string> files = {storage::kManifestFileName};
   {
