@@ -46,12 +46,4 @@ void AddChunkTerms(const DocumentTerms& terms, lexical::Bm25IndexBuilder* builde
   }
 }
 
-std::vector<uint8_t> BuildPostings(text::Analyzer& analyzer,
-                                   const std::vector<storage::StoredDocument>& docs) {
-  lexical::Bm25IndexBuilder builder;
-  for (const storage::StoredDocument& doc : docs)
-    AddChunkTerms(AnalyzeDocument(analyzer, doc), &builder);
-  return builder.Serialize();
-}
-
 }  // namespace quarry::engine

@@ -35,10 +35,6 @@ DocumentTerms AnalyzeDocument(text::Analyzer& analyzer, const storage::StoredDoc
 // doc ids stay equal to rows; it can then only be found by vector search.
 void AddChunkTerms(const DocumentTerms& terms, lexical::Bm25IndexBuilder* builder);
 
-// The serialized postings of `docs` (row order): what a sealed segment stores.
-std::vector<uint8_t> BuildPostings(text::Analyzer& analyzer,
-                                   const std::vector<storage::StoredDocument>& docs);
-
 }  // namespace quarry::engine
 
 #endif  // QUARRY_ENGINE_CHUNK_TERMS_H_

@@ -340,6 +340,7 @@ Status CollectionImpl::CommitLocked(storage::WriteBatch batch, std::vector<Docum
     std::unique_lock<std::shared_mutex> state_lock(state_mu_);
     ApplyLocked(std::move(batch), lsn, std::move(terms));
     state_digest_ = std::move(next_digest);
+    mutable_rows_.store(mutable_->rows(), std::memory_order_relaxed);
     seal = mutable_->rows() >= config_.storage.seal_rows;
   }
   if (seal) {

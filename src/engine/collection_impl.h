@@ -19,6 +19,7 @@
 #ifndef QUARRY_ENGINE_COLLECTION_IMPL_H_
 #define QUARRY_ENGINE_COLLECTION_IMPL_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -167,12 +168,16 @@ class CollectionImpl final : public Collection {
   // `generation` with `state_digest`.
   storage::Manifest ManifestLocked(uint64_t last_lsn, uint64_t generation,
                                    const std::string& state_digest) const;
-  // Writes segment `id` of `docs` (row order) with `rows` vectors read from
-  // `vectors` a batch at a time, and opens it; on failure removes what was
-  // written (no MANIFEST lists it yet). No lock needed.
-  Result<std::unique_ptr<storage::Segment>> BuildSegment(
-      uint64_t id, const std::vector<storage::StoredDocument>& docs, size_t rows,
-      const vector::RowSource& vectors) const;
+  // Hands each document of a segment being built to `add`, in row order.
+  using DocumentAdder = std::function<Status(const storage::StoredDocument&)>;
+  using DocumentFeed = std::function<Status(const DocumentAdder& add)>;
+  // Writes segment `id` of the documents `docs` feeds, with `rows` vectors
+  // read from `vectors` a batch at a time, and opens it; on failure removes
+  // what was written (no MANIFEST lists it yet). Documents pass through one
+  // at a time (chunk store and keyword postings). No lock needed.
+  Result<std::unique_ptr<storage::Segment>> BuildSegment(uint64_t id, const DocumentFeed& docs,
+                                                         size_t rows,
+                                                         const vector::RowSource& vectors) const;
   void StopBackground();
 
   const std::shared_ptr<Env> env_;
@@ -225,6 +230,9 @@ class CollectionImpl final : public Collection {
   bool seal_requested_ = false;  // guarded by background_mu_
   bool merge_requested_ = false;  // guarded by background_mu_
   bool sealing_ = false;          // a seal is writing its segment; guarded by background_mu_
+  // mutable_->rows() as of the last write (read by stalled writers, which
+  // hold background_mu_ and so may not take state_mu_).
+  std::atomic<size_t> mutable_rows_{0};
   std::condition_variable merge_cv_;      // merge_requested_ or stop_
   std::condition_variable seal_done_cv_;  // sealing_ went false (stalled writers)
   std::thread background_;

@@ -114,7 +114,6 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     uint32_t row;
   };
   std::vector<Source> sources;
-  std::vector<storage::StoredDocument> docs;
   std::vector<RowRef> rows;
   size_t live_rows = 0, live_docs = 0;
   for (storage::Segment* seg : inputs) {
@@ -122,22 +121,27 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     live_docs += seg->store().entries().size();
   }
   rows.reserve(live_rows);
-  docs.reserve(live_docs);
   sources.reserve(live_docs);
   for (storage::Segment* seg : inputs) {
     const auto& entries = seg->store().entries();
     for (uint32_t o = 0; o < entries.size(); ++o) {
       if (seg->IsDeleted(o)) continue;
-      QUARRY_ASSIGN_OR_RETURN(storage::StoredDocument doc, seg->store().Read(o));
       for (uint32_t c = 0; c < entries[o].chunks; ++c) {
         rows.push_back({&seg->index(), entries[o].first_row + c});
       }
-      docs.push_back(std::move(doc));
       sources.push_back({seg, o});
     }
   }
-  // A document deleted from here on still has its rows stored: it is
+  // Documents, like rows, are read from the inputs while the new segment is
+  // written, one at a time. One deleted from here on is still stored: it is
   // written and then tombstoned below, like a delete during a seal.
+  const auto feed = [&sources](const DocumentAdder& add) {
+    for (const Source& s : sources) {
+      QUARRY_ASSIGN_OR_RETURN(storage::StoredDocument doc, s.segment->store().Read(s.ordinal));
+      QUARRY_RETURN_IF_ERROR(add(doc));
+    }
+    return Status::Ok();
+  };
   const auto read_rows = [&rows, dims](size_t first, std::span<float> out) {
     for (size_t i = 0; i * dims < out.size(); ++i) {
       const RowRef& r = rows[first + i];
@@ -153,9 +157,9 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     id = next_segment_id_++;
   }
   std::unique_ptr<storage::Segment> merged;
-  if (!docs.empty()) {
+  if (!sources.empty()) {
     Result<std::unique_ptr<storage::Segment>> built =
-        BuildSegment(id, docs, rows.size(), read_rows);
+        BuildSegment(id, feed, rows.size(), read_rows);
     if (!built.ok()) {
       return built.status().WithContext("merging segments of collection '" + name_ + "'");
     }
@@ -191,7 +195,7 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     std::unique_lock<std::shared_mutex> state_lock(state_mu_);
     for (uint32_t i = 0; i < sources.size(); ++i) {
       if (merged->IsDeleted(i)) continue;
-      DocRef& ref = documents_.at(docs[i].id);
+      DocRef& ref = documents_.at(sources[i].segment->store().entries()[sources[i].ordinal].id);
       ref.sealed = merged.get();
       ref.ordinal = i;
     }

@@ -22,8 +22,7 @@ constexpr auto kMaxStall = std::chrono::seconds(30);
 }  // namespace
 
 Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
-    uint64_t id, const std::vector<storage::StoredDocument>& docs, size_t rows,
-    const vector::RowSource& vectors) const {
+    uint64_t id, const DocumentFeed& docs, size_t rows, const vector::RowSource& vectors) const {
   const uint32_t dims = embedder_->dimensions();
   Status written;
   {
@@ -31,11 +30,20 @@ Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
     // costs the background thread some CPU and saves the memory of every
     // term of the mutable segment twice.
     Result<ObjectPool<text::Analyzer>::Lease> analyzer = analyzers_.Acquire();
-    written = analyzer.ok() ? Status::Ok() : analyzer.status();
+    Result<storage::SegmentWriter> writer =
+        analyzer.ok() ? storage::SegmentWriter::Create(*env_, dir_, id)
+                      : Result<storage::SegmentWriter>(analyzer.status());
+    written = writer.status();
+    lexical::Bm25IndexBuilder postings;
     if (written.ok()) {
-      const std::vector<uint8_t> postings = BuildPostings(**analyzer, docs);
-      written = storage::WriteSegment(*env_, dir_, id, docs, rows, vectors, dims,
-                                      HnswConfigFor(config_, rows), postings);
+      written = docs([&](const storage::StoredDocument& doc) {
+        AddChunkTerms(AnalyzeDocument(**analyzer, doc), &postings);
+        return writer->AddDocument(doc);
+      });
+    }
+    if (written.ok()) {
+      written = writer->Finish(rows, vectors, dims, HnswConfigFor(config_, rows),
+                               postings.Serialize());
     }
   }
   Result<std::unique_ptr<storage::Segment>> opened =
@@ -69,7 +77,6 @@ storage::Manifest CollectionImpl::ManifestLocked(uint64_t last_lsn, uint64_t gen
 Status CollectionImpl::MaybeSeal(bool force) {
   // One seal at a time (background and SealNow): frozen_ belongs to it.
   std::lock_guard<std::mutex> seal_lock(seal_mu_);
-  std::vector<storage::StoredDocument> docs;
   std::vector<float> vectors;
   std::vector<uint32_t> ordinals;
   std::span<const float> seal_vectors;
@@ -89,6 +96,7 @@ Status CollectionImpl::MaybeSeal(bool force) {
       frozen_ = std::move(mutable_);
       mutable_ =
           std::make_unique<MutableSegment>(embedder_->dimensions(), config_.storage.seal_rows);
+      mutable_rows_.store(0, std::memory_order_relaxed);
       frozen_lsn_ = applied_lsn_;
       frozen_generation_ = generation_;
       frozen_state_digest_ = state_digest_;
@@ -99,7 +107,7 @@ Status CollectionImpl::MaybeSeal(bool force) {
     // this seal (seal_mu_) replaces it. That saves a copy of every vector of
     // the segment (40 MiB for 10,000 rows of 1,024 dimensions).
     const bool all_live = frozen_->live_rows() == frozen_->rows();
-    frozen_->CollectLive(&docs, all_live ? nullptr : &vectors, &ordinals);
+    frozen_->CollectLive(all_live ? nullptr : &vectors, &ordinals);
     seal_vectors = all_live ? frozen_->index().all_vectors() : std::span<const float>(vectors);
     id = next_segment_id_++;
   }
@@ -111,8 +119,15 @@ Status CollectionImpl::MaybeSeal(bool force) {
     return Status::Ok();
   };
   SetSealing(true);
+  // The frozen segment's documents do not change (a delete flips a flag
+  // beside them): read in place, without write_mu_.
+  const MutableSegment& frozen = *frozen_;
+  const auto feed = [&frozen, &ordinals](const DocumentAdder& add) {
+    for (uint32_t o : ordinals) QUARRY_RETURN_IF_ERROR(add(frozen.doc(o).doc));
+    return Status::Ok();
+  };
   Result<std::unique_ptr<storage::Segment>> built =
-      BuildSegment(id, docs, seal_vectors.size() / dims, copy_rows);
+      BuildSegment(id, feed, seal_vectors.size() / dims, copy_rows);
   if (!built.ok()) {
     SetSealing(false);
     return built.status().WithContext("sealing a segment of collection '" + name_ + "'");
@@ -197,9 +212,8 @@ void CollectionImpl::SetSealing(bool sealing) {
 
 void CollectionImpl::WaitWhileSealLags() {
   const auto lagging = [this] {
-    if (!sealing_) return false;
-    std::shared_lock<std::shared_mutex> state_lock(state_mu_);
-    return mutable_->rows() >= size_t{kStallSealMultiple} * config_.storage.seal_rows;
+    return sealing_ && mutable_rows_.load(std::memory_order_relaxed) >=
+                           size_t{kStallSealMultiple} * config_.storage.seal_rows;
   };
   std::unique_lock<std::mutex> lock(background_mu_);
   seal_done_cv_.wait_for(lock, kMaxStall, [&] { return stop_ || !lagging(); });

@@ -71,15 +71,13 @@ MutableSegment::PostingsView MutableSegment::Postings() const {
   return {base_, delta_, base_rows_};
 }
 
-void MutableSegment::CollectLive(std::vector<storage::StoredDocument>* docs,
-                                 std::vector<float>* vectors,
+void MutableSegment::CollectLive(std::vector<float>* vectors,
                                  std::vector<uint32_t>* ordinals) const {
   const uint32_t dims = index_.dimensions();
   // Sized once: growing by doubling would hold up to twice the vectors (tens
   // of MiB at the seal threshold) while copying.
   size_t live_docs = 0;
   for (const Doc& d : docs_) live_docs += d.live ? 1 : 0;
-  docs->reserve(docs->size() + live_docs);
   ordinals->reserve(ordinals->size() + live_docs);
   if (vectors != nullptr) vectors->reserve(vectors->size() + index_.live_count() * dims);
   for (uint32_t o = 0; o < docs_.size(); ++o) {
@@ -94,7 +92,6 @@ void MutableSegment::CollectLive(std::vector<storage::StoredDocument>* docs,
         QUARRY_CHECK(s.ok(), "the document is live, so are its rows");
       }
     }
-    docs->push_back(d.doc);
     ordinals->push_back(o);
   }
 }

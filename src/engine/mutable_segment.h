@@ -81,11 +81,10 @@ class MutableSegment {
   size_t live_rows() const { return index_.live_count(); }
   const vector::FlatIndex& index() const { return index_; }
 
-  // The live documents in row order with their vectors (for sealing), and
-  // for each the ordinal it has here. `vectors` may be null: when every row
-  // is live, index().all_vectors() holds the same values without a copy.
-  void CollectLive(std::vector<storage::StoredDocument>* docs, std::vector<float>* vectors,
-                   std::vector<uint32_t>* ordinals) const;
+  // The ordinals of the live documents in row order (for sealing: doc(o)
+  // gives each), and their vectors. `vectors` may be null: when every row is
+  // live, index().all_vectors() holds the same values without a copy.
+  void CollectLive(std::vector<float>* vectors, std::vector<uint32_t>* ordinals) const;
 
  private:
   vector::FlatIndex index_;

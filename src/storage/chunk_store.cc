@@ -28,54 +28,101 @@ Status WriteAndSync(Env& env, const std::string& path, std::string_view bytes) {
 
 }  // namespace
 
-Status WriteChunkStore(Env& env, const std::string& dir, const std::vector<StoredDocument>& docs,
-                       int compression_level, uint32_t version) {
+struct ChunkStoreWriter::Impl {
+  std::string dir;
+  int compression_level = 3;
+  uint32_t version = kChunkStoreVersion;
+  DocumentLayout layout = DocumentLayout{};
+  std::unique_ptr<WritableFile> data;  // documents.dat
+  uint64_t data_size = 0;
+  Encoder raw;     // the block being filled
+  Encoder blocks;  // the index's block table
+  Encoder docs;    // the index's document entries
+  uint32_t block_count = 0;
+  uint32_t doc_count = 0;
+  uint32_t block_first = 0;  // first document of the block being filled
+  uint32_t rows = 0;
+  Env* env = nullptr;
+};
+
+ChunkStoreWriter::ChunkStoreWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ChunkStoreWriter::ChunkStoreWriter(ChunkStoreWriter&&) noexcept = default;
+ChunkStoreWriter::~ChunkStoreWriter() = default;
+
+Result<ChunkStoreWriter> ChunkStoreWriter::Create(Env& env, const std::string& dir,
+                                                  int compression_level, uint32_t version) {
   if (version < 1 || version > kChunkStoreVersion) {
     return Status::InvalidArgument("no chunk store version " + std::to_string(version));
   }
-  const auto layout = static_cast<DocumentLayout>(version);  // version n holds layout n
-  std::string data;
+  auto impl = std::make_unique<Impl>();
+  impl->env = &env;
+  impl->dir = dir;
+  impl->compression_level = compression_level;
+  impl->version = version;
+  impl->layout = static_cast<DocumentLayout>(version);  // version n holds layout n
+  QUARRY_ASSIGN_OR_RETURN(impl->data, env.NewWritableFile(dir + "/" + kChunkStoreDataFile,
+                                                          OpenMode::kTruncate));
+  return ChunkStoreWriter(std::move(impl));
+}
+
+Status ChunkStoreWriter::Add(const StoredDocument& doc) {
+  Impl& w = *impl_;
+  EncodeDocument(doc, &w.raw, w.layout);
+  w.docs.PutString(doc.id);
+  w.docs.PutString(doc.content_hash);
+  w.docs.PutU32(w.rows);
+  w.docs.PutU32(static_cast<uint32_t>(doc.chunks.size()));
+  w.rows += static_cast<uint32_t>(doc.chunks.size());
+  ++w.doc_count;
+  return w.raw.buffer().size() >= kChunkStoreBlockBytes ? FlushBlock() : Status::Ok();
+}
+
+Status ChunkStoreWriter::FlushBlock() {
+  Impl& w = *impl_;
+  const std::string& raw = w.raw.buffer();
+  std::string compressed(ZSTD_compressBound(raw.size()), '\0');
+  const size_t n =
+      ZSTD_compress(compressed.data(), compressed.size(), raw.data(), raw.size(),
+                    w.compression_level);
+  if (ZSTD_isError(n)) {
+    return Status::Internal(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
+  }
+  compressed.resize(n);
+  w.blocks.PutU64(w.data_size);
+  w.blocks.PutU32(static_cast<uint32_t>(n));
+  w.blocks.PutU32(static_cast<uint32_t>(raw.size()));
+  w.blocks.PutU32(crc32c::Value(compressed));
+  w.blocks.PutU32(w.block_first);
+  w.blocks.PutU32(w.doc_count - w.block_first);
+  QUARRY_RETURN_IF_ERROR(w.data->Append(compressed));
+  w.data_size += n;
+  ++w.block_count;
+  w.block_first = w.doc_count;
+  w.raw.buffer().clear();
+  return Status::Ok();
+}
+
+Status ChunkStoreWriter::Finish() {
+  Impl& w = *impl_;
+  if (w.doc_count > w.block_first) QUARRY_RETURN_IF_ERROR(FlushBlock());
+  QUARRY_RETURN_IF_ERROR(w.data->Sync());
+  QUARRY_RETURN_IF_ERROR(w.data->Close());
   Encoder index;
-  Encoder blocks;
-  uint32_t block_count = 0;
-  size_t next = 0;
-  while (next < docs.size()) {
-    const size_t first = next;
-    Encoder raw;
-    while (next < docs.size() && raw.buffer().size() < kChunkStoreBlockBytes) {
-      EncodeDocument(docs[next++], &raw, layout);
-    }
-    std::string compressed(ZSTD_compressBound(raw.buffer().size()), '\0');
-    const size_t n = ZSTD_compress(compressed.data(), compressed.size(), raw.buffer().data(),
-                                   raw.buffer().size(), compression_level);
-    if (ZSTD_isError(n)) {
-      return Status::Internal(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
-    }
-    compressed.resize(n);
-    blocks.PutU64(data.size());
-    blocks.PutU32(static_cast<uint32_t>(n));
-    blocks.PutU32(static_cast<uint32_t>(raw.buffer().size()));
-    blocks.PutU32(crc32c::Value(compressed));
-    blocks.PutU32(static_cast<uint32_t>(first));
-    blocks.PutU32(static_cast<uint32_t>(next - first));
-    data += compressed;
-    ++block_count;
-  }
-  index.PutU64(data.size());
-  index.PutU32(block_count);
-  index.buffer() += blocks.buffer();
-  index.PutU32(static_cast<uint32_t>(docs.size()));
-  uint32_t row = 0;
-  for (const StoredDocument& d : docs) {
-    index.PutString(d.id);
-    index.PutString(d.content_hash);
-    index.PutU32(row);
-    index.PutU32(static_cast<uint32_t>(d.chunks.size()));
-    row += static_cast<uint32_t>(d.chunks.size());
-  }
-  QUARRY_RETURN_IF_ERROR(WriteAndSync(env, dir + "/" + kChunkStoreDataFile, data));
-  return WriteAndSync(env, dir + "/" + kChunkStoreIndexFile,
-                      EncodeChecksummedFile(kChunkStoreIndexMagic, version, index.buffer()));
+  index.PutU64(w.data_size);
+  index.PutU32(w.block_count);
+  index.buffer() += w.blocks.buffer();
+  index.PutU32(w.doc_count);
+  index.buffer() += w.docs.buffer();
+  return WriteAndSync(*w.env, w.dir + "/" + kChunkStoreIndexFile,
+                      EncodeChecksummedFile(kChunkStoreIndexMagic, w.version, index.buffer()));
+}
+
+Status WriteChunkStore(Env& env, const std::string& dir, const std::vector<StoredDocument>& docs,
+                       int compression_level, uint32_t version) {
+  QUARRY_ASSIGN_OR_RETURN(ChunkStoreWriter writer,
+                          ChunkStoreWriter::Create(env, dir, compression_level, version));
+  for (const StoredDocument& doc : docs) QUARRY_RETURN_IF_ERROR(writer.Add(doc));
+  return writer.Finish();
 }
 
 ChunkStore::~ChunkStore() {

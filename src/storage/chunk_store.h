@@ -49,10 +49,32 @@ struct ChunkStoreEntry {
   uint32_t chunks = 0;
 };
 
-// Writes documents.dat and documents.idx into `dir` (fsynced; the caller
-// syncs the directory). Documents in row order. `version` other than
-// kChunkStoreVersion is for tests that prove old stores still open (1 drops
-// the pages).
+// Writes documents.dat and documents.idx into `dir` a document at a time
+// (row order): each block is compressed and appended once it fills, so the
+// writer holds one block and the small per-document index entries, never
+// the documents (a merge streams its inputs through it). Finish() writes the
+// index and syncs both files; the caller syncs the directory. `version`
+// other than kChunkStoreVersion is for tests that prove old stores still
+// open (1 drops the pages). Move-only; the Env must outlive it.
+class ChunkStoreWriter {
+ public:
+  static Result<ChunkStoreWriter> Create(Env& env, const std::string& dir,
+                                         int compression_level = 3,
+                                         uint32_t version = kChunkStoreVersion);
+  ChunkStoreWriter(ChunkStoreWriter&&) noexcept;
+  ~ChunkStoreWriter();
+
+  Status Add(const StoredDocument& doc);
+  Status Finish();
+
+ private:
+  struct Impl;
+  explicit ChunkStoreWriter(std::unique_ptr<Impl> impl);
+  Status FlushBlock();
+  std::unique_ptr<Impl> impl_;
+};
+
+// All of `docs` through a ChunkStoreWriter.
 Status WriteChunkStore(Env& env, const std::string& dir, const std::vector<StoredDocument>& docs,
                        int compression_level = 3, uint32_t version = kChunkStoreVersion);
 

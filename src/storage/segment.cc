@@ -4,21 +4,27 @@
 
 namespace quarry::storage {
 
-Status WriteSegment(Env& env, const std::string& collection_dir, uint64_t id,
-                    const std::vector<StoredDocument>& docs, size_t rows,
-                    const vector::RowSource& vectors, uint32_t dimensions,
-                    const vector::HnswConfig& hnsw, std::span<const uint8_t> postings) {
-  const std::string final_dir = SegmentDirName(collection_dir, id);
+Result<SegmentWriter> SegmentWriter::Create(Env& env, const std::string& collection_dir,
+                                            uint64_t id) {
+  std::string final_dir = SegmentDirName(collection_dir, id);
   const std::string tmp_dir = final_dir + ".tmp";
   QUARRY_RETURN_IF_ERROR(env.RemoveDirRecursively(tmp_dir));
   QUARRY_RETURN_IF_ERROR(env.CreateDir(tmp_dir));
+  QUARRY_ASSIGN_OR_RETURN(ChunkStoreWriter store, ChunkStoreWriter::Create(env, tmp_dir));
+  return SegmentWriter(env, std::move(final_dir), std::move(store));
+}
+
+Status SegmentWriter::Finish(size_t rows, const vector::RowSource& vectors, uint32_t dimensions,
+                             const vector::HnswConfig& hnsw, std::span<const uint8_t> postings) {
+  Env& env = *env_;
+  const std::string tmp_dir = final_dir_ + ".tmp";
+  QUARRY_RETURN_IF_ERROR(store_.Finish());
   QUARRY_RETURN_IF_ERROR(
       vector::HnswIndex::BuildFile(env, tmp_dir + "/vectors", dimensions, hnsw, rows, vectors));
-  QUARRY_RETURN_IF_ERROR(WriteChunkStore(env, tmp_dir, docs));
   QUARRY_RETURN_IF_ERROR(WriteSegmentPostings(env, tmp_dir, postings));
   QUARRY_RETURN_IF_ERROR(env.SyncDir(tmp_dir));
-  QUARRY_RETURN_IF_ERROR(env.RenameFile(tmp_dir, final_dir));
-  return env.SyncDir(DirName(final_dir));
+  QUARRY_RETURN_IF_ERROR(env.RenameFile(tmp_dir, final_dir_));
+  return env.SyncDir(DirName(final_dir_));
 }
 
 Result<std::unique_ptr<Segment>> Segment::Open(Env& env, const std::string& collection_dir,

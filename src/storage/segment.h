@@ -46,16 +46,33 @@ struct SegmentOpenOptions {
   std::shared_ptr<BlockCache> payload_cache;
 };
 
-// Writes a segment of `docs` (in row order) with `rows` vectors (one per
-// chunk, `dimensions` floats, read from `vectors` a batch at a time) and
-// `postings` (a serialized lexical index with one document per row) into
-// SegmentDirName(collection_dir, id). Builds the HNSW graph on
+// Writes segment `id` into SegmentDirName(collection_dir, id): documents
+// one at a time in row order (streamed into the chunk store), then Finish()
+// with `rows` vectors (one per chunk, `dimensions` floats, read from
+// `vectors` a batch at a time) and `postings` (a serialized lexical index
+// with one document per row). The HNSW graph is built on
 // `hnsw.build_threads` threads over the vectors as written to disk
-// (HnswIndex::BuildFile), so the build never holds them all in memory.
-Status WriteSegment(Env& env, const std::string& collection_dir, uint64_t id,
-                    const std::vector<StoredDocument>& docs, size_t rows,
-                    const vector::RowSource& vectors, uint32_t dimensions,
-                    const vector::HnswConfig& hnsw, std::span<const uint8_t> postings);
+// (HnswIndex::BuildFile). Neither documents nor vectors are ever all in
+// memory at once, which is what keeps a merge of large segments small.
+// Everything goes to segments/<id>.tmp, fsynced, then renamed into place;
+// without a successful Finish() the .tmp directory is left for the caller
+// (or the next open) to remove. Move-only; the Env must outlive it.
+class SegmentWriter {
+ public:
+  static Result<SegmentWriter> Create(Env& env, const std::string& collection_dir, uint64_t id);
+  SegmentWriter(SegmentWriter&&) noexcept = default;
+
+  Status AddDocument(const StoredDocument& doc) { return store_.Add(doc); }
+  Status Finish(size_t rows, const vector::RowSource& vectors, uint32_t dimensions,
+                const vector::HnswConfig& hnsw, std::span<const uint8_t> postings);
+
+ private:
+  SegmentWriter(Env& env, std::string final_dir, ChunkStoreWriter store)
+      : env_(&env), final_dir_(std::move(final_dir)), store_(std::move(store)) {}
+  Env* env_;
+  std::string final_dir_;
+  ChunkStoreWriter store_;
+};
 
 class Segment {
  public:

@@ -214,6 +214,44 @@ class ChunkStoreTest : public ::testing::Test {
   std::vector<StoredDocument> docs_;
 };
 
+TEST(ChunkStoreWriterTest, WritesNoDocumentsAndDocumentsLargerThanABlock) {
+  auto env = NewPosixEnv();
+  testing::TempDir empty;
+  {
+    auto writer = ChunkStoreWriter::Create(*env, empty.path());
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE(writer->Finish().ok());
+  }
+  auto none = ChunkStore::Open(*env, empty.path(), /*resident=*/false);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ((*none)->entries().size(), 0u);
+  EXPECT_EQ((*none)->rows(), 0u);
+
+  // Each block is written as soon as it fills: a small document, one of
+  // 3 blocks' worth on its own, then small ones again.
+  testing::TempDir dir;
+  std::vector<StoredDocument> docs = {Doc("small", "x", 1),
+                                      Doc("big", std::string(3 * kChunkStoreBlockBytes, 'b'), 2),
+                                      Doc("after", "y", 1), Doc("last", "z", 1)};
+  {
+    auto writer = ChunkStoreWriter::Create(*env, dir.path());
+    ASSERT_TRUE(writer.ok());
+    for (const StoredDocument& d : docs) ASSERT_TRUE(writer->Add(d).ok());
+    ASSERT_TRUE(writer->Finish().ok());
+  }
+  auto store = ChunkStore::Open(*env, dir.path(), /*resident=*/false);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_EQ((*store)->entries().size(), docs.size());
+  EXPECT_EQ((*store)->rows(), 5u);
+  for (size_t i = 0; i < docs.size(); ++i) {
+    auto d = (*store)->Read(i);
+    ASSERT_TRUE(d.ok());
+    EXPECT_EQ(d->id, docs[i].id);
+    EXPECT_EQ(d->text, docs[i].text);
+    EXPECT_EQ((*store)->entries()[i].first_row, i == 0 ? 0u : i == 1 ? 1u : i + 1);
+  }
+}
+
 TEST_F(ChunkStoreTest, ReadsBackEveryDocumentResidentOrMapped) {
   for (bool resident : {true, false}) {
     auto store = ChunkStore::Open(*env_, tmp_.path(), resident);
