@@ -287,7 +287,7 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
   }
   QUARRY_RETURN_IF_ERROR(EmbedChunks(prepared));
 
-  WaitWhileSealLags();
+  if (!prepared.empty()) WaitWhileSealLags();
   std::lock_guard<std::mutex> write_lock(write_mu_);
   QUARRY_RETURN_IF_ERROR(WritableLocked());
   storage::WriteBatch batch;

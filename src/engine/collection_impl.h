@@ -8,10 +8,15 @@
 // visible or acknowledged before its record is durable under the policy; an
 // fsync failure turns the collection read-only for good.
 //
-// Background (one thread per collection): fsync of the log every
-// fsync_interval_ms (policy `interval`), and sealing: a mutable segment past
+// A writer stalls before write_mu_ while a seal is writing and the mutable
+// segment already holds 2 x seal_rows (bounded memory when ingestion outpaces
+// sealing).
+//
+// Background (two threads per collection): one fsyncs the log every
+// fsync_interval_ms (policy `interval`) and seals: a mutable segment past
 // storage.seal_rows is frozen (still searched), written as an on-disk
 // segment, listed in a new MANIFEST, and the log files it covers removed.
+// The other merges sealed segments (size tiers, purges of deletes).
 //
 // Thread-safety: all public methods may be called concurrently. Searches take
 // the state lock shared; writers are serialized by write_mu_ and take the

@@ -20,6 +20,7 @@ namespace {
 constexpr size_t kSegmentsPerTier = 4;
 constexpr double kPurgeDeletedFraction = 0.3;
 constexpr auto kMergeTick = std::chrono::milliseconds(1000);
+constexpr auto kMaxMergeBackoff = std::chrono::milliseconds(60000);
 
 int TierOf(size_t live_rows, uint32_t seal_rows) {
   int tier = 0;
@@ -74,6 +75,7 @@ Result<bool> CollectionImpl::MaybeMerge() {
 }
 
 void CollectionImpl::MergeLoop() {
+  std::chrono::milliseconds backoff = kMergeTick;
   std::unique_lock<std::mutex> lock(background_mu_);
   while (!stop_) {
     // Woken after every seal; the tick finds purges due to deletes.
@@ -82,10 +84,19 @@ void CollectionImpl::MergeLoop() {
     merge_requested_ = false;
     lock.unlock();
     // One merge per pass, so a stop request is seen between merges; a merge
-    // that did something asks for another look.
+    // that did something asks for another look. A failing merge (disk full,
+    // a damaged input block) waits before the next attempt, doubling up to
+    // kMaxMergeBackoff, so that it neither spins on the same I/O nor takes
+    // the disk from seals.
     Result<bool> merged = MaybeMerge();
     lock.lock();
-    if (merged.ok() && *merged) merge_requested_ = true;
+    if (!merged.ok()) {
+      merge_cv_.wait_for(lock, backoff, [this] { return stop_; });
+      backoff = std::min(backoff * 2, kMaxMergeBackoff);
+      continue;
+    }
+    backoff = kMergeTick;
+    if (*merged) merge_requested_ = true;
   }
 }
 

@@ -178,6 +178,7 @@ Result<std::shared_ptr<CollectionImpl>> CollectionImpl::Open(std::shared_ptr<Env
   QUARRY_RETURN_IF_ERROR(c->ReplayLog(manifest.last_lsn));
   QUARRY_ASSIGN_OR_RETURN(
       c->wal_, storage::WalWriter::Create(e, c->dir_ + "/" + kWalDir, c->applied_lsn_ + 1));
+  c->mutable_rows_.store(c->mutable_->rows(), std::memory_order_relaxed);
   c->seal_requested_ = c->mutable_->rows() >= c->config_.storage.seal_rows;
   c->background_ = std::thread([raw = c.get()] { raw->BackgroundLoop(); });
   c->merger_ = std::thread([raw = c.get()] { raw->MergeLoop(); });

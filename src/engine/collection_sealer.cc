@@ -194,11 +194,16 @@ void CollectionImpl::BackgroundLoop() {
     if (interval) (void)wal_->Sync();
     // A failed seal (disk full) leaves the frozen segment searchable and
     // is retried at the next tick.
+    const size_t sealed_before = sealed_segment_count();
     (void)MaybeSeal(/*force=*/false);
+    const bool sealed = sealed_segment_count() != sealed_before;
     lock.lock();
-    // The merge thread looks for a merge after every seal attempt.
-    merge_requested_ = true;
-    merge_cv_.notify_one();
+    // A new segment may complete a tier: the merge thread looks at once
+    // (otherwise at its own tick).
+    if (sealed) {
+      merge_requested_ = true;
+      merge_cv_.notify_one();
+    }
   }
 }
 

@@ -9,7 +9,12 @@
 // Thread-safety: none of its own, but for Postings(). The collection mutates
 // it under its writer lock plus the state lock held exclusively, and reads it
 // under the state lock (shared or exclusive). Postings() may be called by
-// concurrent readers: it builds its snapshot under its own lock.
+// concurrent readers: it builds its snapshot under its own lock. One reader
+// goes without a lock: the seal reads a frozen segment's documents (doc(o).doc)
+// while deletes go on, which holds because a frozen segment never grows and
+// Remove() changes only the live flags and the index, never Doc::doc or
+// docs_ itself. Keep it that way (freeing a deleted document's text here
+// would be a use-after-free in the seal).
 #ifndef QUARRY_ENGINE_MUTABLE_SEGMENT_H_
 #define QUARRY_ENGINE_MUTABLE_SEGMENT_H_
 

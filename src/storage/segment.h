@@ -7,7 +7,7 @@
 //                                 row (segment_postings.h)
 // Row r of the index is chunk (r - first_row) of the document owning r.
 //
-// A segment is written once (WriteSegment) into segments/<id>.tmp, fsynced
+// A segment is written once (SegmentWriter) into segments/<id>.tmp, fsynced
 // and renamed into place; it only becomes part of the collection when a
 // MANIFEST lists it. Deleting rows later marks them in the index (tombstones,
 // persisted in the MANIFEST as document ordinals) and never rewrites the files; a merge writes a

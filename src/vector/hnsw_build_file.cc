@@ -53,8 +53,12 @@ Result<uint32_t> WriteVectors(Env& env, const std::string& path, uint32_t dims,
 Status HnswIndex::BuildFile(Env& env, const std::string& dir, uint32_t dimensions,
                             const HnswConfig& config, size_t rows, const RowSource& source) {
   // The same checks as Create + AddBatch.
-  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<HnswIndex> unused, Create(dimensions, config));
-  (void)unused;
+  if (dimensions == 0 || dimensions > kMaxInt8Dims) {
+    return Status::InvalidArgument("hnsw: dimensions must be between 1 and " +
+                                   std::to_string(kMaxInt8Dims) + ", got " +
+                                   std::to_string(dimensions));
+  }
+  QUARRY_RETURN_IF_ERROR(ValidateHnswConfig(config));
   if (rows > kMaxHnswRows) return Status::ResourceExhausted("hnsw: index is full");
 
   QUARRY_RETURN_IF_ERROR(CreateIndexDir(env, dir));
