@@ -2,6 +2,8 @@
 // stays searchable), written as an on-disk segment without any lock held,
 // then swapped in by a new MANIFEST; the log files it covers are removed.
 // Also the background loop that runs seals and the `interval` fsync policy.
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -34,17 +36,17 @@ Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
         analyzer.ok() ? storage::SegmentWriter::Create(*env_, dir_, id)
                       : Result<storage::SegmentWriter>(analyzer.status());
     written = writer.status();
-    lexical::Bm25IndexBuilder postings;
     if (written.ok()) {
+      // The postings are written, and their builder freed, before the
+      // index build (the longest step of a seal or merge).
+      lexical::Bm25IndexBuilder postings;
       written = docs([&](const storage::StoredDocument& doc) {
         AddChunkTerms(AnalyzeDocument(**analyzer, doc), &postings);
         return writer->AddDocument(doc);
       });
+      if (written.ok()) written = writer->FinishDocuments(postings.Serialize());
     }
-    if (written.ok()) {
-      written = writer->Finish(rows, vectors, dims, HnswConfigFor(config_, rows),
-                               postings.Serialize());
-    }
+    if (written.ok()) written = writer->Finish(rows, vectors, dims, HnswConfigFor(config_, rows));
   }
   Result<std::unique_ptr<storage::Segment>> opened =
       written.ok() ? storage::Segment::Open(*env_, dir_, id,
@@ -52,6 +54,10 @@ Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
                                              .resident_payload = !config_.storage.on_disk_payload,
                                              .payload_cache = document_blocks_})
                    : Result<std::unique_ptr<storage::Segment>>(written);
+  // The build's buffers (postings builder, documents in flight) are freed
+  // by now, but glibc keeps freed heap pages in its arenas: hand them back,
+  // or the process keeps the high-water mark of every seal and merge.
+  malloc_trim(0);
   if (!opened.ok()) {
     // Never listed by a MANIFEST: safe to remove (a restart would too).
     (void)env_->RemoveDirRecursively(storage::SegmentDirName(dir_, id) + ".tmp");

@@ -14,14 +14,17 @@ Result<SegmentWriter> SegmentWriter::Create(Env& env, const std::string& collect
   return SegmentWriter(env, std::move(final_dir), std::move(store));
 }
 
+Status SegmentWriter::FinishDocuments(std::span<const uint8_t> postings) {
+  QUARRY_RETURN_IF_ERROR(store_.Finish());
+  return WriteSegmentPostings(*env_, final_dir_ + ".tmp", postings);
+}
+
 Status SegmentWriter::Finish(size_t rows, const vector::RowSource& vectors, uint32_t dimensions,
-                             const vector::HnswConfig& hnsw, std::span<const uint8_t> postings) {
+                             const vector::HnswConfig& hnsw) {
   Env& env = *env_;
   const std::string tmp_dir = final_dir_ + ".tmp";
-  QUARRY_RETURN_IF_ERROR(store_.Finish());
   QUARRY_RETURN_IF_ERROR(
       vector::HnswIndex::BuildFile(env, tmp_dir + "/vectors", dimensions, hnsw, rows, vectors));
-  QUARRY_RETURN_IF_ERROR(WriteSegmentPostings(env, tmp_dir, postings));
   QUARRY_RETURN_IF_ERROR(env.SyncDir(tmp_dir));
   QUARRY_RETURN_IF_ERROR(env.RenameFile(tmp_dir, final_dir_));
   return env.SyncDir(DirName(final_dir_));

@@ -47,10 +47,11 @@ struct SegmentOpenOptions {
 };
 
 // Writes segment `id` into SegmentDirName(collection_dir, id): documents
-// one at a time in row order (streamed into the chunk store), then Finish()
-// with `rows` vectors (one per chunk, `dimensions` floats, read from
-// `vectors` a batch at a time) and `postings` (a serialized lexical index
-// with one document per row). The HNSW graph is built on
+// one at a time in row order (streamed into the chunk store), then
+// FinishDocuments() with `postings` (a serialized lexical index with one
+// document per row), then Finish() with `rows` vectors (one per chunk,
+// `dimensions` floats, read from `vectors` a batch at a time): the caller
+// can drop its postings before the long index build. The HNSW graph is built on
 // `hnsw.build_threads` threads over the vectors as written to disk
 // (HnswIndex::BuildFile). Neither documents nor vectors are ever all in
 // memory at once, which is what keeps a merge of large segments small.
@@ -63,8 +64,9 @@ class SegmentWriter {
   SegmentWriter(SegmentWriter&&) noexcept = default;
 
   Status AddDocument(const StoredDocument& doc) { return store_.Add(doc); }
+  Status FinishDocuments(std::span<const uint8_t> postings);
   Status Finish(size_t rows, const vector::RowSource& vectors, uint32_t dimensions,
-                const vector::HnswConfig& hnsw, std::span<const uint8_t> postings);
+                const vector::HnswConfig& hnsw);
 
  private:
   SegmentWriter(Env& env, std::string final_dir, ChunkStoreWriter store)
