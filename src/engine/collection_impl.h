@@ -238,6 +238,8 @@ class CollectionImpl final : public Collection {
   // mutable_->rows() as of the last write (read by stalled writers, which
   // hold background_mu_ and so may not take state_mu_).
   std::atomic<size_t> mutable_rows_{0};
+  // Set first thing by StopBackground: seals and merges in progress stop.
+  std::atomic<bool> stopping_{false};
   std::condition_variable merge_cv_;      // merge_requested_ or stop_
   std::condition_variable seal_done_cv_;  // sealing_ went false (stalled writers)
   std::thread background_;

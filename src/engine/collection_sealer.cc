@@ -41,12 +41,17 @@ Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
       // index build (the longest step of a seal or merge).
       lexical::Bm25IndexBuilder postings;
       written = docs([&](const storage::StoredDocument& doc) {
+        if (stopping_.load(std::memory_order_relaxed)) {
+          return Status::Unavailable("collection '" + name_ + "' is closing");
+        }
         AddChunkTerms(AnalyzeDocument(**analyzer, doc), &postings);
         return writer->AddDocument(doc);
       });
       if (written.ok()) written = writer->FinishDocuments(postings.Serialize());
     }
-    if (written.ok()) written = writer->Finish(rows, vectors, dims, HnswConfigFor(config_, rows));
+    if (written.ok()) {
+      written = writer->Finish(rows, vectors, dims, HnswConfigFor(config_, rows), &stopping_);
+    }
   }
   Result<std::unique_ptr<storage::Segment>> opened =
       written.ok() ? storage::Segment::Open(*env_, dir_, id,
@@ -231,6 +236,10 @@ void CollectionImpl::WaitWhileSealLags() {
 }
 
 void CollectionImpl::StopBackground() {
+  // A seal or merge in progress gives up (its files are removed; a seal's
+  // rows are still in the log, a merge's inputs still listed) instead of
+  // holding a close or drop for the rest of its build.
+  stopping_.store(true, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(background_mu_);
     stop_ = true;

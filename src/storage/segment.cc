@@ -20,11 +20,12 @@ Status SegmentWriter::FinishDocuments(std::span<const uint8_t> postings) {
 }
 
 Status SegmentWriter::Finish(size_t rows, const vector::RowSource& vectors, uint32_t dimensions,
-                             const vector::HnswConfig& hnsw) {
+                             const vector::HnswConfig& hnsw, const std::atomic<bool>* cancel) {
   Env& env = *env_;
   const std::string tmp_dir = final_dir_ + ".tmp";
   QUARRY_RETURN_IF_ERROR(
-      vector::HnswIndex::BuildFile(env, tmp_dir + "/vectors", dimensions, hnsw, rows, vectors));
+      vector::HnswIndex::BuildFile(env, tmp_dir + "/vectors", dimensions, hnsw, rows, vectors,
+                                   cancel));
   QUARRY_RETURN_IF_ERROR(env.SyncDir(tmp_dir));
   QUARRY_RETURN_IF_ERROR(env.RenameFile(tmp_dir, final_dir_));
   return env.SyncDir(DirName(final_dir_));

@@ -65,8 +65,9 @@ class SegmentWriter {
 
   Status AddDocument(const StoredDocument& doc) { return store_.Add(doc); }
   Status FinishDocuments(std::span<const uint8_t> postings);
+  // `cancel`: see HnswIndex::BuildFile.
   Status Finish(size_t rows, const vector::RowSource& vectors, uint32_t dimensions,
-                const vector::HnswConfig& hnsw);
+                const vector::HnswConfig& hnsw, const std::atomic<bool>* cancel = nullptr);
 
  private:
   SegmentWriter(Env& env, std::string final_dir, ChunkStoreWriter store)

@@ -51,7 +51,8 @@ Result<uint32_t> WriteVectors(Env& env, const std::string& path, uint32_t dims,
 }  // namespace
 
 Status HnswIndex::BuildFile(Env& env, const std::string& dir, uint32_t dimensions,
-                            const HnswConfig& config, size_t rows, const RowSource& source) {
+                            const HnswConfig& config, size_t rows, const RowSource& source,
+                            const std::atomic<bool>* cancel) {
   // The same checks as Create + AddBatch.
   if (dimensions == 0 || dimensions > kMaxInt8Dims) {
     return Status::InvalidArgument("hnsw: dimensions must be between 1 and " +
@@ -63,8 +64,14 @@ Status HnswIndex::BuildFile(Env& env, const std::string& dir, uint32_t dimension
 
   QUARRY_RETURN_IF_ERROR(CreateIndexDir(env, dir));
   const std::string path = dir + "/" + std::string(fmt::kVectorsFile);
+  const RowSource cancellable = [&](size_t first, std::span<float> out) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+      return Status::Unavailable("hnsw: build cancelled");
+    }
+    return source(first, out);
+  };
   QUARRY_ASSIGN_OR_RETURN(const uint32_t vectors_crc,
-                          WriteVectors(env, path, dimensions, config.distance, rows, source));
+                          WriteVectors(env, path, dimensions, config.distance, rows, cancellable));
 
   HnswState state(dimensions, config);
   if (rows > 0) {
@@ -81,7 +88,7 @@ Status HnswIndex::BuildFile(Env& env, const std::string& dir, uint32_t dimension
     if (state.quantized()) QUARRY_RETURN_IF_ERROR(state.codes.Reserve(rows));
     QUARRY_RETURN_IF_ERROR(state.graph.Reserve(rows));
     QUARRY_RETURN_IF_ERROR(
-        LinkStoredRows(state, 0, static_cast<uint32_t>(rows), config.build_threads));
+        LinkStoredRows(state, 0, static_cast<uint32_t>(rows), config.build_threads, cancel));
   }
   return SaveHnswCodesAndGraph(env, state, dir, vectors_crc);
 }

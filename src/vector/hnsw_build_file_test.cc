@@ -2,9 +2,11 @@
 // write (byte for byte on one thread), and bad sources fail cleanly.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/testing/temp_dir.h"
@@ -142,6 +144,50 @@ TEST(HnswBuildFileTest, ASourceErrorStopsTheBuildAndLeavesNoVectorsFile) {
   EXPECT_NE(s.message().find("disk gone"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(dir.path() + "/" + std::string(fmt::kVectorsFile)));
   EXPECT_FALSE(std::filesystem::exists(dir.path() + "/" + std::string(fmt::kGraphFile)));
+}
+
+TEST(HnswBuildFileTest, ACancelledBuildStopsAndWritesNoGraph) {
+  const DataSet data = Clustered(6000, 300, 4, 1.0f, 13);
+  const HnswConfig config = ConfigFor(Quantization::kInt8, DistanceKind::kCosine, 2);
+  // Cancelled while the rows are being written.
+  {
+    quarry::testing::TempDir dir;
+    std::atomic<bool> cancel{false};
+    size_t calls = 0;
+    const RowSource source = [&](size_t first, std::span<float> out) {
+      if (++calls == 1) cancel = true;
+      return SourceOf(data)(first, out);
+    };
+    Status s = HnswIndex::BuildFile(TestEnv(), dir.path(), data.dims, config, data.rows(), source,
+                                    &cancel);
+    EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+    EXPECT_EQ(calls, 1u);
+    EXPECT_FALSE(std::filesystem::exists(dir.path() + "/" + std::string(fmt::kGraphFile)));
+  }
+  // Cancelled during the graph build: a thread sets the flag once the rows
+  // are written (the source's last call), the build stops within a row.
+  {
+    quarry::testing::TempDir dir;
+    std::atomic<bool> cancel{false};
+    std::thread canceller;
+    const RowSource source = [&](size_t first, std::span<float> out) {
+      if (first + out.size() / data.dims == data.rows()) {
+        canceller = std::thread([&] { cancel = true; });
+      }
+      return SourceOf(data)(first, out);
+    };
+    Status s = HnswIndex::BuildFile(TestEnv(), dir.path(), data.dims, config, data.rows(), source,
+                                    &cancel);
+    canceller.join();
+    // The flag may come after the last insert on a fast machine; then the
+    // build is whole and valid.
+    if (s.ok()) {
+      EXPECT_TRUE(HnswIndex::Open(TestEnv(), dir.path(), true).ok());
+    } else {
+      EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+      EXPECT_FALSE(std::filesystem::exists(dir.path() + "/" + std::string(fmt::kGraphFile)));
+    }
+  }
 }
 
 TEST(HnswBuildFileTest, RefusesNonFiniteRowsAndBadParameters) {

@@ -18,6 +18,7 @@
 #ifndef QUARRY_VECTOR_HNSW_INDEX_H_
 #define QUARRY_VECTOR_HNSW_INDEX_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -102,9 +103,12 @@ class HnswIndex final : public VectorIndex {
   // over that file, mapped (its pages belong to the kernel's page cache and
   // can be dropped under pressure, unlike the index's own rows). What the
   // build holds is the graph, the codes and one batch. The quantizer trains
-  // on a sample of all `rows`. Open() the directory to search it.
+  // on a sample of all `rows`. Open() the directory to search it. Setting
+  // `*cancel` (may be null) stops the build within a batch or a row's
+  // insert, with Unavailable; the graph file is then not written.
   static Status BuildFile(Env& env, const std::string& dir, uint32_t dimensions,
-                          const HnswConfig& config, size_t rows, const RowSource& source);
+                          const HnswConfig& config, size_t rows, const RowSource& source,
+                          const std::atomic<bool>* cancel = nullptr);
   // Opens an index saved by Save() (format version 3, or 2 or 1: see
   // docs/format/hnsw-index.md) through `env`. Full-precision vectors are
   // memory-mapped (paged by the kernel) when `map_vectors`, else read into

@@ -176,11 +176,12 @@ Result<bool> EnsureTrained(HnswState& state, size_t end) {
 
 template <class Space, class MakeSpace>
 void LinkAll(HnswState& state, uint32_t first, uint32_t end, size_t threads,
-             const MakeSpace& make_space) {
+             const std::atomic<bool>* cancel, const MakeSpace& make_space) {
   std::atomic<uint32_t> next{first};
   RunWorkers(WorkerCount(threads, end - first, 64), [&](size_t) {
     auto scratch = state.scratch.Acquire();
     for (uint32_t r = next.fetch_add(1); r < end; r = next.fetch_add(1)) {
+      if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) return;
       const Space space = make_space(r);
       InsertNode(state, space, r, *scratch);
     }
@@ -239,7 +240,8 @@ Status InsertRows(HnswState& state, uint32_t first, std::span<const float> vecto
   return LinkStoredRows(state, first, end, threads);
 }
 
-Status LinkStoredRows(HnswState& state, uint32_t first, uint32_t end, size_t threads) {
+Status LinkStoredRows(HnswState& state, uint32_t first, uint32_t end, size_t threads,
+                      const std::atomic<bool>* cancel) {
   const uint32_t dims = state.dims;
   if (state.quantized()) QUARRY_RETURN_IF_ERROR(TrainAndEncode(state, first, end, threads));
 
@@ -250,9 +252,13 @@ Status LinkStoredRows(HnswState& state, uint32_t first, uint32_t end, size_t thr
   // quantization: the best graph for the same build budget, and what
   // hnswlib does (docs/design/hnsw.md).
   const size_t stride_lines = PrefetchLinesFor(state.vectors.stride());
-  LinkAll<F32Space>(state, first, end, threads, [&](uint32_t r) {
+  LinkAll<F32Space>(state, first, end, threads, cancel, [&](uint32_t r) {
     return F32Space{&state.vectors, state.kernels, state.Vector(r), dims, state.l2(), stride_lines};
   });
+  // Rows left unlinked: the state must not be published or saved.
+  if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+    return Status::Unavailable("hnsw: build cancelled");
+  }
   state.rows.store(end, std::memory_order_release);
   return Status::Ok();
 }

@@ -7,6 +7,7 @@
 #ifndef QUARRY_VECTOR_HNSW_INSERT_H_
 #define QUARRY_VECTOR_HNSW_INSERT_H_
 
+#include <atomic>
 #include <cstdint>
 #include <span>
 
@@ -38,9 +39,12 @@ Status InsertRows(HnswState& state, uint32_t first, std::span<const float> vecto
 // Links rows [first, end) whose vectors are already stored (normalized for
 // cosine) into the graph: trains the quantizer and writes codes when due,
 // draws levels, inserts on `threads` threads, then publishes the rows.
+// When `cancel` (may be null) becomes true, the workers stop at the next row
+// and Unavailable is returned: the state is then unusable (rows not linked).
 // REQUIRES: as InsertRows, and vectors, codes (when quantized) and graph
 // have room for `end` rows.
-Status LinkStoredRows(HnswState& state, uint32_t first, uint32_t end, size_t threads);
+Status LinkStoredRows(HnswState& state, uint32_t first, uint32_t end, size_t threads,
+                      const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace quarry::vector
 
