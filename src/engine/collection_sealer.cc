@@ -210,7 +210,8 @@ void CollectionImpl::BackgroundLoop() {
     const bool sealed = sealed_segment_count() != sealed_before;
     lock.lock();
     // A new segment may complete a tier: the merge thread looks at once
-    // (otherwise at its own tick).
+    // (otherwise at its own tick, which also covers a merge finishing
+    // meanwhile and hiding the new segment from this count).
     if (sealed) {
       merge_requested_ = true;
       merge_cv_.notify_one();
