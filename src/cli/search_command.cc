@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/open_collection.h"
 #include "server/response_json.h"
+#include "text/whitespace.h"
 
 namespace quarry::cli {
 namespace {
@@ -25,22 +26,14 @@ struct SearchFlags {
 
 // The chunk text on one line, cut to about `max_bytes` at a UTF-8 boundary.
 std::string OneLine(const std::string& text, size_t max_bytes) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-      space = !out.empty();
-      continue;
-    }
-    if (out.size() >= max_bytes && (static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-      out += "...";
-      return out;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
+  std::string out = text::CollapseAsciiSpaces(text);
+  if (out.size() <= max_bytes) return out;
+  size_t cut = max_bytes;
+  while (cut < out.size() && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) ++cut;
+  if (cut == out.size()) return out;
+  out.resize(cut);
+  if (out.back() == ' ') out.pop_back();
+  return out + "...";
 }
 
 int RunSearch(const SearchFlags& flags) {

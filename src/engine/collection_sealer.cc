@@ -232,6 +232,11 @@ void CollectionImpl::WaitWhileSealLags() {
     return sealing_ && mutable_rows_.load(std::memory_order_relaxed) >=
                            size_t{kStallSealMultiple} * config_.storage.seal_rows;
   };
+  // Almost every write: the mutable segment is small, no lock taken.
+  if (mutable_rows_.load(std::memory_order_relaxed) <
+      size_t{kStallSealMultiple} * config_.storage.seal_rows) {
+    return;
+  }
   std::unique_lock<std::mutex> lock(background_mu_);
   seal_done_cv_.wait_for(lock, kMaxStall, [&] { return stop_ || !lagging(); });
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "text/utf8.h"
+#include "text/whitespace.h"
 
 namespace quarry::ingest {
 namespace {
@@ -50,22 +51,6 @@ void AppendEntity(std::string_view entity, std::string* out) {
   out->append(entity);
 }
 
-// `text` trimmed, with every run of white space made one space.
-std::string CollapseSpaces(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
-
 // Receives md4c's callbacks and turns its headings into MarkdownHeadings.
 class HeadingCollector {
  public:
@@ -90,7 +75,7 @@ class HeadingCollector {
     if (type != MD_BLOCK_H) return 0;
     in_heading_ = false;
     if (quote_depth_ > 0) return 0;  // quoted material: see the header
-    MarkdownHeading heading{0, level_, CollapseSpaces(text_)};
+    MarkdownHeading heading{0, level_, text::CollapseAsciiSpaces(text_)};
     if (first_anchor_ == kNone) {
       pending_.push_back(std::move(heading));
       return 0;

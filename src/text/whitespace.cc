@@ -48,4 +48,19 @@ bool IsBlank(std::string_view valid_utf8) {
   return true;
 }
 
+std::string CollapseAsciiSpaces(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
 }  // namespace quarry::text

@@ -10,6 +10,7 @@
 #ifndef QUARRY_TEXT_WHITESPACE_H_
 #define QUARRY_TEXT_WHITESPACE_H_
 
+#include <string>
 #include <string_view>
 
 #include "text/span.h"
@@ -28,6 +29,10 @@ Span TrimWhitespace(std::string_view valid_utf8, Span span);
 // True if `valid_utf8` is empty or holds only white space.
 // REQUIRES: valid UTF-8.
 bool IsBlank(std::string_view valid_utf8);
+
+// `text` on one line: trimmed, every run of ASCII white space (space, tab,
+// CR, LF) made one space. Other bytes, UTF-8 included, are kept as they are.
+std::string CollapseAsciiSpaces(std::string_view text);
 
 }  // namespace quarry::text
 

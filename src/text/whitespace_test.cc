@@ -43,3 +43,17 @@ TEST(WhitespaceTest, IsBlank) {
 
 }  // namespace
 }  // namespace quarry::text
+
+namespace quarry::text {
+namespace {
+
+TEST(CollapseAsciiSpacesTest, TrimsAndJoinsRunsOfAsciiWhiteSpace) {
+  EXPECT_EQ(CollapseAsciiSpaces(""), "");
+  EXPECT_EQ(CollapseAsciiSpaces(" \t\r\n "), "");
+  EXPECT_EQ(CollapseAsciiSpaces("  Heading\t\tone\r\n two  "), "Heading one two");
+  // Only ASCII white space: a no-break space (U+00A0) and other UTF-8 stay.
+  EXPECT_EQ(CollapseAsciiSpaces("a\u00a0b  \u00e9t\u00e9"), "a\u00a0b \u00e9t\u00e9");
+}
+
+}  // namespace
+}  // namespace quarry::text
