@@ -179,10 +179,12 @@ class CollectionImpl final : public Collection {
   // Writes segment `id` of the documents `docs` feeds, with `rows` vectors
   // read from `vectors` a batch at a time, and opens it; on failure removes
   // what was written (no MANIFEST lists it yet). Documents pass through one
-  // at a time (chunk store and keyword postings). No lock needed.
-  Result<std::unique_ptr<storage::Segment>> BuildSegment(uint64_t id, const DocumentFeed& docs,
-                                                         size_t rows,
-                                                         const vector::RowSource& vectors) const;
+  // at a time into the chunk store. The keyword postings are written by
+  // `postings` (a merge merges its inputs'), or when it is empty built from
+  // the documents, analyzed again (a seal). No lock needed.
+  Result<std::unique_ptr<storage::Segment>> BuildSegment(
+      uint64_t id, const DocumentFeed& docs, size_t rows, const vector::RowSource& vectors,
+      const storage::PostingsWriter& postings = {}) const;
   void StopBackground();
 
   const std::shared_ptr<Env> env_;

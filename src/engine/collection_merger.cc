@@ -13,6 +13,7 @@
 #include <map>
 
 #include "engine/collection_impl.h"
+#include "lexical/bm25_merge.h"
 
 namespace quarry::engine {
 namespace {
@@ -131,18 +132,32 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     live_rows += seg->index().live_count();
     live_docs += seg->store().entries().size();
   }
+  // The keyword postings are merged from the inputs' (MergeBm25Indexes),
+  // renumbered: an input's row becomes its position in `rows`.
+  std::vector<std::vector<uint32_t>> new_rows(inputs.size());
   rows.reserve(live_rows);
   sources.reserve(live_docs);
-  for (storage::Segment* seg : inputs) {
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    storage::Segment* seg = inputs[i];
+    new_rows[i].assign(seg->rows(), lexical::kDroppedDoc);
     const auto& entries = seg->store().entries();
     for (uint32_t o = 0; o < entries.size(); ++o) {
       if (seg->IsDeleted(o)) continue;
       for (uint32_t c = 0; c < entries[o].chunks; ++c) {
+        new_rows[i][entries[o].first_row + c] = static_cast<uint32_t>(rows.size());
         rows.push_back({&seg->index(), entries[o].first_row + c});
       }
       sources.push_back({seg, o});
     }
   }
+  std::vector<lexical::MergeInput> postings_inputs;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    postings_inputs.push_back({&inputs[i]->postings(), new_rows[i]});
+  }
+  const auto merge_postings = [&](WritableFile& out) {
+    return lexical::MergeBm25Indexes(postings_inputs, static_cast<uint32_t>(rows.size()), out,
+                                     &stopping_);
+  };
   // Documents, like rows, are read from the inputs while the new segment is
   // written, one at a time. One deleted from here on is still stored: it is
   // written and then tombstoned below, like a delete during a seal.
@@ -170,7 +185,7 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
   std::unique_ptr<storage::Segment> merged;
   if (!sources.empty()) {
     Result<std::unique_ptr<storage::Segment>> built =
-        BuildSegment(id, feed, rows.size(), read_rows);
+        BuildSegment(id, feed, rows.size(), read_rows, merge_postings);
     if (!built.ok()) {
       return built.status().WithContext("merging segments of collection '" + name_ + "'");
     }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "engine/collection_impl.h"
 #include "engine/hnsw_config.h"
@@ -24,34 +25,42 @@ constexpr auto kMaxStall = std::chrono::seconds(30);
 }  // namespace
 
 Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
-    uint64_t id, const DocumentFeed& docs, size_t rows, const vector::RowSource& vectors) const {
+    uint64_t id, const DocumentFeed& docs, size_t rows, const vector::RowSource& vectors,
+    const storage::PostingsWriter& postings) const {
   const uint32_t dims = embedder_->dimensions();
-  Status written;
-  {
-    // Analyzing again (rather than keeping each row's terms since ingestion)
-    // costs the background thread some CPU and saves the memory of every
-    // term of the mutable segment twice.
-    Result<ObjectPool<text::Analyzer>::Lease> analyzer = analyzers_.Acquire();
-    Result<storage::SegmentWriter> writer =
-        analyzer.ok() ? storage::SegmentWriter::Create(*env_, dir_, id)
-                      : Result<storage::SegmentWriter>(analyzer.status());
-    written = writer.status();
+  Result<storage::SegmentWriter> writer = storage::SegmentWriter::Create(*env_, dir_, id);
+  Status written = writer.status();
+  if (written.ok()) {
+    // Without `postings` (a seal), the documents are analyzed again rather
+    // than keeping each row's terms since ingestion: that costs the
+    // background thread some CPU and saves the memory of every term of the
+    // mutable segment twice.
+    std::optional<ObjectPool<text::Analyzer>::Lease> analyzer;
+    std::optional<lexical::Bm25IndexBuilder> builder;
+    if (!postings) {
+      Result<ObjectPool<text::Analyzer>::Lease> lease = analyzers_.Acquire();
+      written = lease.status();
+      if (lease.ok()) analyzer.emplace(std::move(lease).value());
+      builder.emplace();
+    }
     if (written.ok()) {
-      // The postings are written, and their builder freed, before the
-      // index build (the longest step of a seal or merge).
-      lexical::Bm25IndexBuilder postings;
       written = docs([&](const storage::StoredDocument& doc) {
         if (stopping_.load(std::memory_order_relaxed)) {
           return Status::Unavailable("collection '" + name_ + "' is closing");
         }
-        AddChunkTerms(AnalyzeDocument(**analyzer, doc), &postings);
+        if (builder) AddChunkTerms(AnalyzeDocument(**analyzer, doc), &*builder);
         return writer->AddDocument(doc);
       });
-      if (written.ok()) written = writer->FinishDocuments(postings.Serialize());
     }
+    // The postings are written, and the builder freed, before the index
+    // build (the longest step of a seal or merge).
     if (written.ok()) {
-      written = writer->Finish(rows, vectors, dims, HnswConfigFor(config_, rows), &stopping_);
+      written = postings ? writer->FinishDocuments(postings)
+                         : writer->FinishDocuments(builder->Serialize());
     }
+  }
+  if (written.ok()) {
+    written = writer->Finish(rows, vectors, dims, HnswConfigFor(config_, rows), &stopping_);
   }
   Result<std::unique_ptr<storage::Segment>> opened =
       written.ok() ? storage::Segment::Open(*env_, dir_, id,

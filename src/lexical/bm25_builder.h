@@ -50,7 +50,6 @@ class Bm25IndexBuilder {
   std::vector<std::string_view> terms_;                    // by term id; views of term_ids_' keys
   std::vector<std::vector<Posting>> postings_;             // by term id, in doc order
   std::vector<std::array<uint32_t, kNumFields>> lengths_;  // by doc id
-  std::array<uint64_t, kNumFields> total_length_{};
   uint64_t total_postings_ = 0;
 };
 

@@ -61,8 +61,10 @@ class Bm25Index {
   std::optional<TermInfo> Find(std::string_view term) const;
   // Find(term)->doc_freq, or 0.
   uint32_t DocFreq(std::string_view term) const;
-  // The i-th term in byte order. REQUIRES: i < term_count().
+  // The i-th term in byte order, and where its postings are.
+  // REQUIRES: i < term_count().
   std::string_view TermAt(uint32_t i) const;
+  TermInfo TermInfoAt(uint32_t i) const;
 
   // REQUIRES: doc < doc_count().
   uint32_t FieldLength(uint32_t doc, size_t field) const {
@@ -93,7 +95,6 @@ class Bm25Index {
   Status VerifyTables() const;
   Status VerifyPostings() const;
   uint64_t BlockOffset(uint64_t block) const;
-  TermInfo TermInfoAt(uint32_t i) const;
 
   std::vector<uint8_t> owned_;  // empty unless adopted; moving keeps its buffer in place
   uint32_t doc_count_ = 0;

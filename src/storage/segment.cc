@@ -19,6 +19,11 @@ Status SegmentWriter::FinishDocuments(std::span<const uint8_t> postings) {
   return WriteSegmentPostings(*env_, final_dir_ + ".tmp", postings);
 }
 
+Status SegmentWriter::FinishDocuments(const PostingsWriter& postings) {
+  QUARRY_RETURN_IF_ERROR(store_.Finish());
+  return WriteSegmentPostings(*env_, final_dir_ + ".tmp", postings);
+}
+
 Status SegmentWriter::Finish(size_t rows, const vector::RowSource& vectors, uint32_t dimensions,
                              const vector::HnswConfig& hnsw, const std::atomic<bool>* cancel) {
   Env& env = *env_;

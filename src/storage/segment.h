@@ -49,7 +49,7 @@ struct SegmentOpenOptions {
 // Writes segment `id` into SegmentDirName(collection_dir, id): documents
 // one at a time in row order (streamed into the chunk store), then
 // FinishDocuments() with `postings` (a serialized lexical index with one
-// document per row), then Finish() with `rows` vectors (one per chunk,
+// document per row, as bytes or written by a PostingsWriter), then Finish() with `rows` vectors (one per chunk,
 // `dimensions` floats, read from `vectors` a batch at a time): the caller
 // can drop its postings before the long index build. The HNSW graph is built on
 // `hnsw.build_threads` threads over the vectors as written to disk
@@ -65,6 +65,7 @@ class SegmentWriter {
 
   Status AddDocument(const StoredDocument& doc) { return store_.Add(doc); }
   Status FinishDocuments(std::span<const uint8_t> postings);
+  Status FinishDocuments(const PostingsWriter& postings);
   // `cancel`: see HnswIndex::BuildFile.
   Status Finish(size_t rows, const vector::RowSource& vectors, uint32_t dimensions,
                 const vector::HnswConfig& hnsw, const std::atomic<bool>* cancel = nullptr);

@@ -2,13 +2,18 @@
 
 namespace quarry::storage {
 
-Status WriteSegmentPostings(Env& env, const std::string& dir, std::span<const uint8_t> bytes) {
+Status WriteSegmentPostings(Env& env, const std::string& dir, const PostingsWriter& write) {
   QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> f,
                           env.NewWritableFile(dir + "/" + kPostingsFile, OpenMode::kTruncate));
-  QUARRY_RETURN_IF_ERROR(
-      f->Append(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())));
+  QUARRY_RETURN_IF_ERROR(write(*f));
   QUARRY_RETURN_IF_ERROR(f->Sync());
   return f->Close();
+}
+
+Status WriteSegmentPostings(Env& env, const std::string& dir, std::span<const uint8_t> bytes) {
+  return WriteSegmentPostings(env, dir, [bytes](WritableFile& out) {
+    return out.Append(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  });
 }
 
 Result<std::unique_ptr<SegmentPostings>> SegmentPostings::Open(Env& env, const std::string& dir,

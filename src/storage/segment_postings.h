@@ -10,6 +10,7 @@
 #define QUARRY_STORAGE_SEGMENT_POSTINGS_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -23,8 +24,13 @@ namespace quarry::storage {
 
 inline constexpr const char* kPostingsFile = "postings.bm25";
 
-// Writes `bytes` (a serialized lexical index) as <dir>/postings.bm25 and
-// fsyncs it; the caller syncs the directory.
+// Writes a serialized lexical index into an empty file (e.g.
+// lexical::MergeBm25Indexes, which streams it).
+using PostingsWriter = std::function<Status(WritableFile& out)>;
+
+// Writes <dir>/postings.bm25 with `write` (or `bytes`) and fsyncs it; the
+// caller syncs the directory.
+Status WriteSegmentPostings(Env& env, const std::string& dir, const PostingsWriter& write);
 Status WriteSegmentPostings(Env& env, const std::string& dir, std::span<const uint8_t> bytes);
 
 class SegmentPostings {
