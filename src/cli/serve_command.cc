@@ -8,6 +8,7 @@
 #include "cli/cli_error.h"
 #include "cli/commands.h"
 #include "cli/config_file.h"
+#include "ingest/pdf/pdf_sandbox.h"
 #include "quarry/engine.h"
 #include "server/http_server.h"
 #include "server/upload_job.h"
@@ -134,6 +135,11 @@ int RunServe(const CLI::App& cmd, ServeFlags flags) {
   // The Engine holds the data directory's lock: leftovers of a crash are ours.
   Status tmp = server::PrepareUploadTmpDir(options.upload_tmp_dir);
   if (!tmp.ok()) return FailWith(tmp);
+  // As `quarry ingest` does; QUARRY_PDF_FORK_SERVER=0 spawns a helper per PDF.
+  if (ingest::PdfForkServerEnabled()) {
+    options.pdf_servers =
+        std::make_shared<ingest::PdfForkServerPool>(ingest::DefaultPdfHelperPath());
+  }
   options.default_collection = flags.default_collection;
   options.models_dir = flags.models_dir;
   options.shutdown_grace = std::chrono::seconds(flags.shutdown_grace_s);

@@ -8,9 +8,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "cache/cache_options.h"
+#include "ingest/pdf/pdf_fork_client.h"
 
 namespace quarry::server {
 
@@ -34,6 +36,10 @@ struct ServerOptions {
   // <data>/tmp: the same disk as the data, and not a tmpfs that would hold a
   // second copy of each upload in memory. REQUIRES: exists.
   std::string upload_tmp_dir;
+  // The PDF fork servers uploaded PDFs are parsed by, shared by all uploads
+  // (pdf_fork_client.h): started on the first PDF, one per upload running
+  // at once at most. Null: a sandboxed helper is spawned per PDF.
+  std::shared_ptr<ingest::PdfForkServerPool> pdf_servers;
   std::string default_collection = "default";
   // Where clients' `local` embedders find their models, by name
   // (server/embedder_policy.h); "" = clients cannot choose a model.

@@ -16,6 +16,7 @@ HandlerReply PostUpload(RequestContext& context, std::shared_ptr<Collection> col
                         bool wait) {
   UploadOptions options;
   options.source.max_file_bytes = context.options->max_file_bytes;
+  options.source.pdf_servers = context.options->pdf_servers;
   options.tmp_dir = context.options->upload_tmp_dir;
   return CpuWork([collection = std::move(collection), body = std::move(context.body),
                   content_type = context.content_type, wait, start_job = context.start_job,

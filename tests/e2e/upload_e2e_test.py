@@ -49,6 +49,24 @@ def multipart(files, fields=(), boundary=BOUNDARY):
     return out.getvalue()
 
 
+def child_commands(pid):
+    """The command lines of a process's children (from /proc)."""
+    commands = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            if parent != pid:
+                continue
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                commands.append([a.decode() for a in f.read().split(b"\0") if a])
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    return commands
+
+
 def pdf_bytes(folder):
     """A real two-page PDF, written by extract_e2e_test's reportlab script."""
     path = os.path.join(folder, "report.pdf")
@@ -178,6 +196,10 @@ class UploadTest(OneServerTestCase):
         self.assertEqual(self.keyword_hits("mixed", "saffron crocus")[0], "notes.txt")
         pdf = self.server.request("GET", "/api/collections/mixed/documents/report.pdf").json()
         self.assertEqual(pdf["source"], "report.pdf")
+        # ...the PDFs went through the server's PDF fork server (started on
+        # the first PDF and kept for the next uploads), as with `quarry ingest`.
+        self.assertTrue(any(cmd[1:] == ["--fork-server"] for cmd in child_commands(self.server.proc.pid)),
+                        child_commands(self.server.proc.pid))
         self.assertEqual(pdf["title"], "Annual Plant Report")  # from the PDF's metadata
         self.assertEqual(pdf["pages"][0], 1)
         # ...the bad ones left nothing behind...
