@@ -11,6 +11,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "base/testing/temp_dir.h"
@@ -206,6 +207,63 @@ TEST_F(SearchTest, ScoresAreTheSameWhateverTheSegmentLayout) {
   ASSERT_NO_FATAL_FAILURE(Reopen());
   EXPECT_EQ(Keys(MustSearch({.query = "glacier river", .k = 20, .mode = SearchMode::kKeyword})),
             Keys(sealed));
+}
+
+// A merge merges its inputs' keyword postings (renumbered, deleted rows
+// dropped) instead of rebuilding them: keyword answers afterwards are those
+// of a collection that only ever held the surviving documents.
+TEST_F(SearchTest, AMergeKeepsKeywordAnswersExact) {
+  auto created = engine_->CreateCollection("ref", TestConfig());
+  ASSERT_TRUE(created.ok());
+  std::shared_ptr<Collection> reference = *created;
+  std::vector<std::string> deleted;
+  for (uint32_t batch = 0; batch < 4; ++batch) {
+    std::vector<DocumentInput> docs = RandomDocs(25, 20 + batch);
+    for (DocumentInput& d : docs) d.id = "b" + std::to_string(batch) + "-" + d.id;
+    ASSERT_TRUE(collection_->Upsert(docs).ok());
+    ASSERT_TRUE(impl().SealNow().ok());
+    for (size_t i = 0; i < docs.size(); ++i) {
+      if (i % 4 == batch % 4) {
+        deleted.push_back(docs[i].id);  // in every segment, first ones to last ones
+      } else {
+        ASSERT_TRUE(reference->Upsert({docs[i]}).ok());
+      }
+    }
+  }
+  for (const std::string& id : deleted) ASSERT_TRUE(collection_->DeleteDocument(id).ok()) << id;
+  ASSERT_EQ(impl().sealed_segment_count(), 4u);
+  ASSERT_TRUE(impl().MergeNow().ok());
+  ASSERT_EQ(impl().sealed_segment_count(), 1u);
+  EXPECT_EQ(collection_->Info().chunks, reference->Info().chunks);
+  const auto sorted = [](const SearchResponse& r) {
+    std::vector<std::tuple<std::string, uint32_t, double>> hits;
+    for (const SearchHit& h : r.hits) hits.emplace_back(h.document_id, h.chunk, h.score);
+    std::sort(hits.begin(), hits.end());
+    return hits;
+  };
+  for (int restart = 0; restart < 2; ++restart) {
+    for (const char* q : {"glacier river", "protein enzyme neuron", "copper notes", "violin",
+                          "orbit planet galaxy meadow"}) {
+      SearchResponse merged = MustSearch({.query = q, .k = 200, .mode = SearchMode::kKeyword});
+      auto expected = reference->Search({.query = q, .k = 200, .mode = SearchMode::kKeyword});
+      ASSERT_TRUE(expected.ok());
+      ASSERT_FALSE(merged.hits.empty()) << q;
+      const auto a = sorted(merged), b = sorted(*expected);
+      ASSERT_EQ(a.size(), b.size()) << q;
+      for (size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(std::get<0>(a[i]), std::get<0>(b[i])) << q;
+        EXPECT_EQ(std::get<1>(a[i]), std::get<1>(b[i])) << q;
+        EXPECT_NEAR(std::get<2>(a[i]), std::get<2>(b[i]), 1e-6) << q << " " << std::get<0>(a[i]);
+      }
+    }
+    if (restart == 0) {
+      reference.reset();
+      ASSERT_NO_FATAL_FAILURE(Reopen());
+      auto reopened = engine_->GetCollection("ref");
+      ASSERT_TRUE(reopened.ok());
+      reference = *reopened;
+    }
+  }
 }
 
 TEST_F(SearchTest, InMemoryPostingsStayExactAcrossManyWritesAndSearches) {
