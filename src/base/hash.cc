@@ -18,4 +18,9 @@ std::string ContentHashHex(std::string_view data) {
   return std::string(buf, 32);
 }
 
+Digest128 Hash128(std::string_view data) {
+  const XXH128_hash_t h = XXH3_128bits(data.data(), data.size());
+  return {h.high64, h.low64};
+}
+
 }  // namespace quarry

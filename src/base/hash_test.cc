@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace quarry {
 namespace {
 
@@ -18,6 +20,18 @@ TEST(HashTest, ContentHashIs32HexDigits) {
   ASSERT_EQ(h.size(), 32u);
   for (char c : h) EXPECT_TRUE(std::isxdigit(static_cast<unsigned char>(c))) << h;
   EXPECT_NE(h, ContentHashHex("hello!"));
+}
+
+TEST(HashTest, Digest128IsTheContentHashAsTwoWords) {
+  EXPECT_EQ(Hash128("hello"), Hash128(std::string("hel") + "lo"));
+  EXPECT_NE(Hash128("hello"), Hash128("hellp"));
+  EXPECT_NE(Hash128(""), Hash128(std::string(1, '\0')));
+  // The same XXH3-128 as ContentHashHex, high word first.
+  const Digest128 d = Hash128("hello");
+  char hex[33];
+  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(d.high),
+                static_cast<unsigned long long>(d.low));
+  EXPECT_EQ(ContentHashHex("hello"), hex);
 }
 
 }  // namespace

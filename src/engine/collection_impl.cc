@@ -260,8 +260,8 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
     for (size_t i = 0; i < n; ++i) {
       if (!normalized[i]->ok()) continue;
       auto it = documents_.find(ids[i]);
-      unchanged[i] =
-          it != documents_.end() && it->second.content_hash == (*normalized[i])->content_hash;
+      unchanged[i] = it != documents_.end() &&
+                     it->second.content_digest == Hash128((*normalized[i])->content_hash);
     }
   }
   UpsertSummary summary;
@@ -298,7 +298,7 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
     // Only writers change documents_ and write_mu_ is held: no state lock
     // needed to read. Checked again: another writer may have stored it since.
     auto it = documents_.find(p.doc.id);
-    if (it != documents_.end() && it->second.content_hash == p.doc.content_hash) {
+    if (it != documents_.end() && it->second.content_digest == Hash128(p.doc.content_hash)) {
       ++summary.unchanged;
       continue;
     }
@@ -389,7 +389,7 @@ void CollectionImpl::ApplyLocked(storage::WriteBatch batch, uint64_t lsn,
     DocRef ref;
     ref.memory = mutable_.get();
     ref.chunks = static_cast<uint32_t>(a.doc.chunks.size());
-    ref.content_hash = a.doc.content_hash;
+    ref.content_digest = Hash128(a.doc.content_hash);
     const std::string id = a.doc.id;
     ref.ordinal = mutable_->Add(std::move(a.doc), a.vectors, terms[i]);
     chunk_count_ += ref.chunks;

@@ -204,6 +204,12 @@ Status CollectionImpl::LoadSegments(const storage::Manifest& manifest) {
   options.map_vectors = config_.storage.on_disk_vectors;
   options.resident_payload = !config_.storage.on_disk_payload;
   options.payload_cache = document_blocks_;
+  size_t live_documents = 0;
+  for (const storage::SegmentEntry& entry : manifest.segments) {
+    live_documents +=
+        entry.documents - std::min<size_t>(entry.documents, entry.deleted_documents.size());
+  }
+  documents_.reserve(live_documents);  // one allocation of the table, not a rehash per doubling
   for (const storage::SegmentEntry& entry : manifest.segments) {
     Result<std::unique_ptr<storage::Segment>> opened =
         storage::Segment::Open(e, dir_, entry.id, options);
@@ -227,7 +233,7 @@ Status CollectionImpl::LoadSegments(const storage::Manifest& manifest) {
       ref.sealed = seg.get();
       ref.ordinal = o;
       ref.chunks = d.chunks;
-      ref.content_hash = d.content_hash;
+      ref.content_digest = Hash128(d.content_hash);
       chunk_count_ += d.chunks;
       documents_.emplace(d.id, std::move(ref));
     }

@@ -11,7 +11,7 @@
 namespace quarry::lexical {
 namespace {
 
-constexpr size_t kWriteChunk = 1 << 20;       // postings bytes buffered per Append
+constexpr size_t kWriteChunk = 1 << 20;  // postings bytes buffered per Append
 constexpr uint32_t kTermsPerCancelCheck = 1024;
 
 std::string_view AsChars(std::span<const uint8_t> bytes) {
@@ -29,16 +29,16 @@ Status CheckNumbering(std::span<const MergeInput> inputs, uint32_t doc_count) {
     for (uint32_t id : in.new_doc) {
       if (id == kDroppedDoc) continue;
       if (id != next || id >= doc_count) {
-        return Status::InvalidArgument("merge input " + std::to_string(i) + " numbers a kept document " +
-                                       std::to_string(id) + " where " + std::to_string(next) +
-                                       " is next of " + std::to_string(doc_count));
+        return Status::InvalidArgument(
+            "merge input " + std::to_string(i) + " numbers a kept document " + std::to_string(id) +
+            " where " + std::to_string(next) + " is next of " + std::to_string(doc_count));
       }
       ++next;
     }
   }
   if (next != doc_count) {
-    return Status::InvalidArgument("merge inputs keep " + std::to_string(next) + " documents, not " +
-                                   std::to_string(doc_count));
+    return Status::InvalidArgument("merge inputs keep " + std::to_string(next) +
+                                   " documents, not " + std::to_string(doc_count));
   }
   return Status::Ok();
 }
@@ -103,7 +103,8 @@ Status MergeBm25Indexes(std::span<const MergeInput> inputs, uint32_t doc_count, 
   for (const MergeInput& in : inputs) {
     for (uint32_t d = 0; d < in.new_doc.size(); ++d) {
       if (in.new_doc[d] == kDroppedDoc) continue;
-      for (size_t f = 0; f < kNumFields; ++f) lengths[in.new_doc[d]][f] = in.index->FieldLength(d, f);
+      FieldLengths& l = lengths[in.new_doc[d]];
+      for (size_t f = 0; f < kNumFields; ++f) l[f] = in.index->FieldLength(d, f);
     }
   }
 

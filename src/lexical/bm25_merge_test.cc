@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -35,7 +36,8 @@ std::vector<Doc> RandomDocs(std::mt19937& rng, size_t n, size_t vocabulary) {
     for (Terms* field : {&d.title, &d.body}) {
       const size_t len = field == &d.title ? length(rng) / 6 : length(rng);
       for (size_t i = 0; i < len; ++i) {
-        const auto rank = static_cast<size_t>(std::pow(u(rng), 3.0) * static_cast<double>(vocabulary));
+        const auto rank =
+            static_cast<size_t>(std::pow(u(rng), 3.0) * static_cast<double>(vocabulary));
         field->push_back("t" + std::to_string(rank));
       }
     }

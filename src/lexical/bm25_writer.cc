@@ -39,8 +39,9 @@ Bm25Writer::Bm25Writer(std::span<const FieldLengths> lengths) : lengths_(lengths
 }
 
 void Bm25Writer::EncodePostings(std::span<const Posting> postings, std::vector<uint8_t>* out) {
-  ForEachBlock(postings,
-               [out](std::span<const Posting> block, uint32_t base) { EncodeBlock(block, base, out); });
+  ForEachBlock(postings, [out](std::span<const Posting> block, uint32_t base) {
+    EncodeBlock(block, base, out);
+  });
 }
 
 void Bm25Writer::AddTerm(std::string_view term, std::span<const Posting> postings,

@@ -49,9 +49,10 @@ struct SegmentOpenOptions {
 // Writes segment `id` into SegmentDirName(collection_dir, id): documents
 // one at a time in row order (streamed into the chunk store), then
 // FinishDocuments() with `postings` (a serialized lexical index with one
-// document per row, as bytes or written by a PostingsWriter), then Finish() with `rows` vectors (one per chunk,
-// `dimensions` floats, read from `vectors` a batch at a time): the caller
-// can drop its postings before the long index build. The HNSW graph is built on
+// document per row, as bytes or written by a PostingsWriter), then Finish()
+// with `rows` vectors (one per chunk, `dimensions` floats, read from
+// `vectors` a batch at a time): the caller can drop its postings before the
+// long index build. The HNSW graph is built on
 // `hnsw.build_threads` threads over the vectors as written to disk
 // (HnswIndex::BuildFile). Neither documents nor vectors are ever all in
 // memory at once, which is what keeps a merge of large segments small.
