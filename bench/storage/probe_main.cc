@@ -32,6 +32,7 @@
 
 #include "base/crc32c.h"
 #include "base/env.h"
+#include "base/hash.h"
 #include "base/stopwatch.h"
 #include "common/latency.h"
 #include "common/proc_stats.h"
@@ -249,19 +250,20 @@ int RunBreakdown(const Flags& flags) {
 
     // What CollectionImpl::LoadSegments builds per live document: a hash
     // map entry keyed by id holding a segment pointer, ordinal, chunk count
-    // and a copy of the content hash.
+    // and a digest of the content hash, in a table reserved up front.
     struct Ref {
       const void* segment;
       uint32_t ordinal;
       uint32_t chunks;
-      std::string content_hash;
+      Digest128 content_digest;
     };
     Stage map_stage;
     std::unordered_map<std::string, Ref> documents;
     const auto& entries = (*store)->entries();
+    documents.reserve(entries.size());
     for (uint32_t o = 0; o < entries.size(); ++o) {
       documents.emplace(entries[o].id,
-                        Ref{store->get(), o, entries[o].chunks, entries[o].content_hash});
+                        Ref{store->get(), o, entries[o].chunks, Hash128(entries[o].content_hash)});
     }
     s["document_map"] = map_stage.Finish();
     s["document_map_entries"] = documents.size();
