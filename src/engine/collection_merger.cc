@@ -135,6 +135,10 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
   // The keyword postings are merged from the inputs' (MergeBm25Indexes),
   // renumbered: an input's row becomes its position in `rows`.
   std::vector<std::vector<uint32_t>> new_rows(inputs.size());
+  if (live_rows >= lexical::kDroppedDoc) {
+    return Status::ResourceExhausted("merging segments of collection '" + name_ +
+                                     "': a segment holds fewer than 2^32 - 1 rows");
+  }
   rows.reserve(live_rows);
   sources.reserve(live_docs);
   for (size_t i = 0; i < inputs.size(); ++i) {

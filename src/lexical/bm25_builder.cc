@@ -65,9 +65,7 @@ std::vector<uint8_t> Bm25IndexBuilder::Serialize() const {
   for (uint32_t id : order) writer.AddTerm(terms_[id], postings_[id], &postings);
 
   std::vector<uint8_t> out(format::kHeaderSize, 0);
-  const std::vector<uint8_t> tables = writer.Tables();
-  out.reserve(out.size() + tables.size() + postings.size());
-  out.insert(out.end(), tables.begin(), tables.end());
+  writer.AppendTables(&out);  // the header's size keeps the sections aligned
   out.insert(out.end(), postings.begin(), postings.end());
   const auto header = writer.Header(
       crc32c::Value(out.data() + format::kHeaderSize, out.size() - format::kHeaderSize));

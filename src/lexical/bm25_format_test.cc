@@ -1,6 +1,8 @@
 // The serialized form: round trips, and refusal of every kind of damage.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -38,6 +40,68 @@ void ExpectCorruption(const std::vector<uint8_t>& bytes, const std::string& need
   ASSERT_FALSE(index.ok()) << "expected refusal containing '" << needle << "'";
   EXPECT_EQ(index.status().code(), StatusCode::kCorruption);
   EXPECT_NE(index.status().message().find(needle), std::string::npos) << index.status().message();
+}
+
+// The version 1 layout, written out field by field from
+// docs/format/bm25-postings.md for a two-document index, so that a change to
+// the writer (Bm25Writer, shared by the builder and the merge) cannot
+// silently change the format. Doc 0: title "b", body "a b a"; doc 1: body
+// "b".
+TEST(Bm25FormatTest, BytesAreTheDocumentedLayout) {
+  Bm25IndexBuilder b;
+  ASSERT_TRUE(b.AddDocument(Terms{"b"}, Terms{"a", "b", "a"}).ok());
+  ASSERT_TRUE(b.AddDocument(Terms{}, Terms{"b"}).ok());
+
+  std::vector<uint8_t> body;
+  const auto term = [&body](uint64_t string_offset, uint32_t length, uint32_t df,
+                            uint64_t first_block) {
+    AppendU64(&body, string_offset);
+    AppendU32(&body, length);
+    AppendU32(&body, df);
+    AppendU64(&body, first_block);
+  };
+  const auto block = [&body](uint32_t last_doc, uint32_t count, uint64_t offset,
+                             std::array<uint32_t, 4> max_tf_min_len) {
+    AppendU32(&body, last_doc);
+    AppendU32(&body, count);
+    AppendU64(&body, offset);
+    for (uint32_t v : max_tf_min_len) AppendU32(&body, v);
+  };
+  // Term table at 0: "a" then "b".
+  term(0, 1, 1, 0);
+  term(1, 1, 2, 1);
+  // Length table at 48: (title, body) of doc 0, then doc 1.
+  for (uint32_t v : {1u, 3u, 0u, 1u}) AppendU32(&body, v);
+  // Block table at 64: "a" in doc 0 (tf 0 and 2); "b" in docs 0 and 1.
+  block(0, 1, 0, {0, 2, 1, 3});
+  block(1, 2, 3, {1, 1, 0, 1});
+  // Strings at 128, padded to 8.
+  for (char c : {'a', 'b', '\0', '\0', '\0', '\0', '\0', '\0'})
+    body.push_back(static_cast<uint8_t>(c));
+  // Postings at 136: gaps, title tfs, body tfs, per block.
+  for (int v : {0, 0, 2, /* block 1 */ 0, 0, 1, 0, 1, 1}) body.push_back(static_cast<uint8_t>(v));
+
+  std::vector<uint8_t> expected(format::kHeaderSize, 0);
+  uint8_t* h = expected.data();
+  std::memcpy(h, "QRYBM25\0", 8);
+  StoreU32(h + 8, 1);     // version
+  StoreU32(h + 12, 128);  // header size
+  StoreU64(h + 16, body.size());
+  StoreU32(h + 24, crc32c::Value(body.data(), body.size()));
+  StoreU32(h + 28, 128);                                   // block size
+  StoreU32(h + 32, 2);                                     // documents
+  StoreU32(h + 36, 2);                                     // terms
+  StoreU32(h + 40, 2);                                     // blocks
+  StoreU32(h + 44, 2);                                     // fields
+  StoreU64(h + 48, 1);                                     // total title length
+  StoreU64(h + 56, 4);                                     // total body length
+  const uint64_t offsets[] = {0, 48, 64, 128, 2, 136, 9};  // sections, strings size, postings size
+  for (size_t i = 0; i < 7; ++i) StoreU64(h + 64 + 8 * i, offsets[i]);
+  StoreU32(h + 124, crc32c::Value(h, 124));
+  expected.insert(expected.end(), body.begin(), body.end());
+  ASSERT_EQ(expected.size(), 128u + 145u);
+
+  EXPECT_TRUE(b.Serialize() == expected);
 }
 
 TEST(Bm25FormatTest, RoundTrip) {

@@ -124,9 +124,13 @@ Status MergeBm25Indexes(std::span<const MergeInput> inputs, uint32_t doc_count, 
   // Pass 2: header placeholder, tables, then the postings as they are encoded.
   const std::array<uint8_t, format::kHeaderSize> placeholder{};
   QUARRY_RETURN_IF_ERROR(out.Append(AsChars(placeholder)));
-  const std::vector<uint8_t> tables = writer.Tables();
-  QUARRY_RETURN_IF_ERROR(out.Append(AsChars(tables)));
-  uint32_t crc = crc32c::Value(tables.data(), tables.size());
+  uint32_t crc = 0;
+  {
+    std::vector<uint8_t> tables;
+    writer.AppendTables(&tables);
+    QUARRY_RETURN_IF_ERROR(out.Append(AsChars(tables)));
+    crc = crc32c::Value(tables.data(), tables.size());
+  }
   uint64_t written = 0;
   std::vector<uint8_t> pending;
   const auto flush = [&]() -> Status {

@@ -88,20 +88,18 @@ Bm25Writer::Layout Bm25Writer::SectionOffsets() const {
   return at;
 }
 
-std::vector<uint8_t> Bm25Writer::Tables() const {
-  std::vector<uint8_t> out;
-  out.reserve(SectionOffsets().postings);
-  out.insert(out.end(), term_table_.begin(), term_table_.end());
-  PadTo(&out, kSectionAlign);
+void Bm25Writer::AppendTables(std::vector<uint8_t>* out) const {
+  out->reserve(out->size() + SectionOffsets().postings);
+  out->insert(out->end(), term_table_.begin(), term_table_.end());
+  PadTo(out, kSectionAlign);
   for (const FieldLengths& l : lengths_) {
-    for (uint32_t v : l) AppendU32(&out, v);
+    for (uint32_t v : l) AppendU32(out, v);
   }
-  PadTo(&out, kSectionAlign);
-  out.insert(out.end(), block_table_.begin(), block_table_.end());
-  PadTo(&out, kSectionAlign);
-  out.insert(out.end(), strings_.begin(), strings_.end());
-  PadTo(&out, kSectionAlign);
-  return out;
+  PadTo(out, kSectionAlign);
+  out->insert(out->end(), block_table_.begin(), block_table_.end());
+  PadTo(out, kSectionAlign);
+  out->insert(out->end(), strings_.begin(), strings_.end());
+  PadTo(out, kSectionAlign);
 }
 
 std::array<uint8_t, kHeaderSize> Bm25Writer::Header(uint32_t body_crc) const {

@@ -37,9 +37,9 @@ class Bm25Writer {
   // Adds the next term and its postings: its term entry, block entries and
   // string are kept; the encoded blocks are appended to *postings_out, or
   // only counted when it is null.
-  // REQUIRES: terms strictly increasing in byte order, 1 to kMaxTermBytes
-  // bytes; postings non-empty, docs strictly increasing and < lengths.size(),
-  // tfs not both 0.
+  // REQUIRES: terms strictly increasing in byte order, 1 to
+  // Bm25IndexBuilder::kMaxTermBytes bytes; postings non-empty, docs strictly increasing and <
+  // lengths.size(), tfs not both 0.
   void AddTerm(std::string_view term, std::span<const Posting> postings,
                std::vector<uint8_t>* postings_out);
 
@@ -49,10 +49,10 @@ class Bm25Writer {
   uint32_t term_count() const { return term_count_; }
   uint64_t postings_size() const { return postings_size_; }
 
-  // The body up to the postings section: term table, length table, block
-  // table and term strings, each padded to the section alignment. The
+  // Appends the body up to the postings section: term table, length table,
+  // block table and term strings, each padded to the section alignment. The
   // postings section starts right after it.
-  std::vector<uint8_t> Tables() const;
+  void AppendTables(std::vector<uint8_t>* out) const;
   // The file header for a body of Tables() followed by postings_size()
   // bytes of postings, whose CRC-32C is `body_crc`.
   std::array<uint8_t, format::kHeaderSize> Header(uint32_t body_crc) const;
