@@ -6,3 +6,16 @@ if(QUARRY_SANITIZE)
   add_compile_options(${QUARRY_SANITIZER_FLAGS})
   add_link_options(${QUARRY_SANITIZER_FLAGS})
 endif()
+
+# -DQUARRY_TSAN=ON builds with ThreadSanitizer instead (scripts/tsan.sh): the
+# concurrent code (parallel HNSW builds, searches during inserts) is run
+# under it. Not together with QUARRY_SANITIZE: the two runtimes exclude each
+# other.
+if(QUARRY_TSAN)
+  if(QUARRY_SANITIZE)
+    message(FATAL_ERROR "QUARRY_TSAN and QUARRY_SANITIZE cannot be combined")
+  endif()
+  set(QUARRY_TSAN_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
+  add_compile_options(${QUARRY_TSAN_FLAGS})
+  add_link_options(${QUARRY_TSAN_FLAGS})
+endif()

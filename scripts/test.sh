@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Quarry needs, builds it twice (release, and ASan + UBSan), and
 # runs every test in both builds: unit tests, and end-to-end tests against the
-# real binary over loopback HTTP and the CLI; then a short run of every fuzz
+# real binary over loopback HTTP and the CLI; then the vector index's
+# concurrency tests under ThreadSanitizer, and a short run of every fuzz
 # target (clang, libFuzzer). This is the command .ci/run runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,13 @@ for variant in release asan; do
   fi
   count_ctest "$log"
 done
+echo "=== ThreadSanitizer: the vector index's concurrency tests (build-tsan)"
+if bash scripts/tsan.sh; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  status=1
+fi
 echo "=== fuzz targets (short run; FUZZ_SECONDS=3600 scripts/fuzz.sh for a long one)"
 if FUZZ_SECONDS="${FUZZ_SECONDS:-15}" bash scripts/fuzz.sh; then
   passed=$((passed + 1))
@@ -44,6 +52,7 @@ else
   failed=$((failed + 1))
   status=1
 fi
-# One line for humans and CI: ctest binaries of both builds, plus the fuzz run.
+# One line for humans and CI: ctest binaries of both builds, plus the TSan and
+# fuzz runs.
 echo "test.sh: $passed passed, $failed failed"
 exit $status
