@@ -39,6 +39,7 @@
 #include "quarry/engine.h"
 #include "storage/chunk_store.h"
 #include "storage/manifest.h"
+#include "storage/segment_postings.h"
 #include "vector/hnsw_index.h"
 
 namespace quarry::bench {
@@ -228,6 +229,7 @@ int RunBreakdown(const Flags& flags) {
   // Kept open until the end, as the collection keeps them.
   std::vector<std::unique_ptr<storage::ChunkStore>> stores;
   std::vector<std::unique_ptr<vector::HnswIndex>> indexes;
+  std::vector<std::unique_ptr<storage::SegmentPostings>> all_postings;
   json::array segments;
   for (const storage::SegmentEntry& entry : manifest->segments) {
     const std::string seg_dir = storage::SegmentDirName(dir, entry.id);
@@ -240,6 +242,13 @@ int RunBreakdown(const Flags& flags) {
     s["chunk_store_open"] = store_stage.Finish();
     s["chunk_store_resident_bytes"] = (*store)->ResidentBytes();
 
+    Stage postings_stage;
+    Result<std::unique_ptr<storage::SegmentPostings>> postings =
+        storage::SegmentPostings::Open(*env, seg_dir, (*store)->rows());
+    if (!postings.ok()) return Fail(postings.status());
+    s["postings_open"] = postings_stage.Finish();
+    s["postings_file_bytes"] = (*postings)->file_bytes();
+
     Stage index_stage;
     Result<std::unique_ptr<vector::HnswIndex>> index =
         vector::HnswIndex::Open(*env, seg_dir + "/vectors", config->storage.on_disk_vectors);
@@ -250,7 +259,7 @@ int RunBreakdown(const Flags& flags) {
 
     // What CollectionImpl::LoadSegments builds per live document: a hash
     // map entry keyed by id holding a segment pointer, ordinal, chunk count
-    // and a digest of the content hash, in a table reserved up front.
+    // and the content hash's digest, in a table reserved up front.
     struct Ref {
       const void* segment;
       uint32_t ordinal;
@@ -263,12 +272,13 @@ int RunBreakdown(const Flags& flags) {
     documents.reserve(entries.size());
     for (uint32_t o = 0; o < entries.size(); ++o) {
       documents.emplace(entries[o].id,
-                        Ref{store->get(), o, entries[o].chunks, Hash128(entries[o].content_hash)});
+                        Ref{store->get(), o, entries[o].chunks, entries[o].content_digest});
     }
     s["document_map"] = map_stage.Finish();
     s["document_map_entries"] = documents.size();
     stores.push_back(std::move(store).value());
     indexes.push_back(std::move(index).value());
+    all_postings.push_back(std::move(postings).value());
     segments.push_back(std::move(s));
   }
   out["segments"] = std::move(segments);

@@ -298,6 +298,7 @@ void BreakdownTable(const json::object& report, std::string* out) {
       const json::object& s = sv.get_object();
       const double vectors = Flag(v, "on_disk_vectors") ? 0 : Num(s, "hnsw_vector_bytes");
       row("chunk store", Obj(s, "chunk_store_open"), Mib(Num(s, "chunk_store_resident_bytes")));
+      if (s.contains("postings_open")) row("keyword postings", Obj(s, "postings_open"), "");
       row("HNSW index", Obj(s, "hnsw_open"), Mib(Num(s, "hnsw_resident_bytes") + vectors));
       row("document map", Obj(s, "document_map"), "");
     }

@@ -233,7 +233,7 @@ Status CollectionImpl::LoadSegments(const storage::Manifest& manifest) {
       ref.sealed = seg.get();
       ref.ordinal = o;
       ref.chunks = d.chunks;
-      ref.content_digest = Hash128(d.content_hash);
+      ref.content_digest = d.content_digest;
       chunk_count_ += d.chunks;
       documents_.emplace(d.id, std::move(ref));
     }

@@ -182,8 +182,10 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(Env& env, const std::string
   store->entries_.resize(doc_count);
   uint64_t row = 0;
   for (ChunkStoreEntry& e : store->entries_) {
+    std::string_view content_hash;
     d.GetString(&e.id, 1 << 20);
-    d.GetString(&e.content_hash, 1 << 10);
+    d.GetView(&content_hash, 1 << 10);
+    e.content_digest = Hash128(content_hash);
     d.GetU32(&e.first_row);
     d.GetU32(&e.chunks);
     if (!d.ok()) return corrupt("truncated document table");
@@ -242,7 +244,8 @@ Status ChunkStore::LoadBlock(size_t index, DecodedBlock* out,
     Status s = DecodeDocument(&d, &doc, static_cast<DocumentLayout>(version_));
     if (!s.ok()) return Status::Corruption(BlockName(index) + ": " + s.message());
     const ChunkStoreEntry& e = entries_[b.first_doc + i];
-    if (doc.id != e.id || doc.chunks.size() != e.chunks || doc.content_hash != e.content_hash) {
+    if (doc.id != e.id || doc.chunks.size() != e.chunks ||
+        Hash128(doc.content_hash) != e.content_digest) {
       return Status::Corruption(BlockName(index) + ": document disagrees with the index");
     }
   }

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "base/env.h"
+#include "base/hash.h"
 #include "quarry/status.h"
 #include "storage/block_cache.h"
 #include "storage/stored_document.h"
@@ -44,7 +45,9 @@ inline constexpr size_t kChunkStoreBlockBytes = 64 << 10;
 // What the index keeps in RAM for each document.
 struct ChunkStoreEntry {
   std::string id;
-  std::string content_hash;
+  // Hash128 of the document's content hash (stored whole in its block): what
+  // a collection compares, without a heap string per document at open.
+  Digest128 content_digest;
   uint32_t first_row = 0;
   uint32_t chunks = 0;
 };

@@ -48,6 +48,14 @@ class Decoder {
     in_.remove_prefix(n);
     return true;
   }
+  // As GetString, but a view of the input: valid while the input is.
+  bool GetView(std::string_view* s, uint32_t max_bytes = UINT32_MAX) {
+    uint32_t n = 0;
+    if (!GetU32(&n) || n > max_bytes || n > in_.size()) return Fail();
+    *s = in_.substr(0, n);
+    in_.remove_prefix(n);
+    return true;
+  }
   bool GetFloats(std::span<float> out) { return GetRaw(out.data(), out.size_bytes()); }
 
   bool ok() const { return ok_; }
