@@ -16,9 +16,8 @@ Status WriteSegmentPostings(Env& env, const std::string& dir, std::span<const ui
   });
 }
 
-Result<std::unique_ptr<SegmentPostings>> SegmentPostings::Open(Env& env, const std::string& dir,
-                                                               uint32_t rows) {
-  const std::string path = dir + "/" + kPostingsFile;
+Result<std::unique_ptr<SegmentPostings>> SegmentPostings::Open(Env& env, const std::string& dir) {
+  std::string path = dir + "/" + kPostingsFile;
   Result<MappedFile> file = env.MapFile(path);
   if (!file.ok()) {
     if (file.status().code() == StatusCode::kNotFound) {
@@ -28,13 +27,22 @@ Result<std::unique_ptr<SegmentPostings>> SegmentPostings::Open(Env& env, const s
   }
   Result<lexical::Bm25Index> index = lexical::Bm25Index::Open(file->bytes());
   if (!index.ok()) return Status::Corruption(path + ": " + index.status().message());
-  if (index->doc_count() != rows) {
-    return Status::Corruption(path + " indexes " + std::to_string(index->doc_count()) +
-                              " chunks but the segment has " + std::to_string(rows));
-  }
   // The view stays valid: MappedFile's move keeps the mapping where it is.
   return std::unique_ptr<SegmentPostings>(
-      new SegmentPostings(std::move(file).value(), std::move(index).value()));
+      new SegmentPostings(std::move(path), std::move(file).value(), std::move(index).value()));
+}
+
+Result<std::unique_ptr<SegmentPostings>> SegmentPostings::Open(Env& env, const std::string& dir,
+                                                               uint32_t rows) {
+  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<SegmentPostings> postings, Open(env, dir));
+  QUARRY_RETURN_IF_ERROR(postings->CheckRows(rows));
+  return postings;
+}
+
+Status SegmentPostings::CheckRows(uint32_t rows) const {
+  if (index_.doc_count() == rows) return Status::Ok();
+  return Status::Corruption(path_ + " indexes " + std::to_string(index_.doc_count()) +
+                            " chunks but the segment has " + std::to_string(rows));
 }
 
 }  // namespace quarry::storage

@@ -36,17 +36,22 @@ Status WriteSegmentPostings(Env& env, const std::string& dir, std::span<const ui
 class SegmentPostings {
  public:
   // Maps and verifies <dir>/postings.bm25. Corruption (naming the file) when
-  // it is missing, damaged, or holds a number of documents other than `rows`.
+  // it is missing, damaged, or (with `rows`) holds another number of
+  // documents.
   static Result<std::unique_ptr<SegmentPostings>> Open(Env& env, const std::string& dir,
                                                        uint32_t rows);
+  static Result<std::unique_ptr<SegmentPostings>> Open(Env& env, const std::string& dir);
+  // Corruption unless the postings hold `rows` documents.
+  Status CheckRows(uint32_t rows) const;
 
   const lexical::Bm25Index& index() const { return index_; }
   size_t file_bytes() const { return file_.size(); }
 
  private:
-  SegmentPostings(MappedFile file, lexical::Bm25Index index)
-      : file_(std::move(file)), index_(std::move(index)) {}
+  SegmentPostings(std::string path, MappedFile file, lexical::Bm25Index index)
+      : path_(std::move(path)), file_(std::move(file)), index_(std::move(index)) {}
 
+  std::string path_;
   MappedFile file_;  // the index reads these bytes in place; moving keeps them where they are
   lexical::Bm25Index index_;
 };
