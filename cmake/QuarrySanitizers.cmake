@@ -12,8 +12,8 @@ endif()
 # under it. Not together with QUARRY_SANITIZE: the two runtimes exclude each
 # other.
 if(QUARRY_TSAN)
-  if(QUARRY_SANITIZE)
-    message(FATAL_ERROR "QUARRY_TSAN and QUARRY_SANITIZE cannot be combined")
+  if(QUARRY_SANITIZE OR QUARRY_FUZZ)
+    message(FATAL_ERROR "QUARRY_TSAN cannot be combined with QUARRY_SANITIZE or QUARRY_FUZZ (ASan)")
   endif()
   set(QUARRY_TSAN_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
   add_compile_options(${QUARRY_TSAN_FLAGS})

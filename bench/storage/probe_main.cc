@@ -299,7 +299,7 @@ int RunFileScan(const Flags& flags) {
   for (const storage::SegmentEntry& entry : manifest->segments) {
     const std::string seg_dir = storage::SegmentDirName(dir, entry.id);
     for (const char* f : {"vectors/graph.hnsw", "vectors/vectors.f32", "vectors/codes.i8",
-                          "vectors/codes.bin", "documents.idx", "documents.dat"}) {
+                          "vectors/codes.bin", "documents.idx", "documents.dat", "postings.bm25"}) {
       if (std::filesystem::exists(seg_dir + "/" + f)) {
         files.push_back(ReadAndChecksum(seg_dir + "/" + f));
       }

@@ -16,6 +16,7 @@
 
 #include "base/testing/temp_dir.h"
 #include "engine/collection_impl.h"
+#include "lexical/bm25_builder.h"
 #include "quarry/engine.h"
 #include "search/filter_fields.h"
 #include "search/filter_json.h"
@@ -543,6 +544,35 @@ TEST_F(SearchTest, DamagedOrMissingPostingsStopTheOpenWithAClearError) {
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("postings.bm25 is missing"), std::string::npos)
       << missing.status().ToString();
+  // Postings of another segment size (one document): refused by their row
+  // count, checked once the chunk store is open beside them.
+  {
+    lexical::Bm25IndexBuilder one;
+    ASSERT_TRUE(one.AddDocument(std::vector<std::string>{"x"}, {}).ok());
+    const std::vector<uint8_t> bytes = one.Serialize();
+    std::ofstream(postings, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
+  }
+  auto other = Engine::Open({.data_dir = dir_.path()});
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(other.status().message().find("postings.bm25 indexes 1 chunks but the segment has"),
+            std::string::npos)
+      << other.status().ToString();
+  std::filesystem::copy_file(saved, postings, std::filesystem::copy_options::overwrite_existing);
+  // A damaged document index fails the open while the postings are still
+  // being verified on their thread: the open waits for it and reports the
+  // chunk store.
+  const std::string index =
+      std::filesystem::path(postings).parent_path().string() + "/documents.idx";
+  std::filesystem::copy_file(index, index + ".saved");
+  std::filesystem::resize_file(index, std::filesystem::file_size(index) / 2);
+  auto truncated = Engine::Open({.data_dir = dir_.path()});
+  ASSERT_FALSE(truncated.ok());
+  EXPECT_NE(truncated.status().message().find("documents.idx"), std::string::npos)
+      << truncated.status().ToString();
+  std::filesystem::rename(index + ".saved", index);
   std::filesystem::rename(saved, postings);
   EXPECT_TRUE(Engine::Open({.data_dir = dir_.path()}).ok());
 }

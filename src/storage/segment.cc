@@ -1,5 +1,7 @@
 #include "storage/segment.h"
 
+#include <new>
+#include <system_error>
 #include <thread>
 
 #include "storage/manifest.h"
@@ -47,9 +49,20 @@ Result<std::unique_ptr<Segment>> Segment::Open(Env& env, const std::string& coll
   // 0.4 s for a million rows), on a thread of their own while the chunk
   // store and the index open here: two parts of the open at once instead
   // of one after the other. Their row count is checked once both are in.
+  // Where no thread can be started, they open here, after the rest.
   Result<std::unique_ptr<SegmentPostings>> postings = Status::Internal("not opened");
-  std::thread postings_opener(
-      [&] { postings = SegmentPostings::Open(env, dir); });
+  const auto open_postings = [&postings, &env, &dir]() noexcept {
+    try {
+      postings = SegmentPostings::Open(env, dir);
+    } catch (const std::bad_alloc&) {
+      postings = Status::ResourceExhausted("out of memory opening the keyword postings of " + dir);
+    }
+  };
+  std::thread postings_opener;
+  try {
+    postings_opener = std::thread(open_postings);
+  } catch (const std::system_error&) {
+  }
   struct Joiner {  // on every return below
     std::thread& t;
     ~Joiner() {
@@ -65,7 +78,11 @@ Result<std::unique_ptr<Segment>> Segment::Open(Env& env, const std::string& coll
         "segment " + dir + ": the index holds " + std::to_string(s->index_->live_count()) +
         " vectors but the documents have " + std::to_string(s->store_->rows()) + " chunks");
   }
-  postings_opener.join();
+  if (postings_opener.joinable()) {
+    postings_opener.join();
+  } else {
+    open_postings();
+  }
   QUARRY_RETURN_IF_ERROR(postings.status());
   QUARRY_RETURN_IF_ERROR((*postings)->CheckRows(s->store_->rows()));
   s->postings_ = std::move(postings).value();
