@@ -53,8 +53,9 @@ void Bm25Writer::AddTerm(std::string_view term, std::span<const Posting> posting
   strings_.insert(strings_.end(), term.begin(), term.end());
   ++term_count_;
 
-  std::vector<uint8_t> counted;  // the encoding, when only its size is wanted
-  std::vector<uint8_t>* out = postings_out != nullptr ? postings_out : &counted;
+  // Without an output, blocks are encoded into a reused scratch buffer and
+  // only counted.
+  std::vector<uint8_t>* out = postings_out != nullptr ? postings_out : &counted_;
   ForEachBlock(postings, [&](std::span<const Posting> block, uint32_t base) {
     FieldLengths max_tf{};
     FieldLengths min_len;
@@ -74,7 +75,7 @@ void Bm25Writer::AddTerm(std::string_view term, std::span<const Posting> posting
     EncodeBlock(block, base, out);
     postings_size_ += out->size() - before;
     ++block_count_;
-    counted.clear();
+    counted_.clear();
   });
 }
 

@@ -71,6 +71,7 @@ class Bm25Writer {
   uint32_t term_count_ = 0;
   uint64_t block_count_ = 0;
   uint64_t postings_size_ = 0;
+  std::vector<uint8_t> counted_;  // AddTerm's scratch when only sizes are wanted
 };
 
 }  // namespace quarry::lexical
