@@ -13,6 +13,9 @@
 namespace quarry::crc32c::internal {
 
 uint32_t ExtendPortable(uint32_t crc, const void* data, size_t n);
+// ExtendSse42 runs three chains over lanes of this many bytes each, from
+// inputs of three lanes on.
+inline constexpr size_t kSse42LaneBytes = 32768;
 // REQUIRES: HardwareAvailable().
 uint32_t ExtendSse42(uint32_t crc, const void* data, size_t n);
 bool HardwareAvailable();

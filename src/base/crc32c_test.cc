@@ -61,5 +61,36 @@ TEST(Crc32cTest, HardwarePathEqualsThePortableReference) {
   EXPECT_EQ(internal::ExtendSse42(0, "123456789", 9), 0xE3069283u);
 }
 
+// Inputs of three lanes and more take the interleaved path, whose lanes are
+// joined by table: every length around the stripe boundaries, at several
+// misalignments and starting registers, must still equal the
+// one-byte-at-a-time reference.
+TEST(Crc32cTest, InterleavedHardwarePathEqualsThePortableReference) {
+  if (!internal::HardwareAvailable()) GTEST_SKIP() << "no SSE4.2 on this CPU";
+  std::mt19937_64 rng(11);
+  constexpr size_t kStripe = 3 * internal::kSse42LaneBytes;
+  std::string data(5 * kStripe + 64, '\0');
+  for (char& c : data) c = static_cast<char>(rng());
+  for (size_t stripes : {1, 2, 5}) {
+    for (size_t n = stripes * kStripe - 9; n <= stripes * kStripe + 9; ++n) {
+      for (size_t offset : {0, 1, 7}) {
+        for (uint32_t init : {0u, 0xdeadbeefu}) {
+          ASSERT_EQ(internal::ExtendSse42(init, data.data() + offset, n),
+                    internal::ExtendPortable(init, data.data() + offset, n))
+              << "n " << n << " offset " << offset << " init " << init;
+        }
+      }
+    }
+  }
+  // A single flipped bit in each lane of a stripe changes the result.
+  const size_t lane = internal::kSse42LaneBytes;
+  const uint32_t base = internal::ExtendSse42(0, data.data(), kStripe);
+  for (size_t at : {size_t{0}, lane - 1, lane, 2 * lane - 1, 2 * lane, kStripe - 1}) {
+    std::string flipped = data.substr(0, kStripe);
+    flipped[at] = static_cast<char>(flipped[at] ^ 0x10);
+    EXPECT_NE(internal::ExtendSse42(0, flipped.data(), flipped.size()), base) << at;
+  }
+}
+
 }  // namespace
 }  // namespace quarry::crc32c
