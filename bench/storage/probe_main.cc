@@ -13,8 +13,8 @@
 // open, so that resident memory afterwards is what the queries need rather
 // than what the open touched.
 // --breakdown opens the collection's parts one by one with timers around each
-// (the MANIFEST, the chunk store, the HNSW index, the document map the
-// collection builds), so that a slow cold start can be attributed.
+// (the MANIFEST, the chunk store, the HNSW index, the keyword postings, the
+// document table the collection builds), so that a slow cold start can be attributed.
 // --file-scan reads every file of each segment with read(2) and checksums it,
 // timing the reads apart from the CRC: on a dropped page cache, the floor
 // of an open that verifies every byte.
@@ -27,15 +27,14 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "base/crc32c.h"
 #include "base/env.h"
-#include "base/hash.h"
 #include "base/stopwatch.h"
 #include "common/latency.h"
 #include "common/proc_stats.h"
+#include "engine/document_table.h"
 #include "quarry/engine.h"
 #include "storage/chunk_store.h"
 #include "storage/manifest.h"
@@ -257,25 +256,22 @@ int RunBreakdown(const Flags& flags) {
     s["hnsw_resident_bytes"] = (*index)->ResidentBytes();
     s["hnsw_vector_bytes"] = (*index)->VectorBytes();
 
-    // What CollectionImpl::LoadSegments builds per live document: a hash
-    // map entry keyed by id holding a segment pointer, ordinal, chunk count
-    // and the content hash's digest, in a table reserved up front.
-    struct Ref {
-      const void* segment;
-      uint32_t ordinal;
-      uint32_t chunks;
-      Digest128 content_digest;
-    };
+    // What CollectionImpl::LoadSegments builds: the collection's own
+    // DocumentTable, one entry per live document, reserved up front.
+    static const storage::ChunkStoreEntries* key_entries = nullptr;
+    key_entries = &(*store)->entries();
     Stage map_stage;
-    std::unordered_map<std::string, Ref> documents;
+    engine::DocumentTable documents([](const engine::DocumentTable::Entry& e) -> std::string_view {
+      return (*key_entries)[e.ordinal].id;
+    });
     const auto& entries = (*store)->entries();
-    documents.reserve(entries.size());
+    documents.Reserve(entries.size());
     for (uint32_t o = 0; o < entries.size(); ++o) {
-      documents.emplace(entries[o].id,
-                        Ref{store->get(), o, entries[o].chunks, entries[o].content_digest});
+      documents.Insert(entries[o].id, engine::DocumentTable::Entry(1, o));
     }
     s["document_map"] = map_stage.Finish();
     s["document_map_entries"] = documents.size();
+    s["document_map_bytes"] = documents.MemoryBytes();
     stores.push_back(std::move(store).value());
     indexes.push_back(std::move(index).value());
     all_postings.push_back(std::move(postings).value());

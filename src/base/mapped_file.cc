@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "base/check.h"
+#include "base/huge_page_allocator.h"
 
 namespace quarry {
 namespace {
@@ -50,16 +51,11 @@ Result<MappedFile> MappedFile::Open(const std::string& path) {
 
 Result<MappedFile> MappedFile::Anonymous(size_t bytes) {
   QUARRY_CHECK(bytes > 0, "callers never ask for an empty anonymous mapping");
-  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
+  void* p = MapAnonymousMemory(bytes);
+  if (p == nullptr) {
     return Status::ResourceExhausted("cannot map " + std::to_string(bytes) +
                                      " bytes of memory: " + std::strerror(errno));
   }
-#ifdef MADV_HUGEPAGE
-  // Random access over hundreds of megabytes (HNSW codes and links) misses
-  // the TLB on nearly every step with 4 KiB pages; 2 MiB pages avoid that.
-  if (bytes >= (size_t{2} << 20)) ::madvise(p, bytes, MADV_HUGEPAGE);
-#endif
   return MappedFile(static_cast<uint8_t*>(p), bytes, true, "");
 }
 

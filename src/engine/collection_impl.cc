@@ -259,9 +259,8 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
     std::shared_lock<std::shared_mutex> lock(state_mu_);
     for (size_t i = 0; i < n; ++i) {
       if (!normalized[i]->ok()) continue;
-      auto it = documents_.find(ids[i]);
-      unchanged[i] = it != documents_.end() &&
-                     it->second.content_digest == Hash128((*normalized[i])->content_hash);
+      const std::optional<DocRef> ref = FindLocked(ids[i]);
+      unchanged[i] = ref && ref->content_digest() == Hash128((*normalized[i])->content_hash);
     }
   }
   UpsertSummary summary;
@@ -297,12 +296,12 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
     storage::AddedDocument& p = prep.added;
     // Only writers change documents_ and write_mu_ is held: no state lock
     // needed to read. Checked again: another writer may have stored it since.
-    auto it = documents_.find(p.doc.id);
-    if (it != documents_.end() && it->second.content_digest == Hash128(p.doc.content_hash)) {
+    const std::optional<DocRef> ref = FindLocked(p.doc.id);
+    if (ref && ref->content_digest() == Hash128(p.doc.content_hash)) {
       ++summary.unchanged;
       continue;
     }
-    if (it != documents_.end()) batch.removed.push_back(p.doc.id);
+    if (ref) batch.removed.push_back(p.doc.id);
     summary.chunks += static_cast<uint32_t>(p.doc.chunks.size());
     ++summary.documents;
     batch.added.push_back(std::move(p));
@@ -320,7 +319,7 @@ Result<UpsertSummary> CollectionImpl::Upsert(std::vector<DocumentInput> docs) {
 Status CollectionImpl::DeleteDocument(const std::string& id) {
   std::lock_guard<std::mutex> write_lock(write_mu_);
   QUARRY_RETURN_IF_ERROR(WritableLocked());
-  if (documents_.count(id) == 0) {
+  if (documents_.Find(id) == nullptr) {
     return Status::NotFound("document '" + id + "' is not in collection '" + name_ + "'");
   }
   storage::WriteBatch batch;
@@ -351,13 +350,55 @@ Status CollectionImpl::CommitLocked(storage::WriteBatch batch, std::vector<Docum
   return Status::Ok();
 }
 
+// A DocumentTable entry's source is the segment's address with the low bit
+// set for a mutable segment (both are at least 2-byte aligned).
+DocumentTable::Entry CollectionImpl::DocRef::entry() const {
+  static_assert(alignof(MutableSegment) >= 2 && alignof(storage::Segment) >= 2);
+  const uint64_t source = memory != nullptr ? reinterpret_cast<uintptr_t>(memory) | 1
+                                            : reinterpret_cast<uintptr_t>(sealed);
+  return DocumentTable::Entry(source, ordinal);
+}
+
+CollectionImpl::DocRef CollectionImpl::DocRef::Of(const DocumentTable::Entry& entry) {
+  DocRef ref;
+  if (entry.source & 1) {
+    ref.memory = reinterpret_cast<MutableSegment*>(static_cast<uintptr_t>(entry.source & ~1ull));
+  } else {
+    ref.sealed = reinterpret_cast<storage::Segment*>(static_cast<uintptr_t>(entry.source));
+  }
+  ref.ordinal = entry.ordinal;
+  return ref;
+}
+
+std::string_view CollectionImpl::DocRef::IdOf(const DocumentTable::Entry& entry) {
+  const DocRef ref = Of(entry);
+  if (ref.memory != nullptr) return ref.memory->doc(ref.ordinal).doc.id;
+  return ref.sealed->store().entries()[ref.ordinal].id;
+}
+
+uint32_t CollectionImpl::DocRef::chunks() const {
+  if (memory != nullptr) return static_cast<uint32_t>(memory->doc(ordinal).doc.chunks.size());
+  return sealed->store().entries()[ordinal].chunks;
+}
+
+Digest128 CollectionImpl::DocRef::content_digest() const {
+  if (memory != nullptr) return Hash128(memory->doc(ordinal).doc.content_hash);
+  return sealed->store().entries()[ordinal].content_digest;
+}
+
+std::optional<CollectionImpl::DocRef> CollectionImpl::FindLocked(std::string_view id) const {
+  const DocumentTable::Entry* entry = documents_.Find(id);
+  if (entry == nullptr) return std::nullopt;
+  return DocRef::Of(*entry);
+}
+
 void CollectionImpl::RemoveDocumentLocked(const DocRef& ref) {
   if (ref.memory != nullptr) {
     ref.memory->Remove(ref.ordinal);
   } else {
     ref.sealed->MarkDeleted(ref.ordinal);
   }
-  chunk_count_ -= ref.chunks;
+  chunk_count_ -= ref.chunks();
 }
 
 void CollectionImpl::ApplyLocked(storage::WriteBatch batch, uint64_t lsn,
@@ -374,26 +415,24 @@ void CollectionImpl::ApplyLocked(storage::WriteBatch batch, uint64_t lsn,
     }
   }
   for (const std::string& id : batch.removed) {
-    auto it = documents_.find(id);
-    if (it == documents_.end()) continue;  // replayed twice: already gone
-    RemoveDocumentLocked(it->second);
-    documents_.erase(it);
+    const std::optional<DocRef> ref = FindLocked(id);
+    if (!ref) continue;  // replayed twice: already gone
+    RemoveDocumentLocked(*ref);
+    documents_.Erase(id);
   }
   for (size_t i = 0; i < batch.added.size(); ++i) {
     storage::AddedDocument& a = batch.added[i];
     // An id already present is replaced, so that replaying a batch is idempotent.
-    if (auto it = documents_.find(a.doc.id); it != documents_.end()) {
-      RemoveDocumentLocked(it->second);
-      documents_.erase(it);
+    if (const std::optional<DocRef> old = FindLocked(a.doc.id)) {
+      RemoveDocumentLocked(*old);
+      documents_.Erase(a.doc.id);
     }
     DocRef ref;
     ref.memory = mutable_.get();
-    ref.chunks = static_cast<uint32_t>(a.doc.chunks.size());
-    ref.content_digest = Hash128(a.doc.content_hash);
     const std::string id = a.doc.id;
     ref.ordinal = mutable_->Add(std::move(a.doc), a.vectors, terms[i]);
-    chunk_count_ += ref.chunks;
-    documents_.emplace(id, std::move(ref));
+    chunk_count_ += ref.chunks();
+    documents_.Insert(id, ref.entry());
   }
   generation_ = std::max(generation_, batch.generation);
   applied_lsn_ = lsn;
@@ -421,13 +460,12 @@ CollectionState CollectionImpl::State() const {
 
 Result<DocumentInfo> CollectionImpl::GetDocument(const std::string& id) const {
   std::shared_lock<std::shared_mutex> lock(state_mu_);
-  auto it = documents_.find(id);
-  if (it == documents_.end()) {
+  const std::optional<DocRef> ref = FindLocked(id);
+  if (!ref) {
     return Status::NotFound("document '" + id + "' is not in collection '" + name_ + "'");
   }
-  const DocRef& ref = it->second;
-  if (ref.memory != nullptr) return InfoOf(ref.memory->doc(ref.ordinal).doc);
-  QUARRY_ASSIGN_OR_RETURN(storage::StoredDocument doc, ref.sealed->store().Read(ref.ordinal));
+  if (ref->memory != nullptr) return InfoOf(ref->memory->doc(ref->ordinal).doc);
+  QUARRY_ASSIGN_OR_RETURN(storage::StoredDocument doc, ref->sealed->store().Read(ref->ordinal));
   return InfoOf(doc);
 }
 

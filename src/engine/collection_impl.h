@@ -28,17 +28,18 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <span>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "base/env.h"
 #include "base/hash.h"
 #include "base/object_pool.h"
 #include "engine/chunk_terms.h"
+#include "engine/document_table.h"
 #include "engine/mutable_segment.h"
 #include "engine/payload_cache.h"
 #include "lexical/bm25_searcher.h"
@@ -89,16 +90,24 @@ class CollectionImpl final : public Collection {
   size_t sealed_segment_count() const;
 
  private:
-  // Where a stored document lives.
+  // Where a stored document lives: the mutable (or frozen) segment or a
+  // sealed one, and its ordinal there. What documents_ holds per document,
+  // packed into a DocumentTable entry (a tagged pointer and the ordinal);
+  // the chunk count and content digest are read from the segment.
   struct DocRef {
-    MutableSegment* memory = nullptr;    // the mutable or the frozen segment, or
-    storage::Segment* sealed = nullptr;  // a sealed segment
+    MutableSegment* memory = nullptr;
+    storage::Segment* sealed = nullptr;
     uint32_t ordinal = 0;
-    uint32_t chunks = 0;
-    // Hash128 of the document's content hash: all "unchanged?" needs, in 16
-    // bytes rather than a heap string per document (a million at 1M).
-    Digest128 content_digest;
+
+    uint32_t chunks() const;
+    Digest128 content_digest() const;
+    DocumentTable::Entry entry() const;
+    static DocRef Of(const DocumentTable::Entry& entry);
+    // DocumentTable's KeyOf: the id of the document at `entry`.
+    static std::string_view IdOf(const DocumentTable::Entry& entry);
   };
+  // The document `id`, if it is live.
+  std::optional<DocRef> FindLocked(std::string_view id) const;
 
   CollectionImpl(std::shared_ptr<Env> env, std::string name, std::string dir,
                  CollectionConfig config, std::unique_ptr<Embedder> embedder);
@@ -228,7 +237,7 @@ class CollectionImpl final : public Collection {
   uint64_t frozen_generation_ = 0;
   std::string frozen_state_digest_;
   std::vector<std::unique_ptr<storage::Segment>> sealed_;
-  std::unordered_map<std::string, DocRef> documents_;
+  DocumentTable documents_{&DocRef::IdOf};  // engine/document_table.h
   uint64_t chunk_count_ = 0;
   uint64_t generation_ = 0;
   std::string state_digest_;  // engine/state_digest.h

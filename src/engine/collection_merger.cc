@@ -13,6 +13,8 @@
 #include <map>
 
 #include "engine/collection_impl.h"
+
+#include "base/check.h"
 #include "lexical/bm25_merge.h"
 
 namespace quarry::engine {
@@ -225,9 +227,10 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     std::unique_lock<std::shared_mutex> state_lock(state_mu_);
     for (uint32_t i = 0; i < sources.size(); ++i) {
       if (merged->IsDeleted(i)) continue;
-      DocRef& ref = documents_.at(sources[i].segment->store().entries()[sources[i].ordinal].id);
-      ref.sealed = merged.get();
-      ref.ordinal = i;
+      const bool moved =
+          documents_.Relocate(sources[i].segment->store().entries()[sources[i].ordinal].id,
+                              DocRef{nullptr, merged.get(), i}.entry());
+      QUARRY_CHECK(moved, "a merged live document is in the id map");
     }
     removed_ids = input_ids;
     std::erase_if(sealed_, [&](const std::unique_ptr<storage::Segment>& seg) {

@@ -209,7 +209,7 @@ Status CollectionImpl::LoadSegments(const storage::Manifest& manifest) {
     live_documents +=
         entry.documents - std::min<size_t>(entry.documents, entry.deleted_documents.size());
   }
-  documents_.reserve(live_documents);  // one allocation of the table, not a rehash per doubling
+  documents_.Reserve(live_documents);  // one allocation of the table, not a rehash per doubling
   for (const storage::SegmentEntry& entry : manifest.segments) {
     Result<std::unique_ptr<storage::Segment>> opened =
         storage::Segment::Open(e, dir_, entry.id, options);
@@ -220,22 +220,15 @@ Status CollectionImpl::LoadSegments(const storage::Manifest& manifest) {
                                 " does not match its MANIFEST entry");
     }
     for (uint32_t ordinal : entry.deleted_documents) seg->MarkDeleted(ordinal);
-    const std::vector<storage::ChunkStoreEntry>& docs = seg->store().entries();
+    const storage::ChunkStoreEntries& docs = seg->store().entries();
     for (uint32_t o = 0; o < docs.size(); ++o) {
       const storage::ChunkStoreEntry& d = docs[o];
       if (seg->IsDeleted(o)) continue;
-      auto it = documents_.find(d.id);
-      if (it != documents_.end()) {
+      if (!documents_.Insert(d.id, DocRef{nullptr, seg.get(), o}.entry())) {
         return Status::Corruption("collection '" + name_ + "': document '" + d.id +
                                   "' is live in two segments");
       }
-      DocRef ref;
-      ref.sealed = seg.get();
-      ref.ordinal = o;
-      ref.chunks = d.chunks;
-      ref.content_digest = d.content_digest;
       chunk_count_ += d.chunks;
-      documents_.emplace(d.id, std::move(ref));
     }
     sealed_.push_back(std::move(seg));
   }

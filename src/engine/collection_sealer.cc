@@ -9,6 +9,8 @@
 #include <optional>
 
 #include "engine/collection_impl.h"
+
+#include "base/check.h"
 #include "engine/hnsw_config.h"
 
 namespace quarry::engine {
@@ -183,10 +185,8 @@ Status CollectionImpl::MaybeSeal(bool force) {
     for (uint32_t i = 0; i < ordinals.size(); ++i) {
       const MutableSegment::Doc& d = frozen_->doc(ordinals[i]);
       if (!d.live) continue;
-      DocRef& ref = documents_.at(d.doc.id);
-      ref.memory = nullptr;
-      ref.sealed = seg.get();
-      ref.ordinal = i;
+      const bool moved = documents_.Relocate(d.doc.id, DocRef{nullptr, seg.get(), i}.entry());
+      QUARRY_CHECK(moved, "a sealed live document is in the id map");
     }
     sealed_.push_back(std::move(seg));
     frozen_.reset();

@@ -212,7 +212,7 @@ Status CollectionImpl::BuildFiltersLocked(SearchPlan* plan) const {
       const storage::Segment& seg = *source.sealed;
       QUARRY_ASSIGN_OR_RETURN(std::shared_ptr<const search::PayloadIndex> payload,
                               payloads_.Get(seg, live_ids));
-      const std::vector<storage::ChunkStoreEntry>& entries = seg.store().entries();
+      const storage::ChunkStoreEntries& entries = seg.store().entries();
       payload->Evaluate(*plan->filter).ForEach([&](size_t o) {
         if (seg.IsDeleted(static_cast<uint32_t>(o))) return;
         const storage::ChunkStoreEntry& e = entries[o];

@@ -27,6 +27,7 @@
 
 #include "base/env.h"
 #include "base/hash.h"
+#include "base/huge_page_allocator.h"
 #include "quarry/status.h"
 #include "storage/block_cache.h"
 #include "storage/stored_document.h"
@@ -51,6 +52,10 @@ struct ChunkStoreEntry {
   uint32_t first_row = 0;
   uint32_t chunks = 0;
 };
+
+// One per document, in row order, built at every open: on huge pages (a
+// million entries are 40 MiB).
+using ChunkStoreEntries = std::vector<ChunkStoreEntry, HugePageAllocator<ChunkStoreEntry>>;
 
 // Writes documents.dat and documents.idx into `dir` a document at a time
 // (row order): each block is compressed and appended once it fills, so the
@@ -91,7 +96,7 @@ class ChunkStore {
                                                   std::shared_ptr<BlockCache> cache = nullptr);
   ~ChunkStore();
 
-  const std::vector<ChunkStoreEntry>& entries() const { return entries_; }
+  const ChunkStoreEntries& entries() const { return entries_; }
   uint32_t rows() const { return rows_; }
   // The document at position `ordinal` (< entries().size()).
   Result<StoredDocument> Read(size_t ordinal) const;
@@ -120,8 +125,8 @@ class ChunkStore {
   std::string dir_;
   MappedFile data_;
   std::vector<Block> blocks_;
-  std::vector<ChunkStoreEntry> entries_;
-  std::vector<uint32_t> block_of_doc_;
+  ChunkStoreEntries entries_;
+  std::vector<uint32_t, HugePageAllocator<uint32_t>> block_of_doc_;
   std::vector<StoredDocument> resident_;  // all documents when opened resident
   std::shared_ptr<BlockCache> cache_;     // null: every Read() loads its block
   uint64_t cache_owner_ = 0;
