@@ -68,11 +68,11 @@ TEST(Crc32cTest, HardwarePathEqualsThePortableReference) {
 TEST(Crc32cTest, InterleavedHardwarePathEqualsThePortableReference) {
   if (!internal::HardwareAvailable()) GTEST_SKIP() << "no SSE4.2 on this CPU";
   std::mt19937_64 rng(11);
-  constexpr size_t kStripe = 3 * internal::kSse42LaneBytes;
-  std::string data(5 * kStripe + 64, '\0');
+  constexpr size_t kThreeLanes = 3 * internal::kSse42LaneBytes;
+  std::string data(5 * kThreeLanes + 64, '\0');
   for (char& c : data) c = static_cast<char>(rng());
   for (size_t stripes : {1, 2, 5}) {
-    for (size_t n = stripes * kStripe - 9; n <= stripes * kStripe + 9; ++n) {
+    for (size_t n = stripes * kThreeLanes - 9; n <= stripes * kThreeLanes + 9; ++n) {
       for (size_t offset : {0, 1, 7}) {
         for (uint32_t init : {0u, 0xdeadbeefu}) {
           ASSERT_EQ(internal::ExtendSse42(init, data.data() + offset, n),
@@ -84,9 +84,9 @@ TEST(Crc32cTest, InterleavedHardwarePathEqualsThePortableReference) {
   }
   // A single flipped bit in each lane of a stripe changes the result.
   const size_t lane = internal::kSse42LaneBytes;
-  const uint32_t base = internal::ExtendSse42(0, data.data(), kStripe);
-  for (size_t at : {size_t{0}, lane - 1, lane, 2 * lane - 1, 2 * lane, kStripe - 1}) {
-    std::string flipped = data.substr(0, kStripe);
+  const uint32_t base = internal::ExtendSse42(0, data.data(), kThreeLanes);
+  for (size_t at : {size_t{0}, lane - 1, lane, 2 * lane - 1, 2 * lane, kThreeLanes - 1}) {
+    std::string flipped = data.substr(0, kThreeLanes);
     flipped[at] = static_cast<char>(flipped[at] ^ 0x10);
     EXPECT_NE(internal::ExtendSse42(0, flipped.data(), flipped.size()), base) << at;
   }

@@ -1,10 +1,12 @@
 // An allocator for the large arrays an open builds once and keeps (a
-// million chunk-store entries, 40 MiB): from 2 MiB up, memory comes from an
+// million chunk-store entries, 53 MiB): from 2 MiB up, memory comes from an
 // anonymous mapping advised onto transparent huge pages, which fills with a
 // page fault per 2 MiB instead of one per 4 KiB. Faults are what filling
 // fresh memory costs on a virtual machine: on this project's, 100 MiB take
 // about 280 ms in 4 KiB pages and under 10 ms in huge ones. Smaller arrays
-// come from the heap. With THP disabled the mapping simply uses 4 KiB pages.
+// come from the heap. With THP disabled the mapping simply uses 4 KiB pages;
+// only the 2 MiB-aligned part of a mapping can be on huge pages (Linux 6.7+
+// aligns large anonymous mappings so; older kernels may leave the ends small).
 //
 // Thread-safety: stateless; allocate and deallocate are thread-safe.
 #ifndef QUARRY_BASE_HUGE_PAGE_ALLOCATOR_H_

@@ -83,19 +83,23 @@ bool DocumentTable::Erase(std::string_view id) {
 }
 
 void DocumentTable::Grow(size_t min_capacity) {
-  Entry* old = slots_;
-  std::unique_ptr<Entry[]> old_heap = std::move(heap_slots_);
-  MappedFile old_mapped = std::move(mapped_slots_);
+  // The new slots first: if they cannot be had, the table is left as it was.
+  std::unique_ptr<Entry[]> heap;
+  MappedFile mapped;
+  Entry* slots = nullptr;
   const size_t bytes = min_capacity * sizeof(Entry);
   if (bytes >= kMappedSlotBytes) {
-    Result<MappedFile> mapped = MappedFile::Anonymous(bytes);  // zero-filled
-    if (!mapped.ok()) throw std::bad_alloc();
-    mapped_slots_ = std::move(mapped).value();
-    slots_ = reinterpret_cast<Entry*>(mapped_slots_.mutable_data());
+    Result<MappedFile> m = MappedFile::Anonymous(bytes);  // zero-filled
+    if (!m.ok()) throw std::bad_alloc();
+    mapped = std::move(m).value();
+    slots = reinterpret_cast<Entry*>(mapped.mutable_data());
   } else {
-    heap_slots_ = std::make_unique<Entry[]>(min_capacity);
-    slots_ = heap_slots_.get();
+    heap = std::make_unique<Entry[]>(min_capacity);
+    slots = heap.get();
   }
+  Entry* old = std::exchange(slots_, slots);
+  std::unique_ptr<Entry[]> old_heap = std::exchange(heap_slots_, std::move(heap));
+  MappedFile old_mapped = std::exchange(mapped_slots_, std::move(mapped));
   const size_t old_capacity = std::exchange(capacity_, min_capacity);
   const size_t mask = capacity_ - 1;
   for (size_t o = 0; o < old_capacity; ++o) {

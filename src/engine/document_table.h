@@ -10,9 +10,11 @@
 // the following slots back (no tombstones), so probe lengths do not decay
 // under churn. See docs/design/document-table.md.
 //
-// Thread-safety: none of its own. The collection reads it under its state
-// lock and changes it under the exclusive one; KeyOf must be safe to call
-// wherever Find is.
+// Thread-safety: none of its own. The collection changes it only holding
+// both write_mu_ and state_mu_ exclusively, so a reader needs either one
+// (state_mu_ shared suffices). KeyOf must be safe to call wherever Find is:
+// the collection's reads an id from a segment that never changes it (a
+// MutableSegment's Remove leaves Doc::doc alone).
 #ifndef QUARRY_ENGINE_DOCUMENT_TABLE_H_
 #define QUARRY_ENGINE_DOCUMENT_TABLE_H_
 

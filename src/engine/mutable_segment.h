@@ -14,7 +14,8 @@
 // while deletes go on, which holds because a frozen segment never grows and
 // Remove() changes only the live flags and the index, never Doc::doc or
 // docs_ itself. Keep it that way (freeing a deleted document's text here
-// would be a use-after-free in the seal).
+// would be a use-after-free in the seal, and the collection's DocumentTable
+// reads ids back through doc(o).doc.id).
 #ifndef QUARRY_ENGINE_MUTABLE_SEGMENT_H_
 #define QUARRY_ENGINE_MUTABLE_SEGMENT_H_
 
