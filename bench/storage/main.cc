@@ -40,6 +40,7 @@ struct Flags {
   uint32_t warm_runs = 3;
   uint32_t cli_runs = 1;
   uint32_t warm_passes = 2;
+  std::string mode = "hybrid";
   size_t queries = 0;  // 0: all
   uint64_t seed = 42;
   bool skip_ingest = false;
@@ -99,7 +100,7 @@ Result<json::object> MeasureVariant(const Flags& f, const StorageSet& set, Stora
                                     const std::string& queries_file, const std::string& query,
                                     bool can_drop) {
   QUARRY_RETURN_IF_ERROR(MakeVariant(set, f.work_dir, &v));
-  ProbeSpec spec{f.probe, v.data_dir, kSetCollection, queries_file, f.warm_passes};
+  ProbeSpec spec{f.probe, v.data_dir, kSetCollection, queries_file, f.warm_passes, f.mode};
   json::array runs, cli;
   std::fprintf(stderr, "[storage] variant %s (%s)\n", v.name.c_str(), v.description.c_str());
   if (can_drop) {
@@ -179,6 +180,7 @@ int Run(const Flags& f) {
                         {"policies", Join(f.policies)},
                         {"cold_runs", f.cold_runs},
                         {"warm_runs", f.warm_runs},
+                        {"mode", f.mode},
                         {"warm_passes", f.warm_passes},
                         {"seed", f.seed}}}};
 
@@ -264,6 +266,9 @@ int main(int argc, char** argv) {
   app.add_option("--cli-runs", f.cli_runs, "`quarry search` runs (cold and warm) per variant")
       ->capture_default_str();
   app.add_option("--warm-passes", f.warm_passes, "Passes over the queries before the warm one")
+      ->capture_default_str();
+  app.add_option("--mode", f.mode, "Search mode of the latency passes")
+      ->check(CLI::IsMember({"hybrid", "vector", "keyword"}))
       ->capture_default_str();
   app.add_option("--queries", f.queries, "Queries per pass (0: all of the dataset's)")
       ->capture_default_str();

@@ -5,7 +5,7 @@
 // disk counters after each stage, and query latencies.
 //
 //   bench_storage_probe --data DIR --collection C --queries FILE [--warm-passes 2]
-//                       [--evict-after-open]
+//                       [--evict-after-open] [--mode hybrid|vector|keyword]
 //   bench_storage_probe --breakdown --data DIR --collection C
 //   bench_storage_probe --file-scan --data DIR --collection C
 //
@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,7 @@ struct Flags {
   std::string queries;
   uint32_t warm_passes = 2;
   uint32_t k = 10;
+  SearchMode mode = SearchMode::kHybrid;
   bool breakdown = false;
   bool evict_after_open = false;
 };
@@ -140,7 +142,8 @@ int RunQueries(const Flags& flags, int64_t main_ns) {
   }
 
   Stage first_stage;
-  SearchRequest request{.query = queries->front(), .k = flags.k};
+  SearchRequest request{.query = queries->front(), .k = flags.k, .mode = flags.mode};
+  out["mode"] = std::string(SearchModeName(flags.mode));
   Result<SearchResponse> first = (*collection)->Search(request);
   if (!first.ok()) return Fail(first.status());
   out["t_first_ns"] = MonotonicNanos();
@@ -319,6 +322,12 @@ int main(int argc, char** argv) {
   app.add_option("--queries", flags.queries, "File with one query per line");
   app.add_option("--warm-passes", flags.warm_passes, "Passes over the queries once warm");
   app.add_option("--k", flags.k, "Hits per query");
+  using quarry::SearchMode;
+  const std::map<std::string, SearchMode> modes{{"hybrid", SearchMode::kHybrid},
+                                                {"vector", SearchMode::kVector},
+                                                {"keyword", SearchMode::kKeyword}};
+  app.add_option("--mode", flags.mode, "Search mode: hybrid (the default), vector or keyword")
+      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case));
   app.add_flag("--evict-after-open", flags.evict_after_open,
                "Page out the collection's file mappings once open (as memory pressure would)");
   app.add_flag("--breakdown", flags.breakdown, "Time the parts of an open");

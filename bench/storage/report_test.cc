@@ -28,10 +28,17 @@ TEST(ReportTest, TargetsCompareTheRightVariants) {
                                                Variant("all-ram", 1500, 1000 * mib, 800 * mib),
                                                Variant("all-disk", 400, 250 * mib, 50 * mib)}}};
   const std::string md = RenderMarkdown(report);
-  EXPECT_NE(md.find("1,000,000 documents: 500 ms warm (target < 1 s for 1,000,000: met)"),
+  EXPECT_NE(md.find("1,000,000 documents: 400 ms warm (target < 1 s for 1,000,000: met)"),
             std::string::npos)
       << md;
-  EXPECT_NE(md.find("1500 ms vs 500 ms, mmap 3.00x faster"), std::string::npos) << md;
+  EXPECT_NE(md.find("payload decoded at open (the earlier default): 500 ms"), std::string::npos)
+      << md;
+  EXPECT_NE(md.find("mmap (default config) (warm): 1500 ms vs 400 ms, mmap 3.75x faster"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("mmap vectors only (warm): 1500 ms vs 500 ms, mmap 3.00x faster"),
+            std::string::npos)
+      << md;
   EXPECT_NE(md.find("250.0 MiB vs 1000.0 MiB = 25% (target ≤ 30%: met)"), std::string::npos) << md;
   EXPECT_NE(md.find("50.0 vs 800.0 MiB = 6%"), std::string::npos) << md;
   EXPECT_NE(md.find("could not be dropped"), std::string::npos) << md;

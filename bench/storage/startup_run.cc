@@ -27,7 +27,8 @@ Result<boost::json::object> RunProbe(const ProbeSpec& spec, StartKind kind) {
   std::vector<std::string> argv = {
       spec.probe_path,   "--data",        spec.data_dir,
       "--collection",    spec.collection, "--queries",
-      spec.queries_file, "--warm-passes", std::to_string(spec.warm_passes)};
+      spec.queries_file, "--warm-passes", std::to_string(spec.warm_passes),
+      "--mode",          spec.mode};
   if (kind == StartKind::kEvicted) argv.push_back("--evict-after-open");
   QUARRY_ASSIGN_OR_RETURN(ChildRun run, RunChild(argv));
   QUARRY_ASSIGN_OR_RETURN(boost::json::object o, ParseObject(run.out, "bench_storage_probe"));

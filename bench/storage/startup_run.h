@@ -22,6 +22,7 @@ struct ProbeSpec {
   std::string collection;
   std::string queries_file;
   uint32_t warm_passes = 2;
+  std::string mode = "hybrid";  // the probe's --mode
 };
 
 // How a probe run starts.
