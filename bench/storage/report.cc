@@ -352,7 +352,7 @@ void Targets(const json::object& report, std::string* out) {
   if (mmap != nullptr) {
     *out +=
         Fmt("- Cold start with vectors mapped but the payload decoded at open (the earlier "
-            "before session 6): %.0f ms.\n",
+            "default): %.0f ms.\n",
             MedianStart(mmap, cold));
   }
   for (const auto& [faster, label] :
