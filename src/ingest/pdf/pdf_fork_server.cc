@@ -27,8 +27,9 @@ using Clock = std::chrono::steady_clock;
 
 // A one-page PDF with a line of text, with a correct cross-reference table:
 // extracting it makes poppler load what its first use loads (name-to-Unicode
-// tables, iconv's UTF-16 module, fonts) once, in the server, so that every
-// child starts warm. Only this built-in file is ever parsed in the server.
+// tables, iconv's UTF-16 module, fonts) once, in the server, and holding it
+// open (PopplerWarmState) keeps that loaded, so that every child starts warm.
+// Only this built-in file is ever parsed in the server.
 std::string WarmUpPdf() {
   const char* objects[] = {
       "<< /Type /Catalog /Pages 2 0 R >>",
@@ -180,6 +181,10 @@ int RunPdfForkServer(int socket_fd) {
   // is ignored for anything else, and reset in every child.
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   ::signal(SIGPIPE, SIG_IGN);
+  // Warm, and kept warm: the held document keeps poppler's global state
+  // built for every child (without it, each child built it again: most of
+  // a small PDF's extraction).
+  const PopplerWarmState warm(WarmUpPdf());
   (void)ExtractPdfInProcess(WarmUpPdf(), PdfLimits{});
   const pid_t self = ::getpid();
   if (!Send(socket_fd, PdfForkReplyKind::kReady, 0)) return 1;

@@ -117,4 +117,17 @@ Result<PdfText> ExtractPdfInProcess(std::string_view bytes, const PdfLimits& lim
   }
 }
 
+PopplerWarmState::PopplerWarmState(std::string pdf) : bytes_(std::move(pdf)) {
+  PopplerErrorCapture errors;  // the warm-up file's warnings go nowhere
+  std::shared_ptr<poppler::document> doc(
+      poppler::document::load_from_raw_data(bytes_.data(), static_cast<int>(bytes_.size())));
+  if (doc == nullptr || doc->pages() < 1) return;  // not the file it was meant to be
+  // Touch what a child's first extraction would: a page's text.
+  std::unique_ptr<poppler::page> page(doc->create_page(0));
+  if (page != nullptr) (void)page->text();
+  held_ = std::move(doc);
+}
+
+PopplerWarmState::~PopplerWarmState() = default;
+
 }  // namespace quarry::ingest

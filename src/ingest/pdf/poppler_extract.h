@@ -17,6 +17,8 @@
 #ifndef QUARRY_INGEST_PDF_POPPLER_EXTRACT_H_
 #define QUARRY_INGEST_PDF_POPPLER_EXTRACT_H_
 
+#include <memory>
+#include <string>
 #include <string_view>
 
 #include "ingest/pdf/pdf_text.h"
@@ -36,6 +38,29 @@ namespace quarry::ingest {
 // limits.memory_bytes and limits.timeout_ms are not enforced here: they belong
 // to the process (pdf_child_limits.h).
 Result<PdfText> ExtractPdfInProcess(std::string_view bytes, const PdfLimits& limits);
+
+// Keeps poppler's process-wide state alive while it lives. poppler-cpp makes
+// that state (GlobalParams: name-to-Unicode tables, the base-14 font list,
+// encodings) with the first open document and destroys it with the last, so
+// a fork server that only parses a warm-up file hands every child a process
+// without it, and each child builds it again. Holding the warm-up document
+// open across the forks keeps it built once, in the server.
+class PopplerWarmState {
+ public:
+  // Opens `pdf` (a trusted, built-in file) and keeps it open; if poppler
+  // cannot load it or finds no page, nothing is held and the children
+  // simply start cold.
+  explicit PopplerWarmState(std::string pdf);
+  ~PopplerWarmState();
+  PopplerWarmState(const PopplerWarmState&) = delete;
+  PopplerWarmState& operator=(const PopplerWarmState&) = delete;
+
+  bool holding() const { return held_ != nullptr; }
+
+ private:
+  std::string bytes_;  // poppler reads the document from these, in place
+  std::shared_ptr<void> held_;
+};
 
 }  // namespace quarry::ingest
 

@@ -64,6 +64,32 @@ TEST(PopplerExtractTest, ColumnsComeInReadingOrder) {
   EXPECT_NE(page.find("Left column line 1.\nLeft column line 2."), std::string::npos) << page;
 }
 
+// The fork server's warm state holds a document open; extraction goes on
+// beside it (the children's situation) and gives the same text as without.
+TEST(PopplerExtractTest, AWarmStateHoldsAValidPdfAndExtractionWorksBesideIt) {
+  const std::string pdf = testing::SimplePdf({"first page words", "second page words"}, "Held");
+  Result<PdfText> cold = ExtractPdfInProcess(pdf, PdfLimits{});
+  ASSERT_TRUE(cold.ok()) << cold.status().ToString();
+  {
+    const PopplerWarmState warm(testing::SimplePdf({"warm up"}, "warm"));
+    EXPECT_TRUE(warm.holding());
+    Result<PdfText> beside = ExtractPdfInProcess(pdf, PdfLimits{});
+    ASSERT_TRUE(beside.ok()) << beside.status().ToString();
+    EXPECT_EQ(beside->title, cold->title);
+    EXPECT_EQ(beside->pages, cold->pages);
+  }
+  Result<PdfText> after = ExtractPdfInProcess(pdf, PdfLimits{});
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->pages, cold->pages);
+}
+
+TEST(PopplerExtractTest, AWarmStateOfAnUnloadableFileHoldsNothing) {
+  const PopplerWarmState garbage(std::string("%PDF-1.4\nnot really"));
+  EXPECT_FALSE(garbage.holding());
+  const PopplerWarmState empty((std::string()));
+  EXPECT_FALSE(empty.holding());
+}
+
 TEST(PopplerExtractTest, NotAPdf) {
   Result<PdfText> r = ExtractPdfInProcess("just some text, no header", PdfLimits{});
   ASSERT_FALSE(r.ok());
