@@ -26,7 +26,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -52,7 +51,7 @@ struct Flags {
   std::string queries;
   uint32_t warm_passes = 2;
   uint32_t k = 10;
-  SearchMode mode = SearchMode::kHybrid;
+  std::string mode = "hybrid";
   bool breakdown = false;
   bool evict_after_open = false;
 };
@@ -142,8 +141,10 @@ int RunQueries(const Flags& flags, int64_t main_ns) {
   }
 
   Stage first_stage;
-  SearchRequest request{.query = queries->front(), .k = flags.k, .mode = flags.mode};
-  out["mode"] = std::string(SearchModeName(flags.mode));
+  SearchRequest request{.query = queries->front(),
+                        .k = flags.k,
+                        .mode = SearchModeFromName(flags.mode).value_or(SearchMode::kHybrid)};
+  out["mode"] = std::string(SearchModeName(request.mode));
   Result<SearchResponse> first = (*collection)->Search(request);
   if (!first.ok()) return Fail(first.status());
   out["t_first_ns"] = MonotonicNanos();
@@ -322,12 +323,8 @@ int main(int argc, char** argv) {
   app.add_option("--queries", flags.queries, "File with one query per line");
   app.add_option("--warm-passes", flags.warm_passes, "Passes over the queries once warm");
   app.add_option("--k", flags.k, "Hits per query");
-  using quarry::SearchMode;
-  const std::map<std::string, SearchMode> modes{{"hybrid", SearchMode::kHybrid},
-                                                {"vector", SearchMode::kVector},
-                                                {"keyword", SearchMode::kKeyword}};
   app.add_option("--mode", flags.mode, "Search mode: hybrid (the default), vector or keyword")
-      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case));
+      ->check(CLI::IsMember({"hybrid", "vector", "keyword"}));
   app.add_flag("--evict-after-open", flags.evict_after_open,
                "Page out the collection's file mappings once open (as memory pressure would)");
   app.add_flag("--breakdown", flags.breakdown, "Time the parts of an open");

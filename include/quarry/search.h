@@ -156,6 +156,8 @@ struct SearchResponse {
 };
 
 std::string_view SearchModeName(SearchMode mode);        // "auto", "keyword", "vector", "hybrid"
+// The inverse of SearchModeName; nullopt for any other name.
+std::optional<SearchMode> SearchModeFromName(std::string_view name);
 std::string_view FusionMethodName(FusionMethod method);  // "rrf", "blend"
 std::string_view GroupByName(GroupBy group_by);          // "none", "document"
 

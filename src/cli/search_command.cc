@@ -43,9 +43,7 @@ int RunSearch(const SearchFlags& flags) {
   SearchRequest request;
   request.query = flags.query;
   request.k = flags.k;
-  request.mode = flags.mode == "keyword"  ? SearchMode::kKeyword
-                 : flags.mode == "vector" ? SearchMode::kVector
-                                          : SearchMode::kHybrid;
+  request.mode = SearchModeFromName(flags.mode).value_or(SearchMode::kHybrid);
   request.filter_json = flags.filter;
   if (flags.by_document) request.group_by = GroupBy::kDocument;
   auto response = opened->collection->Search(request);

@@ -17,6 +17,14 @@ std::string_view SearchModeName(SearchMode mode) {
   return "unknown";
 }
 
+std::optional<SearchMode> SearchModeFromName(std::string_view name) {
+  for (SearchMode mode :
+       {SearchMode::kAuto, SearchMode::kKeyword, SearchMode::kVector, SearchMode::kHybrid}) {
+    if (SearchModeName(mode) == name) return mode;
+  }
+  return std::nullopt;
+}
+
 std::string_view FusionMethodName(FusionMethod method) {
   switch (method) {
     case FusionMethod::kRrf:

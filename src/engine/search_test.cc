@@ -107,6 +107,17 @@ class SearchTest : public ::testing::Test {
   std::shared_ptr<Collection> collection_;
 };
 
+// The CLI and the storage probe read --mode through SearchModeFromName.
+TEST(SearchModeNamesTest, FromNameInvertsNameAndRefusesOthers) {
+  for (SearchMode mode :
+       {SearchMode::kAuto, SearchMode::kKeyword, SearchMode::kVector, SearchMode::kHybrid}) {
+    EXPECT_EQ(SearchModeFromName(SearchModeName(mode)), mode) << SearchModeName(mode);
+  }
+  for (std::string_view bad : {"", "Hybrid", "unknown", "vectors", "hybrid "}) {
+    EXPECT_FALSE(SearchModeFromName(bad).has_value()) << bad;
+  }
+}
+
 TEST_F(SearchTest, KeywordModeFindsTermsAndScoresAreBm25) {
   std::vector<DocumentInput> docs(3);
   docs[0] = {.id = "a", .text = "The glacier moved slowly down the valley."};

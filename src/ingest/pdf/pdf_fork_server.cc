@@ -184,8 +184,9 @@ int RunPdfForkServer(int socket_fd) {
   // Warm, and kept warm: the held document keeps poppler's global state
   // built for every child (without it, each child built it again: most of
   // a small PDF's extraction).
-  const PopplerWarmState warm(WarmUpPdf());
-  (void)ExtractPdfInProcess(WarmUpPdf(), PdfLimits{});
+  const std::string warm_up = WarmUpPdf();
+  const PopplerWarmState warm(warm_up);
+  (void)ExtractPdfInProcess(warm_up, PdfLimits{});
   const pid_t self = ::getpid();
   if (!Send(socket_fd, PdfForkReplyKind::kReady, 0)) return 1;
   for (;;) {

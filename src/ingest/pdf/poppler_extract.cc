@@ -122,9 +122,6 @@ PopplerWarmState::PopplerWarmState(std::string pdf) : bytes_(std::move(pdf)) {
   std::shared_ptr<poppler::document> doc(
       poppler::document::load_from_raw_data(bytes_.data(), static_cast<int>(bytes_.size())));
   if (doc == nullptr || doc->pages() < 1) return;  // not the file it was meant to be
-  // Touch what a child's first extraction would: a page's text.
-  std::unique_ptr<poppler::page> page(doc->create_page(0));
-  if (page != nullptr) (void)page->text();
   held_ = std::move(doc);
 }
 
