@@ -38,6 +38,11 @@ Status SetLimit(int resource, const char* name, rlim_t soft, rlim_t hard) {
   return Status::Ok();
 }
 
+// Whole seconds of the wall-clock limit, plus one.
+rlim_t CpuSecondsPerFile(const PdfLimits& limits) {
+  return (rlim_t{limits.timeout_ms} + 999) / 1000 + 1;
+}
+
 bool ParseNumber(const std::string& s, uint64_t* out) {
   const char* end = s.data() + s.size();
   auto [ptr, ec] = std::from_chars(s.data(), end, *out);
@@ -78,13 +83,14 @@ Result<PdfLimits> ParsePdfHelperArgs(const std::vector<std::string>& args) {
 
 bool PdfMemoryLimitSupported() { return !kAsan; }
 
-Status ApplyPdfChildLimits(const PdfLimits& limits) {
+Status ApplyPdfChildLimits(const PdfLimits& limits, uint32_t files) {
   if (PdfMemoryLimitSupported() && limits.memory_bytes != 0) {
     QUARRY_RETURN_IF_ERROR(
         SetLimit(RLIMIT_AS, "RLIMIT_AS", limits.memory_bytes, limits.memory_bytes));
   }
-  const rlim_t cpu_seconds = (rlim_t{limits.timeout_ms} + 999) / 1000 + 1;
-  QUARRY_RETURN_IF_ERROR(SetLimit(RLIMIT_CPU, "RLIMIT_CPU", cpu_seconds, cpu_seconds + 1));
+  const rlim_t cpu_seconds = CpuSecondsPerFile(limits);
+  QUARRY_RETURN_IF_ERROR(SetLimit(RLIMIT_CPU, "RLIMIT_CPU", cpu_seconds,
+                                  cpu_seconds * std::max<rlim_t>(files, 1) + 1));
   QUARRY_RETURN_IF_ERROR(SetLimit(RLIMIT_FSIZE, "RLIMIT_FSIZE", 0, 0));
   QUARRY_RETURN_IF_ERROR(
       SetLimit(RLIMIT_NOFILE, "RLIMIT_NOFILE", kPdfHelperMaxFiles, kPdfHelperMaxFiles));
@@ -100,6 +106,15 @@ Status ApplyPdfChildLimits(const PdfLimits& limits) {
     return Status::Internal(std::string("prctl(PR_SET_DUMPABLE): ") + std::strerror(errno));
   }
   return Status::Ok();
+}
+
+Status SetPdfFileCpuBudget(const PdfLimits& limits) {
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) != 0) {
+    return Status::Internal(std::string("getrusage: ") + std::strerror(errno));
+  }
+  const rlim_t used = static_cast<rlim_t>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + 1;
+  return SetLimit(RLIMIT_CPU, "RLIMIT_CPU", used + CpuSecondsPerFile(limits), RLIM_INFINITY);
 }
 
 }  // namespace quarry::ingest

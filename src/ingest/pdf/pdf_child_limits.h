@@ -46,7 +46,16 @@ bool PdfMemoryLimitSupported();
 // core files, even through a core_pattern pipe), RLIMIT_NPROC = 0 (no fork or
 // thread, unless privileged), no new privileges. Lowers only; fails with
 // Internal naming the limit if the system refuses one.
-Status ApplyPdfChildLimits(const PdfLimits& limits);
+//
+// A process that will extract `files` PDFs in turn (a fork server's worker)
+// gets a hard RLIMIT_CPU of `files` times the per-file budget, and calls
+// SetPdfFileCpuBudget before each file after the first.
+Status ApplyPdfChildLimits(const PdfLimits& limits, uint32_t files = 1);
+
+// Moves the soft RLIMIT_CPU to the CPU time used so far plus one file's
+// budget (never past the hard limit): SIGXCPU ends the process if this file
+// runs over.
+Status SetPdfFileCpuBudget(const PdfLimits& limits);
 
 }  // namespace quarry::ingest
 

@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "ingest/pdf/pdf_fork_protocol.h"
+#include "ingest/pdf/pdf_fork_messages.h"
 #include "ingest/pdf/unique_fd.h"
 
 namespace quarry::ingest {
@@ -50,15 +50,6 @@ bool WaitReadable(int fd, Clock::time_point deadline) {
   }
 }
 
-// Reads one reply. False if the socket closed, failed, or carried anything
-// but a well-formed reply.
-bool ReadReply(int fd, PdfForkReply* reply) {
-  ssize_t n;
-  while ((n = ::recv(fd, reply, sizeof(*reply), MSG_DONTWAIT)) < 0 && errno == EINTR) {
-  }
-  return n == sizeof(*reply) && reply->magic == kPdfForkMagic && reply->version == kPdfForkVersion;
-}
-
 }  // namespace
 
 bool PdfForkServerEnabled() {
@@ -66,12 +57,24 @@ bool PdfForkServerEnabled() {
   return v == nullptr || std::string(v) != "0";
 }
 
+uint32_t PdfFilesPerWorkerFromEnv() {
+  const char* v = std::getenv("QUARRY_PDF_FILES_PER_WORKER");
+  if (v == nullptr) return kPdfDefaultFilesPerWorker;
+  char* end = nullptr;
+  const unsigned long n = std::strtoul(v, &end, 10);
+  if (end == v || *end != '\0' || n < 1 || n > kPdfMaxFilesPerWorker) {
+    return kPdfDefaultFilesPerWorker;
+  }
+  return static_cast<uint32_t>(n);
+}
+
 // One server process and our end of its socket. Destroying it kills and
 // reaps the server (idle, or broken: either way nothing of value is lost; a
 // child it was running dies with it, PR_SET_PDEATHSIG).
 class PdfForkServer {
  public:
-  static Result<std::unique_ptr<PdfForkServer>> Start(const std::string& helper);
+  static Result<std::unique_ptr<PdfForkServer>> Start(const std::string& helper,
+                                                      uint32_t files_per_worker);
   ~PdfForkServer() {
     socket_.Close();
     ::kill(pid_, SIGKILL);
@@ -94,20 +97,23 @@ class PdfForkServer {
   UniqueFd socket_;
 };
 
-Result<std::unique_ptr<PdfForkServer>> PdfForkServer::Start(const std::string& helper) {
+Result<std::unique_ptr<PdfForkServer>> PdfForkServer::Start(const std::string& helper,
+                                                            uint32_t files_per_worker) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
     return ServerErrno("socketpair");
   }
   UniqueFd ours(sv[0]), theirs(sv[1]);
-  QUARRY_ASSIGN_OR_RETURN(const pid_t pid,
-                          SpawnChild(helper, {kPdfForkServerFlag}, theirs.get(), -1, -1));
+  QUARRY_ASSIGN_OR_RETURN(const pid_t pid, SpawnChild(helper,
+                                                      {kPdfForkServerFlag, kPdfFilesPerWorkerFlag,
+                                                       std::to_string(files_per_worker)},
+                                                      theirs.get(), -1, -1));
   theirs.Close();
   // From here the destructor reaps it, whatever happens.
   std::unique_ptr<PdfForkServer> server(new PdfForkServer(pid, std::move(ours)));
   PdfForkReply ready;
   if (!WaitReadable(server->socket_.get(), Clock::now() + kStartTimeout) ||
-      !ReadReply(server->socket_.get(), &ready) || ready.kind != PdfForkReplyKind::kReady) {
+      !ReadPdfForkReply(server->socket_.get(), &ready) || ready.kind != PdfForkReplyKind::kReady) {
     return ServerError(helper + " did not start as a fork server");
   }
   return server;
@@ -119,22 +125,7 @@ Status PdfForkServer::SendRequest(const PdfLimits& limits, const int fds[kPdfFor
   request.timeout_ms = limits.timeout_ms;
   request.max_chars = limits.max_chars;
   request.memory_bytes = limits.memory_bytes;
-  iovec iov{&request, sizeof(request)};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kPdfForkRequestFds)] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int) * kPdfForkRequestFds);
-  std::memcpy(CMSG_DATA(c), fds, sizeof(int) * kPdfForkRequestFds);
-  ssize_t n;
-  while ((n = ::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
-  }
-  if (n != sizeof(request)) return ServerErrno("sending a request");
+  if (!SendPdfForkRequest(socket_.get(), request, fds)) return ServerErrno("sending a request");
   return Status::Ok();
 }
 
@@ -202,7 +193,8 @@ Result<SubprocessResult> PdfForkServer::Run(int pdf_fd, const PdfLimits& limits,
       err_open = DrainFd(err_read.get(), &result.err, max_stderr_bytes, &err_total);
     }
     if (reply_slot >= 0 && p[reply_slot].revents != 0) {
-      if (!ReadReply(socket_.get(), &reply)) return ServerError("broken reply or connection");
+      if (!ReadPdfForkReply(socket_.get(), &reply))
+        return ServerError("broken reply or connection");
       replied = true;
     }
   }
@@ -233,8 +225,9 @@ Result<SubprocessResult> PdfForkServer::Run(int pdf_fd, const PdfLimits& limits,
   return result;
 }
 
-PdfForkServerPool::PdfForkServerPool(std::string helper_executable)
-    : helper_(std::move(helper_executable)) {}
+PdfForkServerPool::PdfForkServerPool(std::string helper_executable, uint32_t files_per_worker)
+    : helper_(std::move(helper_executable)),
+      files_per_worker_(std::clamp<uint32_t>(files_per_worker, 1, kPdfMaxFilesPerWorker)) {}
 
 PdfForkServerPool::~PdfForkServerPool() = default;
 
@@ -248,7 +241,7 @@ std::unique_ptr<PdfForkServer> PdfForkServerPool::Checkout() {
     }
     if (Clock::now() < no_start_before_) return nullptr;
   }
-  Result<std::unique_ptr<PdfForkServer>> started = PdfForkServer::Start(helper_);
+  Result<std::unique_ptr<PdfForkServer>> started = PdfForkServer::Start(helper_, files_per_worker_);
   if (started.ok()) return std::move(started).value();
   std::lock_guard<std::mutex> lock(mu_);
   no_start_before_ = Clock::now() + kStartBackoff;

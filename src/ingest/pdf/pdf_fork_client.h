@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,9 +42,16 @@ class PdfForkServer;
 // make no pool and every PDF gets a process of its own, spawned.
 bool PdfForkServerEnabled();
 
+// PDFs a server's worker extracts before it is replaced by a fresh process:
+// QUARRY_PDF_FILES_PER_WORKER (1 to kPdfMaxFilesPerWorker; 1 = a fresh
+// process for every PDF), else kPdfDefaultFilesPerWorker.
+uint32_t PdfFilesPerWorkerFromEnv();
+
 class PdfForkServerPool {
  public:
-  explicit PdfForkServerPool(std::string helper_executable);
+  // `files_per_worker`: see PdfFilesPerWorkerFromEnv (clamped to its range).
+  PdfForkServerPool(std::string helper_executable,
+                    uint32_t files_per_worker = PdfFilesPerWorkerFromEnv());
   ~PdfForkServerPool();
   PdfForkServerPool(const PdfForkServerPool&) = delete;
   PdfForkServerPool& operator=(const PdfForkServerPool&) = delete;
@@ -66,6 +74,7 @@ class PdfForkServerPool {
   void Return(std::unique_ptr<PdfForkServer> server);
 
   const std::string helper_;
+  const uint32_t files_per_worker_;
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<PdfForkServer>> idle_;  // guarded by mu_
   // After a server fails to start, none is tried again before this time

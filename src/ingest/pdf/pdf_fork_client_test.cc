@@ -1,7 +1,8 @@
 // The fork server's own failure modes, on the real helper: a server killed
 // between two extractions, many threads at once (results not crossed, no
-// descriptor left open), a child killed at its deadline, no zombie left
-// under a server. The outcomes shared with the spawn path are tested by
+// descriptor left open), a worker killed at its deadline, no zombie left
+// under a server, workers reused up to their quota of files and replaced
+// after, per-file limits in a reused worker. The outcomes shared with the spawn path are tested by
 // pdf_sandbox_test.cc on both paths.
 #include "ingest/pdf/pdf_fork_client.h"
 
@@ -39,9 +40,14 @@ int OpenFds() {
   return n - 1;  // the directory's own descriptor
 }
 
+struct Child {
+  pid_t pid;
+  char state;  // 'Z' = a zombie, not reaped
+};
+
 // Processes whose parent is `pid` (any state, zombies included).
-std::vector<pid_t> ChildrenOf(pid_t pid) {
-  std::vector<pid_t> children;
+std::vector<Child> ChildrenOf(pid_t pid) {
+  std::vector<Child> children;
   DIR* dir = ::opendir("/proc");
   if (dir == nullptr) return children;
   while (const dirent* e = ::readdir(dir)) {
@@ -56,11 +62,20 @@ std::vector<pid_t> ChildrenOf(pid_t pid) {
     char state = 0;
     int ppid = 0;
     if (std::sscanf(line.c_str() + close + 1, " %c %d", &state, &ppid) == 2 && ppid == pid) {
-      children.push_back(candidate);
+      children.push_back({candidate, state});
     }
   }
   ::closedir(dir);
   return children;
+}
+
+// The pid of the server's worker between two extractions: its one child,
+// alive; -1 if it has none; 0 if it has more, or a zombie.
+pid_t WorkerOf(pid_t server) {
+  const std::vector<Child> children = ChildrenOf(server);
+  if (children.empty()) return -1;
+  if (children.size() > 1 || children[0].state == 'Z') return 0;
+  return children[0].pid;
 }
 
 class PdfForkServerTest : public ::testing::Test {
@@ -83,18 +98,88 @@ class PdfForkServerTest : public ::testing::Test {
   std::unique_ptr<PdfForkServerPool> pool_ = std::make_unique<PdfForkServerPool>(QUARRY_PDF_HELPER);
 };
 
-TEST_F(PdfForkServerTest, OneServerServesOneThreadInTurn) {
+TEST_F(PdfForkServerTest, OneServerServesOneThreadInTurnWithOneWorker) {
   const std::string a = WritePdf("a.pdf", "alpha");
   ASSERT_TRUE(Extract(a).ok());
   const std::vector<pid_t> first = pool_->IdleServerPidsForTesting();
   ASSERT_EQ(first.size(), 1u);
+  const pid_t worker = WorkerOf(first[0]);
+  ASSERT_GT(worker, 0);
   for (int i = 0; i < 3; ++i) {
     Result<PdfText> r = Extract(a);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_EQ(r->title, "T alpha");
   }
   EXPECT_EQ(pool_->IdleServerPidsForTesting(), first);
-  EXPECT_TRUE(ChildrenOf(first[0]).empty());
+  EXPECT_EQ(WorkerOf(first[0]), worker);
+}
+
+TEST_F(PdfForkServerTest, WorkerIsReplacedAfterItsQuotaOfFiles) {
+  pool_ = std::make_unique<PdfForkServerPool>(QUARRY_PDF_HELPER, 2);
+  std::vector<pid_t> workers;
+  for (int i = 0; i < 5; ++i) {
+    const std::string want = "file" + std::to_string(i);
+    Result<PdfText> r = Extract(WritePdf(want + ".pdf", want));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->title, "T " + want);
+    const std::vector<pid_t> server = pool_->IdleServerPidsForTesting();
+    ASSERT_EQ(server.size(), 1u);
+    workers.push_back(WorkerOf(server[0]));
+  }
+  // Two files each: after the 2nd and the 4th, the worker retired and the
+  // server reaped it; the 3rd and 5th started a fresh one.
+  EXPECT_GT(workers[0], 0);
+  EXPECT_EQ(workers[1], -1);
+  EXPECT_GT(workers[2], 0);
+  EXPECT_NE(workers[2], workers[0]);
+  EXPECT_EQ(workers[3], -1);
+  EXPECT_GT(workers[4], 0);
+}
+
+TEST_F(PdfForkServerTest, OneFilePerWorkerLeavesNoProcessBetweenFiles) {
+  pool_ = std::make_unique<PdfForkServerPool>(QUARRY_PDF_HELPER, 1);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(Extract(WritePdf("a.pdf", "alpha")).ok());
+    const std::vector<pid_t> server = pool_->IdleServerPidsForTesting();
+    ASSERT_EQ(server.size(), 1u);
+    EXPECT_TRUE(ChildrenOf(server[0]).empty());
+  }
+}
+
+TEST_F(PdfForkServerTest, LimitsOfOneFileDoNotCarryOverToTheNextInAWorker) {
+  WriteFile(dir_.Sub("two.pdf"), testing::SimplePdf({"page one", "page two"}, "Two"));
+  PdfLimits one_page;
+  one_page.max_pages = 1;
+  ASSERT_TRUE(Extract(WritePdf("a.pdf", "alpha")).ok());
+  const pid_t worker = WorkerOf(pool_->IdleServerPidsForTesting().at(0));
+  Result<PdfText> r = Extract(dir_.Sub("two.pdf"), one_page);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << r.status().ToString();
+  // The refusal was a normal run: the same worker goes on, with the next
+  // request's limits.
+  EXPECT_EQ(WorkerOf(pool_->IdleServerPidsForTesting().at(0)), worker);
+  r = Extract(dir_.Sub("two.pdf"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->pages.size(), 2u);
+  EXPECT_EQ(WorkerOf(pool_->IdleServerPidsForTesting().at(0)), worker);
+}
+
+TEST_F(PdfForkServerTest, WorkerKilledBetweenFilesIsNotBlamedOnTheNext) {
+  const std::string a = WritePdf("a.pdf", "alpha");
+  ASSERT_TRUE(Extract(a).ok());
+  const pid_t server = pool_->IdleServerPidsForTesting().at(0);
+  const pid_t worker = WorkerOf(server);
+  ASSERT_GT(worker, 0);
+  ASSERT_EQ(::kill(worker, SIGKILL), 0);
+  // Dead (a zombie the server has not reaped yet) before the next request.
+  for (int i = 0; i < 2000 && WorkerOf(server) > 0; ++i) ::usleep(1000);
+  ASSERT_EQ(WorkerOf(server), 0);
+  Result<PdfText> r = Extract(a);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(pool_->IdleServerPidsForTesting(), std::vector<pid_t>{server});
+  const pid_t next = WorkerOf(server);
+  EXPECT_GT(next, 0);
+  EXPECT_NE(next, worker);
 }
 
 TEST_F(PdfForkServerTest, ServerKilledBetweenTwoExtractions) {
@@ -144,7 +229,7 @@ TEST_F(PdfForkServerTest, ManyThreadsAtOnceWithoutCrossedResultsOrLeakedDescript
   const std::vector<pid_t> servers = pool_->IdleServerPidsForTesting();
   EXPECT_GE(servers.size(), 1u);
   EXPECT_LE(servers.size(), static_cast<size_t>(kThreads));
-  for (pid_t server : servers) EXPECT_TRUE(ChildrenOf(server).empty()) << server;
+  for (pid_t server : servers) EXPECT_GT(WorkerOf(server), 0) << server;
   pool_.reset();
   EXPECT_EQ(OpenFds(), fds_before);
 }
@@ -162,7 +247,8 @@ TEST_F(PdfForkServerTest, ChildThatRunsOverIsKilledAtTheDeadline) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << r.status().ToString();
   EXPECT_NE(r.status().message().find("timed out (limit 500 ms)"), std::string::npos);
-  // The same server answered (it did not need replacing) and has no child left.
+  // The same server answered (it did not need replacing); the worker it
+  // killed is reaped, and none has been forked since.
   EXPECT_EQ(pool_->IdleServerPidsForTesting(), server);
   EXPECT_TRUE(ChildrenOf(server[0]).empty());
   EXPECT_TRUE(Extract(WritePdf("after.pdf", "after")).ok());
@@ -199,7 +285,7 @@ class FakeForkServerTest : public PdfForkServerTest {
     WriteFile(path, std::string("#!") + QUARRY_PYTHON3 + R"(
 import os, signal, socket, struct, sys, time
 MODE = ")" + mode + R"("
-if sys.argv[1:] != ["--fork-server"]:
+if sys.argv[1:2] != ["--fork-server"]:
     sys.exit(9)
 s = socket.socket(fileno=0)
 def reply(kind, value=0):

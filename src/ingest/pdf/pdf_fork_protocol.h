@@ -6,6 +6,13 @@
 //   parent -> server  PdfForkRequest + SCM_RIGHTS {pdf, stdout, stderr}
 //   server -> parent  PdfForkReply{kExited | kSignaled | kTimedOut | kForkFailed}
 //
+// The server hands each request on to a worker, a child it forked that
+// extracts up to `--files-per-worker` PDFs in turn before it is replaced, over
+// a second socketpair with the same messages:
+//
+//   server -> worker  PdfForkRequest + SCM_RIGHTS {pdf, stdout, stderr}
+//   worker -> server  PdfForkReply{kDone | kDoneRetiring}
+//
 // Both sides are built from one tree, but the helper on disk may come from
 // another build: the version in every message makes a mismatch a protocol
 // error (the parent then falls back to one process per PDF).
@@ -19,6 +26,11 @@
 namespace quarry::ingest {
 
 inline constexpr char kPdfForkServerFlag[] = "--fork-server";
+// `--fork-server --files-per-worker N`: PDFs one worker extracts before the
+// server forks a fresh one. 1 = a fresh process for every PDF.
+inline constexpr char kPdfFilesPerWorkerFlag[] = "--files-per-worker";
+inline constexpr uint32_t kPdfDefaultFilesPerWorker = 64;
+inline constexpr uint32_t kPdfMaxFilesPerWorker = 1'000'000;
 inline constexpr uint32_t kPdfForkMagic = 0x4b525146;  // "FQRK"
 inline constexpr uint32_t kPdfForkVersion = 1;
 // Descriptors passed with a request, in this order.
@@ -39,6 +51,10 @@ enum class PdfForkReplyKind : uint32_t {
   kSignaled = 2,    // value: the signal that ended the child
   kTimedOut = 3,    // the server killed the child at the deadline
   kForkFailed = 4,  // value: errno of fork(); no child ran
+  // Worker -> server only. value: the run's exit code, as a helper process's
+  // (pdf_helper_run.h). kDoneRetiring: the worker exits right after it.
+  kDone = 5,
+  kDoneRetiring = 6,
 };
 
 struct PdfForkReply {

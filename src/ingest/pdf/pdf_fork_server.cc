@@ -15,7 +15,8 @@
 #include <string>
 
 #include "ingest/pdf/pdf_child_limits.h"
-#include "ingest/pdf/pdf_fork_protocol.h"
+#include "ingest/pdf/pdf_fork_messages.h"
+#include "ingest/pdf/pdf_fork_worker.h"
 #include "ingest/pdf/pdf_helper_run.h"
 #include "ingest/pdf/poppler_extract.h"
 #include "ingest/pdf/unique_fd.h"
@@ -53,51 +54,88 @@ std::string WarmUpPdf() {
   return pdf;
 }
 
-bool Send(int socket_fd, PdfForkReplyKind kind, int32_t value) {
-  PdfForkReply reply;
-  reply.kind = kind;
-  reply.value = value;
-  for (;;) {
-    if (::send(socket_fd, &reply, sizeof(reply), MSG_NOSIGNAL) == sizeof(reply)) return true;
-    if (errno != EINTR) return false;
+// A forked worker (pdf_fork_worker.h) and the server's end of its socket.
+struct Worker {
+  pid_t pid = -1;
+  UniqueFd socket;
+  UniqueFd pidfd;  // readable once it has ended; -1 where pidfd_open is missing
+  // The limits it was forked with: a request with another memory or time
+  // limit gets a fresh worker.
+  uint64_t memory_bytes = 0;
+  uint32_t timeout_ms = 0;
+};
+
+// Kills the worker's process group and reaps it; returns its wait status.
+int EndWorker(Worker* worker) {
+  // Anything left in its group (RLIMIT_NPROC forbids it) would hold the
+  // parent's pipes open.
+  ::kill(-worker->pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(worker->pid, &status, 0) < 0 && errno == EINTR) {
   }
+  worker->pid = -1;
+  worker->socket.Close();
+  worker->pidfd.Close();
+  return status;
 }
 
-// In the forked child: nothing of the server's but the three descriptors,
-// default signal handling, its own process group, death with the server;
-// then one helper run. Single-threaded parent, so any code may run here.
-[[noreturn]] void RunChild(pid_t server, const PdfLimits& limits, const int fds[3]) {
-  ::setpgid(0, 0);
-  // If the server dies (killed by the parent when it stops answering), so
-  // does this child; checked again after setting it, for a server that died
-  // before.
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != server) ::_exit(kPdfHelperExitIO);
-  for (int target = 0; target < 3; ++target) {
-    if (::dup2(fds[target], target) < 0) ::_exit(kPdfHelperExitIO);
-  }
-  if (::close_range(3, ~0U, 0) != 0) ::_exit(kPdfHelperExitIO);
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) ::signal(sig, SIG_DFL);
-  }
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::_exit(RunPdfHelper(limits));
+// False once the worker has ended (killed from outside between requests):
+// the next request goes to a fresh one instead of being blamed for it.
+bool Alive(const Worker& worker) {
+  siginfo_t info{};
+  return !(::waitid(P_PID, static_cast<id_t>(worker.pid), &info, WEXITED | WNOHANG | WNOWAIT) ==
+               0 &&
+           info.si_pid == worker.pid);
 }
 
-// Waits for `child` to end, killing its group at `deadline`, or at once if
-// the parent goes away (its end of the socket closes or sends anything
-// before the reply). Reaps it. Returns the reply; sets *parent_gone.
-PdfForkReply AwaitChild(int socket_fd, pid_t child, Clock::time_point deadline, bool* parent_gone) {
-  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
+// Forks a worker with `limits`. False (errno set) if fork or socketpair failed.
+bool StartWorker(pid_t self, const PdfLimits& limits, uint32_t files, Worker* worker) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return false;
+  UniqueFd ours(sv[0]), theirs(sv[1]);
+  const pid_t pid = ::fork();
+  if (pid == 0) RunPdfForkWorker(self, theirs.get(), limits, files);
+  if (pid < 0) return false;
+  ::setpgid(pid, pid);  // also done by the worker; whichever runs first
+  worker->pid = pid;
+  worker->socket = std::move(ours);
+  worker->pidfd = UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  worker->memory_bytes = limits.memory_bytes;
+  worker->timeout_ms = limits.timeout_ms;
+  return true;
+}
+
+// How the request the worker was given ended, seen from the server.
+struct Outcome {
+  PdfForkReply reply;    // for the parent
+  bool retired = false;  // the worker is gone (ended, killed or retiring)
+  bool parent_gone = false;
+};
+
+// Waits for the worker's reply to the request just sent, killing it at
+// `deadline`, or at once if the parent goes away (its end of the socket
+// closes or sends anything before the reply).
+Outcome AwaitWorker(int parent_fd, Worker* worker, Clock::time_point deadline) {
+  Outcome out;
   bool timed_out = false;
   for (;;) {
+    PdfForkReply done;
+    if (ReadPdfForkReply(worker->socket.get(), &done) &&
+        (done.kind == PdfForkReplyKind::kDone || done.kind == PdfForkReplyKind::kDoneRetiring)) {
+      out.reply.kind = PdfForkReplyKind::kExited;
+      out.reply.value = done.value;
+      if (done.kind == PdfForkReplyKind::kDoneRetiring) {
+        EndWorker(worker);  // it is exiting anyway
+        out.retired = true;
+      }
+      return out;
+    }
     siginfo_t info{};
-    // WNOWAIT: a zombie keeps its pid and group, so the kill below cannot
-    // reach a reused one.
-    if (::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-        info.si_pid == child) {
+    // WNOWAIT: a zombie keeps its pid and group, so the kill in EndWorker
+    // cannot reach a reused one. A worker that ended without a reply ended
+    // on this request (a crash, a limit, a broken message).
+    if (::waitid(P_PID, static_cast<id_t>(worker->pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        info.si_pid == worker->pid) {
       break;
     }
     const Clock::time_point now = Clock::now();
@@ -108,116 +146,80 @@ PdfForkReply AwaitChild(int socket_fd, pid_t child, Clock::time_point deadline, 
     // At most a minute per poll: a limit of days must not overflow an int.
     long long wait_ms = std::min<long long>(
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1, 60'000);
-    pollfd fds[2] = {{socket_fd, POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
-    const nfds_t n = pidfd.get() >= 0 ? 2 : 1;
-    if (pidfd.get() < 0) wait_ms = std::min<long long>(wait_ms, 5);
+    pollfd fds[3] = {{parent_fd, POLLIN, 0},
+                     {worker->socket.get(), POLLIN, 0},
+                     {worker->pidfd.get(), POLLIN, 0}};
+    const nfds_t n = worker->pidfd.get() >= 0 ? 3 : 2;
+    if (worker->pidfd.get() < 0) wait_ms = std::min<long long>(wait_ms, 5);
     const int ready = ::poll(fds, n, static_cast<int>(wait_ms));
     if (ready > 0 && fds[0].revents != 0) {
-      *parent_gone = true;
+      out.parent_gone = true;
       break;
     }
   }
-  // Anything left in its group (RLIMIT_NPROC forbids it) would hold the
-  // parent's pipes open.
-  ::kill(-child, SIGKILL);
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
-  PdfForkReply reply;
+  const int status = EndWorker(worker);
+  out.retired = true;
   if (timed_out) {
-    reply.kind = PdfForkReplyKind::kTimedOut;
+    out.reply.kind = PdfForkReplyKind::kTimedOut;
   } else if (WIFSIGNALED(status)) {
-    reply.kind = PdfForkReplyKind::kSignaled;
-    reply.value = WTERMSIG(status);
+    out.reply.kind = PdfForkReplyKind::kSignaled;
+    out.reply.value = WTERMSIG(status);
   } else {
-    reply.kind = PdfForkReplyKind::kExited;
-    reply.value = WEXITSTATUS(status);
+    out.reply.kind = PdfForkReplyKind::kExited;
+    out.reply.value = WEXITSTATUS(status);
   }
-  return reply;
-}
-
-// Receives one request and its descriptors (close-on-exec, so that nothing
-// else could inherit them). 0 = the parent closed the socket, 1 = a request,
-// -1 = a protocol error.
-int Receive(int socket_fd, PdfForkRequest* request, UniqueFd fds[3]) {
-  iovec iov{request, sizeof(*request)};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kPdfForkRequestFds)];
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
-  ssize_t n;
-  while ((n = ::recvmsg(socket_fd, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
-  }
-  if (n == 0) return 0;
-  int received = 0;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    const size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (size_t i = 0; i < count; ++i) {
-      int fd;
-      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-      if (received < kPdfForkRequestFds) {
-        fds[received++] = UniqueFd(fd);
-      } else {
-        ::close(fd);
-      }
-    }
-  }
-  if (n != sizeof(*request) || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 ||
-      received != kPdfForkRequestFds || request->magic != kPdfForkMagic ||
-      request->version != kPdfForkVersion) {
-    return -1;
-  }
-  return 1;
+  return out;
 }
 
 }  // namespace
 
-int RunPdfForkServer(int socket_fd) {
-  // Not dumpable: a compromised child (same user) cannot ptrace the server
+int RunPdfForkServer(int socket_fd, uint32_t files_per_worker) {
+  // Not dumpable: a compromised worker (same user) cannot ptrace the server
   // and through it reach the next files. Replies use MSG_NOSIGNAL; SIGPIPE
-  // is ignored for anything else, and reset in every child.
+  // is ignored for anything else, and reset in every worker.
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   ::signal(SIGPIPE, SIG_IGN);
   // Warm, and kept warm: the held document keeps poppler's global state
-  // built for every child (without it, each child built it again: most of
-  // a small PDF's extraction).
+  // built for every worker (without it, each built it again: most of a
+  // small PDF's extraction).
   const std::string warm_up = WarmUpPdf();
   const PopplerWarmState warm(warm_up);
   (void)ExtractPdfInProcess(warm_up, PdfLimits{});
   const pid_t self = ::getpid();
-  if (!Send(socket_fd, PdfForkReplyKind::kReady, 0)) return 1;
+  if (!SendPdfForkReply(socket_fd, PdfForkReplyKind::kReady, 0)) return 1;
+  Worker worker;
   for (;;) {
     PdfForkRequest request;
     UniqueFd fds[kPdfForkRequestFds];
-    const int got = Receive(socket_fd, &request, fds);
-    if (got == 0) return 0;
-    if (got < 0) return 1;
+    const int got = ReceivePdfForkRequest(socket_fd, &request, fds);
+    if (got <= 0) {
+      if (worker.pid > 0) EndWorker(&worker);
+      return got == 0 ? 0 : 1;
+    }
     PdfLimits limits;
     limits.max_pages = request.max_pages;
     limits.max_chars = request.max_chars;
     limits.memory_bytes = request.memory_bytes;
     limits.timeout_ms = request.timeout_ms;
     const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(limits.timeout_ms);
-    const pid_t child = ::fork();
-    if (child == 0) {
-      const int raw[3] = {fds[0].get(), fds[1].get(), fds[2].get()};
-      RunChild(self, limits, raw);
+    if (worker.pid > 0 && (!Alive(worker) || worker.memory_bytes != limits.memory_bytes ||
+                           worker.timeout_ms != limits.timeout_ms)) {
+      EndWorker(&worker);
     }
-    if (child < 0) {
-      if (!Send(socket_fd, PdfForkReplyKind::kForkFailed, errno)) return 1;
+    if (worker.pid <= 0 && !StartWorker(self, limits, files_per_worker, &worker)) {
+      if (!SendPdfForkReply(socket_fd, PdfForkReplyKind::kForkFailed, errno)) return 1;
       continue;
     }
+    const int raw[kPdfForkRequestFds] = {fds[0].get(), fds[1].get(), fds[2].get()};
+    // A worker that cannot take the request has ended (or broke): what
+    // AwaitWorker reports then is how.
+    (void)SendPdfForkRequest(worker.socket.get(), request, raw);
     // The parent sees end of file on the pipes only once no process but
-    // the child holds their write ends.
+    // the worker holds their write ends.
     for (UniqueFd& fd : fds) fd.Close();
-    ::setpgid(child, child);  // also done by the child; whichever runs first
-    bool parent_gone = false;
-    const PdfForkReply reply = AwaitChild(socket_fd, child, deadline, &parent_gone);
-    if (parent_gone) return 0;
-    if (!Send(socket_fd, reply.kind, reply.value)) return 1;
+    const Outcome outcome = AwaitWorker(socket_fd, &worker, deadline);
+    if (outcome.parent_gone) return 0;
+    if (!SendPdfForkReply(socket_fd, outcome.reply.kind, outcome.reply.value)) return 1;
   }
 }
 

@@ -1,7 +1,7 @@
 // quarry-pdf-extract: the sandboxed PDF helper. Not for people: Quarry runs it
 // (pdf_sandbox.h) with the limits on its command line and the PDF on stdin, and
 // reads one frame (pdf_frame.h) from its stdout; or, with --fork-server, once
-// per process as a server that forks one such run per request
+// per process as a server whose forked workers do such runs, one per request
 // (pdf_fork_server.h).
 //
 // Order matters: the limits are applied before a byte of input is read, so
@@ -10,6 +10,7 @@
 // By hand: `quarry-pdf-extract < doc.pdf | xxd`. Its stdout must be a pipe:
 // with RLIMIT_FSIZE = 0, writing to a regular file kills it with SIGXFSZ.
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,23 @@
 int main(int argc, char** argv) {
   using namespace quarry::ingest;
   const std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.size() == 1 && args[0] == kPdfForkServerFlag) return RunPdfForkServer(0);
+  if (!args.empty() && args[0] == kPdfForkServerFlag) {
+    uint32_t files_per_worker = kPdfDefaultFilesPerWorker;
+    if (args.size() == 3 && args[1] == kPdfFilesPerWorkerFlag) {
+      const unsigned long n = std::strtoul(args[2].c_str(), nullptr, 10);
+      if (n < 1 || n > kPdfMaxFilesPerWorker) {
+        std::fprintf(stderr, "quarry-pdf-extract: %s must be 1 to %u\n", kPdfFilesPerWorkerFlag,
+                     kPdfMaxFilesPerWorker);
+        return kPdfHelperExitUsage;
+      }
+      files_per_worker = static_cast<uint32_t>(n);
+    } else if (args.size() != 1) {
+      std::fprintf(stderr, "quarry-pdf-extract: usage: %s [%s N]\n", kPdfForkServerFlag,
+                   kPdfFilesPerWorkerFlag);
+      return kPdfHelperExitUsage;
+    }
+    return RunPdfForkServer(0, files_per_worker);
+  }
   const quarry::Result<PdfLimits> limits = ParsePdfHelperArgs(args);
   if (!limits.ok()) {
     std::fprintf(stderr, "quarry-pdf-extract: %s\n", limits.status().ToString().c_str());

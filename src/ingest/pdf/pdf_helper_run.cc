@@ -52,11 +52,18 @@ int RunPdfHelper(const PdfLimits& limits) {
     std::fprintf(stderr, "quarry-pdf-extract: %s\n", limited.ToString().c_str());
     return kPdfHelperExitIO;
   }
+  EndProcessWhenOutOfMemory();
+  return ExtractPdfFromStdio(limits);
+}
+
+void EndProcessWhenOutOfMemory() {
   // A failed operator new ends the process at once with a code the parent
   // reads as "out of memory" (poppler's own malloc wrapper prints "Out of
   // memory" and aborts, which the parent recognizes too).
   std::set_new_handler(OnOutOfMemory);
+}
 
+int ExtractPdfFromStdio(const PdfLimits& limits) {
   std::string pdf;
   if (!ReadAll(STDIN_FILENO, &pdf)) {
     std::perror("quarry-pdf-extract: reading stdin");

@@ -1,9 +1,9 @@
 // The body of one PDF helper run, shared by the helper's main (one process
-// per PDF) and by each child of the fork server (pdf_fork_server.h): apply
-// the limits, read the PDF from stdin, extract, write one frame to stdout.
+// per PDF) and by the fork server's workers (pdf_fork_worker.h): apply the
+// limits, read the PDF from stdin, extract, write one frame to stdout.
 //
-// Thread-safety: changes process-wide state (rlimits, the new-handler); call
-// it once per process, in a process that is about to end.
+// Thread-safety: RunPdfHelper and EndProcessWhenOutOfMemory change
+// process-wide state (rlimits, the new-handler); call them once per process.
 #ifndef QUARRY_INGEST_PDF_PDF_HELPER_RUN_H_
 #define QUARRY_INGEST_PDF_PDF_HELPER_RUN_H_
 
@@ -15,6 +15,14 @@ namespace quarry::ingest {
 // kPdfHelperExitIO or kPdfHelperExitOutOfMemory (pdf_child_limits.h). The
 // limits are applied before a byte of input is read.
 int RunPdfHelper(const PdfLimits& limits);
+
+// The parts of RunPdfHelper, for a process that extracts several PDFs in
+// turn (a fork server's worker, pdf_fork_worker.h), which applies the limits
+// once: a failed operator new ends the process with kPdfHelperExitOutOfMemory;
+// and one extraction from stdin to stdout, returning the exit code
+// RunPdfHelper would.
+void EndProcessWhenOutOfMemory();
+int ExtractPdfFromStdio(const PdfLimits& limits);
 
 }  // namespace quarry::ingest
 
