@@ -113,8 +113,12 @@ Status SetPdfFileCpuBudget(const PdfLimits& limits) {
   if (::getrusage(RUSAGE_SELF, &usage) != 0) {
     return Status::Internal(std::string("getrusage: ") + std::strerror(errno));
   }
-  const rlim_t used = static_cast<rlim_t>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + 1;
-  return SetLimit(RLIMIT_CPU, "RLIMIT_CPU", used + CpuSecondsPerFile(limits), RLIM_INFINITY);
+  const uint64_t used_us =
+      static_cast<uint64_t>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1'000'000 +
+      static_cast<uint64_t>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+  const rlim_t used_seconds = static_cast<rlim_t>((used_us + 999'999) / 1'000'000);
+  return SetLimit(RLIMIT_CPU, "RLIMIT_CPU", used_seconds + CpuSecondsPerFile(limits),
+                  RLIM_INFINITY);
 }
 
 }  // namespace quarry::ingest

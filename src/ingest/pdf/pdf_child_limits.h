@@ -6,8 +6,9 @@
 // --memory-bytes N --timeout-ms N`; it reads the PDF from stdin and writes
 // one frame (pdf_frame.h) to stdout. See docs/design/pdf-extraction.md.
 //
-// Thread-safety: ApplyPdfChildLimits changes process-wide state; call it once,
-// at the start of the helper's main().
+// Thread-safety: ApplyPdfChildLimits changes process-wide state; call it once
+// per process, before the first PDF (the helper's main(), a fork server's
+// worker).
 #ifndef QUARRY_INGEST_PDF_PDF_CHILD_LIMITS_H_
 #define QUARRY_INGEST_PDF_PDF_CHILD_LIMITS_H_
 
@@ -23,6 +24,9 @@ namespace quarry::ingest {
 inline constexpr int kPdfHelperExitUsage = 2;        // bad command line
 inline constexpr int kPdfHelperExitOutOfMemory = 3;  // operator new failed
 inline constexpr int kPdfHelperExitIO = 4;           // could not read stdin / write stdout
+// A fork server's worker could not set itself up or broke the protocol with
+// its server (pdf_fork_worker.h): not the PDF's outcome.
+inline constexpr int kPdfWorkerExitBroken = 5;
 
 // Most descriptors the helper may hold (RLIMIT_NOFILE): stdin, stdout,
 // stderr and a few for poppler; it opens no files.
@@ -40,8 +44,8 @@ Result<PdfLimits> ParsePdfHelperArgs(const std::vector<std::string>& args);
 bool PdfMemoryLimitSupported();
 
 // Sets, for the calling process: RLIMIT_AS = memory_bytes (when supported
-// and non-zero), RLIMIT_CPU = whole seconds of timeout_ms + 1 (SIGXCPU, then
-// SIGKILL a second later), RLIMIT_FSIZE = 0 (no file can be written),
+// and non-zero), RLIMIT_CPU = whole seconds of timeout_ms + 1 (SIGXCPU, then,
+// for one file, SIGKILL a second later), RLIMIT_FSIZE = 0 (no file can be written),
 // RLIMIT_NOFILE = kPdfHelperMaxFiles, RLIMIT_CORE = 0 and not dumpable (no
 // core files, even through a core_pattern pipe), RLIMIT_NPROC = 0 (no fork or
 // thread, unless privileged), no new privileges. Lowers only; fails with
@@ -52,9 +56,9 @@ bool PdfMemoryLimitSupported();
 // SetPdfFileCpuBudget before each file after the first.
 Status ApplyPdfChildLimits(const PdfLimits& limits, uint32_t files = 1);
 
-// Moves the soft RLIMIT_CPU to the CPU time used so far plus one file's
-// budget (never past the hard limit): SIGXCPU ends the process if this file
-// runs over.
+// Moves the soft RLIMIT_CPU to the CPU time used so far (rounded up to a
+// second) plus one file's budget, never past the hard limit: SIGXCPU ends
+// the process if the next file runs over. Call it between two files.
 Status SetPdfFileCpuBudget(const PdfLimits& limits);
 
 }  // namespace quarry::ingest

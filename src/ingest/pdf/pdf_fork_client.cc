@@ -23,7 +23,7 @@ using Clock = std::chrono::steady_clock;
 // How long a new server may take to load and warm up before it counts as
 // broken (about 50 ms on an idle machine).
 constexpr std::chrono::milliseconds kStartTimeout{3000};
-// The server kills the child at the limit; this is the time it may take
+// The server kills the worker at the limit; this is the time it may take
 // beyond that to kill, reap and reply before the parent gives up on it.
 constexpr std::chrono::milliseconds kReplyMargin{2000};
 // After a failed start, spawn per PDF for this long before trying again.
@@ -70,7 +70,7 @@ uint32_t PdfFilesPerWorkerFromEnv() {
 
 // One server process and our end of its socket. Destroying it kills and
 // reaps the server (idle, or broken: either way nothing of value is lost; a
-// child it was running dies with it, PR_SET_PDEATHSIG).
+// worker it was running dies with it, PR_SET_PDEATHSIG).
 class PdfForkServer {
  public:
   static Result<std::unique_ptr<PdfForkServer>> Start(const std::string& helper,
@@ -132,7 +132,7 @@ Status PdfForkServer::SendRequest(const PdfLimits& limits, const int fds[kPdfFor
 Result<SubprocessResult> PdfForkServer::Run(int pdf_fd, const PdfLimits& limits,
                                             size_t max_stdout_bytes, size_t max_stderr_bytes) {
   // A descriptor of its own on the same file (a new open file description),
-  // at the caller's offset: the child's reads never move the caller's offset,
+  // at the caller's offset: the worker's reads never move the caller's offset,
   // so a fallback after a failed exchange reads the PDF from the same place.
   const off_t offset = ::lseek(pdf_fd, 0, SEEK_CUR);
   if (offset < 0) return ServerErrno("the PDF is not seekable");
@@ -151,7 +151,7 @@ Result<SubprocessResult> PdfForkServer::Run(int pdf_fd, const PdfLimits& limits,
   const Clock::time_point start = Clock::now();
   const int fds[kPdfForkRequestFds] = {pdf.get(), out_write.get(), err_write.get()};
   QUARRY_RETURN_IF_ERROR(SendRequest(limits, fds));
-  // Only the child may hold the write ends now, or end of file never comes.
+  // Only the worker may hold the write ends now, or end of file never comes.
   pdf.Close();
   out_write.Close();
   err_write.Close();
@@ -182,7 +182,7 @@ Result<SubprocessResult> PdfForkServer::Run(int pdf_fd, const PdfLimits& limits,
     if (out_slot >= 0 && p[out_slot].revents != 0) {
       out_open = DrainFd(out_read.get(), &result.out, max_stdout_bytes + 1, &out_total);
       if (out_total > max_stdout_bytes) {
-        // Closing our end makes the child's next write fail with SIGPIPE;
+        // Closing our end makes the worker's next write fail with SIGPIPE;
         // the server reaps it and replies as usual.
         out_read.Close();
         out_open = false;

@@ -4,7 +4,7 @@
 //
 // An extraction checks a server out of the pool (or starts one), passes it
 // the PDF and the write ends of two fresh pipes with SCM_RIGHTS, reads the
-// child's stdout and stderr as RunSubprocess does, and takes the child's
+// worker's stdout and stderr as RunSubprocess does, and takes the run's
 // ending from the server's reply. The server enforces the deadline; the
 // parent keeps its own (the limit plus a margin) on the whole exchange.
 //
@@ -59,9 +59,9 @@ class PdfForkServerPool {
   const std::string& helper_executable() const { return helper_; }
 
   // Runs one helper on the PDF open as `pdf_fd` (read from its current
-  // offset, which is left unchanged: the child gets a descriptor of its own
+  // offset, which is left unchanged: the worker gets a descriptor of its own
   // on the same file) with `limits`. The result is what RunSubprocess would
-  // report for the same child. A non-ok Status is a failure of the server,
+  // report for a helper process on the same PDF. A non-ok Status is a failure of the server,
   // not of the PDF: fall back to RunSubprocess.
   Result<SubprocessResult> Run(int pdf_fd, const PdfLimits& limits, size_t max_stdout_bytes,
                                size_t max_stderr_bytes);

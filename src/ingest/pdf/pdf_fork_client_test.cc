@@ -146,22 +146,73 @@ TEST_F(PdfForkServerTest, OneFilePerWorkerLeavesNoProcessBetweenFiles) {
   }
 }
 
-TEST_F(PdfForkServerTest, LimitsOfOneFileDoNotCarryOverToTheNextInAWorker) {
+TEST_F(PdfForkServerTest, EachRequestBringsItsOwnPageAndCharacterLimits) {
   WriteFile(dir_.Sub("two.pdf"), testing::SimplePdf({"page one", "page two"}, "Two"));
+  ASSERT_TRUE(Extract(WritePdf("a.pdf", "alpha")).ok());
+  const pid_t server = pool_->IdleServerPidsForTesting().at(0);
+  const pid_t worker = WorkerOf(server);
+  ASSERT_GT(worker, 0);
+  PdfLimits two_pages;
+  two_pages.max_pages = 2;
+  Result<PdfText> r = Extract(dir_.Sub("two.pdf"), two_pages);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->pages.size(), 2u);
+  // The same worker, now with one page allowed: refused.
+  ASSERT_EQ(WorkerOf(server), worker);
   PdfLimits one_page;
   one_page.max_pages = 1;
-  ASSERT_TRUE(Extract(WritePdf("a.pdf", "alpha")).ok());
-  const pid_t worker = WorkerOf(pool_->IdleServerPidsForTesting().at(0));
-  Result<PdfText> r = Extract(dir_.Sub("two.pdf"), one_page);
+  r = Extract(dir_.Sub("two.pdf"), one_page);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << r.status().ToString();
-  // The refusal was a normal run: the same worker goes on, with the next
-  // request's limits.
-  EXPECT_EQ(WorkerOf(pool_->IdleServerPidsForTesting().at(0)), worker);
+  PdfLimits few_chars;
+  few_chars.max_chars = 5;
+  r = Extract(dir_.Sub("two.pdf"), few_chars);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << r.status().ToString();
   r = Extract(dir_.Sub("two.pdf"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->pages.size(), 2u);
-  EXPECT_EQ(WorkerOf(pool_->IdleServerPidsForTesting().at(0)), worker);
+}
+
+TEST_F(PdfForkServerTest, RefusedPdfRetiresItsWorker) {
+  ASSERT_TRUE(Extract(WritePdf("a.pdf", "alpha")).ok());
+  const pid_t server = pool_->IdleServerPidsForTesting().at(0);
+  const pid_t worker = WorkerOf(server);
+  ASSERT_GT(worker, 0);
+  WriteFile(dir_.Sub("broken.pdf"), "%PDF-1.4\nthis is not a PDF body\n");
+  ASSERT_FALSE(Extract(dir_.Sub("broken.pdf")).ok());
+  // No file follows a refused one in the same worker.
+  EXPECT_EQ(WorkerOf(server), -1);
+  Result<PdfText> r = Extract(WritePdf("b.pdf", "beta"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->title, "T beta");
+  const pid_t next = WorkerOf(server);
+  EXPECT_GT(next, 0);
+  EXPECT_NE(next, worker);
+}
+
+TEST_F(PdfForkServerTest, AnotherMemoryLimitGetsAFreshWorker) {
+  const std::string a = WritePdf("a.pdf", "alpha");
+  ASSERT_TRUE(Extract(a).ok());
+  const pid_t server = pool_->IdleServerPidsForTesting().at(0);
+  const pid_t worker = WorkerOf(server);
+  PdfLimits other;
+  other.memory_bytes = PdfLimits{}.memory_bytes / 2;
+  ASSERT_TRUE(Extract(a, other).ok());
+  const pid_t next = WorkerOf(server);
+  EXPECT_GT(next, 0);
+  EXPECT_NE(next, worker);
+}
+
+TEST_F(PdfForkServerTest, IdleWorkerIsEnded) {
+  ASSERT_TRUE(Extract(WritePdf("a.pdf", "alpha")).ok());
+  const pid_t server = pool_->IdleServerPidsForTesting().at(0);
+  ASSERT_GT(WorkerOf(server), 0);
+  // The server ends it after 5 s without a request.
+  for (int i = 0; i < 100 && WorkerOf(server) != -1; ++i) ::usleep(100'000);
+  EXPECT_EQ(WorkerOf(server), -1);
+  ASSERT_TRUE(Extract(WritePdf("b.pdf", "beta")).ok());
+  EXPECT_GT(WorkerOf(server), 0);
 }
 
 TEST_F(PdfForkServerTest, WorkerKilledBetweenFilesIsNotBlamedOnTheNext) {

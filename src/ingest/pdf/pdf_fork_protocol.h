@@ -10,6 +10,7 @@
 // extracts up to `--files-per-worker` PDFs in turn before it is replaced, over
 // a second socketpair with the same messages:
 //
+//   worker -> server  PdfForkReply{kReady}, once, when it has set itself up
 //   server -> worker  PdfForkRequest + SCM_RIGHTS {pdf, stdout, stderr}
 //   worker -> server  PdfForkReply{kDone | kDoneRetiring}
 //
@@ -46,11 +47,14 @@ struct PdfForkRequest {
 };
 
 enum class PdfForkReplyKind : uint32_t {
-  kReady = 0,       // value: 0
-  kExited = 1,      // value: the exit code
-  kSignaled = 2,    // value: the signal that ended the child
-  kTimedOut = 3,    // the server killed the child at the deadline
-  kForkFailed = 4,  // value: errno of fork(); no child ran
+  kReady = 0,     // value: 0
+  kExited = 1,    // value: the exit code of the PDF's run
+  kSignaled = 2,  // value: the signal that ended the worker during the PDF
+  kTimedOut = 3,  // the server killed the worker at the deadline
+  // value: an errno. No worker could take the request (fork or socketpair
+  // failed), or it broke without the PDF's doing (EPROTO): the PDF has no
+  // outcome, the parent extracts it another way.
+  kForkFailed = 4,
   // Worker -> server only. value: the run's exit code, as a helper process's
   // (pdf_helper_run.h). kDoneRetiring: the worker exits right after it.
   kDone = 5,

@@ -29,7 +29,7 @@ using Clock = std::chrono::steady_clock;
 // A one-page PDF with a line of text, with a correct cross-reference table:
 // extracting it makes poppler load what its first use loads (name-to-Unicode
 // tables, iconv's UTF-16 module, fonts) once, in the server, and holding it
-// open (PopplerWarmState) keeps that loaded, so that every child starts warm.
+// open (PopplerWarmState) keeps that loaded, so that every worker starts warm.
 // Only this built-in file is ever parsed in the server.
 std::string WarmUpPdf() {
   const char* objects[] = {
@@ -88,7 +88,15 @@ bool Alive(const Worker& worker) {
            info.si_pid == worker.pid);
 }
 
-// Forks a worker with `limits`. False (errno set) if fork or socketpair failed.
+// How long a new worker may take to set itself up and say kReady (it runs
+// no PDF before: microseconds, normally).
+constexpr std::chrono::milliseconds kWorkerReadyTimeout{3000};
+// An idle worker is ended after this long without a request: between two
+// ingestions nothing of the last PDFs stays running.
+constexpr int kWorkerIdleMs = 5000;
+
+// Forks a worker with `limits` and waits for its kReady. False (errno set) if
+// socketpair or fork failed, or the worker did not get ready (EPROTO).
 bool StartWorker(pid_t self, const PdfLimits& limits, uint32_t files, Worker* worker) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return false;
@@ -102,7 +110,30 @@ bool StartWorker(pid_t self, const PdfLimits& limits, uint32_t files, Worker* wo
   worker->pidfd = UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   worker->memory_bytes = limits.memory_bytes;
   worker->timeout_ms = limits.timeout_ms;
+  // A worker that dies here closes its end: poll sees that too.
+  pollfd p{worker->socket.get(), POLLIN, 0};
+  PdfForkReply ready;
+  int polled;
+  while ((polled = ::poll(&p, 1, static_cast<int>(kWorkerReadyTimeout.count()))) < 0 &&
+         errno == EINTR) {
+  }
+  if (polled <= 0 || !ReadPdfForkReply(worker->socket.get(), &ready) ||
+      ready.kind != PdfForkReplyKind::kReady) {
+    EndWorker(worker);
+    errno = EPROTO;
+    return false;
+  }
   return true;
+}
+
+// Waits up to kWorkerIdleMs for the parent's next request; true if one (or
+// the end of the connection) is there to read.
+bool RequestWithinIdleTime(int parent_fd) {
+  pollfd p{parent_fd, POLLIN, 0};
+  int polled;
+  while ((polled = ::poll(&p, 1, kWorkerIdleMs)) < 0 && errno == EINTR) {
+  }
+  return polled != 0;
 }
 
 // How the request the worker was given ended, seen from the server.
@@ -164,6 +195,10 @@ Outcome AwaitWorker(int parent_fd, Worker* worker, Clock::time_point deadline) {
   } else if (WIFSIGNALED(status)) {
     out.reply.kind = PdfForkReplyKind::kSignaled;
     out.reply.value = WTERMSIG(status);
+  } else if (WEXITSTATUS(status) == kPdfWorkerExitBroken) {
+    // The worker's fault, not the PDF's: the parent extracts it elsewhere.
+    out.reply.kind = PdfForkReplyKind::kForkFailed;
+    out.reply.value = EPROTO;
   } else {
     out.reply.kind = PdfForkReplyKind::kExited;
     out.reply.value = WEXITSTATUS(status);
@@ -189,6 +224,7 @@ int RunPdfForkServer(int socket_fd, uint32_t files_per_worker) {
   if (!SendPdfForkReply(socket_fd, PdfForkReplyKind::kReady, 0)) return 1;
   Worker worker;
   for (;;) {
+    if (worker.pid > 0 && !RequestWithinIdleTime(socket_fd)) EndWorker(&worker);
     PdfForkRequest request;
     UniqueFd fds[kPdfForkRequestFds];
     const int got = ReceivePdfForkRequest(socket_fd, &request, fds);

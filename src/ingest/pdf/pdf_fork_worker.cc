@@ -26,7 +26,10 @@ bool Redirect(const int fds[kPdfForkRequestFds]) {
   return true;
 }
 
+// Never under AddressSanitizer, whose quarantine keeps freed memory
+// resident on purpose.
 bool PeakResidentAbove(uint64_t bytes) {
+  if (!PdfMemoryLimitSupported()) return false;
   rusage usage{};
   return ::getrusage(RUSAGE_SELF, &usage) == 0 &&
          static_cast<uint64_t>(usage.ru_maxrss) * 1024 > bytes;
@@ -40,12 +43,16 @@ void RunPdfForkWorker(pid_t server, int socket_fd, const PdfLimits& limits, uint
   // does this worker; checked again after setting it, for a server that died
   // before.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != server || socket_fd <= kDevNullFd) ::_exit(kPdfHelperExitIO);
+  if (::getppid() != server) ::_exit(kPdfWorkerExitBroken);
+  // Out of the way of 0-4 first, wherever the two descriptors came from.
+  const int socket_high = ::fcntl(socket_fd, F_DUPFD_CLOEXEC, kDevNullFd + 1);
   const int dev_null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-  const int null_fds[kPdfForkRequestFds] = {dev_null, dev_null, dev_null};
-  if (dev_null < 0 || ::dup2(socket_fd, kSocketFd) < 0 || !Redirect(null_fds) ||
-      ::dup2(0, kDevNullFd) < 0 || ::close_range(kDevNullFd + 1, ~0U, 0) != 0) {
-    ::_exit(kPdfHelperExitIO);
+  const int null_high = dev_null < 0 ? -1 : ::fcntl(dev_null, F_DUPFD_CLOEXEC, kDevNullFd + 1);
+  const int null_fds[kPdfForkRequestFds] = {null_high, null_high, null_high};
+  if (socket_high < 0 || null_high < 0 || ::dup2(socket_high, kSocketFd) < 0 ||
+      ::dup2(null_high, kDevNullFd) < 0 || !Redirect(null_fds) ||
+      ::close_range(kDevNullFd + 1, ~0U, 0) != 0) {
+    ::_exit(kPdfWorkerExitBroken);
   }
   for (int sig = 1; sig < NSIG; ++sig) {
     if (sig != SIGKILL && sig != SIGSTOP) ::signal(sig, SIG_DFL);
@@ -53,32 +60,40 @@ void RunPdfForkWorker(pid_t server, int socket_fd, const PdfLimits& limits, uint
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  if (!ApplyPdfChildLimits(limits, files).ok()) ::_exit(kPdfHelperExitIO);
+  if (!ApplyPdfChildLimits(limits, files).ok()) ::_exit(kPdfWorkerExitBroken);
   EndProcessWhenOutOfMemory();
+  // Set up: from here an ending is a PDF's doing, unless it says otherwise.
+  if (!SendPdfForkReply(kSocketFd, PdfForkReplyKind::kReady, 0)) ::_exit(kPdfWorkerExitBroken);
 
   const int idle_fds[kPdfForkRequestFds] = {kDevNullFd, kDevNullFd, kDevNullFd};
   for (uint32_t done = 0;;) {
     PdfForkRequest request;
     UniqueFd fds[kPdfForkRequestFds];
     const int got = ReceivePdfForkRequest(kSocketFd, &request, fds);
-    if (got <= 0) ::_exit(got == 0 ? 0 : kPdfHelperExitIO);
+    if (got <= 0) ::_exit(got == 0 ? 0 : kPdfWorkerExitBroken);
     const int raw[kPdfForkRequestFds] = {fds[0].get(), fds[1].get(), fds[2].get()};
-    if (!Redirect(raw)) ::_exit(kPdfHelperExitIO);
+    if (!Redirect(raw)) ::_exit(kPdfWorkerExitBroken);
     for (UniqueFd& fd : fds) fd.Close();
     PdfLimits file_limits = limits;
     file_limits.max_pages = request.max_pages;
     file_limits.max_chars = request.max_chars;
     file_limits.timeout_ms = request.timeout_ms;
-    if (done > 0 && !SetPdfFileCpuBudget(file_limits).ok()) ::_exit(kPdfHelperExitIO);
-    const int code = ExtractPdfFromStdio(file_limits);
+    bool refused = false;
+    const int code = ExtractPdfFromStdio(file_limits, &refused);
     // Let go of the request's pipes: the parent reads them to end of file.
-    if (!Redirect(idle_fds)) ::_exit(kPdfHelperExitIO);
+    if (!Redirect(idle_fds)) ::_exit(kPdfWorkerExitBroken);
     ++done;
+    // A refused PDF (one poppler could not read, or over a limit) is the
+    // likeliest to have left the heap damaged: no file follows it here.
     const bool retire =
-        done >= files || code != 0 || PeakResidentAbove(kPdfWorkerRetireResidentBytes);
+        done >= files || code != 0 || refused || PeakResidentAbove(kPdfWorkerRetireResidentBytes);
+    // The next file's CPU budget now, before the reply: a SIGXCPU still due
+    // for this file then ends the worker before the server moves on.
+    if (!retire && !SetPdfFileCpuBudget(file_limits).ok()) ::_exit(kPdfWorkerExitBroken);
     const PdfForkReplyKind kind =
         retire ? PdfForkReplyKind::kDoneRetiring : PdfForkReplyKind::kDone;
-    if (!SendPdfForkReply(kSocketFd, kind, code) || retire) ::_exit(0);
+    if (!SendPdfForkReply(kSocketFd, kind, code)) ::_exit(kPdfWorkerExitBroken);
+    if (retire) ::_exit(code);
   }
 }
 

@@ -5,20 +5,22 @@
 // paid once per worker instead of once per PDF.
 //
 // It puts the helper's limits on itself once (pdf_child_limits.h; the CPU
-// limit per file), then for each request from the server
-// (pdf_fork_protocol.h) puts the received PDF, stdout and stderr on
+// limit per file) and says kReady; a worker that cannot get that far exits
+// with kPdfWorkerExitBroken. Then for each request from the server
+// (pdf_fork_protocol.h) it puts the received PDF, stdout and stderr on
 // descriptors 0, 1 and 2, extracts, lets go of them (so that the parent sees
 // end of file) and replies with the run's exit code. It retires (replies
-// kDoneRetiring and exits) after `files` PDFs, after a run that failed, or
-// once its peak resident memory passed kPdfWorkerRetireResidentBytes, so a
-// PDF that grew the heap does not leave it grown. Any file that crashes it
-// or runs over a limit ends it; the server reports that file's ending and
-// forks another.
+// kDoneRetiring and exits with that code) after `files` PDFs, after a run
+// that failed or a PDF that was refused, or once its peak resident memory
+// passed kPdfWorkerRetireResidentBytes, so a PDF that grew the heap does not
+// leave it grown. Any file that crashes it or runs over a limit ends it; the
+// server reports that file's ending and forks another.
 //
 // What a worker shares between the PDFs it extracts is its heap: a PDF that
-// corrupted memory without crashing could change the text extracted from
-// the next ones (up to `files - 1`). Never Quarry's own process, files or
-// data. `--files-per-worker 1` restores one process per PDF.
+// took it over could read, or change the text of, the next PDFs it is given
+// (up to `files - 1`, from any collection of the same Quarry process), as a
+// compromised helper could read any file its user can. `--files-per-worker 1`
+// restores one process per PDF.
 // docs/design/pdf-extraction.md.
 //
 // Thread-safety: runs alone in its own single-threaded process.

@@ -63,13 +63,15 @@ void EndProcessWhenOutOfMemory() {
   std::set_new_handler(OnOutOfMemory);
 }
 
-int ExtractPdfFromStdio(const PdfLimits& limits) {
+int ExtractPdfFromStdio(const PdfLimits& limits, bool* refused) {
   std::string pdf;
   if (!ReadAll(STDIN_FILENO, &pdf)) {
     std::perror("quarry-pdf-extract: reading stdin");
     return kPdfHelperExitIO;
   }
-  const std::string frame = EncodePdfFrame(ExtractPdfInProcess(pdf, limits));
+  const Result<PdfText> text = ExtractPdfInProcess(pdf, limits);
+  if (refused != nullptr) *refused = !text.ok();
+  const std::string frame = EncodePdfFrame(text);
   if (!WriteAll(STDOUT_FILENO, frame)) {
     std::perror("quarry-pdf-extract: writing stdout");
     return kPdfHelperExitIO;

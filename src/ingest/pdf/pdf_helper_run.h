@@ -20,9 +20,10 @@ int RunPdfHelper(const PdfLimits& limits);
 // turn (a fork server's worker, pdf_fork_worker.h), which applies the limits
 // once: a failed operator new ends the process with kPdfHelperExitOutOfMemory;
 // and one extraction from stdin to stdout, returning the exit code
-// RunPdfHelper would.
+// RunPdfHelper would; *refused (if given) is set when the frame carries an
+// error instead of text (a PDF poppler could not read, or over a limit).
 void EndProcessWhenOutOfMemory();
-int ExtractPdfFromStdio(const PdfLimits& limits);
+int ExtractPdfFromStdio(const PdfLimits& limits, bool* refused = nullptr);
 
 }  // namespace quarry::ingest
 

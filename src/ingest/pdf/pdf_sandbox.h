@@ -20,10 +20,12 @@
 //   Internal           the helper broke the protocol (malformed frame, too
 //                      much output, unexpected exit code)
 //
-// With a PdfForkServerPool (pdf_fork_client.h) for the same helper, the
-// process for each PDF is forked from a warm fork server instead of spawned:
-// the same isolation and limits without the exec and dynamic loading; when a
-// server fails, that call spawns as without a pool.
+// With a PdfForkServerPool (pdf_fork_client.h) for the same helper, the PDF
+// goes to a worker forked from a warm fork server instead of a spawned
+// process: the same limits without the exec and dynamic loading, and a
+// worker extracts several PDFs in turn (isolated from Quarry, not from each
+// other: pdf_fork_worker.h); when a server fails, that call spawns as
+// without a pool.
 //
 // Thread-safety: safe to call from several threads at once (one helper per
 // call). Each call blocks its thread for as long as the helper runs (at most

@@ -32,7 +32,8 @@ struct PdfLimits {
   // Address space of the helper process (RLIMIT_AS). 0 = no limit. Builds with
   // AddressSanitizer never set it (ASan reserves terabytes of shadow).
   uint64_t memory_bytes = 1ull << 30;
-  // Wall-clock time of the helper, from spawn to exit; the CPU time limit
+  // Wall-clock time of one extraction (a helper from spawn to exit, or a fork
+  // server's request from its arrival to the worker's reply); the CPU limit
   // (RLIMIT_CPU) is this rounded up to whole seconds, plus one.
   uint32_t timeout_ms = 30'000;
 };

@@ -42,13 +42,13 @@ Result<PdfText> ExtractPdfInProcess(std::string_view bytes, const PdfLimits& lim
 // Keeps poppler's process-wide state alive while it lives. poppler-cpp makes
 // that state (GlobalParams: name-to-Unicode tables, the base-14 font list,
 // encodings) with the first open document and destroys it with the last, so
-// a fork server that only parses a warm-up file hands every child a process
-// without it, and each child builds it again. Holding the warm-up document
+// a fork server that only parses a warm-up file hands every worker a process
+// without it, and each worker builds it again. Holding the warm-up document
 // open across the forks keeps it built once, in the server.
 class PopplerWarmState {
  public:
   // Opens `pdf` (a trusted, built-in file) and keeps it open; if poppler
-  // cannot load it or finds no page, nothing is held and the children
+  // cannot load it or finds no page, nothing is held and the workers
   // simply start cold.
   explicit PopplerWarmState(std::string pdf);
   ~PopplerWarmState();
