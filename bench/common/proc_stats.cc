@@ -56,6 +56,29 @@ MemoryStats ReadMemoryStats(pid_t pid) {
   return ReadStatusFile("/proc/" + std::to_string(pid) + "/status");
 }
 
+std::map<std::string, uint64_t> MappedResidentBytesByFile(const std::string& prefix) {
+  std::map<std::string, uint64_t> rss;
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line, file;
+  while (std::getline(smaps, line)) {
+    // A mapping's header line starts with its address range "begin-end";
+    // the path, if any, is its last field.
+    const size_t dash = line.find('-');
+    if (dash != std::string::npos && dash > 0 &&
+        line.find_first_not_of("0123456789abcdef") == dash) {
+      const size_t slash = line.find('/');
+      file = slash != std::string::npos && line.compare(slash, prefix.size(), prefix) == 0
+                 ? line.substr(slash + prefix.size())
+                 : std::string();
+      continue;
+    }
+    if (!file.empty() && line.rfind("Rss:", 0) == 0) {
+      rss[file] += std::strtoull(line.c_str() + 4, nullptr, 10) << 10;  // kB
+    }
+  }
+  return rss;
+}
+
 ProcessCounters ReadProcessCounters() {
   ProcessCounters c;
   c.read_bytes = ProcField("/proc/self/io", "read_bytes");

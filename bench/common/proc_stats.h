@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "quarry/status.h"
@@ -29,6 +30,11 @@ struct MemoryStats {
 MemoryStats ReadMemoryStats();
 // The same for another process (/proc/<pid>/status); zeros if it is gone.
 MemoryStats ReadMemoryStats(pid_t pid);
+
+// Resident bytes (smaps "Rss") of this process's file mappings, summed per
+// file, for the files whose path starts with `prefix` (a canonical
+// directory): which file of a collection the resident pages belong to.
+std::map<std::string, uint64_t> MappedResidentBytesByFile(const std::string& prefix);
 
 // Cumulative counters of this process since it started.
 struct ProcessCounters {
