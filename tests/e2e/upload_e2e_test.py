@@ -200,7 +200,7 @@ class UploadTest(OneServerTestCase):
         # the first PDF and kept for the next uploads), as with `quarry ingest`.
         if os.environ.get("QUARRY_PDF_FORK_SERVER") != "0":
             children = child_commands(self.server.proc.pid)
-            self.assertTrue(any(cmd[1:] == ["--fork-server"] for cmd in children), children)
+            self.assertTrue(any(cmd[1:2] == ["--fork-server"] for cmd in children), children)
         self.assertEqual(pdf["title"], "Annual Plant Report")  # from the PDF's metadata
         self.assertEqual(pdf["pages"][0], 1)
         # ...the bad ones left nothing behind...
