@@ -116,7 +116,7 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
   // The live documents of the inputs now; deletes only ever set flags, so
   // anything deleted later is found again below.
   struct Source {
-    storage::Segment* segment;
+    size_t input;  // index into `inputs`
     uint32_t ordinal;
   };
   // Where each row of the merged segment comes from. The vectors themselves
@@ -153,7 +153,7 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
         new_rows[i][entries[o].first_row + c] = static_cast<uint32_t>(rows.size());
         rows.push_back({&seg->index(), entries[o].first_row + c});
       }
-      sources.push_back({seg, o});
+      sources.push_back({i, o});
     }
   }
   std::vector<lexical::MergeInput> postings_inputs;
@@ -165,11 +165,16 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
                                      &stopping_);
   };
   // Documents, like rows, are read from the inputs while the new segment is
-  // written, one at a time. One deleted from here on is still stored: it is
-  // written and then tombstoned below, like a delete during a seal.
-  const auto feed = [&sources](const DocumentAdder& add) {
+  // written, one at a time, in order, a block at a time and around the
+  // block cache (which searches keep). One deleted from here on is still
+  // stored: it is written and then tombstoned below, like a delete during a
+  // seal.
+  const auto feed = [&sources, &inputs](const DocumentAdder& add) {
+    std::vector<storage::ChunkStore::SequentialReader> readers;
+    readers.reserve(inputs.size());
+    for (storage::Segment* seg : inputs) readers.emplace_back(seg->store());
     for (const Source& s : sources) {
-      QUARRY_ASSIGN_OR_RETURN(storage::StoredDocument doc, s.segment->store().Read(s.ordinal));
+      QUARRY_ASSIGN_OR_RETURN(storage::StoredDocument doc, readers[s.input].Read(s.ordinal));
       QUARRY_RETURN_IF_ERROR(add(doc));
     }
     return Status::Ok();
@@ -203,7 +208,7 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     std::lock_guard<std::mutex> write_lock(write_mu_);
     if (dropped_) return Status::Ok();
     for (uint32_t i = 0; i < sources.size(); ++i) {
-      if (sources[i].segment->IsDeleted(sources[i].ordinal)) merged->MarkDeleted(i);
+      if (inputs[sources[i].input]->IsDeleted(sources[i].ordinal)) merged->MarkDeleted(i);
     }
     // The MANIFEST lists the survivors and the merged segment; what the
     // segments cover (LSN, generation) does not change.
@@ -228,7 +233,7 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     for (uint32_t i = 0; i < sources.size(); ++i) {
       if (merged->IsDeleted(i)) continue;
       const bool moved =
-          documents_.Relocate(sources[i].segment->store().entries()[sources[i].ordinal].id,
+          documents_.Relocate(inputs[sources[i].input]->store().entries()[sources[i].ordinal].id,
                               DocRef{nullptr, merged.get(), i}.entry());
       QUARRY_CHECK(moved, "a merged live document is in the id map");
     }

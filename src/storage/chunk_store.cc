@@ -283,12 +283,27 @@ Result<StoredDocument> ChunkStore::Read(size_t ordinal) const {
     block = loaded;
     if (cache_ != nullptr) cache_->Insert(cache_owner_, index, std::move(loaded));
   }
+  return DocumentIn(*block, index, ordinal);
+}
+
+Result<StoredDocument> ChunkStore::DocumentIn(const DecodedBlock& block, size_t index,
+                                              size_t ordinal) const {
   StoredDocument doc;
-  Decoder d(
-      std::string_view(block->raw).substr(block->offsets[ordinal - blocks_[index].first_doc]));
+  Decoder d(std::string_view(block.raw).substr(block.offsets[ordinal - blocks_[index].first_doc]));
   // Cannot fail: LoadBlock decoded the same bytes (immutable since).
   QUARRY_RETURN_IF_ERROR(DecodeDocument(&d, &doc, static_cast<DocumentLayout>(version_)));
   return doc;
+}
+
+Result<StoredDocument> ChunkStore::SequentialReader::Read(size_t ordinal) {
+  if (!store_.resident_.empty()) return store_.resident_[ordinal];
+  const size_t index = store_.block_of_doc_[ordinal];
+  if (index != block_) {
+    block_ = SIZE_MAX;  // nothing valid in decoded_ if the load fails
+    QUARRY_RETURN_IF_ERROR(store_.LoadBlock(index, &decoded_, nullptr));
+    block_ = index;
+  }
+  return store_.DocumentIn(decoded_, index, ordinal);
 }
 
 size_t ChunkStore::OrdinalOfRow(uint32_t row) const {

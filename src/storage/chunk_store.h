@@ -100,6 +100,24 @@ class ChunkStore {
   uint32_t rows() const { return rows_; }
   // The document at position `ordinal` (< entries().size()).
   Result<StoredDocument> Read(size_t ordinal) const;
+
+  // Reads documents mostly in ordinal order, as a merge does: it keeps the
+  // one block it decoded last and bypasses the shared block cache, so that a
+  // pass over a whole store neither decodes a block once per document nor
+  // evicts the blocks that searches are using (RocksDB's fill_cache = false
+  // for compactions). Any order is correct; each jump to another block
+  // decodes it. One reader per thread; the store must outlive it.
+  class SequentialReader {
+   public:
+    explicit SequentialReader(const ChunkStore& store) : store_(store) {}
+    // As ChunkStore::Read.
+    Result<StoredDocument> Read(size_t ordinal);
+
+   private:
+    const ChunkStore& store_;
+    size_t block_ = SIZE_MAX;  // the block in decoded_, if any
+    DecodedBlock decoded_;
+  };
   // The position of the document owning `row`. REQUIRES: row < rows().
   size_t OrdinalOfRow(uint32_t row) const;
   // Bytes held in RAM (index and resident documents).
@@ -116,6 +134,8 @@ class ChunkStore {
   };
   ChunkStore() = default;
   Result<std::vector<StoredDocument>> DecodeBlock(size_t block) const;
+  // The document at `ordinal` of the decoded `block` that holds it.
+  Result<StoredDocument> DocumentIn(const DecodedBlock& block, size_t index, size_t ordinal) const;
   // Checks, decompresses and decodes a block, comparing every document with
   // the index; keeps its bytes and document offsets in *out, and the
   // documents in *docs when not null.

@@ -303,6 +303,64 @@ TEST_F(ChunkStoreTest, DamageIsReportedAtOpenOrFirstReadNeverServed) {
   EXPECT_FALSE(ChunkStore::Open(*env_, tmp_.path(), false).ok());
 }
 
+// A sequential reader gives the same documents as Read, in order or not,
+// without touching the store's block cache; a damaged block fails its read
+// and the reader goes on with the next block.
+TEST_F(ChunkStoreTest, SequentialReaderBypassesTheCacheAndMatchesRead) {
+  auto cache = std::make_shared<BlockCache>();
+  auto store = ChunkStore::Open(*env_, tmp_.path(), false, cache);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ChunkStore::SequentialReader reader(**store);
+  std::vector<size_t> order(docs_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // In order, then backwards (a block decoded again on every jump).
+  std::vector<size_t> backwards(order.rbegin(), order.rend());
+  for (const auto& pass : {order, backwards}) {
+    for (size_t i : pass) {
+      auto d = reader.Read(i);
+      ASSERT_TRUE(d.ok()) << d.status().ToString();
+      EXPECT_EQ(d->id, docs_[i].id);
+      EXPECT_EQ(d->text, docs_[i].text);
+      EXPECT_EQ(d->content_hash, docs_[i].content_hash);
+      EXPECT_EQ(d->chunks.size(), docs_[i].chunks.size());
+    }
+  }
+  EXPECT_EQ(cache->bytes(), 0u);
+  EXPECT_EQ(cache->hits() + cache->misses(), 0u);
+  // Resident stores read from RAM.
+  auto resident = ChunkStore::Open(*env_, tmp_.path(), true);
+  ASSERT_TRUE(resident.ok());
+  ChunkStore::SequentialReader from_ram(**resident);
+  auto last = from_ram.Read(docs_.size() - 1);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->id, docs_.back().id);
+}
+
+TEST_F(ChunkStoreTest, SequentialReaderRefusesADamagedBlockAndGoesOn) {
+  const std::string dat = tmp_.path() + "/" + kChunkStoreDataFile;
+  auto data = ReadFileToString(*env_, dat, 1 << 30);
+  ASSERT_TRUE(data.ok());
+  std::string bad = *data;
+  bad[bad.size() / 2] = static_cast<char>(bad[bad.size() / 2] ^ 0x10);
+  ASSERT_TRUE(WriteFileAtomically(*env_, dat, bad).ok());
+  auto store = ChunkStore::Open(*env_, tmp_.path(), false);
+  ASSERT_TRUE(store.ok());
+  ChunkStore::SequentialReader reader(**store);
+  size_t failed = 0, read = 0;
+  for (size_t i = 0; i < docs_.size(); ++i) {
+    auto d = reader.Read(i);
+    if (!d.ok()) {
+      EXPECT_EQ(d.status().code(), StatusCode::kCorruption) << d.status().ToString();
+      ++failed;
+      continue;
+    }
+    EXPECT_EQ(d->text, docs_[i].text);
+    ++read;
+  }
+  EXPECT_GT(failed, 0u);
+  EXPECT_GT(read, 0u);
+}
+
 // Reads through a decoded-block cache give the same documents; a second
 // read in a block is served by the cache; the cache stays within its bound;
 // a dying store takes its blocks with it.
