@@ -121,14 +121,8 @@ CollectionImpl::CollectionImpl(std::shared_ptr<Env> env, std::string name, std::
         QUARRY_ASSIGN_OR_RETURN(text::SentenceSplitter s, text::SentenceSplitter::English());
         return std::make_unique<text::SentenceSplitter>(std::move(s));
       }),
-      mutable_(NewMutableSegment()) {}
-
-std::unique_ptr<MutableSegment> CollectionImpl::NewMutableSegment() const {
-  // Room for as many rows as it may hold before writers stall: growing past
-  // seal_rows while a seal runs then copies nothing.
-  return std::make_unique<MutableSegment>(embedder_->dimensions(),
-                                          size_t{kStallSealMultiple} * config_.storage.seal_rows);
-}
+      mutable_(
+          std::make_unique<MutableSegment>(embedder_->dimensions(), config_.storage.seal_rows)) {}
 
 CollectionImpl::~CollectionImpl() { StopBackground(); }
 

@@ -164,12 +164,6 @@ class CollectionImpl final : public Collection {
   Status LoadSegments(const storage::Manifest& manifest);
   Status ReplayLog(uint64_t after_lsn);
 
-  // Writers stall while a seal runs and the mutable segment holds this many
-  // times seal_rows (RocksDB's write stall, on the same idea).
-  static constexpr uint32_t kStallSealMultiple = 2;
-  // An empty mutable segment with room reserved for what it may hold.
-  std::unique_ptr<MutableSegment> NewMutableSegment() const;
-
   // Sealing and the background loop (collection_sealer.cc).
   void BackgroundLoop();
   Status MaybeSeal(bool force);

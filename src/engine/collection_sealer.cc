@@ -18,8 +18,10 @@ namespace {
 
 constexpr const char* kWalDir = "wal";
 constexpr auto kIdleTick = std::chrono::milliseconds(1000);
-// Writers stall no longer than kMaxStall per write: a stuck seal must not
-// stop ingestion for good.
+// Writers stall while a seal runs and the mutable segment holds this many
+// times seal_rows (RocksDB's write stall, on the same idea), and no longer
+// than kMaxStall per write: a stuck seal must not stop ingestion for good.
+constexpr uint32_t kStallSealMultiple = 2;
 constexpr auto kMaxStall = std::chrono::seconds(30);
 
 }  // namespace
@@ -114,7 +116,8 @@ Status CollectionImpl::MaybeSeal(bool force) {
       QUARRY_RETURN_IF_ERROR(wal_->Roll());
       std::unique_lock<std::shared_mutex> state_lock(state_mu_);
       frozen_ = std::move(mutable_);
-      mutable_ = NewMutableSegment();
+      mutable_ =
+          std::make_unique<MutableSegment>(embedder_->dimensions(), config_.storage.seal_rows);
       mutable_rows_.store(0, std::memory_order_relaxed);
       frozen_lsn_ = applied_lsn_;
       frozen_generation_ = generation_;

@@ -43,11 +43,10 @@ class MutableSegment {
     bool live = true;
   };
 
-  // Reserves room for `expected_rows` vectors (what it may hold before
-  // writers stall), capped at kMaxReservedVectorBytes, so that filling the
-  // segment does not copy its vectors at each regrowth (a copy holds both
-  // buffers at once). Untouched reserved pages take no memory.
-  static constexpr size_t kMaxReservedVectorBytes = 256u << 20;
+  // Reserves room for `expected_rows` vectors (the seal threshold), capped at
+  // kMaxReservedVectorBytes, so that filling the segment does not copy its
+  // vectors at each regrowth. Untouched reserved pages take no memory.
+  static constexpr size_t kMaxReservedVectorBytes = 64u << 20;
   MutableSegment(uint32_t dimensions, size_t expected_rows) : index_(dimensions) {
     index_.Reserve(std::min(expected_rows, kMaxReservedVectorBytes / (sizeof(float) * dimensions)));
   }
