@@ -59,13 +59,8 @@ bool PdfForkServerEnabled() {
 
 uint32_t PdfFilesPerWorkerFromEnv() {
   const char* v = std::getenv("QUARRY_PDF_FILES_PER_WORKER");
-  if (v == nullptr) return kPdfDefaultFilesPerWorker;
-  char* end = nullptr;
-  const unsigned long n = std::strtoul(v, &end, 10);
-  if (end == v || *end != '\0' || n < 1 || n > kPdfMaxFilesPerWorker) {
-    return kPdfDefaultFilesPerWorker;
-  }
-  return static_cast<uint32_t>(n);
+  return v == nullptr ? kPdfDefaultFilesPerWorker
+                      : ParseFilesPerWorker(v).value_or(kPdfDefaultFilesPerWorker);
 }
 
 // One server process and our end of its socket. Destroying it kills and
@@ -120,12 +115,9 @@ Result<std::unique_ptr<PdfForkServer>> PdfForkServer::Start(const std::string& h
 }
 
 Status PdfForkServer::SendRequest(const PdfLimits& limits, const int fds[kPdfForkRequestFds]) {
-  PdfForkRequest request;
-  request.max_pages = limits.max_pages;
-  request.timeout_ms = limits.timeout_ms;
-  request.max_chars = limits.max_chars;
-  request.memory_bytes = limits.memory_bytes;
-  if (!SendPdfForkRequest(socket_.get(), request, fds)) return ServerErrno("sending a request");
+  if (!SendPdfForkRequest(socket_.get(), PdfForkRequestFor(limits), fds)) {
+    return ServerErrno("sending a request");
+  }
   return Status::Ok();
 }
 

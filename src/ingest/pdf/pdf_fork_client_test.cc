@@ -18,6 +18,8 @@
 #include <thread>
 
 #include "base/testing/temp_dir.h"
+#include "ingest/pdf/pdf_child_limits.h"
+#include "ingest/pdf/pdf_fork_messages.h"
 #include "ingest/pdf/pdf_sandbox.h"
 #include "ingest/pdf/pdf_test_support.h"
 #include "ingest/pdf/test_pdfs.h"
@@ -172,6 +174,40 @@ TEST_F(PdfForkServerTest, EachRequestBringsItsOwnPageAndCharacterLimits) {
   r = Extract(dir_.Sub("two.pdf"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->pages.size(), 2u);
+}
+
+TEST(PdfForkMessagesTest, FilesPerWorkerIsAWholeNumberInRange) {
+  EXPECT_EQ(ParseFilesPerWorker("1"), 1u);
+  EXPECT_EQ(ParseFilesPerWorker("64"), 64u);
+  EXPECT_EQ(ParseFilesPerWorker(std::to_string(kPdfMaxFilesPerWorker)), kPdfMaxFilesPerWorker);
+  for (const char* bad : {"", "0", "-1", "+5", "12abc", " 3", "1000001", "99999999999", "1.5"}) {
+    EXPECT_FALSE(ParseFilesPerWorker(bad).has_value()) << bad;
+  }
+}
+
+TEST(PdfForkMessagesTest, ARequestCarriesTheFourLimits) {
+  PdfLimits limits;
+  limits.max_pages = 7;
+  limits.max_chars = 1234;
+  limits.memory_bytes = 99 << 20;
+  limits.timeout_ms = 4321;
+  const PdfLimits back = PdfLimitsOf(PdfForkRequestFor(limits));
+  EXPECT_EQ(back.max_pages, 7u);
+  EXPECT_EQ(back.max_chars, 1234u);
+  EXPECT_EQ(back.memory_bytes, uint64_t{99} << 20);
+  EXPECT_EQ(back.timeout_ms, 4321u);
+}
+
+TEST_F(PdfForkServerTest, ForkServerRefusesABadQuotaOfFiles) {
+  for (const char* bad : {"0", "x", "5x"}) {
+    SubprocessSpec spec;
+    spec.executable = QUARRY_PDF_HELPER;
+    spec.args = {kPdfForkServerFlag, kPdfFilesPerWorkerFlag, bad};
+    Result<SubprocessResult> r = RunSubprocess(spec);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->exit_code, kPdfHelperExitUsage) << bad;
+    EXPECT_NE(r->err.find("must be 1 to"), std::string::npos) << r->err;
+  }
 }
 
 TEST_F(PdfForkServerTest, RefusedPdfRetiresItsWorker) {

@@ -3,9 +3,36 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 namespace quarry::ingest {
+
+PdfForkRequest PdfForkRequestFor(const PdfLimits& limits) {
+  PdfForkRequest request;
+  request.max_pages = limits.max_pages;
+  request.timeout_ms = limits.timeout_ms;
+  request.max_chars = limits.max_chars;
+  request.memory_bytes = limits.memory_bytes;
+  return request;
+}
+
+PdfLimits PdfLimitsOf(const PdfForkRequest& request) {
+  PdfLimits limits;
+  limits.max_pages = request.max_pages;
+  limits.max_chars = request.max_chars;
+  limits.memory_bytes = request.memory_bytes;
+  limits.timeout_ms = request.timeout_ms;
+  return limits;
+}
+
+std::optional<uint32_t> ParseFilesPerWorker(std::string_view text) {
+  uint32_t n = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, n);
+  if (ec != std::errc() || ptr != end || n < 1 || n > kPdfMaxFilesPerWorker) return std::nullopt;
+  return n;
+}
 
 bool SendPdfForkRequest(int socket_fd, const PdfForkRequest& request,
                         const int fds[kPdfForkRequestFds]) {

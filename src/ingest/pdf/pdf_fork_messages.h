@@ -1,4 +1,4 @@
-// Sending and receiving the messages of pdf_fork_protocol.h over a
+// Making, sending and receiving the messages of pdf_fork_protocol.h over a
 // SOCK_SEQPACKET socket: a request with its descriptors (SCM_RIGHTS), and a
 // reply. Used on both of the fork server's channels: parent -> server
 // (pdf_fork_client.cc, pdf_fork_server.cc) and server -> worker
@@ -9,10 +9,23 @@
 #ifndef QUARRY_INGEST_PDF_PDF_FORK_MESSAGES_H_
 #define QUARRY_INGEST_PDF_PDF_FORK_MESSAGES_H_
 
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
 #include "ingest/pdf/pdf_fork_protocol.h"
+#include "ingest/pdf/pdf_text.h"
 #include "ingest/pdf/unique_fd.h"
 
 namespace quarry::ingest {
+
+// A request carries the four limits of one extraction, and gives them back.
+PdfForkRequest PdfForkRequestFor(const PdfLimits& limits);
+PdfLimits PdfLimitsOf(const PdfForkRequest& request);
+
+// "1" .. kPdfMaxFilesPerWorker as a worker's quota of files; nullopt for
+// anything else (empty, signs, trailing characters, out of range).
+std::optional<uint32_t> ParseFilesPerWorker(std::string_view text);
 
 // Sends `request` with the kPdfForkRequestFds descriptors `fds` (which stay
 // the caller's to close). False with errno set on failure.

@@ -79,8 +79,18 @@ int EndWorker(Worker* worker) {
   return status;
 }
 
-// False once the worker has ended (killed from outside between requests):
-// the next request goes to a fresh one instead of being blamed for it.
+// Polls `fd` for input for up to `timeout_ms`: > 0 if readable (or closed),
+// 0 on timeout, < 0 on error.
+int PollReadable(int fd, int timeout_ms) {
+  pollfd p{fd, POLLIN, 0};
+  int polled;
+  while ((polled = ::poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {
+  }
+  return polled;
+}
+
+// False once the worker has ended. WNOWAIT: a zombie keeps its pid and
+// group until EndWorker reaps it, so its kill cannot reach a reused one.
 bool Alive(const Worker& worker) {
   siginfo_t info{};
   return !(::waitid(P_PID, static_cast<id_t>(worker.pid), &info, WEXITED | WNOHANG | WNOWAIT) ==
@@ -111,14 +121,9 @@ bool StartWorker(pid_t self, const PdfLimits& limits, uint32_t files, Worker* wo
   worker->memory_bytes = limits.memory_bytes;
   worker->timeout_ms = limits.timeout_ms;
   // A worker that dies here closes its end: poll sees that too.
-  pollfd p{worker->socket.get(), POLLIN, 0};
   PdfForkReply ready;
-  int polled;
-  while ((polled = ::poll(&p, 1, static_cast<int>(kWorkerReadyTimeout.count()))) < 0 &&
-         errno == EINTR) {
-  }
-  if (polled <= 0 || !ReadPdfForkReply(worker->socket.get(), &ready) ||
-      ready.kind != PdfForkReplyKind::kReady) {
+  if (PollReadable(worker->socket.get(), static_cast<int>(kWorkerReadyTimeout.count())) <= 0 ||
+      !ReadPdfForkReply(worker->socket.get(), &ready) || ready.kind != PdfForkReplyKind::kReady) {
     EndWorker(worker);
     errno = EPROTO;
     return false;
@@ -128,18 +133,11 @@ bool StartWorker(pid_t self, const PdfLimits& limits, uint32_t files, Worker* wo
 
 // Waits up to kWorkerIdleMs for the parent's next request; true if one (or
 // the end of the connection) is there to read.
-bool RequestWithinIdleTime(int parent_fd) {
-  pollfd p{parent_fd, POLLIN, 0};
-  int polled;
-  while ((polled = ::poll(&p, 1, kWorkerIdleMs)) < 0 && errno == EINTR) {
-  }
-  return polled != 0;
-}
+bool RequestWithinIdleTime(int parent_fd) { return PollReadable(parent_fd, kWorkerIdleMs) != 0; }
 
 // How the request the worker was given ended, seen from the server.
 struct Outcome {
-  PdfForkReply reply;    // for the parent
-  bool retired = false;  // the worker is gone (ended, killed or retiring)
+  PdfForkReply reply;  // for the parent
   bool parent_gone = false;
 };
 
@@ -148,25 +146,26 @@ struct Outcome {
 // closes or sends anything before the reply).
 Outcome AwaitWorker(int parent_fd, Worker* worker, Clock::time_point deadline) {
   Outcome out;
+  // True once the worker has replied to the request; `out` is then complete.
+  auto replied = [&]() {
+    PdfForkReply done;
+    if (!ReadPdfForkReply(worker->socket.get(), &done) ||
+        (done.kind != PdfForkReplyKind::kDone && done.kind != PdfForkReplyKind::kDoneRetiring)) {
+      return false;
+    }
+    out.reply.kind = PdfForkReplyKind::kExited;
+    out.reply.value = done.value;
+    if (done.kind == PdfForkReplyKind::kDoneRetiring) EndWorker(worker);  // exiting anyway
+    return true;
+  };
   bool timed_out = false;
   for (;;) {
-    PdfForkReply done;
-    if (ReadPdfForkReply(worker->socket.get(), &done) &&
-        (done.kind == PdfForkReplyKind::kDone || done.kind == PdfForkReplyKind::kDoneRetiring)) {
-      out.reply.kind = PdfForkReplyKind::kExited;
-      out.reply.value = done.value;
-      if (done.kind == PdfForkReplyKind::kDoneRetiring) {
-        EndWorker(worker);  // it is exiting anyway
-        out.retired = true;
-      }
-      return out;
-    }
-    siginfo_t info{};
-    // WNOWAIT: a zombie keeps its pid and group, so the kill in EndWorker
-    // cannot reach a reused one. A worker that ended without a reply ended
-    // on this request (a crash, a limit, a broken message).
-    if (::waitid(P_PID, static_cast<id_t>(worker->pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-        info.si_pid == worker->pid) {
+    if (replied()) return out;
+    // A worker that ended without a reply ended on this request (a crash, a
+    // limit, a broken message); a retiring one may have replied just before
+    // its exit, so look again.
+    if (!Alive(*worker)) {
+      if (replied()) return out;
       break;
     }
     const Clock::time_point now = Clock::now();
@@ -189,7 +188,6 @@ Outcome AwaitWorker(int parent_fd, Worker* worker, Clock::time_point deadline) {
     }
   }
   const int status = EndWorker(worker);
-  out.retired = true;
   if (timed_out) {
     out.reply.kind = PdfForkReplyKind::kTimedOut;
   } else if (WIFSIGNALED(status)) {
@@ -232,11 +230,7 @@ int RunPdfForkServer(int socket_fd, uint32_t files_per_worker) {
       if (worker.pid > 0) EndWorker(&worker);
       return got == 0 ? 0 : 1;
     }
-    PdfLimits limits;
-    limits.max_pages = request.max_pages;
-    limits.max_chars = request.max_chars;
-    limits.memory_bytes = request.memory_bytes;
-    limits.timeout_ms = request.timeout_ms;
+    const PdfLimits limits = PdfLimitsOf(request);
     const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(limits.timeout_ms);
     if (worker.pid > 0 && (!Alive(worker) || worker.memory_bytes != limits.memory_bytes ||
                            worker.timeout_ms != limits.timeout_ms)) {

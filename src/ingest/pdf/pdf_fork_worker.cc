@@ -74,10 +74,9 @@ void RunPdfForkWorker(pid_t server, int socket_fd, const PdfLimits& limits, uint
     const int raw[kPdfForkRequestFds] = {fds[0].get(), fds[1].get(), fds[2].get()};
     if (!Redirect(raw)) ::_exit(kPdfWorkerExitBroken);
     for (UniqueFd& fd : fds) fd.Close();
-    PdfLimits file_limits = limits;
-    file_limits.max_pages = request.max_pages;
-    file_limits.max_chars = request.max_chars;
-    file_limits.timeout_ms = request.timeout_ms;
+    // Its memory limit is this worker's (the server forks another for
+    // another one).
+    const PdfLimits file_limits = PdfLimitsOf(request);
     bool refused = false;
     const int code = ExtractPdfFromStdio(file_limits, &refused);
     // Let go of the request's pipes: the parent reads them to end of file.

@@ -9,13 +9,12 @@
 //
 // By hand: `quarry-pdf-extract < doc.pdf | xxd`. Its stdout must be a pipe:
 // with RLIMIT_FSIZE = 0, writing to a regular file kills it with SIGXFSZ.
-#include <charconv>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "ingest/pdf/pdf_child_limits.h"
-#include "ingest/pdf/pdf_fork_protocol.h"
+#include "ingest/pdf/pdf_fork_messages.h"
 #include "ingest/pdf/pdf_fork_server.h"
 #include "ingest/pdf/pdf_helper_run.h"
 
@@ -25,15 +24,13 @@ int main(int argc, char** argv) {
   if (!args.empty() && args[0] == kPdfForkServerFlag) {
     uint32_t files_per_worker = kPdfDefaultFilesPerWorker;
     if (args.size() == 3 && args[1] == kPdfFilesPerWorkerFlag) {
-      uint32_t n = 0;
-      const char* end = args[2].data() + args[2].size();
-      const auto [ptr, ec] = std::from_chars(args[2].data(), end, n);
-      if (ec != std::errc() || ptr != end || n < 1 || n > kPdfMaxFilesPerWorker) {
+      const std::optional<uint32_t> n = ParseFilesPerWorker(args[2]);
+      if (!n) {
         std::fprintf(stderr, "quarry-pdf-extract: %s must be 1 to %u\n", kPdfFilesPerWorkerFlag,
                      kPdfMaxFilesPerWorker);
         return kPdfHelperExitUsage;
       }
-      files_per_worker = n;
+      files_per_worker = *n;
     } else if (args.size() != 1) {
       std::fprintf(stderr, "quarry-pdf-extract: usage: %s [%s N]\n", kPdfForkServerFlag,
                    kPdfFilesPerWorkerFlag);
