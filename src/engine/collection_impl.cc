@@ -121,8 +121,7 @@ CollectionImpl::CollectionImpl(std::shared_ptr<Env> env, std::string name, std::
         QUARRY_ASSIGN_OR_RETURN(text::SentenceSplitter s, text::SentenceSplitter::English());
         return std::make_unique<text::SentenceSplitter>(std::move(s));
       }),
-      mutable_(
-          std::make_unique<MutableSegment>(embedder_->dimensions(), config_.storage.seal_rows)) {}
+      mutable_(std::make_unique<MutableSegment>(embedder_->dimensions())) {}
 
 CollectionImpl::~CollectionImpl() { StopBackground(); }
 

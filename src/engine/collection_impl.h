@@ -9,8 +9,8 @@
 // fsync failure turns the collection read-only for good.
 //
 // A writer stalls before write_mu_ while a seal is writing and the mutable
-// segment already holds 2 x seal_rows (bounded memory when ingestion outpaces
-// sealing).
+// segment already holds seal_rows rows (bounded memory when ingestion
+// outpaces sealing: one segment filling, one being sealed).
 //
 // Background (two threads per collection): one fsyncs the log every
 // fsync_interval_ms (policy `interval`) and seals: a mutable segment past

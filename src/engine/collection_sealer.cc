@@ -19,9 +19,11 @@ namespace {
 constexpr const char* kWalDir = "wal";
 constexpr auto kIdleTick = std::chrono::milliseconds(1000);
 // Writers stall while a seal runs and the mutable segment holds this many
-// times seal_rows (RocksDB's write stall, on the same idea), and no longer
-// than kMaxStall per write: a stuck seal must not stop ingestion for good.
-constexpr uint32_t kStallSealMultiple = 2;
+// times seal_rows (RocksDB's write stall with two write buffers, one filling
+// and one flushing), and no longer than kMaxStall per write: a stuck seal
+// must not stop ingestion for good. At 2 the next seal froze 2 x seal_rows
+// and memory held 4 x (docs/design/storage-engine.md, "Backpressure").
+constexpr uint32_t kStallSealMultiple = 1;
 constexpr auto kMaxStall = std::chrono::seconds(30);
 
 }  // namespace
@@ -99,9 +101,7 @@ storage::Manifest CollectionImpl::ManifestLocked(uint64_t last_lsn, uint64_t gen
 Status CollectionImpl::MaybeSeal(bool force) {
   // One seal at a time (background and SealNow): frozen_ belongs to it.
   std::lock_guard<std::mutex> seal_lock(seal_mu_);
-  std::vector<float> vectors;
-  std::vector<uint32_t> ordinals;
-  std::span<const float> seal_vectors;
+  std::vector<uint32_t> ordinals, live_rows;
   uint64_t id = 0;
   {
     std::lock_guard<std::mutex> write_lock(write_mu_);
@@ -116,28 +116,27 @@ Status CollectionImpl::MaybeSeal(bool force) {
       QUARRY_RETURN_IF_ERROR(wal_->Roll());
       std::unique_lock<std::shared_mutex> state_lock(state_mu_);
       frozen_ = std::move(mutable_);
-      mutable_ =
-          std::make_unique<MutableSegment>(embedder_->dimensions(), config_.storage.seal_rows);
+      mutable_ = std::make_unique<MutableSegment>(embedder_->dimensions());
       mutable_rows_.store(0, std::memory_order_relaxed);
       frozen_lsn_ = applied_lsn_;
       frozen_generation_ = generation_;
       frozen_state_digest_ = state_digest_;
     }
-    // frozen_ changes only under write_mu_ (deletes), which is held. When no
-    // row was deleted, its vectors are written from where they are: a delete
-    // from now on flips a flag and leaves them be, and frozen_ stays until
-    // this seal (seal_mu_) replaces it. That saves a copy of every vector of
-    // the segment (40 MiB for 10,000 rows of 1,024 dimensions).
-    const bool all_live = frozen_->live_rows() == frozen_->rows();
-    frozen_->CollectLive(all_live ? nullptr : &vectors, &ordinals);
-    seal_vectors = all_live ? frozen_->index().all_vectors() : std::span<const float>(vectors);
+    // frozen_ changes only under write_mu_ (deletes), which is held. Its
+    // live rows are written from where they are, never copied: a delete
+    // from now on flips a flag and leaves the rows be, and frozen_ stays
+    // until this seal (seal_mu_) replaces it.
+    frozen_->CollectLive(&ordinals, &live_rows);
     id = next_segment_id_++;
   }
 
   const uint32_t dims = embedder_->dimensions();
-  const auto copy_rows = [seal_vectors, dims](size_t first, std::span<float> out) {
-    std::copy_n(seal_vectors.begin() + static_cast<ptrdiff_t>(first * dims), out.size(),
-                out.begin());
+  const vector::FlatIndex& frozen_index = frozen_->index();
+  const auto copy_rows = [&frozen_index, &live_rows, dims](size_t first, std::span<float> out) {
+    for (size_t i = 0; i * dims < out.size(); ++i) {
+      const std::span<const float> row = frozen_index.Row(live_rows[first + i]);
+      std::copy(row.begin(), row.end(), out.begin() + static_cast<ptrdiff_t>(i * dims));
+    }
     return Status::Ok();
   };
   SetSealing(true);
@@ -149,7 +148,7 @@ Status CollectionImpl::MaybeSeal(bool force) {
     return Status::Ok();
   };
   Result<std::unique_ptr<storage::Segment>> built =
-      BuildSegment(id, feed, seal_vectors.size() / dims, copy_rows);
+      BuildSegment(id, feed, live_rows.size(), copy_rows);
   if (!built.ok()) {
     SetSealing(false);
     return built.status().WithContext("sealing a segment of collection '" + name_ + "'");

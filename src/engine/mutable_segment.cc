@@ -71,27 +71,16 @@ MutableSegment::PostingsView MutableSegment::Postings() const {
   return {base_, delta_, base_rows_};
 }
 
-void MutableSegment::CollectLive(std::vector<float>* vectors,
-                                 std::vector<uint32_t>* ordinals) const {
-  const uint32_t dims = index_.dimensions();
-  // Sized once: growing by doubling would hold up to twice the vectors (tens
-  // of MiB at the seal threshold) while copying.
+void MutableSegment::CollectLive(std::vector<uint32_t>* ordinals,
+                                 std::vector<uint32_t>* rows) const {
   size_t live_docs = 0;
   for (const Doc& d : docs_) live_docs += d.live ? 1 : 0;
   ordinals->reserve(ordinals->size() + live_docs);
-  if (vectors != nullptr) vectors->reserve(vectors->size() + index_.live_count() * dims);
+  rows->reserve(rows->size() + index_.live_count());
   for (uint32_t o = 0; o < docs_.size(); ++o) {
     const Doc& d = docs_[o];
     if (!d.live) continue;
-    if (vectors != nullptr) {
-      const size_t base = vectors->size();
-      vectors->resize(base + d.doc.chunks.size() * dims);
-      for (size_t c = 0; c < d.doc.chunks.size(); ++c) {
-        Status s = index_.GetVector(d.first_row + static_cast<uint32_t>(c),
-                                    std::span<float>(*vectors).subspan(base + c * dims, dims));
-        QUARRY_CHECK(s.ok(), "the document is live, so are its rows");
-      }
-    }
+    for (uint32_t c = 0; c < d.doc.chunks.size(); ++c) rows->push_back(d.first_row + c);
     ordinals->push_back(o);
   }
 }

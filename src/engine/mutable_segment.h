@@ -11,10 +11,10 @@
 // under the state lock (shared or exclusive). Postings() may be called by
 // concurrent readers: it builds its snapshot under its own lock. One reader
 // goes without a lock: the seal reads a frozen segment's documents (doc(o).doc)
-// while deletes go on, which holds because a frozen segment never grows and
-// Remove() changes only the live flags and the index, never Doc::doc or
-// docs_ itself. Keep it that way (freeing a deleted document's text here
-// would be a use-after-free in the seal, and the collection's DocumentTable
+// and rows (index().Row(r)) while deletes go on, which holds because a frozen
+// segment never grows and Remove() changes only the live flags and the
+// index's alive flags, never Doc::doc, docs_ or a row's values. Keep it that way (freeing a deleted
+// document's text here would be a use-after-free in the seal, and the collection's DocumentTable
 // reads ids back through doc(o).doc.id).
 #ifndef QUARRY_ENGINE_MUTABLE_SEGMENT_H_
 #define QUARRY_ENGINE_MUTABLE_SEGMENT_H_
@@ -43,13 +43,9 @@ class MutableSegment {
     bool live = true;
   };
 
-  // Reserves room for `expected_rows` vectors (the seal threshold), capped at
-  // kMaxReservedVectorBytes, so that filling the segment does not copy its
-  // vectors at each regrowth. Untouched reserved pages take no memory.
-  static constexpr size_t kMaxReservedVectorBytes = 64u << 20;
-  MutableSegment(uint32_t dimensions, size_t expected_rows) : index_(dimensions) {
-    index_.Reserve(std::min(expected_rows, kMaxReservedVectorBytes / (sizeof(float) * dimensions)));
-  }
+  // Its vectors grow in chunks that never move (vector::FlatIndex): filling
+  // the segment never copies them, so nothing is reserved up front.
+  explicit MutableSegment(uint32_t dimensions) : index_(dimensions) {}
 
   // Appends `doc` with one vector and one list of keyword terms per chunk.
   // Returns its ordinal.
@@ -88,9 +84,9 @@ class MutableSegment {
   const vector::FlatIndex& index() const { return index_; }
 
   // The ordinals of the live documents in row order (for sealing: doc(o)
-  // gives each), and their vectors. `vectors` may be null: when every row is
-  // live, index().all_vectors() holds the same values without a copy.
-  void CollectLive(std::vector<float>* vectors, std::vector<uint32_t>* ordinals) const;
+  // gives each), and their rows in the same order (index().Row(r) gives each
+  // vector, in place: a frozen segment's rows never change).
+  void CollectLive(std::vector<uint32_t>* ordinals, std::vector<uint32_t>* rows) const;
 
  private:
   vector::FlatIndex index_;

@@ -19,6 +19,11 @@ struct WorseOnTop {
   }
 };
 
+size_t RowBytes(uint32_t dimensions) {
+  QUARRY_CHECK(dimensions > 0, "callers validate dimensions from the collection config");
+  return size_t{dimensions} * sizeof(float);
+}
+
 bool Better(const Neighbor& a, const Neighbor& b) {
   if (a.score != b.score) return a.score > b.score;
   return a.row < b.row;
@@ -27,14 +32,7 @@ bool Better(const Neighbor& a, const Neighbor& b) {
 }  // namespace
 
 FlatIndex::FlatIndex(uint32_t dimensions)
-    : dimensions_(dimensions), kernels_(BestKernels()) {
-  QUARRY_CHECK(dimensions > 0, "callers validate dimensions from the collection config");
-}
-
-void FlatIndex::Reserve(size_t rows) {
-  data_.reserve(rows * dimensions_);
-  alive_.reserve(rows);
-}
+    : dimensions_(dimensions), kernels_(BestKernels()), rows_(RowBytes(dimensions)) {}
 
 Status FlatIndex::Add(RowId row, std::span<const float> vector) {
   if (row != alive_.size()) {
@@ -46,7 +44,8 @@ Status FlatIndex::Add(RowId row, std::span<const float> vector) {
                                    " dimensions, the index has " + std::to_string(dimensions_));
   }
   if (!AllFinite(vector)) return Status::InvalidArgument("vector contains NaN or infinity");
-  data_.insert(data_.end(), vector.begin(), vector.end());
+  QUARRY_RETURN_IF_ERROR(rows_.Reserve(row + size_t{1}));
+  rows_.CopyIn(row, reinterpret_cast<const uint8_t*>(vector.data()), 1);
   alive_.push_back(1);
   ++live_;
   return Status::Ok();
@@ -66,7 +65,8 @@ Status FlatIndex::GetVector(RowId row, std::span<float> out) const {
     return Status::NotFound("row " + std::to_string(row) + " is not in the index");
   }
   if (out.size() != dimensions_) return Status::InvalidArgument("output has wrong dimensions");
-  std::copy_n(data_.begin() + static_cast<ptrdiff_t>(row) * dimensions_, dimensions_, out.begin());
+  const std::span<const float> stored = Row(row);
+  std::copy(stored.begin(), stored.end(), out.begin());
   return Status::Ok();
 }
 
@@ -85,7 +85,7 @@ Result<std::vector<Neighbor>> FlatIndex::Search(std::span<const float> query,
     if (!alive_[r]) continue;
     const auto row = static_cast<RowId>(r);
     if (params.filter != nullptr && !params.filter->Contains(row)) continue;
-    Neighbor candidate{row, kernels_.dot_f32(query.data(), data_.data() + r * dimensions_, dimensions_)};
+    Neighbor candidate{row, kernels_.dot_f32(query.data(), Row(row).data(), dimensions_)};
     if (top.size() < params.k) {
       top.push(candidate);
     } else if (Better(candidate, top.top())) {

@@ -1,9 +1,11 @@
 // FlatIndex: exact nearest neighbours by scanning every vector.
 //
 // Exact, and the fastest choice below a few thousand vectors; also the
-// reference that approximate indexes are measured against. Vectors are kept
-// contiguous, row after row, and compared by dot product (callers normalize
-// for cosine).
+// reference that approximate indexes are measured against. Vectors are
+// compared by dot product (callers normalize for cosine) and kept in chunks
+// that never move (SegmentedRows): growing never copies the rows already
+// added nor holds them twice, and memory is committed only as rows are
+// written (docs/design/storage-engine.md, "The mutable segment's memory").
 //
 // Thread-safety: see VectorIndex.
 #ifndef QUARRY_VECTOR_FLAT_INDEX_H_
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "vector/kernels/kernels.h"
+#include "vector/segmented_rows.h"
 #include "vector/vector_index.h"
 
 namespace quarry::vector {
@@ -31,17 +34,19 @@ class FlatIndex final : public VectorIndex {
   Result<std::vector<Neighbor>> Search(std::span<const float> query,
                                        const SearchParams& params) const override;
 
-  // Reserves room for `rows` vectors, to avoid regrowth during bulk loads.
-  void Reserve(size_t rows);
-
-  // Every row added, removed ones included, in row order (rows * dimensions
-  // values). Valid until the next Add.
-  std::span<const float> all_vectors() const { return data_; }
+  // Rows added so far, removed ones included.
+  size_t row_count() const { return alive_.size(); }
+  // The stored values of `row`, removed or not. They never change and stay
+  // valid as long as the index: a reader may hold them while rows are added.
+  // REQUIRES: row < row_count().
+  std::span<const float> Row(RowId row) const {
+    return {reinterpret_cast<const float*>(rows_.Row(row)), dimensions_};
+  }
 
  private:
   uint32_t dimensions_;
   const Kernels& kernels_;      // chosen once, from the CPU's features
-  std::vector<float> data_;     // rows_ * dimensions_ values
+  SegmentedRows rows_;          // dimensions_ floats per row
   std::vector<uint8_t> alive_;  // 1 per row; 0 once removed
   size_t live_ = 0;
 };

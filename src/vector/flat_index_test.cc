@@ -66,6 +66,33 @@ TEST(FlatIndexTest, ExactAgainstBruteForceWithRemovals) {
   }
 }
 
+// A reader (the seal) holds rows while rows are added (a writer's growth)
+// and after they are removed (a delete during the seal).
+TEST(FlatIndexTest, RowsNeverMoveAndOutliveRemoval) {
+  std::mt19937 rng(7);
+  const uint32_t dims = 33;
+  FlatIndex index(dims);
+  std::vector<std::vector<float>> rows;
+  std::vector<const float*> first_seen;
+  // Past three chunk boundaries (1,024, 3,072 and 7,168 rows).
+  for (RowId r = 0; r < 9000; ++r) {
+    rows.push_back(RandomUnitVector(rng, dims));
+    ASSERT_TRUE(index.Add(r, rows.back()).ok());
+    first_seen.push_back(index.Row(r).data());
+  }
+  ASSERT_EQ(index.row_count(), 9000u);
+  for (RowId r = 0; r < 9000; r += 3) ASSERT_TRUE(index.Remove(r).ok());
+  for (RowId r = 0; r < 9000; ++r) {
+    const std::span<const float> row = index.Row(r);
+    ASSERT_EQ(row.data(), first_seen[r]) << "row " << r << " moved";
+    ASSERT_TRUE(std::equal(row.begin(), row.end(), rows[r].begin())) << "row " << r;
+  }
+  std::vector<float> out(dims);
+  EXPECT_FALSE(index.GetVector(0, out).ok());  // removed: not served to searches
+  ASSERT_TRUE(index.GetVector(1, out).ok());
+  EXPECT_EQ(out, rows[1]);
+}
+
 TEST(FlatIndexTest, FilterAndSmallIndexes) {
   FlatIndex index(2);
   std::vector<float> q = {1, 0};
