@@ -12,7 +12,7 @@ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 targets=(collection_file_fuzz chunker_fuzz text_decode_fuzz request_body_fuzz config_file_fuzz
          snapshot_archive_fuzz filter_fuzz snippet_fuzz cache_value_fuzz safetensors_fuzz
          tokenizer_fuzz pdf_extract_fuzz embeddings_response_fuzz html_extract_fuzz
-         json_records_fuzz hub_listing_fuzz multipart_fuzz)
+         json_records_fuzz hub_listing_fuzz multipart_fuzz bm25_postings_fuzz)
 ninja -C build-fuzz -j "${QUARRY_BUILD_JOBS:-$(nproc)}" "${targets[@]}"
 
 mkdir -p build-fuzz/artifacts

@@ -17,6 +17,7 @@
 #include "search/filter_json.h"
 #include "search/fusion.h"
 #include "search/snippet.h"
+#include "storage/segment_postings.h"
 #include "text/utf8.h"
 #include "vector/row_filter.h"
 
@@ -293,7 +294,13 @@ Status CollectionImpl::CollectKeywordLocked(const SearchPlan& plan, RetrieverLis
       skip = shifted;
     }
     options.deleted = lexical::DeletedDocs(skip);
-    QUARRY_RETURN_IF_ERROR(searcher->Search(*part.index, terms, stats, options, &found));
+    if (Status s = searcher->Search(*part.index, terms, stats, options, &found); !s.ok()) {
+      // A sealed segment's terms are verified on first use: name the file.
+      const storage::Segment* sealed = plan.sources[part.source].sealed;
+      if (sealed == nullptr || s.code() != StatusCode::kCorruption) return s;
+      return s.WithContext(storage::SegmentDirName(dir_, sealed->id()) + "/" +
+                           storage::kPostingsFile);
+    }
     for (const lexical::ScoredDoc& d : found) {
       all.push_back({d.score, plan.sources[part.source].key, part.first_row + d.doc});
     }

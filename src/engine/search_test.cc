@@ -520,7 +520,18 @@ TEST_F(SearchTest, DefaultHybridWithTheLexicalEmbedderIsABm25LedBlend) {
   }
 }
 
-TEST_F(SearchTest, DamagedOrMissingPostingsStopTheOpenWithAClearError) {
+// Flips the lowest bit of the byte at `offset` of `path`.
+void FlipBit(const std::string& path, std::streamoff offset) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(offset);
+  char c = 0;
+  f.read(&c, 1);
+  c ^= 0x01;
+  f.seekp(offset);
+  f.write(&c, 1);
+}
+
+TEST_F(SearchTest, DamagedOrMissingPostingsAreRefusedWithAClearError) {
   ASSERT_TRUE(collection_->Upsert(RandomDocs(20, 9)).ok());
   ASSERT_TRUE(impl().SealNow().ok());
   const std::string segments = impl().dir() + "/segments";
@@ -533,23 +544,46 @@ TEST_F(SearchTest, DamagedOrMissingPostingsStopTheOpenWithAClearError) {
   ASSERT_TRUE(std::filesystem::exists(postings));
   const std::string saved = postings + ".saved";
   std::filesystem::copy_file(postings, saved);
+  const auto restore = [&] {
+    std::filesystem::copy_file(saved, postings, std::filesystem::copy_options::overwrite_existing);
+  };
+  // One flipped bit in the tables (the first term string): the open fails.
+  uint64_t strings_offset = 0;
+  std::ifstream(postings, std::ios::binary)
+      .seekg(88)  // docs/format/bm25-postings.md: strings_offset, from the body
+      .read(reinterpret_cast<char*>(&strings_offset), 8);
+  FlipBit(postings, static_cast<std::streamoff>(128 + strings_offset));
   {
-    // One flipped bit in the middle of the file.
-    std::fstream f(postings, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekg(0, std::ios::end);
-    const std::streamoff middle = f.tellg() / 2;
-    f.seekg(middle);
-    char c = 0;
-    f.read(&c, 1);
-    c ^= 0x10;
-    f.seekp(middle);
-    f.write(&c, 1);
+    auto damaged = Engine::Open({.data_dir = dir_.path()});
+    ASSERT_FALSE(damaged.ok());
+    EXPECT_EQ(damaged.status().code(), StatusCode::kCorruption);
+    EXPECT_NE(damaged.status().message().find("postings.bm25"), std::string::npos)
+        << damaged.status().ToString();
   }
-  auto damaged = Engine::Open({.data_dir = dir_.path()});
-  ASSERT_FALSE(damaged.ok());
-  EXPECT_EQ(damaged.status().code(), StatusCode::kCorruption);
-  EXPECT_NE(damaged.status().message().find("postings.bm25"), std::string::npos)
-      << damaged.status().ToString();
+  restore();
+  // One flipped bit in the postings (the last term's last block): the open
+  // reads no postings and succeeds; a keyword search that reaches the term
+  // fails, naming the file, and never answers from it; vector search works.
+  FlipBit(postings, static_cast<std::streamoff>(std::filesystem::file_size(postings) - 1));
+  {
+    auto opened = Engine::Open({.data_dir = dir_.path()});
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    auto c = (*opened)->GetCollection("c");
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    std::string every_word = "notes";
+    for (const char* w : kWords) every_word += std::string(" ") + w;
+    for (int attempt = 0; attempt < 2; ++attempt) {  // refused again, not trusted after a failure
+      auto keyword = (*c)->Search({.query = every_word, .k = 10, .mode = SearchMode::kKeyword});
+      ASSERT_FALSE(keyword.ok());
+      EXPECT_EQ(keyword.status().code(), StatusCode::kCorruption);
+      EXPECT_NE(keyword.status().message().find("postings.bm25"), std::string::npos)
+          << keyword.status().ToString();
+    }
+    auto vector = (*c)->Search({.query = every_word, .k = 10, .mode = SearchMode::kVector});
+    ASSERT_TRUE(vector.ok()) << vector.status().ToString();
+    EXPECT_EQ(vector->hits.size(), 10u);
+  }
+  restore();
   std::filesystem::remove(postings);
   auto missing = Engine::Open({.data_dir = dir_.path()});
   ASSERT_FALSE(missing.ok());

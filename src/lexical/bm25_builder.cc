@@ -5,7 +5,6 @@
 #include <string>
 #include <utility>
 
-#include "base/crc32c.h"
 #include "lexical/bm25_format.h"
 #include "lexical/bm25_writer.h"
 
@@ -67,8 +66,7 @@ std::vector<uint8_t> Bm25IndexBuilder::Serialize() const {
   std::vector<uint8_t> out(format::kHeaderSize, 0);
   writer.AppendTables(&out);  // the header's size keeps the sections aligned
   out.insert(out.end(), postings.begin(), postings.end());
-  const auto header = writer.Header(
-      crc32c::Value(out.data() + format::kHeaderSize, out.size() - format::kHeaderSize));
+  const auto header = writer.Header();
   std::copy(header.begin(), header.end(), out.begin());
   return out;
 }

@@ -13,6 +13,7 @@
 #include "lexical/bm25_index.h"
 #include "lexical/bm25_searcher.h"
 #include "lexical/byte_io.h"
+#include "lexical/testing/bm25_reseal.h"
 
 namespace quarry::lexical {
 namespace {
@@ -27,81 +28,145 @@ Bm25IndexBuilder SmallBuilder() {
   return b;
 }
 
-// Rewrites both checksums so that a deliberate change reaches the validator.
-void Reseal(std::vector<uint8_t>* bytes) {
-  uint8_t* h = bytes->data();
-  StoreU32(h + format::kOffBodyCrc,
-           crc32c::Value(h + format::kHeaderSize, bytes->size() - format::kHeaderSize));
-  StoreU32(h + format::kOffHeaderCrc, crc32c::Value(h, format::kOffHeaderCrc));
+// The first refusal of `bytes`: at open, or else on the first use of some
+// term (every term is verified, in order). Ok when nothing is refused.
+Status FirstRefusal(const std::vector<uint8_t>& bytes) {
+  Result<Bm25Index> index = Bm25Index::Open(bytes);
+  if (!index.ok()) return index.status();
+  for (uint32_t t = 0; t < index->term_count(); ++t) {
+    QUARRY_RETURN_IF_ERROR(index->VerifyTerm(index->TermInfoAt(t)));
+  }
+  return Status::Ok();
 }
 
 void ExpectCorruption(const std::vector<uint8_t>& bytes, const std::string& needle) {
-  Result<Bm25Index> index = Bm25Index::Open(bytes);
-  ASSERT_FALSE(index.ok()) << "expected refusal containing '" << needle << "'";
-  EXPECT_EQ(index.status().code(), StatusCode::kCorruption);
-  EXPECT_NE(index.status().message().find(needle), std::string::npos) << index.status().message();
+  const Status refused = FirstRefusal(bytes);
+  ASSERT_FALSE(refused.ok()) << "expected refusal containing '" << needle << "'";
+  EXPECT_EQ(refused.code(), StatusCode::kCorruption);
+  EXPECT_NE(refused.message().find(needle), std::string::npos) << refused.message();
 }
 
-// The version 1 layout, written out field by field from
-// docs/format/bm25-postings.md for a two-document index, so that a change to
-// the writer (Bm25Writer, shared by the builder and the merge) cannot
-// silently change the format. Doc 0: title "b", body "a b a"; doc 1: body
-// "b".
-TEST(Bm25FormatTest, BytesAreTheDocumentedLayout) {
-  Bm25IndexBuilder b;
-  ASSERT_TRUE(b.AddDocument(Terms{"b"}, Terms{"a", "b", "a"}).ok());
-  ASSERT_TRUE(b.AddDocument(Terms{}, Terms{"b"}).ok());
-
-  std::vector<uint8_t> body;
-  const auto term = [&body](uint64_t string_offset, uint32_t length, uint32_t df,
-                            uint64_t first_block) {
-    AppendU64(&body, string_offset);
-    AppendU32(&body, length);
-    AppendU32(&body, df);
-    AppendU64(&body, first_block);
+// The layout of docs/format/bm25-postings.md, written out field by field
+// for a two-document index (doc 0: title "b", body "a b a"; doc 1: body
+// "b") in format `version` (1 or 2), so that a change to the writer
+// (Bm25Writer, shared by the builder and the merge) cannot silently change
+// the format, and version 1 files stay readable.
+std::vector<uint8_t> DocumentedLayout(uint32_t version) {
+  const size_t term_entry = version == 1 ? 24 : 32;
+  // Block table: "a" in doc 0 (tf 0 and 2); "b" in docs 0 and 1.
+  std::vector<uint8_t> blocks;
+  const auto block = [&blocks](uint32_t last_doc, uint32_t count, uint64_t offset,
+                               std::array<uint32_t, 4> max_tf_min_len) {
+    AppendU32(&blocks, last_doc);
+    AppendU32(&blocks, count);
+    AppendU64(&blocks, offset);
+    for (uint32_t v : max_tf_min_len) AppendU32(&blocks, v);
   };
-  const auto block = [&body](uint32_t last_doc, uint32_t count, uint64_t offset,
-                             std::array<uint32_t, 4> max_tf_min_len) {
-    AppendU32(&body, last_doc);
-    AppendU32(&body, count);
-    AppendU64(&body, offset);
-    for (uint32_t v : max_tf_min_len) AppendU32(&body, v);
-  };
-  // Term table at 0: "a" then "b".
-  term(0, 1, 1, 0);
-  term(1, 1, 2, 1);
-  // Length table at 48: (title, body) of doc 0, then doc 1.
-  for (uint32_t v : {1u, 3u, 0u, 1u}) AppendU32(&body, v);
-  // Block table at 64: "a" in doc 0 (tf 0 and 2); "b" in docs 0 and 1.
   block(0, 1, 0, {0, 2, 1, 3});
   block(1, 2, 3, {1, 1, 0, 1});
-  // Strings at 128, padded to 8.
-  for (char c : {'a', 'b', '\0', '\0', '\0', '\0', '\0', '\0'})
-    body.push_back(static_cast<uint8_t>(c));
-  // Postings at 136: gaps, title tfs, body tfs, per block.
-  for (int v : {0, 0, 2, /* block 1 */ 0, 0, 1, 0, 1, 1}) body.push_back(static_cast<uint8_t>(v));
+  // Postings: gaps, title tfs, body tfs, per block.
+  const std::vector<uint8_t> postings = {0, 0, 2, /* block 1 */ 0, 0, 1, 0, 1, 1};
+  // Term table: "a" then "b"; version 2 adds each term's checksum over its
+  // block entry and its postings bytes, and 4 reserved bytes.
+  std::vector<uint8_t> terms;
+  const auto term = [&](uint64_t string_offset, uint32_t length, uint32_t df, uint64_t first_block,
+                        size_t begin, size_t end) {
+    AppendU64(&terms, string_offset);
+    AppendU32(&terms, length);
+    AppendU32(&terms, df);
+    AppendU64(&terms, first_block);
+    if (version == 1) return;
+    AppendU32(&terms, crc32c::Extend(crc32c::Value(blocks.data() + first_block * 32, 32),
+                                     postings.data() + begin, end - begin));
+    AppendU32(&terms, 0);
+  };
+  term(0, 1, 1, 0, 0, 3);
+  term(1, 1, 2, 1, 3, 9);
+  std::vector<uint8_t> lengths;  // (title, body) of doc 0, then doc 1
+  for (uint32_t v : {1u, 3u, 0u, 1u}) AppendU32(&lengths, v);
+  const std::vector<uint8_t> strings = {'a', 'b'};
 
-  std::vector<uint8_t> expected(format::kHeaderSize, 0);
-  uint8_t* h = expected.data();
+  std::vector<uint8_t> body = terms;
+  const uint64_t lengths_at = body.size();  // 48 or 64: already aligned
+  body.insert(body.end(), lengths.begin(), lengths.end());
+  const uint64_t blocks_at = body.size();
+  body.insert(body.end(), blocks.begin(), blocks.end());
+  const uint64_t strings_at = body.size();
+  body.insert(body.end(), strings.begin(), strings.end());
+  body.resize(body.size() + 6);  // padded to 8
+  const uint64_t postings_at = body.size();
+  body.insert(body.end(), postings.begin(), postings.end());
+  EXPECT_EQ(term_entry * 2, lengths_at);
+
+  std::vector<uint8_t> out(format::kHeaderSize, 0);
+  uint8_t* h = out.data();
   std::memcpy(h, "QRYBM25\0", 8);
-  StoreU32(h + 8, 1);     // version
+  StoreU32(h + 8, version);
   StoreU32(h + 12, 128);  // header size
   StoreU64(h + 16, body.size());
-  StoreU32(h + 24, crc32c::Value(body.data(), body.size()));
-  StoreU32(h + 28, 128);                                   // block size
-  StoreU32(h + 32, 2);                                     // documents
-  StoreU32(h + 36, 2);                                     // terms
-  StoreU32(h + 40, 2);                                     // blocks
-  StoreU32(h + 44, 2);                                     // fields
-  StoreU64(h + 48, 1);                                     // total title length
-  StoreU64(h + 56, 4);                                     // total body length
-  const uint64_t offsets[] = {0, 48, 64, 128, 2, 136, 9};  // sections, strings size, postings size
+  uint32_t crc = crc32c::Value(body.data(), body.size());
+  if (version == 2) {
+    crc = crc32c::Value(terms.data(), terms.size());
+    crc = crc32c::Extend(crc, lengths.data(), lengths.size());
+    crc = crc32c::Extend(crc, strings.data(), strings.size());
+  }
+  StoreU32(h + 24, crc);
+  StoreU32(h + 28, 128);  // block size
+  StoreU32(h + 32, 2);    // documents
+  StoreU32(h + 36, 2);    // terms
+  StoreU32(h + 40, 2);    // blocks
+  StoreU32(h + 44, 2);    // fields
+  StoreU64(h + 48, 1);    // total title length
+  StoreU64(h + 56, 4);    // total body length
+  // Section offsets, strings size, postings size.
+  const uint64_t offsets[] = {0, lengths_at, blocks_at, strings_at, 2, postings_at, 9};
   for (size_t i = 0; i < 7; ++i) StoreU64(h + 64 + 8 * i, offsets[i]);
   StoreU32(h + 124, crc32c::Value(h, 124));
-  expected.insert(expected.end(), body.begin(), body.end());
-  ASSERT_EQ(expected.size(), 128u + 145u);
+  out.insert(out.end(), body.begin(), body.end());
+  return out;
+}
 
-  EXPECT_TRUE(b.Serialize() == expected);
+Bm25IndexBuilder DocumentedBuilder() {
+  Bm25IndexBuilder b;
+  EXPECT_TRUE(b.AddDocument(Terms{"b"}, Terms{"a", "b", "a"}).ok());
+  EXPECT_TRUE(b.AddDocument(Terms{}, Terms{"b"}).ok());
+  return b;
+}
+
+TEST(Bm25FormatTest, BytesAreTheDocumentedLayout) {
+  const std::vector<uint8_t> expected = DocumentedLayout(2);
+  ASSERT_EQ(expected.size(), 128u + 161u);
+  EXPECT_TRUE(DocumentedBuilder().Serialize() == expected);
+}
+
+// A version 1 file (what sessions before 12 wrote) opens, is verified
+// whole at open, and searches like its version 2 twin.
+TEST(Bm25FormatTest, Version1IsStillReadAndVerifiedAtOpen) {
+  const std::vector<uint8_t> v1 = DocumentedLayout(1);
+  ASSERT_EQ(v1.size(), 128u + 145u);
+  Result<Bm25Index> old_index = Bm25Index::Open(v1);
+  ASSERT_TRUE(old_index.ok()) << old_index.status().ToString();
+  Result<Bm25Index> new_index = DocumentedBuilder().Build();
+  ASSERT_TRUE(new_index.ok());
+  for (const Terms& query : {Terms{"a"}, Terms{"b"}, Terms{"a", "b"}}) {
+    std::vector<ScoredDoc> old_hits, new_hits;
+    for (auto [index, hits] : {std::pair{&*old_index, &old_hits}, {&*new_index, &new_hits}}) {
+      std::vector<QueryTerm> q = CountQueryTerms(query);
+      AddDocFreqs(*index, q);
+      ASSERT_TRUE(Bm25Searcher().Search(*index, q, index->LocalStats(), {}, hits).ok());
+    }
+    ASSERT_EQ(old_hits.size(), new_hits.size());
+    for (size_t i = 0; i < old_hits.size(); ++i) {
+      EXPECT_EQ(old_hits[i].doc, new_hits[i].doc);
+      EXPECT_EQ(old_hits[i].score, new_hits[i].score);
+    }
+  }
+  // Version 1's body checksum covers the postings: damage there stops the open.
+  std::vector<uint8_t> damaged = v1;
+  damaged.back() ^= 1;
+  Result<Bm25Index> refused = Bm25Index::Open(damaged);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("body checksum"), std::string::npos);
 }
 
 TEST(Bm25FormatTest, RoundTrip) {
@@ -186,13 +251,31 @@ TEST(Bm25FormatTest, RefusesDamage) {
   ExpectCorruption(magic, "magic");
 
   std::vector<uint8_t> version = good;
-  StoreU32(version.data() + format::kOffVersion, 2);
-  Reseal(&version);
-  ExpectCorruption(version, "version 2; this build reads version 1");
+  StoreU32(version.data() + format::kOffVersion, 3);
+  ResealBm25Checksums(&version);
+  ExpectCorruption(version, "version 3; this build reads versions 1 to 2");
 
-  std::vector<uint8_t> body = good;
-  body.back() ^= 1;
-  ExpectCorruption(body, "body checksum");
+  // A flipped bit in the tables stops the open; one in the postings, the
+  // first use of the term it belongs to ("virus", the last).
+  std::vector<uint8_t> tables = good;
+  tables[format::kHeaderSize + LoadU64(good.data() + format::kOffStringsOffset)] ^= 1;
+  ExpectCorruption(tables, "tables checksum");
+  std::vector<uint8_t> postings = good;
+  postings.back() ^= 1;
+  Result<Bm25Index> opened = Bm25Index::Open(postings);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_TRUE(opened->VerifyTerm(*opened->Find("gene")).ok());
+  const Status virus = opened->VerifyTerm(*opened->Find("virus"));
+  EXPECT_EQ(virus.code(), StatusCode::kCorruption);
+  EXPECT_NE(virus.message().find("term 3: postings checksum mismatch"), std::string::npos)
+      << virus.ToString();
+  EXPECT_FALSE(opened->VerifyTerm(*opened->Find("virus")).ok());  // and again: never trusted
+  const Terms query = {"gene", "virus"};  // the query terms view these strings
+  std::vector<QueryTerm> q = CountQueryTerms(query);
+  AddDocFreqs(*opened, q);
+  std::vector<ScoredDoc> hits;
+  EXPECT_EQ(Bm25Searcher().Search(*opened, q, opened->LocalStats(), {}, &hits).code(),
+            StatusCode::kCorruption);
 
   std::vector<uint8_t> header = good;
   header[format::kOffDocCount] ^= 1;
@@ -207,17 +290,17 @@ TEST(Bm25FormatTest, RefusesConsistentlyResealedLies) {
   std::vector<uint8_t> max_tf = good;
   StoreU32(max_tf.data() + blocks + 16, 0);
   StoreU32(max_tf.data() + blocks + 20, 0);
-  Reseal(&max_tf);
+  ResealBm25Checksums(&max_tf);
   ExpectCorruption(max_tf, "");
 
   std::vector<uint8_t> docs = good;
   StoreU32(docs.data() + format::kOffDocCount, 1);  // postings now point past the last doc
-  Reseal(&docs);
+  ResealBm25Checksums(&docs);
   ExpectCorruption(docs, "");
 
   std::vector<uint8_t> section = good;
   StoreU64(section.data() + format::kOffPostingsOffset, 1ull << 40);
-  Reseal(&section);
+  ResealBm25Checksums(&section);
   ExpectCorruption(section, "outside the body");
 }
 
@@ -234,7 +317,7 @@ TEST(Bm25FormatTest, RandomDamageBehindValidChecksumsIsRefusedOrHarmless) {
   }
   const std::vector<uint8_t> good = b.Serialize();
   const Terms query = {"t1", "t2", "t3", "t39"};
-  size_t opened = 0;
+  size_t accepted = 0;
   for (int trial = 0; trial < 3000; ++trial) {
     std::vector<uint8_t> bytes = good;
     const int flips = 1 + static_cast<int>(rng() % 4);
@@ -242,19 +325,21 @@ TEST(Bm25FormatTest, RandomDamageBehindValidChecksumsIsRefusedOrHarmless) {
       const size_t at = format::kOffBlockSize + rng() % (bytes.size() - format::kOffBlockSize);
       bytes[at] = static_cast<uint8_t>(rng());
     }
-    Reseal(&bytes);
+    ResealBm25Checksums(&bytes);
     Result<Bm25Index> index = Bm25Index::Open(bytes);
     if (!index.ok()) {
       EXPECT_EQ(index.status().code(), StatusCode::kCorruption) << index.status().ToString();
       continue;
     }
-    ++opened;
+    // A search verifies the terms it reads: refused, or answered in bounds.
     std::vector<QueryTerm> q = CountQueryTerms(query);
     AddDocFreqs(*index, q);
     std::vector<ScoredDoc> hits;
-    EXPECT_TRUE(Bm25Searcher().Search(*index, q, index->LocalStats(), {}, &hits).ok());
+    const Status searched = Bm25Searcher().Search(*index, q, index->LocalStats(), {}, &hits);
+    EXPECT_TRUE(searched.ok() || searched.code() == StatusCode::kCorruption) << searched.ToString();
+    if (FirstRefusal(bytes).ok()) ++accepted;
   }
-  EXPECT_LT(opened, 3000u);  // most damage is caught
+  EXPECT_LT(accepted, 3000u);  // most damage is caught, at open or on first use
 }
 
 }  // namespace

@@ -43,10 +43,11 @@ Status Bm25Index::Parse(std::span<const uint8_t> bytes) {
   const uint8_t* h = bytes.data();
   if (std::memcmp(h + kOffMagic, kMagic, sizeof kMagic) != 0) return Corrupt("bad magic");
   const uint32_t version = LoadU32(h + kOffVersion);
-  if (version != kVersion) {
-    return Corrupt("format version " + std::to_string(version) + "; this build reads version " +
-                   std::to_string(kVersion));
+  if (version < kFirstVersion || version > kVersion) {
+    return Corrupt("format version " + std::to_string(version) + "; this build reads versions " +
+                   std::to_string(kFirstVersion) + " to " + std::to_string(kVersion));
   }
+  term_entry_size_ = version == 1 ? kTermEntrySizeV1 : kTermEntrySize;
   if (LoadU32(h + kOffHeaderCrc) != crc32c::Value(h, kOffHeaderCrc)) {
     return Corrupt("header checksum mismatch");
   }
@@ -57,7 +58,7 @@ Status Bm25Index::Parse(std::span<const uint8_t> bytes) {
                    " bytes; the header says " + std::to_string(body_size) + " (truncated?)");
   }
   const uint8_t* body = h + kHeaderSize;
-  if (LoadU32(h + kOffBodyCrc) != crc32c::Value(body, body_size)) {
+  if (version == 1 && LoadU32(h + kOffBodyCrc) != crc32c::Value(body, body_size)) {
     return Corrupt("body checksum mismatch");
   }
   if (LoadU32(h + kOffBlockSize) != kBlockSize) return Corrupt("unsupported block size");
@@ -80,7 +81,7 @@ Status Bm25Index::Parse(std::span<const uint8_t> bytes) {
   const uint64_t postings_off = LoadU64(h + kOffPostingsOffset);
   postings_size_ = LoadU64(h + kOffPostingsSize);
   const Section sections[] = {
-      {terms_off, uint64_t{term_count_} * kTermEntrySize, "term table"},
+      {terms_off, uint64_t{term_count_} * term_entry_size_, "term table"},
       {lengths_off, uint64_t{doc_count_} * kNumFields * 4, "length table"},
       {blocks_off, block_count_ * kBlockEntrySize, "block table"},
       {strings_off, strings_size_, "term strings"},
@@ -96,13 +97,56 @@ Status Bm25Index::Parse(std::span<const uint8_t> bytes) {
   blocks_ = body + blocks_off;
   strings_ = body + strings_off;
   postings_ = body + postings_off;
+  if (version == 1) {
+    QUARRY_RETURN_IF_ERROR(VerifyTables());
+    QUARRY_RETURN_IF_ERROR(VerifyBlockOffsets());
+    for (uint32_t t = 0; t < term_count_; ++t) {
+      QUARRY_RETURN_IF_ERROR(VerifyTermPostings(TermInfoAt(t)));
+    }
+    return Status::Ok();
+  }
+  const uint64_t lengths_size = uint64_t{doc_count_} * kNumFields * 4;
+  uint32_t crc = crc32c::Value(terms_, uint64_t{term_count_} * term_entry_size_);
+  crc = crc32c::Extend(crc, lengths_, lengths_size);
+  crc = crc32c::Extend(crc, strings_, strings_size_);
+  if (LoadU32(h + kOffBodyCrc) != crc) return Corrupt("tables checksum mismatch");
   QUARRY_RETURN_IF_ERROR(VerifyTables());
-  return VerifyPostings();
+  verified_ = std::make_unique<std::atomic<uint64_t>[]>((term_count_ + 63) / 64);
+  return Status::Ok();
+}
+
+Status Bm25Index::VerifyTerm(const TermInfo& term) const {
+  if (IsVerified(term)) return Status::Ok();
+  // Term entries were verified at open: the term's blocks are consecutive
+  // entries of the block table. Their offsets come first, then the checksum
+  // over the bytes they delimit.
+  const uint64_t end = term.first_block + term.block_count;
+  uint64_t previous = BlockOffset(term.first_block);
+  for (uint64_t b = term.first_block; b <= end; ++b) {
+    const uint64_t offset = BlockOffset(b);
+    if (offset < previous || offset > postings_size_) {
+      return Corrupt("term " + std::to_string(term.ordinal) + ": block offsets out of order");
+    }
+    previous = offset;
+  }
+  const uint64_t first_byte = BlockOffset(term.first_block);
+  const uint32_t crc = TermPostingsCrc(
+      {blocks_ + term.first_block * kBlockEntrySize, size_t{term.block_count} * kBlockEntrySize},
+      {postings_ + first_byte, static_cast<size_t>(BlockOffset(end) - first_byte)});
+  const uint8_t* entry = terms_ + size_t{term.ordinal} * term_entry_size_;
+  if (LoadU32(entry + kOffTermPostingsCrc) != crc) {
+    return Corrupt("term " + std::to_string(term.ordinal) + ": postings checksum mismatch");
+  }
+  QUARRY_RETURN_IF_ERROR(VerifyTermPostings(term));
+  verified_[term.ordinal / 64].fetch_or(uint64_t{1} << (term.ordinal % 64),
+                                        std::memory_order_release);
+  return Status::Ok();
 }
 
 TermInfo Bm25Index::TermInfoAt(uint32_t i) const {
-  const uint8_t* e = terms_ + size_t{i} * kTermEntrySize;
+  const uint8_t* e = terms_ + size_t{i} * term_entry_size_;
   TermInfo info;
+  info.ordinal = i;
   info.doc_freq = LoadU32(e + 12);
   info.first_block = LoadU64(e + 16);
   info.block_count = (info.doc_freq + kBlockSize - 1) / kBlockSize;
@@ -110,7 +154,7 @@ TermInfo Bm25Index::TermInfoAt(uint32_t i) const {
 }
 
 std::string_view Bm25Index::TermAt(uint32_t i) const {
-  const uint8_t* e = terms_ + size_t{i} * kTermEntrySize;
+  const uint8_t* e = terms_ + size_t{i} * term_entry_size_;
   return std::string_view(reinterpret_cast<const char*>(strings_) + LoadU64(e), LoadU32(e + 8));
 }
 
@@ -139,7 +183,7 @@ Status Bm25Index::VerifyTables() const {
   // Terms: strings in bounds and strictly increasing; blocks consecutive.
   uint64_t next_block = 0;
   for (uint32_t i = 0; i < term_count_; ++i) {
-    const uint8_t* e = terms_ + size_t{i} * kTermEntrySize;
+    const uint8_t* e = terms_ + size_t{i} * term_entry_size_;
     if (!InBounds(LoadU64(e), LoadU32(e + 8), strings_size_)) {
       return Corrupt("term " + std::to_string(i) + " string out of bounds");
     }
@@ -155,13 +199,6 @@ Status Bm25Index::VerifyTables() const {
     if (next_block > block_count_) return Corrupt("term blocks beyond the block table");
   }
   if (next_block != block_count_) return Corrupt("blocks that belong to no term");
-  // Blocks: postings offsets increasing within the postings section.
-  uint64_t previous = 0;
-  for (uint64_t b = 0; b <= block_count_; ++b) {
-    const uint64_t offset = BlockOffset(b);
-    if (offset < previous || offset > postings_size_) return Corrupt("block offsets out of order");
-    previous = offset;
-  }
   // Lengths: they add up to the totals.
   std::array<uint64_t, kNumFields> sum{};
   for (uint32_t d = 0; d < doc_count_; ++d) {
@@ -171,48 +208,60 @@ Status Bm25Index::VerifyTables() const {
   return Status::Ok();
 }
 
-Status Bm25Index::VerifyPostings() const {
+Status Bm25Index::VerifyBlockOffsets() const {
+  // Postings offsets increasing within the postings section.
+  uint64_t previous = 0;
+  for (uint64_t b = 0; b <= block_count_; ++b) {
+    const uint64_t offset = BlockOffset(b);
+    if (offset < previous || offset > postings_size_) return Corrupt("block offsets out of order");
+    previous = offset;
+  }
+  return Status::Ok();
+}
+
+Status Bm25Index::VerifyTermPostings(const TermInfo& term) const {
   // Every block decodes, stays below doc_count, agrees with its table entry
   // (count, last doc, and the block-max data pruning relies on), and no tf
   // exceeds the document's field length.
   DecodedBlock decoded;
-  for (uint32_t t = 0; t < term_count_; ++t) {
-    const TermInfo term = TermInfoAt(t);
-    uint64_t postings = 0;
-    for (uint64_t b = term.first_block; b < term.first_block + term.block_count; ++b) {
-      const BlockInfo info = Block(b);
-      const std::string where = "block " + std::to_string(b) + " of term " + std::to_string(t);
-      const bool last = b + 1 == term.first_block + term.block_count;
-      if (info.count == 0 || info.count > kBlockSize || (!last && info.count != kBlockSize)) {
-        return Corrupt(where + ": bad count");
-      }
-      if (!DecodeBlock(BlockBytes(b), info.count, BlockBase(term, b), &decoded)) {
-        return Corrupt(where + ": undecodable");
-      }
-      if (decoded.docs[info.count - 1] != info.last_doc || info.last_doc >= doc_count_) {
-        return Corrupt(where + ": doc ids disagree with the block table");
-      }
-      std::array<uint32_t, kNumFields> max_tf{};
-      std::array<uint32_t, kNumFields> min_len;
-      min_len.fill(UINT32_MAX);
-      for (uint32_t i = 0; i < info.count; ++i) {
-        uint64_t tf_sum = 0;
-        for (size_t f = 0; f < kNumFields; ++f) {
-          const uint32_t tf = decoded.tf[f][i];
-          const uint32_t len = FieldLength(decoded.docs[i], f);
-          if (tf > len) return Corrupt(where + ": tf exceeds the field length");
-          tf_sum += tf;
-          max_tf[f] = std::max(max_tf[f], tf);
-          min_len[f] = std::min(min_len[f], len);
-        }
-        if (tf_sum == 0) return Corrupt(where + ": posting with no occurrence");
-      }
-      if (max_tf != info.max_tf || min_len != info.min_len) {
-        return Corrupt(where + ": block-max data disagrees with the postings");
-      }
-      postings += info.count;
+  uint64_t postings = 0;
+  for (uint64_t b = term.first_block; b < term.first_block + term.block_count; ++b) {
+    const BlockInfo info = Block(b);
+    const auto where = [&] {
+      return "block " + std::to_string(b) + " of term " + std::to_string(term.ordinal);
+    };
+    const bool last = b + 1 == term.first_block + term.block_count;
+    if (info.count == 0 || info.count > kBlockSize || (!last && info.count != kBlockSize)) {
+      return Corrupt(where() + ": bad count");
     }
-    if (postings != term.doc_freq) return Corrupt("term " + std::to_string(t) + ": wrong df");
+    if (!DecodeBlock(BlockBytes(b), info.count, BlockBase(term, b), &decoded)) {
+      return Corrupt(where() + ": undecodable");
+    }
+    if (decoded.docs[info.count - 1] != info.last_doc || info.last_doc >= doc_count_) {
+      return Corrupt(where() + ": doc ids disagree with the block table");
+    }
+    std::array<uint32_t, kNumFields> max_tf{};
+    std::array<uint32_t, kNumFields> min_len;
+    min_len.fill(UINT32_MAX);
+    for (uint32_t i = 0; i < info.count; ++i) {
+      uint64_t tf_sum = 0;
+      for (size_t f = 0; f < kNumFields; ++f) {
+        const uint32_t tf = decoded.tf[f][i];
+        const uint32_t len = FieldLength(decoded.docs[i], f);
+        if (tf > len) return Corrupt(where() + ": tf exceeds the field length");
+        tf_sum += tf;
+        max_tf[f] = std::max(max_tf[f], tf);
+        min_len[f] = std::min(min_len[f], len);
+      }
+      if (tf_sum == 0) return Corrupt(where() + ": posting with no occurrence");
+    }
+    if (max_tf != info.max_tf || min_len != info.min_len) {
+      return Corrupt(where() + ": block-max data disagrees with the postings");
+    }
+    postings += info.count;
+  }
+  if (postings != term.doc_freq) {
+    return Corrupt("term " + std::to_string(term.ordinal) + ": wrong df");
   }
   return Status::Ok();
 }

@@ -1,18 +1,24 @@
 // Bm25Index: the immutable, serialized form of a segment's keyword postings
 // (format: docs/format/bm25-postings.md; constants: bm25_format.h). It reads
-// the bytes in place, so they can be a memory-mapped segment file, and
-// verifies them completely when opened (checksums, then every table and
-// every block decoded once), so that searches can trust them: corrupt or
-// hostile bytes are refused with kCorruption, never read out of bounds.
+// the bytes in place, so they can be a memory-mapped segment file. Open
+// verifies the header and the tables (checksum, then every entry); a term's
+// block entries and postings are verified on its first use (VerifyTerm: its
+// own checksum, then every block decoded once), so that an open reads the
+// tables only and a search can trust what it reads: corrupt or hostile bytes
+// are refused with kCorruption, never read out of bounds. Version 1 files,
+// which have no per-term checksums, are verified completely at open.
 //
 // Doc ids are dense, 0 .. doc_count() - 1, local to the segment.
 //
-// Thread-safety: immutable after Open; any number of threads may search it.
+// Thread-safety: immutable after Open but for the record of verified terms
+// (atomic); any number of threads may search it.
 #ifndef QUARRY_LEXICAL_BM25_INDEX_H_
 #define QUARRY_LEXICAL_BM25_INDEX_H_
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -27,6 +33,7 @@ namespace quarry::lexical {
 
 // Where a term's postings are.
 struct TermInfo {
+  uint32_t ordinal = 0;      // its position in the term table (byte order)
   uint32_t doc_freq = 0;     // documents in this segment that contain the term
   uint64_t first_block = 0;  // index of its first block
   uint32_t block_count = 0;  // ceil(doc_freq / kBlockSize) consecutive blocks
@@ -58,7 +65,19 @@ class Bm25Index {
   CollectionStats LocalStats() const;
 
   // The postings of `term`, or nullopt when no document here contains it.
+  // Its doc_freq may be used at once; its blocks only after VerifyTerm.
   std::optional<TermInfo> Find(std::string_view term) const;
+  // Verifies the term's block entries and postings the first time it is
+  // called for the term (checksum, then each block decoded and checked
+  // against its entry); later calls cost one atomic load. kCorruption when
+  // they are damaged. Block(), BlockBytes() and a PostingCursor may read a
+  // term's blocks only once this returned Ok.
+  Status VerifyTerm(const TermInfo& term) const;
+  bool IsVerified(const TermInfo& term) const {
+    return verified_ == nullptr ||
+           (verified_[term.ordinal / 64].load(std::memory_order_acquire) >> (term.ordinal % 64)) &
+               1;
+  }
   // Find(term)->doc_freq, or 0.
   uint32_t DocFreq(std::string_view term) const;
   // The i-th term in byte order, and where its postings are.
@@ -93,10 +112,17 @@ class Bm25Index {
   Bm25Index() = default;
   Status Parse(std::span<const uint8_t> bytes);
   Status VerifyTables() const;
-  Status VerifyPostings() const;
+  // Version 1: every block's offset, in one pass.
+  Status VerifyBlockOffsets() const;
+  // Every block of the term decodes and agrees with its entry.
+  Status VerifyTermPostings(const TermInfo& term) const;
   uint64_t BlockOffset(uint64_t block) const;
 
   std::vector<uint8_t> owned_;  // empty unless adopted; moving keeps its buffer in place
+  size_t term_entry_size_ = format::kTermEntrySize;
+  // One bit per term, set once VerifyTerm passed; null when every term was
+  // verified at open (version 1).
+  std::unique_ptr<std::atomic<uint64_t>[]> verified_;
   uint32_t doc_count_ = 0;
   uint32_t term_count_ = 0;
   uint64_t block_count_ = 0;

@@ -4,7 +4,6 @@
 #include <string_view>
 #include <vector>
 
-#include "base/crc32c.h"
 #include "lexical/bm25_writer.h"
 #include "lexical/posting_cursor.h"
 
@@ -75,7 +74,9 @@ class MergedTerms {
       for (size_t i = 0; i < inputs_.size(); ++i) {
         const Bm25Index& index = *inputs_[i].index;
         if (next[i] >= index.term_count() || index.TermAt(next[i]) != term) continue;
-        cursor_.Reset(&index, index.TermInfoAt(next[i]));
+        const TermInfo info = index.TermInfoAt(next[i]);
+        QUARRY_RETURN_IF_ERROR(index.VerifyTerm(info));
+        cursor_.Reset(&index, info);
         for (; cursor_.doc() != PostingCursor::kEnd; cursor_.Next()) {
           const uint32_t doc = inputs_[i].new_doc[cursor_.doc()];
           if (doc != kDroppedDoc) postings_.push_back(Posting{doc, cursor_.tf()});
@@ -124,17 +125,14 @@ Status MergeBm25Indexes(std::span<const MergeInput> inputs, uint32_t doc_count, 
   // Pass 2: header placeholder, tables, then the postings as they are encoded.
   const std::array<uint8_t, format::kHeaderSize> placeholder{};
   QUARRY_RETURN_IF_ERROR(out.Append(AsChars(placeholder)));
-  uint32_t crc = 0;
   {
     std::vector<uint8_t> tables;
     writer.AppendTables(&tables);
     QUARRY_RETURN_IF_ERROR(out.Append(AsChars(tables)));
-    crc = crc32c::Value(tables.data(), tables.size());
   }
   uint64_t written = 0;
   std::vector<uint8_t> pending;
   const auto flush = [&]() -> Status {
-    crc = crc32c::Extend(crc, pending.data(), pending.size());
     written += pending.size();
     Status s = out.Append(AsChars(pending));
     pending.clear();
@@ -149,7 +147,7 @@ Status MergeBm25Indexes(std::span<const MergeInput> inputs, uint32_t doc_count, 
     return Status::Internal("merged postings: " + std::to_string(written) + " bytes written, " +
                             std::to_string(writer.postings_size()) + " planned");
   }
-  const std::array<uint8_t, format::kHeaderSize> header = writer.Header(crc);
+  const std::array<uint8_t, format::kHeaderSize> header = writer.Header();
   return out.WriteAt(0, AsChars(header));
 }
 

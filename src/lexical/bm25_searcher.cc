@@ -104,6 +104,7 @@ Status Bm25Searcher::Search(const Bm25Index& index, std::span<const QueryTerm> t
                                      std::to_string(info->doc_freq) + " documents of this segment");
     }
     if (q.count == 0) continue;
+    QUARRY_RETURN_IF_ERROR(index.VerifyTerm(*info));
     PlannedTerm& t = planned[plan.terms.size()];
     t.weight = q.count * scorer.Idf(q.doc_freq);
     t.block_bound.resize(info->block_count);

@@ -30,6 +30,9 @@ void PadTo(std::vector<uint8_t>* out, size_t align) {
 
 uint64_t Padded(uint64_t n) { return (n + kSectionAlign - 1) / kSectionAlign * kSectionAlign; }
 
+// Documents' lengths serialized at a time for the tables' CRC.
+constexpr size_t kLengthsPerChunk = 4096;
+
 }  // namespace
 
 Bm25Writer::Bm25Writer(std::span<const FieldLengths> lengths) : lengths_(lengths) {
@@ -50,12 +53,17 @@ void Bm25Writer::AddTerm(std::string_view term, std::span<const Posting> posting
   AppendU32(&term_table_, static_cast<uint32_t>(term.size()));
   AppendU32(&term_table_, static_cast<uint32_t>(postings.size()));
   AppendU64(&term_table_, block_count_);
+  const size_t crc_at = term_table_.size();
+  AppendU32(&term_table_, 0);  // the postings CRC, below
+  AppendU32(&term_table_, 0);  // reserved
   strings_.insert(strings_.end(), term.begin(), term.end());
   ++term_count_;
 
-  // Without an output, blocks are encoded into a reused scratch buffer and
-  // only counted.
+  // Without an output, the term's blocks are encoded into a scratch buffer
+  // (for its CRC) and only counted.
   std::vector<uint8_t>* out = postings_out != nullptr ? postings_out : &counted_;
+  const size_t entries_start = block_table_.size();
+  const size_t bytes_start = out->size();
   ForEachBlock(postings, [&](std::span<const Posting> block, uint32_t base) {
     FieldLengths max_tf{};
     FieldLengths min_len;
@@ -75,8 +83,24 @@ void Bm25Writer::AddTerm(std::string_view term, std::span<const Posting> posting
     EncodeBlock(block, base, out);
     postings_size_ += out->size() - before;
     ++block_count_;
-    counted_.clear();
   });
+  StoreU32(term_table_.data() + crc_at,
+           TermPostingsCrc(std::span(block_table_).subspan(entries_start),
+                           std::span(*out).subspan(bytes_start)));
+  counted_.clear();
+}
+
+uint32_t Bm25Writer::TablesCrc() const {
+  uint32_t crc = crc32c::Value(term_table_.data(), term_table_.size());
+  std::vector<uint8_t> chunk;
+  for (size_t d = 0; d < lengths_.size(); d += kLengthsPerChunk) {
+    chunk.clear();
+    for (size_t i = d; i < std::min(lengths_.size(), d + kLengthsPerChunk); ++i) {
+      for (uint32_t v : lengths_[i]) AppendU32(&chunk, v);
+    }
+    crc = crc32c::Extend(crc, chunk.data(), chunk.size());
+  }
+  return crc32c::Extend(crc, strings_.data(), strings_.size());
 }
 
 Bm25Writer::Layout Bm25Writer::SectionOffsets() const {
@@ -103,7 +127,7 @@ void Bm25Writer::AppendTables(std::vector<uint8_t>* out) const {
   PadTo(out, kSectionAlign);
 }
 
-std::array<uint8_t, kHeaderSize> Bm25Writer::Header(uint32_t body_crc) const {
+std::array<uint8_t, kHeaderSize> Bm25Writer::Header() const {
   const Layout at = SectionOffsets();
   std::array<uint8_t, kHeaderSize> header{};
   uint8_t* h = header.data();
@@ -111,7 +135,7 @@ std::array<uint8_t, kHeaderSize> Bm25Writer::Header(uint32_t body_crc) const {
   StoreU32(h + kOffVersion, kVersion);
   StoreU32(h + kOffHeaderSize, kHeaderSize);
   StoreU64(h + kOffBodySize, at.postings + postings_size_);
-  StoreU32(h + kOffBodyCrc, body_crc);
+  StoreU32(h + kOffBodyCrc, TablesCrc());
   StoreU32(h + kOffBlockSize, kBlockSize);
   StoreU32(h + kOffDocCount, static_cast<uint32_t>(lengths_.size()));
   StoreU32(h + kOffTermCount, term_count_);

@@ -53,15 +53,18 @@ class Bm25Writer {
   // block table and term strings, each padded to the section alignment. The
   // postings section starts right after it.
   void AppendTables(std::vector<uint8_t>* out) const;
-  // The file header for a body of Tables() followed by postings_size()
-  // bytes of postings, whose CRC-32C is `body_crc`.
-  std::array<uint8_t, format::kHeaderSize> Header(uint32_t body_crc) const;
+  // The file header for a body of AppendTables() followed by
+  // postings_size() bytes of postings. Its checksum covers the tables; each
+  // term entry carries its own postings' checksum.
+  std::array<uint8_t, format::kHeaderSize> Header() const;
 
  private:
   struct Layout {
     uint64_t terms = 0, lengths = 0, blocks = 0, strings = 0, postings = 0;
   };
   Layout SectionOffsets() const;
+  // CRC-32C of the term table, the length table and the term strings.
+  uint32_t TablesCrc() const;
 
   std::span<const FieldLengths> lengths_;
   std::array<uint64_t, kNumFields> total_length_{};
@@ -71,7 +74,8 @@ class Bm25Writer {
   uint32_t term_count_ = 0;
   uint64_t block_count_ = 0;
   uint64_t postings_size_ = 0;
-  std::vector<uint8_t> counted_;  // AddTerm's scratch when only sizes are wanted
+  std::vector<uint8_t>
+      counted_;  // AddTerm's scratch (one term's blocks) when only sizes are wanted
 };
 
 }  // namespace quarry::lexical

@@ -5,6 +5,7 @@
 namespace quarry::lexical {
 
 void PostingCursor::Reset(const Bm25Index* index, const TermInfo& term) {
+  QUARRY_CHECK(index->IsVerified(term), "callers VerifyTerm before reading a term's blocks");
   index_ = index;
   term_ = term;
   shallow_ = 0;

@@ -45,10 +45,11 @@ Result<std::unique_ptr<Segment>> Segment::Open(Env& env, const std::string& coll
   const std::string dir = SegmentDirName(collection_dir, id);
   std::unique_ptr<Segment> s(new Segment());
   s->id_ = id;
-  // The keyword postings are verified whole (checksum, every block decoded:
-  // 0.4 s for a million rows), on a thread of their own while the chunk
-  // store and the index open here: two parts of the open at once instead
-  // of one after the other. Their row count is checked once both are in.
+  // The keyword postings' tables are verified (the checksum and every entry
+  // of the term and length tables; each term's postings wait for its first
+  // use), on a thread of their own while the chunk store and the index open
+  // here: two parts of the open at once instead of one after the other.
+  // Their row count is checked once both are in.
   // Where no thread can be started, they open here, after the rest.
   Result<std::unique_ptr<SegmentPostings>> postings = Status::Internal("not opened");
   const auto open_postings = [&postings, &env, &dir]() noexcept {

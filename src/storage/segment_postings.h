@@ -1,9 +1,10 @@
 // The keyword postings of a sealed segment: segments/<id>/postings.bm25, one
 // BM25 document per row (per chunk), in the format of
 // docs/format/bm25-postings.md, which carries its own magic, version and
-// checksums. The bytes are memory-mapped and verified completely when the
-// segment opens (lexical::Bm25Index::Open), so a search never reads
-// unverified postings.
+// checksums. The bytes are memory-mapped; the header and tables are verified
+// when the segment opens (lexical::Bm25Index::Open), and each term's postings
+// on the term's first use (Bm25Index::VerifyTerm), so a search never reads
+// unverified postings and an open reads none.
 //
 // Thread-safety: immutable once opened; any number of threads may read it.
 #ifndef QUARRY_STORAGE_SEGMENT_POSTINGS_H_
