@@ -11,11 +11,13 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <string>
 
 #include "engine/collection_impl.h"
 
 #include "base/check.h"
 #include "lexical/bm25_merge.h"
+#include "storage/segment_postings.h"
 
 namespace quarry::engine {
 namespace {
@@ -157,8 +159,12 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     }
   }
   std::vector<lexical::MergeInput> postings_inputs;
+  std::vector<std::string> postings_files;  // named in errors (terms are verified on first read)
+  postings_files.reserve(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
-    postings_inputs.push_back({&inputs[i]->postings(), new_rows[i]});
+    postings_files.push_back(storage::SegmentDirName(dir_, inputs[i]->id()) + "/" +
+                             storage::kPostingsFile);
+    postings_inputs.push_back({&inputs[i]->postings(), new_rows[i], postings_files.back()});
   }
   const auto merge_postings = [&](WritableFile& out) {
     return lexical::MergeBm25Indexes(postings_inputs, static_cast<uint32_t>(rows.size()), out,

@@ -1,5 +1,8 @@
 #include "engine/mutable_segment.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "base/check.h"
 
 namespace quarry::engine {
@@ -28,9 +31,14 @@ uint32_t MutableSegment::Add(storage::StoredDocument doc, std::span<const float>
   for (size_t c = 0; c < doc.chunks.size(); ++c) {
     Status s =
         index_.Add(static_cast<vector::RowId>(row_owner_.size()), vectors.subspan(c * dims, dims));
-    QUARRY_CHECK(s.ok(),
-                 "rows are appended in order; vectors come from our embedder or a "
-                 "checksummed log record, with the collection's dimensions");
+    // Rows are appended in order; vectors come from our embedder or a
+    // checksummed log record, with the collection's dimensions. What is left
+    // is memory running out (the rows' chunks are mapped as they fill).
+    if (!s.ok()) {
+      std::fprintf(stderr, "quarry: cannot add a row to the in-memory segment: %s\n",
+                   s.ToString().c_str());
+      std::abort();
+    }
     row_owner_.push_back(ordinal);
   }
   dead_rows_.resize((row_owner_.size() + 63) / 64, 0);

@@ -1,7 +1,6 @@
-// Constants of the BM25 postings format, version 2 (version 1 is still read).
-// The layout is described
-// in docs/format/bm25-postings.md; the writer is bm25_builder.cc, the reader
-// and validator bm25_index.cc.
+// Constants of the BM25 postings format, version 2 (version 1 is still
+// read). The layout is described in docs/format/bm25-postings.md; the writer
+// is bm25_writer.cc, the reader and validator bm25_index.cc.
 //
 // Thread-safety: constants.
 #ifndef QUARRY_LEXICAL_BM25_FORMAT_H_

@@ -149,7 +149,7 @@ TermInfo Bm25Index::TermInfoAt(uint32_t i) const {
   info.ordinal = i;
   info.doc_freq = LoadU32(e + 12);
   info.first_block = LoadU64(e + 16);
-  info.block_count = (info.doc_freq + kBlockSize - 1) / kBlockSize;
+  info.block_count = static_cast<uint32_t>((uint64_t{info.doc_freq} + kBlockSize - 1) / kBlockSize);
   return info;
 }
 

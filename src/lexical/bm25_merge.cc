@@ -75,7 +75,10 @@ class MergedTerms {
         const Bm25Index& index = *inputs_[i].index;
         if (next[i] >= index.term_count() || index.TermAt(next[i]) != term) continue;
         const TermInfo info = index.TermInfoAt(next[i]);
-        QUARRY_RETURN_IF_ERROR(index.VerifyTerm(info));
+        if (Status s = index.VerifyTerm(info); !s.ok()) {
+          return s.WithContext(inputs_[i].name.empty() ? "merge input " + std::to_string(i)
+                                                       : std::string(inputs_[i].name));
+        }
         cursor_.Reset(&index, info);
         for (; cursor_.doc() != PostingCursor::kEnd; cursor_.Next()) {
           const uint32_t doc = inputs_[i].new_doc[cursor_.doc()];

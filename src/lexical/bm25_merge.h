@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "base/env.h"
 #include "lexical/bm25_index.h"
@@ -32,6 +33,8 @@ struct MergeInput {
   // kept documents in order: kept ids increase within an input and from one
   // input to the next.
   std::span<const uint32_t> new_doc;
+  // Names the input in errors (its file); empty: "merge input <i>".
+  std::string_view name;
 };
 
 // Writes the merged index of `inputs`, whose kept documents are numbered

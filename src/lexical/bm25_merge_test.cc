@@ -113,6 +113,11 @@ TEST_F(Bm25MergeTest, MatchesBuildingFromTheKeptDocuments) {
     Result<Bm25Index> merged = Bm25Index::Open(written_);
     ASSERT_TRUE(merged.ok()) << merged.status().ToString();
     EXPECT_EQ(merged->doc_count(), kept.size());
+    // Every term's checksum and blocks, written by the streaming merge, verify.
+    for (uint32_t t = 0; t < merged->term_count(); ++t) {
+      ASSERT_TRUE(merged->VerifyTerm(merged->TermInfoAt(t)).ok())
+          << "seed " << seed << " term " << t;
+    }
   }
 }
 
@@ -124,6 +129,26 @@ TEST_F(Bm25MergeTest, NothingKeptGivesAnEmptyIndex) {
   const MergeInput input{&*index, none};
   ASSERT_TRUE(Merge({&input, 1}, 0, *env_).ok());
   EXPECT_TRUE(written_ == Bm25IndexBuilder().Serialize());
+}
+
+// Terms are verified on first read, and a merge reads them all: a damaged
+// input term fails the merge, naming the input.
+TEST_F(Bm25MergeTest, ADamagedInputTermFailsTheMergeNamingTheInput) {
+  std::mt19937 rng(9);
+  std::vector<uint8_t> bytes = BuilderOf(RandomDocs(rng, 40, 50)).Serialize();
+  bytes.back() ^= 1;  // the last term's last block
+  Result<Bm25Index> index = Bm25Index::Open(bytes);
+  ASSERT_TRUE(index.ok()) << index.status().ToString();  // the tables are intact
+  std::vector<uint32_t> all(40);
+  for (uint32_t d = 0; d < 40; ++d) all[d] = d;
+  const MergeInput input{&*index, all, "segments/7/postings.bm25"};
+  const Status merged = Merge({&input, 1}, 40, *env_);
+  ASSERT_FALSE(merged.ok());
+  EXPECT_EQ(merged.code(), StatusCode::kCorruption);
+  EXPECT_NE(merged.ToString().find("segments/7/postings.bm25"), std::string::npos)
+      << merged.ToString();
+  EXPECT_NE(merged.ToString().find("postings checksum mismatch"), std::string::npos)
+      << merged.ToString();
 }
 
 TEST_F(Bm25MergeTest, RefusesABadNumberingBeforeWriting) {

@@ -74,8 +74,8 @@ class Bm25Writer {
   uint32_t term_count_ = 0;
   uint64_t block_count_ = 0;
   uint64_t postings_size_ = 0;
-  std::vector<uint8_t>
-      counted_;  // AddTerm's scratch (one term's blocks) when only sizes are wanted
+  // AddTerm's scratch (one term's blocks) when only sizes are wanted.
+  std::vector<uint8_t> counted_;
 };
 
 }  // namespace quarry::lexical

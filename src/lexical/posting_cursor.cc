@@ -23,7 +23,7 @@ void PostingCursor::LoadBlock(uint32_t block) {
   const uint64_t b = term_.first_block + block;
   const bool ok = DecodeBlock(index_->BlockBytes(b), index_->Block(b).count,
                               index_->BlockBase(term_, b), &decoded_);
-  QUARRY_CHECK(ok, "Bm25Index::Open decoded every block once; the bytes cannot have changed");
+  QUARRY_CHECK(ok, "Bm25Index::VerifyTerm decoded every block once; the bytes cannot have changed");
   doc_ = decoded_.docs[0];
 }
 

@@ -20,7 +20,8 @@ class PostingCursor {
   static constexpr uint32_t kEnd = UINT32_MAX;  // doc() past the last posting
 
   // Positions the cursor on the term's first posting.
-  // REQUIRES: `term` comes from index->Find(); index outlives the cursor's use.
+  // REQUIRES: `term` comes from this index (Find or TermInfoAt) and
+  // index->VerifyTerm(term) returned Ok; index outlives the cursor's use.
   void Reset(const Bm25Index* index, const TermInfo& term);
 
   uint32_t doc() const { return doc_; }

@@ -37,7 +37,10 @@ class FlatIndex final : public VectorIndex {
   // Rows added so far, removed ones included.
   size_t row_count() const { return alive_.size(); }
   // The stored values of `row`, removed or not. They never change and stay
-  // valid as long as the index: a reader may hold them while rows are added.
+  // valid as long as the index. Unlike the rest of the interface, Row() of a
+  // row the caller knows exists may run beside Add() and Remove() on other
+  // threads (the collection's seal reads a frozen segment this way while
+  // deletes flip its flags); row_count() may not.
   // REQUIRES: row < row_count().
   std::span<const float> Row(RowId row) const {
     return {reinterpret_cast<const float*>(rows_.Row(row)), dimensions_};

@@ -13,6 +13,11 @@ void ResealBm25Checksums(std::vector<uint8_t>* bytes) {
   uint8_t* h = bytes->data();
   uint8_t* body = h + kHeaderSize;
   const uint64_t body_size = bytes->size() - kHeaderSize;
+  if (LoadU32(h + kOffVersion) == 1) {  // one checksum over the whole body
+    StoreU32(h + kOffBodyCrc, crc32c::Value(body, body_size));
+    StoreU32(h + kOffHeaderCrc, crc32c::Value(h, kOffHeaderCrc));
+    return;
+  }
   const auto in = [body_size](uint64_t offset, uint64_t size) {
     return offset <= body_size && size <= body_size - offset;
   };

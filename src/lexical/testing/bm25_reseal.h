@@ -10,10 +10,12 @@
 
 namespace quarry::lexical {
 
-// Rewrites every checksum of a version 2 postings file (each term's, the
-// tables', the header's) from the bytes as they now are. A term whose entries
-// or offsets do not lie inside the file keeps its checksum (the validator
-// refuses it anyway); bytes shorter than the header are left alone.
+// Rewrites every checksum of a postings file from the bytes as they now are:
+// in version 2 each term's, the tables' and the header's (a term whose
+// entries or offsets do not lie inside the file keeps its checksum: the
+// validator refuses it anyway); in any other version the body's and the
+// header's, as version 1 has them. Bytes shorter than the header are left
+// alone.
 void ResealBm25Checksums(std::vector<uint8_t>* bytes);
 
 }  // namespace quarry::lexical
