@@ -35,12 +35,6 @@ Status CheckChunkingFits(const ChunkingConfig& chunking, const Embedder& embedde
   return Status::Ok();
 }
 
-Result<std::unique_ptr<Embedder>> MakeCheckedEmbedder(const CollectionConfig& config) {
-  QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<Embedder> embedder, embed::MakeEmbedder(config.embedder));
-  QUARRY_RETURN_IF_ERROR(CheckChunkingFits(config.chunking, *embedder));
-  return embedder;
-}
-
 // The keyword analyzer must exist for the configured language.
 Status CheckAnalyzer(const KeywordConfig& keyword) {
   Result<text::Analyzer> analyzer = text::Analyzer::Create(AnalyzerOptionsFor(keyword));

@@ -282,7 +282,10 @@ TEST(Bm25FormatTest, RefusesDamage) {
   EXPECT_EQ(virus.code(), StatusCode::kCorruption);
   EXPECT_NE(virus.message().find("term 3: postings checksum mismatch"), std::string::npos)
       << virus.ToString();
-  EXPECT_FALSE(opened->VerifyTerm(*opened->Find("virus")).ok());  // and again: never trusted
+  const Status again = opened->VerifyTerm(*opened->Find("virus"));  // never trusted later
+  EXPECT_EQ(again.code(), StatusCode::kCorruption);
+  EXPECT_NE(again.message().find("term 3: refused at an earlier read"), std::string::npos)
+      << again.ToString();
   const Terms query = {"gene", "virus"};  // the query terms view these strings
   std::vector<QueryTerm> q = CountQueryTerms(query);
   AddDocFreqs(*opened, q);

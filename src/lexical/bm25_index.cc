@@ -112,11 +112,27 @@ Status Bm25Index::Parse(std::span<const uint8_t> bytes) {
   if (LoadU32(h + kOffBodyCrc) != crc) return Corrupt("tables checksum mismatch");
   QUARRY_RETURN_IF_ERROR(VerifyTables());
   verified_ = std::make_unique<std::atomic<uint64_t>[]>((term_count_ + 63) / 64);
+  refused_ = std::make_unique<std::atomic<uint64_t>[]>((term_count_ + 63) / 64);
   return Status::Ok();
 }
 
 Status Bm25Index::VerifyTerm(const TermInfo& term) const {
   if (IsVerified(term)) return Status::Ok();
+  const uint64_t bit = uint64_t{1} << (term.ordinal % 64);
+  std::atomic<uint64_t>& refused = refused_[term.ordinal / 64];
+  if (refused.load(std::memory_order_relaxed) & bit) {
+    return Corrupt("term " + std::to_string(term.ordinal) + ": refused at an earlier read");
+  }
+  Status s = CheckTerm(term);
+  if (!s.ok()) {
+    refused.fetch_or(bit, std::memory_order_relaxed);
+    return s;
+  }
+  verified_[term.ordinal / 64].fetch_or(bit, std::memory_order_release);
+  return Status::Ok();
+}
+
+Status Bm25Index::CheckTerm(const TermInfo& term) const {
   // Term entries were verified at open: the term's blocks are consecutive
   // entries of the block table. Their offsets come first, then the checksum
   // over the bytes they delimit.
@@ -137,10 +153,7 @@ Status Bm25Index::VerifyTerm(const TermInfo& term) const {
   if (LoadU32(entry + kOffTermPostingsCrc) != crc) {
     return Corrupt("term " + std::to_string(term.ordinal) + ": postings checksum mismatch");
   }
-  QUARRY_RETURN_IF_ERROR(VerifyTermPostings(term));
-  verified_[term.ordinal / 64].fetch_or(uint64_t{1} << (term.ordinal % 64),
-                                        std::memory_order_release);
-  return Status::Ok();
+  return VerifyTermPostings(term);
 }
 
 TermInfo Bm25Index::TermInfoAt(uint32_t i) const {

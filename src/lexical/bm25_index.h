@@ -70,8 +70,8 @@ class Bm25Index {
   // Verifies the term's block entries and postings the first time it is
   // called for the term (checksum, then each block decoded and checked
   // against its entry); later calls cost one atomic load. kCorruption when
-  // they are damaged. Block(), BlockBytes() and a PostingCursor may read a
-  // term's blocks only once this returned Ok.
+  // they are damaged, and at once on every later call for that term. Block(), BlockBytes() and a
+  // PostingCursor may read a term's blocks only once this returned Ok.
   Status VerifyTerm(const TermInfo& term) const;
   bool IsVerified(const TermInfo& term) const {
     return verified_ == nullptr ||
@@ -112,6 +112,8 @@ class Bm25Index {
   Bm25Index() = default;
   Status Parse(std::span<const uint8_t> bytes);
   Status VerifyTables() const;
+  // VerifyTerm's checks: offsets, checksum, blocks (version 2).
+  Status CheckTerm(const TermInfo& term) const;
   // Version 1: every block's offset, in one pass.
   Status VerifyBlockOffsets() const;
   // Every block of the term decodes and agrees with its entry.
@@ -123,6 +125,8 @@ class Bm25Index {
   // One bit per term, set once VerifyTerm passed; null when every term was
   // verified at open (version 1).
   std::unique_ptr<std::atomic<uint64_t>[]> verified_;
+  // One bit per term, set once VerifyTerm refused it (not checked again).
+  std::unique_ptr<std::atomic<uint64_t>[]> refused_;
   uint32_t doc_count_ = 0;
   uint32_t term_count_ = 0;
   uint64_t block_count_ = 0;
