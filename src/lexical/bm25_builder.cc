@@ -65,9 +65,9 @@ std::vector<uint8_t> Bm25IndexBuilder::Serialize() const {
 
   std::vector<uint8_t> out(format::kHeaderSize, 0);
   writer.AppendTables(&out);  // the header's size keeps the sections aligned
-  out.insert(out.end(), postings.begin(), postings.end());
-  const auto header = writer.Header();
+  const auto header = writer.Header(std::span(out).subspan(format::kHeaderSize));
   std::copy(header.begin(), header.end(), out.begin());
+  out.insert(out.end(), postings.begin(), postings.end());
   return out;
 }
 

@@ -55,6 +55,16 @@ inline constexpr size_t kOffTermPostingsCrc = 24;  // within a version 2 term en
 // section), u32 max tf per field, u32 min field length per field.
 inline constexpr size_t kBlockEntrySize = 32;
 
+// Version 2's header checksum (kOffBodyCrc): CRC-32C of the term table,
+// then the length table, then the term strings (each section's bytes,
+// padding excluded).
+inline uint32_t TablesCrc(std::span<const uint8_t> terms, std::span<const uint8_t> lengths,
+                          std::span<const uint8_t> strings) {
+  uint32_t crc = crc32c::Value(terms.data(), terms.size());
+  crc = crc32c::Extend(crc, lengths.data(), lengths.size());
+  return crc32c::Extend(crc, strings.data(), strings.size());
+}
+
 // A version 2 term's checksum: CRC-32C of its block entries, then of its
 // encoded blocks (bytes from its first block's offset to the offset after
 // its last block). A reader verifies it on the term's first use.

@@ -106,9 +106,9 @@ Status Bm25Index::Parse(std::span<const uint8_t> bytes) {
     return Status::Ok();
   }
   const uint64_t lengths_size = uint64_t{doc_count_} * kNumFields * 4;
-  uint32_t crc = crc32c::Value(terms_, uint64_t{term_count_} * term_entry_size_);
-  crc = crc32c::Extend(crc, lengths_, lengths_size);
-  crc = crc32c::Extend(crc, strings_, strings_size_);
+  const uint32_t crc = TablesCrc({terms_, size_t{term_count_} * term_entry_size_},
+                                 {lengths_, static_cast<size_t>(lengths_size)},
+                                 {strings_, static_cast<size_t>(strings_size_)});
   if (LoadU32(h + kOffBodyCrc) != crc) return Corrupt("tables checksum mismatch");
   QUARRY_RETURN_IF_ERROR(VerifyTables());
   verified_ = std::make_unique<std::atomic<uint64_t>[]>((term_count_ + 63) / 64);
@@ -137,7 +137,8 @@ Status Bm25Index::CheckTerm(const TermInfo& term) const {
   // entries of the block table. Their offsets come first, then the checksum
   // over the bytes they delimit.
   const uint64_t end = term.first_block + term.block_count;
-  uint64_t previous = BlockOffset(term.first_block);
+  const uint64_t first_byte = BlockOffset(term.first_block);
+  uint64_t previous = first_byte;
   for (uint64_t b = term.first_block; b <= end; ++b) {
     const uint64_t offset = BlockOffset(b);
     if (offset < previous || offset > postings_size_) {
@@ -145,7 +146,6 @@ Status Bm25Index::CheckTerm(const TermInfo& term) const {
     }
     previous = offset;
   }
-  const uint64_t first_byte = BlockOffset(term.first_block);
   const uint32_t crc = TermPostingsCrc(
       {blocks_ + term.first_block * kBlockEntrySize, size_t{term.block_count} * kBlockEntrySize},
       {postings_ + first_byte, static_cast<size_t>(BlockOffset(end) - first_byte)});

@@ -128,11 +128,9 @@ Status MergeBm25Indexes(std::span<const MergeInput> inputs, uint32_t doc_count, 
   // Pass 2: header placeholder, tables, then the postings as they are encoded.
   const std::array<uint8_t, format::kHeaderSize> placeholder{};
   QUARRY_RETURN_IF_ERROR(out.Append(AsChars(placeholder)));
-  {
-    std::vector<uint8_t> tables;
-    writer.AppendTables(&tables);
-    QUARRY_RETURN_IF_ERROR(out.Append(AsChars(tables)));
-  }
+  std::vector<uint8_t> tables;
+  writer.AppendTables(&tables);
+  QUARRY_RETURN_IF_ERROR(out.Append(AsChars(tables)));
   uint64_t written = 0;
   std::vector<uint8_t> pending;
   const auto flush = [&]() -> Status {
@@ -150,7 +148,7 @@ Status MergeBm25Indexes(std::span<const MergeInput> inputs, uint32_t doc_count, 
     return Status::Internal("merged postings: " + std::to_string(written) + " bytes written, " +
                             std::to_string(writer.postings_size()) + " planned");
   }
-  const std::array<uint8_t, format::kHeaderSize> header = writer.Header();
+  const std::array<uint8_t, format::kHeaderSize> header = writer.Header(tables);
   return out.WriteAt(0, AsChars(header));
 }
 

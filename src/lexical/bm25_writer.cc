@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/check.h"
 #include "base/crc32c.h"
 #include "lexical/byte_io.h"
 
@@ -29,9 +30,6 @@ void PadTo(std::vector<uint8_t>* out, size_t align) {
 }
 
 uint64_t Padded(uint64_t n) { return (n + kSectionAlign - 1) / kSectionAlign * kSectionAlign; }
-
-// Documents' lengths serialized at a time for the tables' CRC.
-constexpr size_t kLengthsPerChunk = 4096;
 
 }  // namespace
 
@@ -90,19 +88,6 @@ void Bm25Writer::AddTerm(std::string_view term, std::span<const Posting> posting
   counted_.clear();
 }
 
-uint32_t Bm25Writer::TablesCrc() const {
-  uint32_t crc = crc32c::Value(term_table_.data(), term_table_.size());
-  std::vector<uint8_t> chunk;
-  for (size_t d = 0; d < lengths_.size(); d += kLengthsPerChunk) {
-    chunk.clear();
-    for (size_t i = d; i < std::min(lengths_.size(), d + kLengthsPerChunk); ++i) {
-      for (uint32_t v : lengths_[i]) AppendU32(&chunk, v);
-    }
-    crc = crc32c::Extend(crc, chunk.data(), chunk.size());
-  }
-  return crc32c::Extend(crc, strings_.data(), strings_.size());
-}
-
 Bm25Writer::Layout Bm25Writer::SectionOffsets() const {
   Layout at;
   at.terms = 0;
@@ -127,15 +112,19 @@ void Bm25Writer::AppendTables(std::vector<uint8_t>* out) const {
   PadTo(out, kSectionAlign);
 }
 
-std::array<uint8_t, kHeaderSize> Bm25Writer::Header() const {
+std::array<uint8_t, kHeaderSize> Bm25Writer::Header(std::span<const uint8_t> tables) const {
   const Layout at = SectionOffsets();
+  QUARRY_CHECK(tables.size() == at.postings, "callers pass what AppendTables wrote");
   std::array<uint8_t, kHeaderSize> header{};
   uint8_t* h = header.data();
   std::memcpy(h + kOffMagic, kMagic, sizeof kMagic);
   StoreU32(h + kOffVersion, kVersion);
   StoreU32(h + kOffHeaderSize, kHeaderSize);
   StoreU64(h + kOffBodySize, at.postings + postings_size_);
-  StoreU32(h + kOffBodyCrc, TablesCrc());
+  StoreU32(h + kOffBodyCrc,
+           format::TablesCrc(tables.subspan(at.terms, term_table_.size()),
+                             tables.subspan(at.lengths, lengths_.size() * kNumFields * 4),
+                             tables.subspan(at.strings, strings_.size())));
   StoreU32(h + kOffBlockSize, kBlockSize);
   StoreU32(h + kOffDocCount, static_cast<uint32_t>(lengths_.size()));
   StoreU32(h + kOffTermCount, term_count_);

@@ -53,18 +53,16 @@ class Bm25Writer {
   // block table and term strings, each padded to the section alignment. The
   // postings section starts right after it.
   void AppendTables(std::vector<uint8_t>* out) const;
-  // The file header for a body of AppendTables() followed by
-  // postings_size() bytes of postings. Its checksum covers the tables; each
-  // term entry carries its own postings' checksum.
-  std::array<uint8_t, format::kHeaderSize> Header() const;
+  // The file header for a body of `tables` (what AppendTables() wrote)
+  // followed by postings_size() bytes of postings. Its checksum covers the
+  // tables; each term entry carries its own postings' checksum.
+  std::array<uint8_t, format::kHeaderSize> Header(std::span<const uint8_t> tables) const;
 
  private:
   struct Layout {
     uint64_t terms = 0, lengths = 0, blocks = 0, strings = 0, postings = 0;
   };
   Layout SectionOffsets() const;
-  // CRC-32C of the term table, the length table and the term strings.
-  uint32_t TablesCrc() const;
 
   std::span<const FieldLengths> lengths_;
   std::array<uint64_t, kNumFields> total_length_{};

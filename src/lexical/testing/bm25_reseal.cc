@@ -40,16 +40,15 @@ void ResealBm25Checksums(std::vector<uint8_t>* bytes) {
       const uint64_t begin = offset(first), end = offset(first + n);
       if (begin > end || end > postings_size) continue;
       StoreU32(e + kOffTermPostingsCrc,
-               crc32c::Extend(crc32c::Value(body + blocks + first * kBlockEntrySize,
-                                            n * kBlockEntrySize),
-                              body + postings + begin, end - begin));
+               TermPostingsCrc({body + blocks + first * kBlockEntrySize, n * kBlockEntrySize},
+                               {body + postings + begin, end - begin}));
     }
   }
   if (in(terms, term_count * kTermEntrySize) && in(lengths, lengths_size) &&
       in(strings, strings_size)) {
-    uint32_t crc = crc32c::Value(body + terms, term_count * kTermEntrySize);
-    crc = crc32c::Extend(crc, body + lengths, lengths_size);
-    StoreU32(h + kOffBodyCrc, crc32c::Extend(crc, body + strings, strings_size));
+    StoreU32(h + kOffBodyCrc,
+             TablesCrc({body + terms, term_count * kTermEntrySize}, {body + lengths, lengths_size},
+                       {body + strings, strings_size}));
   }
   StoreU32(h + kOffHeaderCrc, crc32c::Value(h, kOffHeaderCrc));
 }
