@@ -1,5 +1,7 @@
 #include "common/proc_stats.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -7,9 +9,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 namespace quarry::bench {
 namespace {
@@ -77,6 +81,30 @@ std::map<std::string, uint64_t> MappedResidentBytesByFile(const std::string& pre
     }
   }
   return rss;
+}
+
+std::map<std::string, uint64_t> PageCachedBytesByFile(const std::string& dir) {
+  std::map<std::string, uint64_t> cached;
+  std::error_code ec;
+  const long page = sysconf(_SC_PAGESIZE);
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec) || it->file_size(ec) == 0) continue;
+    const int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    const size_t size = it->file_size(ec);
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED) continue;
+    std::vector<unsigned char> pages((size + page - 1) / page);
+    if (::mincore(map, size, pages.data()) == 0) {
+      uint64_t n = 0;
+      for (unsigned char p : pages) n += p & 1;
+      cached[std::filesystem::relative(it->path(), dir, ec).string()] = n * page;
+    }
+    ::munmap(map, size);
+  }
+  return cached;
 }
 
 ProcessCounters ReadProcessCounters() {

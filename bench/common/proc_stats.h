@@ -36,6 +36,13 @@ MemoryStats ReadMemoryStats(pid_t pid);
 // directory): which file of a collection the resident pages belong to.
 std::map<std::string, uint64_t> MappedResidentBytesByFile(const std::string& prefix);
 
+// Bytes of each regular file under `dir` (recursively, keyed by its path
+// under `dir`) that sit in the page cache (mincore(2) over a fresh mapping,
+// which faults nothing in): what the kernel holds for the files, counted in
+// no process's resident memory unless mapped and touched. Files that cannot
+// be mapped are skipped; empty files are left out.
+std::map<std::string, uint64_t> PageCachedBytesByFile(const std::string& dir);
+
 // Cumulative counters of this process since it started.
 struct ProcessCounters {
   uint64_t read_bytes = 0;    // /proc/self/io read_bytes: bytes fetched from the disk

@@ -11,7 +11,10 @@
 //
 // After the first answer and after the warm passes it also reports the
 // resident bytes of each mapped file of the engine directory
-// (first_answer_mapped_rss, warm_mapped_rss), from /proc/self/smaps.
+// (first_answer_mapped_rss, warm_mapped_rss), from /proc/self/smaps, and
+// after the warm passes the page-cache bytes of each file of the directory
+// (warm_page_cache, mincore): files read with pread are cached by the kernel
+// without counting in the process's resident memory.
 // --evict-after-open pages out the collection's file mappings right after the
 // open, so that resident memory afterwards is what the queries need rather
 // than what the open touched.
@@ -193,6 +196,9 @@ int RunQueries(const Flags& flags, int64_t main_ns) {
   }
   out["warm"] = warm_stage.Finish();
   out["warm_mapped_rss"] = MappedRssJson(flags.data);
+  json::object cached;
+  for (const auto& [file, bytes] : PageCachedBytesByFile(flags.data)) cached[file] = bytes;
+  out["warm_page_cache"] = std::move(cached);
   out["warm_latency"] = ToJson(Summarize(warm_ms));
   out["warm_passes"] = flags.warm_passes;
 

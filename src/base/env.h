@@ -13,8 +13,9 @@
 // (the server answers 507), IOError for everything else. Messages
 // name the operation and the path.
 //
-// Thread-safety: an Env may be used from many threads at once. A file object
-// (WritableFile, RandomAccessFile) is used by one thread at a time.
+// Thread-safety: an Env may be used from many threads at once. A
+// WritableFile is used by one thread at a time; a RandomAccessFile may be
+// read from many threads at once (pread(2) has no file position).
 #ifndef QUARRY_BASE_ENV_H_
 #define QUARRY_BASE_ENV_H_
 
@@ -60,6 +61,10 @@ class RandomAccessFile {
   // (fewer only at the end of the file).
   virtual Result<size_t> Read(uint64_t offset, std::span<uint8_t> out) const = 0;
   virtual uint64_t Size() const = 0;
+  // Tells the kernel that reads will be scattered, so a read brings in only
+  // the pages it asks for (posix_fadvise(POSIX_FADV_RANDOM): no read-ahead).
+  // A hint: failures are ignored.
+  virtual void AdviseRandom() const {}
 };
 
 // Held while it lives; released by destruction.

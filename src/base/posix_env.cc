@@ -170,6 +170,8 @@ class PosixRandomAccessFile final : public RandomAccessFile {
 
   uint64_t Size() const override { return size_; }
 
+  void AdviseRandom() const override { (void)::posix_fadvise(fd_, 0, 0, POSIX_FADV_RANDOM); }
+
  private:
   const std::string path_;
   const int fd_;

@@ -4,12 +4,16 @@
 #include <cstdio>
 #include <map>
 
+#include "base/open_file_limit.h"
 #include "cli/cli_error.h"
 #include "cli/commands.h"
 #include "quarry/version.h"
 
 int main(int argc, char** argv) {
   using namespace quarry::cli;
+  // Every sealed segment holds descriptors open (pread), the server one per
+  // connection: the soft limit is often 1024, far below the hard one.
+  quarry::RaiseOpenFileLimit();
   CLI::App app{"Quarry: a self-hosted document search engine", "quarry"};
   app.set_version_flag("--version", std::string("quarry ") + quarry::kVersion);
   app.require_subcommand(1);

@@ -154,16 +154,16 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(Env& env, const std::string
   std::unique_ptr<ChunkStore> store(new ChunkStore());
   store->dir_ = dir;
   store->version_ = body.version;
-  QUARRY_ASSIGN_OR_RETURN(store->data_, env.MapFile(dir + "/" + kChunkStoreDataFile));
+  QUARRY_ASSIGN_OR_RETURN(store->data_, env.NewRandomAccessFile(dir + "/" + kChunkStoreDataFile));
   Decoder d(body.body);
   uint64_t data_bytes = 0;
   uint32_t block_count = 0, doc_count = 0;
   d.GetU64(&data_bytes);
   d.GetU32(&block_count);
   if (!d.ok()) return corrupt("truncated index header");
-  if (data_bytes != store->data_.size()) {
+  if (data_bytes != store->data_->Size()) {
     return corrupt(std::string(kChunkStoreDataFile) + " is " +
-                   std::to_string(store->data_.size()) + " bytes, the index says " +
+                   std::to_string(store->data_->Size()) + " bytes, the index says " +
                    std::to_string(data_bytes));
   }
   if (block_count > d.remaining() / 28) return corrupt("block count out of range");
@@ -216,9 +216,9 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(Env& env, const std::string
       QUARRY_ASSIGN_OR_RETURN(std::vector<StoredDocument> docs, store->DecodeBlock(b));
       for (StoredDocument& doc : docs) store->resident_.push_back(std::move(doc));
     }
-    store->data_ = MappedFile();
+    store->data_.reset();
   } else {
-    store->data_.Advise(MappedFile::Access::kRandom);
+    store->data_->AdviseRandom();
     if (cache != nullptr) {
       store->cache_owner_ = cache->NewOwner();
       store->cache_ = std::move(cache);
@@ -234,7 +234,13 @@ std::string ChunkStore::BlockName(size_t block) const {
 Status ChunkStore::LoadBlock(size_t index, DecodedBlock* out,
                              std::vector<StoredDocument>* docs) const {
   const Block& b = blocks_[index];
-  std::span<const uint8_t> compressed = data_.View(b.offset, b.compressed);
+  // Copied out of the file rather than read through a mapping: see the
+  // class comment.
+  std::vector<uint8_t> compressed(b.compressed);
+  QUARRY_ASSIGN_OR_RETURN(size_t got, data_->Read(b.offset, compressed));
+  if (got != compressed.size()) {
+    return Status::IOError(BlockName(index) + ": short read (the file shrank since it was opened)");
+  }
   if (crc32c::Value(compressed.data(), compressed.size()) != b.crc) {
     return Status::Corruption(BlockName(index) + ": checksum mismatch");
   }

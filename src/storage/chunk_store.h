@@ -9,6 +9,14 @@
 // Documents are in row order: document i owns rows [first_row, first_row +
 // chunks), contiguous. Format: docs/format/segment.md.
 //
+// Blocks are read from documents.dat with pread into the reader's memory,
+// not through a mapping: a fault on a mapped file maps up to 64 KiB of its
+// cached pages into the process (the kernel's fault-around), so every block
+// a search ever touched stayed in the process's resident memory; copied, it
+// stays only in the page cache, and a failed read is an IOError, not a
+// SIGBUS (docs/design/storage-engine.md, "Reading rows and payload with
+// pread").
+//
 // The index is verified when the store is opened; a block is verified (CRC
 // of the compressed bytes, then a bounds-checked decode of every document in
 // it) each time it is loaded, so corruption is reported, never served. A
@@ -89,8 +97,9 @@ Status WriteChunkStore(Env& env, const std::string& dir, const std::vector<Store
 class ChunkStore {
  public:
   // `resident`: decode every block now and keep the documents in RAM
-  // (on_disk_payload = false); otherwise blocks are read through the mapping
-  // and decoded by Read(), through `cache` when given (shared with other
+  // (on_disk_payload = false); otherwise blocks are read from the file (one
+  // open descriptor per store) and decoded by Read(), through `cache` when
+  // given (shared with other
   // stores; it must not be used by a store of the same files twice).
   static Result<std::unique_ptr<ChunkStore>> Open(Env& env, const std::string& dir, bool resident,
                                                   std::shared_ptr<BlockCache> cache = nullptr);
@@ -143,7 +152,7 @@ class ChunkStore {
   std::string BlockName(size_t block) const;
 
   std::string dir_;
-  MappedFile data_;
+  std::unique_ptr<RandomAccessFile> data_;  // null once opened resident
   std::vector<Block> blocks_;
   ChunkStoreEntries entries_;
   std::vector<uint32_t, HugePageAllocator<uint32_t>> block_of_doc_;

@@ -252,7 +252,7 @@ TEST(ChunkStoreWriterTest, WritesNoDocumentsAndDocumentsLargerThanABlock) {
   }
 }
 
-TEST_F(ChunkStoreTest, ReadsBackEveryDocumentResidentOrMapped) {
+TEST_F(ChunkStoreTest, ReadsBackEveryDocumentResidentOrOnDisk) {
   for (bool resident : {true, false}) {
     auto store = ChunkStore::Open(*env_, tmp_.path(), resident);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -301,6 +301,29 @@ TEST_F(ChunkStoreTest, DamageIsReportedAtOpenOrFirstReadNeverServed) {
   }
   ASSERT_TRUE(WriteFileAtomically(*env_, dat, data->substr(0, data->size() - 1)).ok());
   EXPECT_FALSE(ChunkStore::Open(*env_, tmp_.path(), false).ok());
+}
+
+// Blocks are copied out of documents.dat with pread: a file cut short under
+// an open store fails the reads of the blocks it lost, with an error naming
+// the block, instead of a SIGBUS; the blocks still there read as before.
+TEST_F(ChunkStoreTest, ADataFileCutShortUnderAnOpenStoreFailsReadsWithoutACrash) {
+  auto store = ChunkStore::Open(*env_, tmp_.path(), /*resident=*/false);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto first = (*store)->Read(0);
+  ASSERT_TRUE(first.ok());
+  const std::string dat = tmp_.Sub(kChunkStoreDataFile);
+  auto size = env_->FileSize(dat);
+  ASSERT_TRUE(size.ok());
+  ASSERT_TRUE(env_->TruncateFile(dat, *size / 2).ok());
+  auto again = (*store)->Read(0);  // the first block is still whole
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->text, first->text);
+  auto lost = (*store)->Read(docs_.size() - 1);
+  EXPECT_EQ(lost.status().code(), StatusCode::kIOError) << lost.status().ToString();
+  EXPECT_NE(lost.status().message().find("documents.dat block"), std::string::npos)
+      << lost.status().ToString();
+  EXPECT_NE(lost.status().message().find("short read"), std::string::npos)
+      << lost.status().ToString();
 }
 
 // A sequential reader gives the same documents as Read, in order or not,

@@ -293,6 +293,12 @@ Status LoadVectors(Env& env, HnswState& s, const std::string& dir, uint64_t rows
     s.vector_blocks =
         std::make_unique<VectorBlocks>(path, first_row, layout.rows_bytes, layout.rows_offset,
                                        block, f.file.data() + layout.table_offset);
+    if (map_vectors) {
+      QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> file,
+                              env.NewRandomAccessFile(path));
+      s.pread_rows =
+          std::make_unique<PreadRows>(std::move(file), *s.vector_blocks, s.vectors.stride());
+    }
   } else if (f.body_size() != rows * s.vectors.stride()) {
     return Bad(path, "body is " + std::to_string(f.body_size()) + " bytes, expected " +
                          std::to_string(rows * s.vectors.stride()));
@@ -426,6 +432,7 @@ Result<std::unique_ptr<HnswState>> OpenHnsw(Env& env, const std::string& dir, bo
   // float32 rows themselves, so they are resident by design and checked now.
   if (!state->quantized() || !state->codes_ready.load(std::memory_order_relaxed)) {
     QUARRY_RETURN_IF_ERROR(state->CheckAllVectors());
+    state->pread_rows.reset();
     state->vector_blocks.reset();
   }
   graph.file.Advise(MappedFile::Access::kWillNeed);

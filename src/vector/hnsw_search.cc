@@ -114,6 +114,36 @@ void WalkWithPolicy(const HnswState& state, const Space& space, const GraphQuery
   }
 }
 
+// Points s.rescored[i] at the full-precision row of s.results[i], verified:
+// a copy read with pread for the rows of a file read that way, else the row
+// itself (owned, or checked on first touch through the mapping). A damaged
+// row fails the search rather than rank anything.
+Status FindRescoredRows(const HnswState& state, SearchScratch& s) {
+  const size_t n = s.results.size();
+  s.rescored.resize(n);
+  const PreadRows* file = state.pread_rows.get();
+  if (file != nullptr) {
+    const size_t floats = state.vectors.stride() / sizeof(float);
+    s.row_copies.resize(n * floats);  // before any pointer into it is taken
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t row = s.results[i].node;
+      if (row >= file->rows()) continue;
+      float* copy = s.row_copies.data() + i * floats;
+      QUARRY_RETURN_IF_ERROR(file->Read(row, reinterpret_cast<uint8_t*>(copy), &s.block_copies));
+      s.rescored[i] = copy;
+    }
+  }
+  const size_t lines = PrefetchLinesFor(state.vectors.stride());
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t row = s.results[i].node;
+    if (file != nullptr && row < file->rows()) continue;
+    QUARRY_RETURN_IF_ERROR(state.CheckVectors(row, 1));
+    s.rescored[i] = state.Vector(row);
+    PrefetchLines(s.rescored[i], lines);
+  }
+  return Status::Ok();
+}
+
 Result<std::vector<Neighbor>> GraphSearch(const HnswState& state, const float* query,
                                           const GraphQuery& q, SearchScratch& s) {
   const uint32_t dims = state.dims;
@@ -147,18 +177,11 @@ Result<std::vector<Neighbor>> GraphSearch(const HnswState& state, const float* q
   std::vector<Neighbor> out;
   out.reserve(s.results.size());
   const bool rescore = q.rescore && quantized;
-  if (rescore) {
-    // Rows of a mapped file are checked on first touch: a damaged one fails
-    // the search rather than rank anything.
-    for (const Candidate& c : s.results) QUARRY_RETURN_IF_ERROR(state.CheckVectors(c.node, 1));
-    for (const Candidate& c : s.results) {
-      PrefetchLines(state.Vector(c.node), PrefetchLinesFor(state.vectors.stride()));
-    }
-  }
-  for (const Candidate& c : s.results) {
+  if (rescore) QUARRY_RETURN_IF_ERROR(FindRescoredRows(state, s));
+  for (size_t i = 0; i < s.results.size(); ++i) {
+    const Candidate& c = s.results[i];
     const float score =
-        rescore ? ExactScore(*state.kernels, state.l2(), query, state.Vector(c.node), dims)
-                : c.score;
+        rescore ? ExactScore(*state.kernels, state.l2(), query, s.rescored[i], dims) : c.score;
     out.push_back({c.node, score});
   }
   std::sort(out.begin(), out.end(), Better);

@@ -38,6 +38,7 @@
 #include "vector/hnsw_index.h"
 #include "vector/kernels/kernels.h"
 #include "vector/link_locks.h"
+#include "vector/pread_rows.h"
 #include "vector/quantization.h"
 #include "vector/scalar_quantizer.h"
 #include "vector/search_scratch.h"
@@ -91,6 +92,10 @@ struct HnswState {
   // codes and read only the rows they rescore); null when every row was
   // verified at open or is owned. Set before the state is shared.
   std::unique_ptr<VectorBlocks> vector_blocks;
+  // Set with vector_blocks (and reset with it): rescoring copies the rows
+  // it reads out of the file with pread instead of faulting them into the
+  // mapping (pread_rows.h). Rows >= pread_rows->rows() are owned.
+  std::unique_ptr<PreadRows> pread_rows;
   SegmentedRows codes;
   // The trained quantizer of `config.quantization` (int8: scalar, binary:
   // binary). Set once, before codes_ready; read only after codes_ready

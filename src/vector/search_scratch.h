@@ -64,6 +64,9 @@ struct SearchScratch {
   std::vector<Candidate> prune_kept;  // insert: what pruning keeps
   std::vector<float> query;           // the query, normalized for cosine
   std::vector<uint64_t> query_code;   // the query's quantized code (8-byte aligned)
+  std::vector<const float*> rescored;  // rescoring: each result's full-precision row
+  std::vector<float> row_copies;       // rescoring: rows read with pread
+  std::vector<uint8_t> block_copies;   // rescoring: blocks read to verify them
 };
 
 class ScratchPool {

@@ -48,12 +48,18 @@ Status VectorBlocks::Check(uint64_t offset, uint64_t n) const {
   return Status::Ok();
 }
 
-Status VectorBlocks::VerifyBlock(uint64_t block) const {
+Status VectorBlocks::VerifyCopy(uint64_t b, const uint8_t* bytes) const {
+  QUARRY_RETURN_IF_ERROR(VerifyBytes(b, bytes));
+  verified_[b / 64].fetch_or(uint64_t{1} << (b % 64), std::memory_order_relaxed);
+  return Status::Ok();
+}
+
+Status VectorBlocks::VerifyBytes(uint64_t block, const uint8_t* bytes) const {
   const uint64_t begin = block * block_bytes_;
-  const uint64_t n = std::min<uint64_t>(block_bytes_, rows_bytes_ - begin);
+  const uint64_t n = block_size(block);
   uint32_t stored;
   std::memcpy(&stored, table_ + block * sizeof(uint32_t), sizeof stored);
-  const uint32_t computed = crc32c::Value(rows_ + begin, n);
+  const uint32_t computed = crc32c::Value(bytes, n);
   if (computed == stored) return Status::Ok();
   return Status::Corruption(path_ + ": block " + std::to_string(block) + " (bytes " +
                             std::to_string(rows_offset_ + begin) + ".." +
