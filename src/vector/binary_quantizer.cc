@@ -11,14 +11,22 @@
 namespace quarry::vector {
 
 Result<BinaryQuantizer> BinaryQuantizer::Train(std::span<const float> vectors, size_t dims) {
-  QUARRY_ASSIGN_OR_RETURN(TrainingColumns columns,
-                          MakeTrainingColumns(vectors, dims, kMaxTrainingRows, "binary quantizer"));
-  std::vector<float> centre(dims);
-  for (size_t d = 0; d < dims; ++d) {
-    double sum = 0;
-    for (float v : columns.Column(d)) sum += v;
-    centre[d] = static_cast<float>(sum / static_cast<double>(columns.rows));
-  }
+  QUARRY_ASSIGN_OR_RETURN(TrainingRows rows,
+                          SampleTrainingRows(vectors, dims, kMaxTrainingRows, "binary quantizer"));
+  return TrainOnRows(rows);
+}
+
+Result<BinaryQuantizer> BinaryQuantizer::TrainOnRows(const TrainingRows& rows) {
+  std::vector<float> centre(rows.dims);
+  QUARRY_RETURN_IF_ERROR(
+      ForEachColumnBlock(rows, "binary quantizer", [&](TrainingColumns& columns) {
+        for (size_t i = 0; i < columns.dims; ++i) {
+          double sum = 0;
+          for (float v : columns.Column(i)) sum += v;
+          centre[columns.first_dim + i] =
+              static_cast<float>(sum / static_cast<double>(columns.rows));
+        }
+      }));
   return BinaryQuantizer(std::move(centre));
 }
 

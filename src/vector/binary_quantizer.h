@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "quarry/status.h"
+#include "vector/training_columns.h"
 
 namespace quarry::vector {
 
@@ -32,6 +33,9 @@ class BinaryQuantizer {
   // kMaxTrainingRows are subsampled deterministically). Rejects dims = 0,
   // empty or ragged input and non-finite values.
   static Result<BinaryQuantizer> Train(std::span<const float> vectors, size_t dims);
+  // Trains on every row of `rows`, read a block of dimensions at a time
+  // (training_columns.h), without copying them first.
+  static Result<BinaryQuantizer> TrainOnRows(const TrainingRows& rows);
   // From a stored centre (file load). Rejects an empty or non-finite centre,
   // naming the dimension.
   static Result<BinaryQuantizer> FromCentre(std::vector<float> centre);

@@ -142,17 +142,13 @@ void InsertNode(HnswState& state, const Space& space, uint32_t node, SearchScrat
 }
 
 // Rows of the training sample: up to kTrainSampleRows, evenly spaced over
-// [0, end) so that a collection's early rows do not decide alone.
-std::vector<float> TrainingSample(const HnswState& state, size_t end) {
-  const uint32_t dims = state.dims;
+// [0, end) so that a collection's early rows do not decide alone. Read in
+// place, a block of dimensions at a time (training_columns.h).
+TrainingRows TrainingSample(const HnswState& state, size_t end) {
   const size_t sample_rows = std::min(end, kTrainSampleRows);
-  std::vector<float> sample(sample_rows * dims);
-  for (size_t i = 0; i < sample_rows; ++i) {
-    const size_t row = i * end / sample_rows;
-    std::memcpy(sample.data() + i * dims, state.Vector(static_cast<uint32_t>(row)),
-                dims * sizeof(float));
-  }
-  return sample;
+  return TrainingRows{sample_rows, state.dims, [&state, end, sample_rows](size_t i) {
+                        return state.Vector(static_cast<uint32_t>(i * end / sample_rows));
+                      }};
 }
 
 // Trains the quantizer of state.config.quantization if it is not trained.
@@ -161,13 +157,13 @@ Result<bool> EnsureTrained(HnswState& state, size_t end) {
   const Quantization q = state.config.quantization;
   if (state.scalar.has_value() || state.binary.has_value()) return true;
   if (end < kMinTrainRows) return false;  // walk with float32 until there is enough
-  const std::vector<float> sample = TrainingSample(state, end);
+  const TrainingRows sample = TrainingSample(state, end);
   if (q == Quantization::kInt8) {
-    auto trained = ScalarQuantizer::Train(sample, state.dims, state.config.quantile);
+    auto trained = ScalarQuantizer::TrainOnRows(sample, state.config.quantile);
     if (!trained.ok()) return trained.status().WithContext("training the int8 quantizer");
     state.scalar = std::move(trained).value();
   } else {
-    auto trained = BinaryQuantizer::Train(sample, state.dims);
+    auto trained = BinaryQuantizer::TrainOnRows(sample);
     if (!trained.ok()) return trained.status().WithContext("training the binary quantizer");
     state.binary = std::move(trained).value();
   }

@@ -53,27 +53,34 @@ ScalarQuantizer::ScalarQuantizer(std::vector<float> scales, std::vector<float> o
 
 Result<ScalarQuantizer> ScalarQuantizer::Train(std::span<const float> vectors, size_t dims,
                                                float quantile) {
+  QUARRY_ASSIGN_OR_RETURN(TrainingRows rows,
+                          SampleTrainingRows(vectors, dims, kMaxTrainingRows, "int8 quantizer"));
+  return TrainOnRows(rows, quantile);
+}
+
+Result<ScalarQuantizer> ScalarQuantizer::TrainOnRows(const TrainingRows& rows, float quantile) {
   if (!(quantile > 0.5f && quantile <= 1.0f)) {
     return Status::InvalidArgument("int8 quantizer: quantile must be in (0.5, 1], got " +
                                    std::to_string(quantile));
   }
-  QUARRY_ASSIGN_OR_RETURN(TrainingColumns columns,
-                          MakeTrainingColumns(vectors, dims, kMaxTrainingRows, "int8 quantizer"));
-  std::vector<float> scales(dims);
-  std::vector<float> offsets(dims);
-  for (size_t d = 0; d < dims; ++d) {
-    const auto [lo, hi] = ClipRange(columns.Column(d), quantile);
-    // In double: hi - lo of two large finite floats can overflow a float.
-    offsets[d] = static_cast<float>((hi + lo) / 2);
-    float scale = static_cast<float>((hi - lo) / (2 * double{kMaxCode}));
-    // A constant (or nearly constant) dimension: every value encodes to 0
-    // and decodes to the offset exactly. The scale stays positive and normal
-    // so that FromParams accepts it back and 1 / scale is finite.
-    const float tiny = std::max(std::fabs(offsets[d]) * std::numeric_limits<float>::epsilon(),
-                                std::numeric_limits<float>::min());
-    if (!(scale >= tiny)) scale = tiny;
-    scales[d] = scale;
-  }
+  std::vector<float> scales(rows.dims);
+  std::vector<float> offsets(rows.dims);
+  QUARRY_RETURN_IF_ERROR(ForEachColumnBlock(rows, "int8 quantizer", [&](TrainingColumns& columns) {
+    for (size_t i = 0; i < columns.dims; ++i) {
+      const size_t d = columns.first_dim + i;
+      const auto [lo, hi] = ClipRange(columns.Column(i), quantile);
+      // In double: hi - lo of two large finite floats can overflow a float.
+      offsets[d] = static_cast<float>((hi + lo) / 2);
+      float scale = static_cast<float>((hi - lo) / (2 * double{kMaxCode}));
+      // A constant (or nearly constant) dimension: every value encodes to
+      // 0 and decodes to the offset exactly. The scale stays positive and
+      // normal so that FromParams accepts it back and 1 / scale is finite.
+      const float tiny = std::max(std::fabs(offsets[d]) * std::numeric_limits<float>::epsilon(),
+                                  std::numeric_limits<float>::min());
+      if (!(scale >= tiny)) scale = tiny;
+      scales[d] = scale;
+    }
+  }));
   return ScalarQuantizer(std::move(scales), std::move(offsets));
 }
 

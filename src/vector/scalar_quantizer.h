@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "quarry/status.h"
+#include "vector/training_columns.h"
 
 namespace quarry::vector {
 
@@ -53,6 +54,10 @@ class ScalarQuantizer {
   // dims = 0, empty or ragged input, non-finite values, and quantile outside
   // (0.5, 1].
   static Result<ScalarQuantizer> Train(std::span<const float> vectors, size_t dims, float quantile);
+  // Trains on every row of `rows`, read a block of dimensions at a time
+  // (training_columns.h), without copying them first. Rejects what Train
+  // rejects, checking the values of those rows only.
+  static Result<ScalarQuantizer> TrainOnRows(const TrainingRows& rows, float quantile);
   // From stored parameters (file load): one scale and one offset per
   // dimension. Rejects empty or mismatched arrays, non-finite values and
   // scales that are not positive normal floats, naming the dimension.

@@ -10,9 +10,11 @@
 #include <random>
 #include <vector>
 
+#include "vector/binary_quantizer.h"
 #include "vector/hnsw_test_util.h"
 #include "vector/quantization.h"
 #include "vector/quantizer_test_util.h"
+#include "vector/training_columns.h"
 
 namespace quarry::vector {
 namespace {
@@ -275,6 +277,58 @@ TEST(ScalarQuantizerTest, LargeInputsAreSubsampledDeterministically) {
     EXPECT_NEAR(a->scales()[d] * 127, 0.98, 0.01) << d;
     EXPECT_NEAR(a->offsets()[d], 0.0, 0.01) << d;
   }
+}
+
+// Quantizers train on rows read where they are, a block of dimensions at a
+// time (an index's rows are in a mapped file while a segment is built), and
+// train exactly as on the same rows copied together.
+TEST(ScalarQuantizerTest, TrainsOnRowsReadInPlaceABlockOfDimensionsAtATime) {
+  constexpr size_t kRows = 300, kDims = 150;  // blocks of 64, 64 and 22 dimensions
+  std::mt19937 rng(5);
+  std::normal_distribution<float> gauss(0, 1);
+  std::vector<std::vector<float>> apart(kRows, std::vector<float>(kDims));
+  std::vector<float> together;
+  for (auto& row : apart) {
+    for (size_t d = 0; d < kDims; ++d) row[d] = gauss(rng) * static_cast<float>(1 + d % 7);
+    together.insert(together.end(), row.begin(), row.end());
+  }
+  const TrainingRows rows{kRows, kDims, [&](size_t i) { return apart[i].data(); }};
+
+  std::vector<size_t> firsts;
+  ASSERT_TRUE(ForEachColumnBlock(rows, "test", [&](TrainingColumns& c) {
+                firsts.push_back(c.first_dim);
+                EXPECT_EQ(c.dims, std::min(kTrainingBlockDims, kDims - c.first_dim));
+                for (size_t i = 0; i < c.dims; ++i) {
+                  for (size_t r = 0; r < kRows; ++r) {
+                    ASSERT_EQ(c.Column(i)[r], apart[r][c.first_dim + i]);
+                  }
+                }
+              }).ok());
+  EXPECT_EQ(firsts, (std::vector<size_t>{0, 64, 128}));
+
+  auto in_place = ScalarQuantizer::TrainOnRows(rows, 0.99f);
+  auto copied = ScalarQuantizer::Train(together, kDims, 0.99f);
+  ASSERT_TRUE(in_place.ok() && copied.ok());
+  for (size_t d = 0; d < kDims; ++d) {
+    EXPECT_EQ(in_place->scales()[d], copied->scales()[d]) << d;
+    EXPECT_EQ(in_place->offsets()[d], copied->offsets()[d]) << d;
+  }
+  auto centre = BinaryQuantizer::TrainOnRows(rows);
+  auto centre_copied = BinaryQuantizer::Train(together, kDims);
+  ASSERT_TRUE(centre.ok() && centre_copied.ok());
+  for (size_t d = 0; d < kDims; ++d) {
+    EXPECT_EQ(centre->centre()[d], centre_copied->centre()[d]) << d;
+  }
+
+  // A bad value in a later block is found there, naming its row.
+  apart[7][100] = std::numeric_limits<float>::quiet_NaN();
+  auto bad = ScalarQuantizer::TrainOnRows(rows, 0.99f);
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("training vector 7 contains NaN"), std::string::npos)
+      << bad.status().ToString();
+  EXPECT_EQ(BinaryQuantizer::TrainOnRows(rows).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ScalarQuantizer::TrainOnRows(TrainingRows{0, kDims, rows.row}, 0.99f).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 // ---- estimation quality -----------------------------------------------------
