@@ -35,10 +35,10 @@ Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
   Result<storage::SegmentWriter> writer = storage::SegmentWriter::Create(*env_, dir_, id);
   Status written = writer.status();
   if (written.ok()) {
-    // Without `postings` (a seal), the documents are analyzed again rather
-    // than keeping each row's terms since ingestion: that costs the
-    // background thread some CPU and saves the memory of every term of the
-    // mutable segment twice.
+    // Without `postings` (a seal of a segment with dead rows), the documents
+    // are analyzed again rather than keeping each row's terms since
+    // ingestion: that costs the background thread some CPU and saves the
+    // memory of every term of the mutable segment twice.
     std::optional<ObjectPool<text::Analyzer>::Lease> analyzer;
     std::optional<lexical::Bm25IndexBuilder> builder;
     if (!postings) {
@@ -147,8 +147,19 @@ Status CollectionImpl::MaybeSeal(bool force) {
     for (uint32_t o : ordinals) QUARRY_RETURN_IF_ERROR(add(frozen.doc(o).doc));
     return Status::Ok();
   };
+  // With no dead row, the frozen segment's postings are the new segment's,
+  // row for row: written as they are, instead of analyzing every document
+  // again into a second builder (the seal's CPU and a builder's memory).
+  storage::PostingsWriter postings;
+  if (live_rows.size() == frozen_index.row_count()) {
+    postings = [&frozen](WritableFile& out) {
+      const std::vector<uint8_t> bytes = frozen.SerializePostings();
+      return out.Append(
+          std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    };
+  }
   Result<std::unique_ptr<storage::Segment>> built =
-      BuildSegment(id, feed, live_rows.size(), copy_rows);
+      BuildSegment(id, feed, live_rows.size(), copy_rows, postings);
   if (!built.ok()) {
     SetSealing(false);
     return built.status().WithContext("sealing a segment of collection '" + name_ + "'");

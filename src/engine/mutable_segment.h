@@ -78,6 +78,10 @@ class MutableSegment {
   };
   static constexpr uint32_t kMaxDeltaRows = 1024;
   PostingsView Postings() const;
+  // The serialized postings of every row, dead ones included: what a sealed
+  // segment of these rows holds when none is dead. Const: may run beside
+  // searches.
+  std::vector<uint8_t> SerializePostings() const { return postings_builder_.Serialize(); }
   uint32_t OrdinalOfRow(uint32_t row) const { return row_owner_[row]; }
   size_t rows() const { return row_owner_.size(); }
   size_t live_rows() const { return index_.live_count(); }

@@ -221,6 +221,38 @@ TEST_F(SearchTest, ScoresAreTheSameWhateverTheSegmentLayout) {
             Keys(sealed));
 }
 
+// A seal writes the frozen segment's postings as they are when none of its
+// rows is dead, and analyzes the live documents again otherwise: the two
+// give the same file, byte for byte, for the same live rows.
+TEST_F(SearchTest, ASealWritesTheSamePostingsWithOrWithoutDeadRows) {
+  const std::vector<DocumentInput> docs = RandomDocs(40, 31);
+  const auto sealed_postings = [&](Collection& c) {
+    auto& impl = dynamic_cast<CollectionImpl&>(c);
+    EXPECT_TRUE(impl.SealNow().ok());
+    EXPECT_EQ(impl.sealed_segment_count(), 1u);
+    std::string bytes;
+    for (const auto& e : std::filesystem::directory_iterator(impl.dir() + "/segments")) {
+      std::ifstream in(e.path() / "postings.bm25", std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    return bytes;
+  };
+  ASSERT_TRUE(collection_->Upsert(docs).ok());  // every row live
+  const std::string as_they_are = sealed_postings(*collection_);
+
+  auto created = engine_->CreateCollection("dead", TestConfig());
+  ASSERT_TRUE(created.ok());
+  std::vector<DocumentInput> doomed = RandomDocs(5, 32);
+  for (DocumentInput& d : doomed) d.id = "doomed-" + d.id;
+  ASSERT_TRUE((*created)->Upsert(doomed).ok());  // rows before the others, then dead
+  ASSERT_TRUE((*created)->Upsert(docs).ok());
+  for (const DocumentInput& d : doomed) ASSERT_TRUE((*created)->DeleteDocument(d.id).ok());
+  const std::string analyzed_again = sealed_postings(**created);
+
+  ASSERT_FALSE(as_they_are.empty());
+  EXPECT_EQ(as_they_are, analyzed_again);
+}
+
 // A merge merges its inputs' keyword postings (renumbered, deleted rows
 // dropped) instead of rebuilding them: keyword answers afterwards are those
 // of a collection that only ever held the surviving documents.
