@@ -102,6 +102,7 @@ Status CollectionImpl::MaybeSeal(bool force) {
   // One seal at a time (background and SealNow): frozen_ belongs to it.
   std::lock_guard<std::mutex> seal_lock(seal_mu_);
   std::vector<uint32_t> ordinals, live_rows;
+  bool all_rows_live = false;  // read under write_mu_ with live_rows
   uint64_t id = 0;
   {
     std::lock_guard<std::mutex> write_lock(write_mu_);
@@ -127,6 +128,7 @@ Status CollectionImpl::MaybeSeal(bool force) {
     // from now on flips a flag and leaves the rows be, and frozen_ stays
     // until this seal (seal_mu_) replaces it.
     frozen_->CollectLive(&ordinals, &live_rows);
+    all_rows_live = live_rows.size() == frozen_->rows();
     id = next_segment_id_++;
   }
 
@@ -151,7 +153,7 @@ Status CollectionImpl::MaybeSeal(bool force) {
   // row for row: written as they are, instead of analyzing every document
   // again into a second builder (the seal's CPU and a builder's memory).
   storage::PostingsWriter postings;
-  if (live_rows.size() == frozen_index.row_count()) {
+  if (all_rows_live) {
     postings = [&frozen](WritableFile& out) {
       const std::vector<uint8_t> bytes = frozen.SerializePostings();
       return out.Append(

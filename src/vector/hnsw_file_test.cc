@@ -281,8 +281,8 @@ TEST_F(HnswFileCorruptionTest, AFlippedVectorBitIsFoundOnFirstReadNotAtOpen) {
 }
 
 // Rescoring copies rows out of vectors.f32 with pread: a file cut short
-// under an open index is an error for the searches that need its rows, not
-// a SIGBUS, and the rows read before were verified once and not again.
+// under an open index is an error for the searches that need its rows (those
+// verified before as well as the others), not a SIGBUS.
 TEST_F(HnswFileCorruptionTest, VectorsCutShortUnderAnOpenIndexFailSearchesWithoutACrash) {
   auto opened = HnswIndex::Open(TestEnv(), dir_.path(), /*map_vectors=*/true);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();

@@ -94,10 +94,9 @@ inline constexpr size_t kVecBlockBytesOffset = 44;  // u32 (version 3): bytes pe
 // The header's body CRC covers the table only; the table covers the rows.
 //
 // Block size: 4 KiB, one page. Rescoring reads scattered rows of 4·dims
-// bytes (1.5 KiB at 384 dims) through a mapping advised MADV_RANDOM, so the
-// kernel faults in one page per row; a larger block would make the first
-// touch read and checksum 16 (64 KiB) or 256 (1 MiB) pages to use one, and
-// keep them resident. The price is a table of 0.1% of the rows (1.4 MiB at
+// bytes (1.5 KiB at 384 dims), one or two pages each (pread_rows.h); a
+// larger block would make the first touch read and checksum 16 (64 KiB) or
+// 256 (1 MiB) pages to use one. The price is a table of 0.1% of the rows (1.4 MiB at
 // 1M x 384) and a verified bitmap of 1 bit per block.
 inline constexpr uint64_t kVectorsRowsAt = 4096;
 inline constexpr uint32_t kVectorBlockBytes = 4096;

@@ -6,14 +6,18 @@
 #include "base/check.h"
 
 namespace quarry::vector {
+namespace {
+
+uint32_t RowsIn(const VectorBlocks& blocks, size_t stride) {
+  QUARRY_CHECK(stride > 0, "an index's rows have dims > 0 floats");
+  return static_cast<uint32_t>(blocks.rows_bytes() / stride);
+}
+
+}  // namespace
 
 PreadRows::PreadRows(std::unique_ptr<RandomAccessFile> file, const VectorBlocks& blocks,
                      size_t stride)
-    : file_(std::move(file)),
-      blocks_(blocks),
-      stride_(stride),
-      rows_(static_cast<uint32_t>(blocks.rows_bytes() / stride)) {
-  QUARRY_CHECK(stride > 0, "rows have bytes");
+    : file_(std::move(file)), blocks_(blocks), stride_(stride), rows_(RowsIn(blocks, stride)) {
   file_->AdviseRandom();  // a read brings in the row's pages, not a window around them
 }
 

@@ -43,6 +43,12 @@ std::pair<double, double> ClipRange(std::span<float> column, float quantile) {
   return {lo, hi};
 }
 
+Status CheckQuantile(float quantile) {
+  if (quantile > 0.5f && quantile <= 1.0f) return Status::Ok();
+  return Status::InvalidArgument("int8 quantizer: quantile must be in (0.5, 1], got " +
+                                 std::to_string(quantile));
+}
+
 }  // namespace
 
 ScalarQuantizer::ScalarQuantizer(std::vector<float> scales, std::vector<float> offsets)
@@ -53,16 +59,14 @@ ScalarQuantizer::ScalarQuantizer(std::vector<float> scales, std::vector<float> o
 
 Result<ScalarQuantizer> ScalarQuantizer::Train(std::span<const float> vectors, size_t dims,
                                                float quantile) {
+  QUARRY_RETURN_IF_ERROR(CheckQuantile(quantile));  // before reading every value
   QUARRY_ASSIGN_OR_RETURN(TrainingRows rows,
                           SampleTrainingRows(vectors, dims, kMaxTrainingRows, "int8 quantizer"));
   return TrainOnRows(rows, quantile);
 }
 
 Result<ScalarQuantizer> ScalarQuantizer::TrainOnRows(const TrainingRows& rows, float quantile) {
-  if (!(quantile > 0.5f && quantile <= 1.0f)) {
-    return Status::InvalidArgument("int8 quantizer: quantile must be in (0.5, 1], got " +
-                                   std::to_string(quantile));
-  }
+  QUARRY_RETURN_IF_ERROR(CheckQuantile(quantile));
   std::vector<float> scales(rows.dims);
   std::vector<float> offsets(rows.dims);
   QUARRY_RETURN_IF_ERROR(ForEachColumnBlock(rows, "int8 quantizer", [&](TrainingColumns& columns) {
