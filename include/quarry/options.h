@@ -113,6 +113,10 @@ struct VectorIndexConfig {
   double quantile = 0.99;   // int8: fraction of values inside the clip range
   bool rescore = true;      // re-rank quantized candidates with float32 vectors
   double oversampling = 0;  // candidates rescored = k * oversampling; 0 = 2 (int8), 4 (binary)
+  // Quantized codes of sealed segments are copied into RAM at open instead
+  // of memory-mapped (read at open either way, and walked by every search;
+  // copied, the kernel cannot page them out under memory pressure).
+  bool always_ram = false;
 };
 
 enum class FsyncPolicy {
@@ -136,6 +140,9 @@ struct StorageConfig {
   // for 1M short documents, while reading the hits costs about 1 ms per query
   // of 10 hits when their blocks are not cached (docs/benchmarks.md, Storage).
   bool on_disk_payload = true;
+  // The HNSW graph of sealed segments is memory-mapped and paged by the
+  // kernel instead of copied into RAM at open.
+  bool on_disk_graph = true;
 };
 
 // Keyword (BM25) search: how text becomes terms, and how terms are scored.
@@ -191,9 +198,9 @@ Status ValidateCollectionName(const std::string& name);
 //    "chunking": {"target_tokens": 256, "max_tokens": 0, "overlap": 0.1},
 //    "vectors": {"metric": "cosine", "m": 32, "ef_construct": 128, "ef": 64,
 //                "full_scan_threshold": 10000, "quantization": "auto", "quantile": 0.99,
-//                "rescore": true, "oversampling": 0},
+//                "rescore": true, "oversampling": 0, "always_ram": false},
 //    "storage": {"fsync": "always", "fsync_interval_ms": 100, "seal_rows": 10000,
-//                "on_disk_vectors": true, "on_disk_payload": true},
+//                "on_disk_vectors": true, "on_disk_payload": true, "on_disk_graph": true},
 //    "keyword": {"language": "english", "stopwords": true, "stem": true, "k1": 0.9,
 //                "b": 0.4, "title_weight": 1.0, "body_weight": 1.0}}
 // Every field is optional (defaults above); unknown fields are rejected so that

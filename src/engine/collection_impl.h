@@ -194,6 +194,9 @@ class CollectionImpl final : public Collection {
   // at a time into the chunk store. The keyword postings are written by
   // `postings` (a merge merges its inputs'), or when it is empty built from
   // the documents, analyzed again (a seal). No lock needed.
+  // How sealed segments are opened: what is mapped and what is copied into
+  // RAM (the storage settings), and the shared cache of decoded blocks.
+  storage::SegmentOpenOptions SegmentOptions() const;
   Result<std::unique_ptr<storage::Segment>> BuildSegment(
       uint64_t id, const DocumentFeed& docs, size_t rows, const vector::RowSource& vectors,
       const storage::PostingsWriter& postings = {}) const;

@@ -194,10 +194,7 @@ Status CollectionImpl::LoadSegments(const storage::Manifest& manifest) {
     const std::string path = segments_dir + "/" + n;
     if (listed.count(path) == 0) QUARRY_RETURN_IF_ERROR(e.RemoveDirRecursively(path));
   }
-  storage::SegmentOpenOptions options;
-  options.map_vectors = config_.storage.on_disk_vectors;
-  options.resident_payload = !config_.storage.on_disk_payload;
-  options.payload_cache = document_blocks_;
+  const storage::SegmentOpenOptions options = SegmentOptions();
   size_t live_documents = 0;
   for (const storage::SegmentEntry& entry : manifest.segments) {
     live_documents +=

@@ -28,6 +28,14 @@ constexpr auto kMaxStall = std::chrono::seconds(30);
 
 }  // namespace
 
+storage::SegmentOpenOptions CollectionImpl::SegmentOptions() const {
+  return {.map_vectors = config_.storage.on_disk_vectors,
+          .map_graph = config_.storage.on_disk_graph,
+          .map_codes = !config_.vectors.always_ram,
+          .resident_payload = !config_.storage.on_disk_payload,
+          .payload_cache = document_blocks_};
+}
+
 Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
     uint64_t id, const DocumentFeed& docs, size_t rows, const vector::RowSource& vectors,
     const storage::PostingsWriter& postings) const {
@@ -67,10 +75,7 @@ Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
     written = writer->Finish(rows, vectors, dims, HnswConfigFor(config_, rows), &stopping_);
   }
   Result<std::unique_ptr<storage::Segment>> opened =
-      written.ok() ? storage::Segment::Open(*env_, dir_, id,
-                                            {.map_vectors = config_.storage.on_disk_vectors,
-                                             .resident_payload = !config_.storage.on_disk_payload,
-                                             .payload_cache = document_blocks_})
+      written.ok() ? storage::Segment::Open(*env_, dir_, id, SegmentOptions())
                    : Result<std::unique_ptr<storage::Segment>>(written);
   // The build's buffers (postings builder, documents in flight) are freed
   // by now, but glibc keeps freed heap pages in its arenas: hand them back,

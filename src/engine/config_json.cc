@@ -96,7 +96,7 @@ Status ReadVectors(const json::object& v, VectorIndexConfig* out) {
   QUARRY_RETURN_IF_ERROR(
       RejectUnknownKeys(v, "vectors.",
                         {"metric", "m", "ef_construct", "ef", "full_scan_threshold", "quantization",
-                         "quantile", "rescore", "oversampling"}));
+                         "quantile", "rescore", "oversampling", "always_ram"}));
   if (const json::value* metric = v.if_contains("metric")) {
     if (!metric->is_string() || metric->get_string() != "cosine") {
       return Status::InvalidArgument("unsupported vectors.metric (available: cosine)");
@@ -113,13 +113,15 @@ Status ReadVectors(const json::object& v, VectorIndexConfig* out) {
                                   &QuantizationModeName, &out->quantization));
   QUARRY_RETURN_IF_ERROR(ReadDouble(v, "quantile", "vectors.quantile", &out->quantile));
   QUARRY_RETURN_IF_ERROR(ReadBool(v, "rescore", "vectors.rescore", &out->rescore));
+  QUARRY_RETURN_IF_ERROR(ReadBool(v, "always_ram", "vectors.always_ram", &out->always_ram));
   return ReadDouble(v, "oversampling", "vectors.oversampling", &out->oversampling);
 }
 
 Status ReadStorage(const json::object& s, StorageConfig* out) {
-  QUARRY_RETURN_IF_ERROR(RejectUnknownKeys(
-      s, "storage.",
-      {"fsync", "fsync_interval_ms", "seal_rows", "on_disk_vectors", "on_disk_payload"}));
+  QUARRY_RETURN_IF_ERROR(
+      RejectUnknownKeys(s, "storage.",
+                        {"fsync", "fsync_interval_ms", "seal_rows", "on_disk_vectors",
+                         "on_disk_payload", "on_disk_graph"}));
   constexpr std::array kPolicies = {FsyncPolicy::kAlways, FsyncPolicy::kInterval,
                                     FsyncPolicy::kNever};
   QUARRY_RETURN_IF_ERROR(
@@ -129,6 +131,8 @@ Status ReadStorage(const json::object& s, StorageConfig* out) {
   QUARRY_RETURN_IF_ERROR(ReadUint32(s, "seal_rows", "storage.seal_rows", &out->seal_rows));
   QUARRY_RETURN_IF_ERROR(
       ReadBool(s, "on_disk_vectors", "storage.on_disk_vectors", &out->on_disk_vectors));
+  QUARRY_RETURN_IF_ERROR(
+      ReadBool(s, "on_disk_graph", "storage.on_disk_graph", &out->on_disk_graph));
   return ReadBool(s, "on_disk_payload", "storage.on_disk_payload", &out->on_disk_payload);
 }
 
@@ -282,13 +286,15 @@ std::string CollectionConfigToJson(const CollectionConfig& config) {
                      {"quantization", QuantizationModeName(v.quantization)},
                      {"quantile", v.quantile},
                      {"rescore", v.rescore},
-                     {"oversampling", v.oversampling}};
+                     {"oversampling", v.oversampling},
+                     {"always_ram", v.always_ram}};
   const StorageConfig& st = config.storage;
   root["storage"] = {{"fsync", FsyncPolicyName(st.fsync)},
                      {"fsync_interval_ms", st.fsync_interval_ms},
                      {"seal_rows", st.seal_rows},
                      {"on_disk_vectors", st.on_disk_vectors},
-                     {"on_disk_payload", st.on_disk_payload}};
+                     {"on_disk_payload", st.on_disk_payload},
+                     {"on_disk_graph", st.on_disk_graph}};
   const KeywordConfig& kw = config.keyword;
   root["keyword"] = {{"language", kw.language},
                      {"stopwords", kw.stopwords},

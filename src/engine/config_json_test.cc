@@ -117,9 +117,10 @@ TEST(ConfigJsonTest, OpenAiEmbedderRoundTripsWithoutAKey) {
 TEST(ConfigJsonTest, VectorAndStorageSettingsRoundTrip) {
   auto c = CollectionConfigFromJson(
       R"({"vectors":{"m":16,"ef_construct":64,"ef":40,"full_scan_threshold":500,)"
-      R"("quantization":"int8","quantile":0.999,"rescore":false,"oversampling":3},)"
+      R"("quantization":"int8","quantile":0.999,"rescore":false,"oversampling":3,)"
+      R"("always_ram":true},)"
       R"("storage":{"fsync":"interval","fsync_interval_ms":20,"seal_rows":5000,)"
-      R"("on_disk_vectors":false,"on_disk_payload":false}})");
+      R"("on_disk_vectors":false,"on_disk_payload":false,"on_disk_graph":false}})");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   auto again = CollectionConfigFromJson(CollectionConfigToJson(*c));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
@@ -136,6 +137,8 @@ TEST(ConfigJsonTest, VectorAndStorageSettingsRoundTrip) {
   EXPECT_EQ(again->storage.seal_rows, 5000u);
   EXPECT_FALSE(again->storage.on_disk_vectors);
   EXPECT_FALSE(again->storage.on_disk_payload);
+  EXPECT_TRUE(again->vectors.always_ram);
+  EXPECT_FALSE(again->storage.on_disk_graph);
   // Defaults: the roadmap's.
   auto defaults = CollectionConfigFromJson("{}");
   ASSERT_TRUE(defaults.ok());
@@ -143,6 +146,8 @@ TEST(ConfigJsonTest, VectorAndStorageSettingsRoundTrip) {
   EXPECT_EQ(defaults->vectors.quantization, QuantizationMode::kAuto);
   EXPECT_EQ(defaults->storage.fsync, FsyncPolicy::kAlways);
   EXPECT_TRUE(defaults->storage.on_disk_vectors);
+  EXPECT_TRUE(defaults->storage.on_disk_graph);  // mapped, paged by the kernel
+  EXPECT_FALSE(defaults->vectors.always_ram);
   EXPECT_TRUE(defaults->storage.on_disk_payload);  // Qdrant's default too
 }
 
@@ -183,27 +188,43 @@ TEST(ConfigJsonTest, ChunkingStrategyRoundTripsAndStructureJsonIsUnchanged) {
 TEST(ConfigJsonTest, BadConfigsNameTheProblem) {
   const BadCase cases[] = {
       {"[1,2]", "must be a JSON object"},
-      {R"({"chunking":{"strategy":"sentences"}})", "'chunking.strategy' must be one of: structure, semantic"},
-      {R"({"chunking":{"breakpoint_percentile":0}})", "chunking.breakpoint_percentile must be in (0, 100]"},
-      {R"({"chunking":{"strategy":"semantic","breakpoint_percentile":101}})", "chunking.breakpoint_percentile must be in (0, 100]"},
-      {R"({"chunking":{"breakpoint_percentile":"95"}})", "'chunking.breakpoint_percentile' must be a number"},
+      {R"({"chunking":{"strategy":"sentences"}})",
+       "'chunking.strategy' must be one of: structure, semantic"},
+      {R"({"chunking":{"breakpoint_percentile":0}})",
+       "chunking.breakpoint_percentile must be in (0, 100]"},
+      {R"({"chunking":{"strategy":"semantic","breakpoint_percentile":101}})",
+       "chunking.breakpoint_percentile must be in (0, 100]"},
+      {R"({"chunking":{"breakpoint_percentile":"95"}})",
+       "'chunking.breakpoint_percentile' must be a number"},
       {"{", "not valid JSON"},
       {R"({"embeder":{}})", "unknown field 'embeder'"},
-      {R"({"embedder":{"type":"bert"}})", "'embedder.type' must be one of: lexical, local, static, openai"},
+      {R"({"embedder":{"type":"bert"}})",
+       "'embedder.type' must be one of: lexical, local, static, openai"},
       {R"({"embedder":{"type":3}})", "'embedder.type' must be one of"},
-      {R"({"embedder":{"type":"static"}})", "embedder.model (the model folder) is required for type static"},
-      {R"({"embedder":{"type":"openai","model":"m","dimensions":64}})", "embedder.base_url is required"},
-      {R"({"embedder":{"type":"openai","base_url":"http://h","dimensions":64}})", "embedder.model (the service's model name"},
-      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m"}})", "embedder.dimensions is required for type openai"},
-      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"api_key_env":"sk-123"}})", "must name an environment variable"},
-      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"max_batch":0}})", "embedder.max_batch must be between 1"},
-      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"timeout_ms":5}})", "embedder.timeout_ms must be between"},
-      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"max_retries":99}})", "embedder.max_retries must be between"},
-      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"api_key":"x"}})", "unknown field 'embedder.api_key'"},
+      {R"({"embedder":{"type":"static"}})",
+       "embedder.model (the model folder) is required for type static"},
+      {R"({"embedder":{"type":"openai","model":"m","dimensions":64}})",
+       "embedder.base_url is required"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","dimensions":64}})",
+       "embedder.model (the service's model name"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m"}})",
+       "embedder.dimensions is required for type openai"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"api_key_env":"sk-123"}})",
+       "must name an environment variable"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"max_batch":0}})",
+       "embedder.max_batch must be between 1"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"timeout_ms":5}})",
+       "embedder.timeout_ms must be between"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"max_retries":99}})",
+       "embedder.max_retries must be between"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"api_key":"x"}})",
+       "unknown field 'embedder.api_key'"},
       {R"({"embedder":{"type":"lexical","base_url":"http://h"}})", "only for type openai"},
-      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"api_key_header":"x-key"}})", "embedder.api_key_header must be"},
+      {R"({"embedder":{"type":"openai","base_url":"http://h","model":"m","dimensions":64,"api_key_header":"x-key"}})",
+       "embedder.api_key_header must be"},
       {R"({"embedder":{"type":"lexical","api_key_header":"api-key"}})", "only for type openai"},
-      {R"({"embedder":{"type":"local","model":"/m","max_batch":4}})", "'embedder.max_batch' is only for type openai"},
+      {R"({"embedder":{"type":"local","model":"/m","max_batch":4}})",
+       "'embedder.max_batch' is only for type openai"},
       {R"({"embedder":{"type":"local"}})", "embedder.model (the model folder) is required"},
       {R"({"embedder":{"type":"local","model":7}})", "'embedder.model' must be a string"},
       {R"({"embedder":{"model":"/m"}})", "embedder.model is not for type lexical"},
@@ -237,6 +258,8 @@ TEST(ConfigJsonTest, BadConfigsNameTheProblem) {
       {R"({"vectors":{"quantile":0.3}})", "vectors.quantile"},
       {R"({"vectors":{"rescore":"yes"}})", "true or false"},
       {R"({"vectors":{"oversampling":0.5}})", "vectors.oversampling"},
+      {R"({"vectors":{"always_ram":1}})", "true or false"},
+      {R"({"storage":{"on_disk_graph":"no"}})", "true or false"},
       {R"({"storage":{"fsync":"sometimes"}})", "one of: always, interval, never"},
       {R"({"storage":{"fsync_interval_ms":0}})", "storage.fsync_interval_ms"},
       {R"({"storage":{"seal_rows":1}})", "storage.seal_rows"},

@@ -221,6 +221,56 @@ TEST_F(SearchTest, ScoresAreTheSameWhateverTheSegmentLayout) {
             Keys(sealed));
 }
 
+// on_disk_graph = false and always_ram = true copy a sealed segment's graph
+// and codes into RAM at open (no mapping of their files stays) and answer
+// exactly as the mapped default does.
+TEST_F(SearchTest, GraphAndCodesCopiedIntoRamAnswerAsMapped) {
+  CollectionConfig in_ram = TestConfig();
+  in_ram.vectors.quantization = QuantizationMode::kInt8;
+  in_ram.vectors.full_scan_threshold = 10;  // searched through the graph
+  in_ram.storage.on_disk_graph = false;
+  in_ram.vectors.always_ram = true;
+  CollectionConfig mapped = in_ram;
+  mapped.storage.on_disk_graph = true;
+  mapped.vectors.always_ram = false;
+  std::vector<std::shared_ptr<Collection>> collections;
+  for (const auto& [name, config] : {std::pair{"ram", in_ram}, std::pair{"mapped", mapped}}) {
+    auto c = engine_->CreateCollection(name, config);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    ASSERT_TRUE((*c)->Upsert(RandomDocs(600, 41)).ok());  // over 1,000 chunks: int8 trains
+    ASSERT_TRUE(dynamic_cast<CollectionImpl&>(**c).SealNow().ok());
+    collections.push_back(*c);
+  }
+  const std::string ram_dir = dynamic_cast<CollectionImpl&>(*collections[0]).dir();
+  const std::string mapped_dir = dynamic_cast<CollectionImpl&>(*collections[1]).dir();
+  // Mapped files of a collection's segments, e.g. "graph.hnsw".
+  const auto mapped_files = [](const std::string& dir) {
+    std::ifstream maps("/proc/self/maps");
+    std::set<std::string> files;
+    for (std::string line; std::getline(maps, line);) {
+      const size_t at = line.find(dir + "/segments/");
+      if (at != std::string::npos) files.insert(line.substr(line.rfind('/') + 1));
+    }
+    return files;
+  };
+  const std::set<std::string> ram_files = mapped_files(ram_dir);
+  const std::set<std::string> mapped_files_ = mapped_files(mapped_dir);
+  EXPECT_EQ(ram_files.count("graph.hnsw") + ram_files.count("codes.i8"), 0u);
+  EXPECT_EQ(mapped_files_.count("graph.hnsw") + mapped_files_.count("codes.i8"), 2u);
+  EXPECT_EQ(ram_files.count("vectors.f32"), 1u);  // on_disk_vectors: still mapped
+  for (const std::string& q : {"glacier river", "protein enzyme neuron", "violin copper"}) {
+    SearchRequest r{.query = q, .k = 10, .mode = SearchMode::kVector};
+    auto a = collections[0]->Search(r);
+    auto b = collections[1]->Search(r);
+    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_EQ(a->hits.size(), b->hits.size()) << q;
+    for (size_t i = 0; i < a->hits.size(); ++i) {
+      EXPECT_EQ(a->hits[i].document_id, b->hits[i].document_id) << q;
+      EXPECT_EQ(a->hits[i].score, b->hits[i].score) << q;
+    }
+  }
+}
+
 // A seal writes the frozen segment's postings as they are when none of its
 // rows is dead, and analyzes the live documents again otherwise: the two
 // give the same file, byte for byte, for the same live rows.

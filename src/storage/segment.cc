@@ -72,8 +72,10 @@ Result<std::unique_ptr<Segment>> Segment::Open(Env& env, const std::string& coll
   } joiner{postings_opener};
   QUARRY_ASSIGN_OR_RETURN(
       s->store_, ChunkStore::Open(env, dir, options.resident_payload, options.payload_cache));
-  QUARRY_ASSIGN_OR_RETURN(s->index_,
-                          vector::HnswIndex::Open(env, dir + "/vectors", options.map_vectors));
+  QUARRY_ASSIGN_OR_RETURN(s->index_, vector::HnswIndex::Open(env, dir + "/vectors",
+                                                             {.map_vectors = options.map_vectors,
+                                                              .map_graph = options.map_graph,
+                                                              .map_codes = options.map_codes}));
   if (s->index_->live_count() != s->store_->rows()) {
     return Status::Corruption(
         "segment " + dir + ": the index holds " + std::to_string(s->index_->live_count()) +

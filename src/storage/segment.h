@@ -40,6 +40,8 @@ namespace quarry::storage {
 
 struct SegmentOpenOptions {
   bool map_vectors = true;        // on_disk_vectors: full-precision rows paged by the kernel
+  bool map_graph = true;          // on_disk_graph: HNSW links paged by the kernel
+  bool map_codes = true;          // !always_ram: quantized codes paged by the kernel
   bool resident_payload = true;   // !on_disk_payload: documents decoded into RAM at open
   // Where blocks of a non-resident chunk store are kept once decoded (shared
   // by the segments of a collection); null: none are kept.

@@ -62,7 +62,8 @@ class VectorsFileWriter {
 Status SaveHnswCodesAndGraph(Env& env, const HnswState& state, const std::string& dir,
                              uint32_t vectors_crc);
 
-Result<std::unique_ptr<HnswState>> OpenHnsw(Env& env, const std::string& dir, bool map_vectors);
+Result<std::unique_ptr<HnswState>> OpenHnsw(Env& env, const std::string& dir,
+                                            const HnswOpenOptions& options);
 
 }  // namespace quarry::vector
 

@@ -71,9 +71,19 @@ TEST_P(HnswFileRoundTrip, OpenedIndexAnswersLikeTheBuiltOne) {
   for (RowId r = 0; r < 3000; r += 11) ASSERT_TRUE(built->Remove(r).ok());
   quarry::testing::TempDir dir;
   ASSERT_TRUE(built->Save(TestEnv(), dir.path()).ok());
-  for (bool map_vectors : {false, true}) {
-    auto opened = HnswIndex::Open(TestEnv(), dir.path(), map_vectors);
+  for (int mapped = 0; mapped < 8; ++mapped) {  // every mix of mapped and copied parts
+    const HnswOpenOptions options{.map_vectors = (mapped & 1) != 0,
+                                  .map_graph = (mapped & 2) != 0,
+                                  .map_codes = (mapped & 4) != 0};
+    auto opened = HnswIndex::Open(TestEnv(), dir.path(), options);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    // A part copied into RAM leaves no mapping of its file behind.
+    const std::string maps = ReadAll("/proc/self/maps");
+    EXPECT_EQ(maps.find(dir.Sub("graph.hnsw")) != std::string::npos, options.map_graph) << mapped;
+    if (GetParam() != Quantization::kNone) {
+      const std::string codes = dir.Sub(std::string(fmt::CodesFile(GetParam())));
+      EXPECT_EQ(maps.find(codes) != std::string::npos, options.map_codes) << mapped;
+    }
     ExpectSameResults(*built, **opened, queries);
     EXPECT_EQ((*opened)->Remove(0).code(), StatusCode::kNotFound);  // tombstones survive
     std::vector<float> a(24), b(24);

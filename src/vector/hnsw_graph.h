@@ -104,6 +104,9 @@ class HnswGraph {
   // Restoring from a file (hnsw_file.cc). REQUIRES: a fresh graph.
   // `level0` holds nodes * (1 + m0) words and stays mapped while the graph lives.
   void RestoreLevel0View(const uint8_t* level0, size_t nodes);
+  // Copies the level-0 lists out of the view into the graph's own memory, so
+  // that the mapping can go (on_disk_graph = false).
+  Status MakeLevel0Owned() { return level0_.MakeOwned(); }
   // Node metadata bytes (level | tombstone) are copied.
   Status RestoreMeta(std::span<const uint8_t> meta);
   // Upper lists of every node with level > 0, in node order, each

@@ -199,7 +199,12 @@ Status HnswIndex::Save(Env& env, const std::string& dir) const {
 
 Result<std::unique_ptr<HnswIndex>> HnswIndex::Open(Env& env, const std::string& dir,
                                                    bool map_vectors) {
-  auto state = OpenHnsw(env, dir, map_vectors);
+  return Open(env, dir, HnswOpenOptions{.map_vectors = map_vectors});
+}
+
+Result<std::unique_ptr<HnswIndex>> HnswIndex::Open(Env& env, const std::string& dir,
+                                                   const HnswOpenOptions& options) {
+  auto state = OpenHnsw(env, dir, options);
   if (!state.ok()) return state.status();
   auto impl = std::make_unique<Impl>();
   impl->state = std::move(state).value();

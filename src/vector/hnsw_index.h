@@ -37,6 +37,14 @@ enum class DistanceKind {
   kL2,      // similarity = -squared Euclidean distance
 };
 
+// What an opened index maps (the kernel pages it, from the page cache) or
+// reads into its own memory (copied once at open; the mapping is dropped).
+struct HnswOpenOptions {
+  bool map_vectors = true;  // on_disk_vectors
+  bool map_graph = true;    // on_disk_graph
+  bool map_codes = true;    // !always_ram
+};
+
 struct HnswConfig {
   DistanceKind distance = DistanceKind::kCosine;
   // Neighbours per node on upper levels; 2*m on level 0. More: better recall
@@ -119,6 +127,9 @@ class HnswIndex final : public VectorIndex {
   // `env` need not outlive it.
   static Result<std::unique_ptr<HnswIndex>> Open(Env& env, const std::string& dir,
                                                  bool map_vectors);
+  // The same, with the graph and the codes mapped or read into RAM too.
+  static Result<std::unique_ptr<HnswIndex>> Open(Env& env, const std::string& dir,
+                                                 const HnswOpenOptions& options);
 
   // Bytes that must stay resident to search: graph + quantized codes and the
   // quantizer's parameters (or the float vectors when there is no

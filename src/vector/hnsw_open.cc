@@ -318,7 +318,8 @@ Status LoadVectors(Env& env, HnswState& s, const std::string& dir, uint64_t rows
 }
 
 // Version 2: the quantizer section, then the records, used in place.
-Status LoadCodesV2(HnswState& s, VerifiedFile& f, uint64_t rows, const std::string& path) {
+Status LoadCodesV2(HnswState& s, VerifiedFile& f, uint64_t rows, const std::string& path,
+                   bool map_codes) {
   const fmt::Header& h = f.header;
   const Quantization q = s.config.quantization;
   if (h.Get<uint32_t>(fmt::kCodeStrideOffset) != s.codes.stride()) {
@@ -356,9 +357,15 @@ Status LoadCodesV2(HnswState& s, VerifiedFile& f, uint64_t rows, const std::stri
     if (!binary.ok()) return Bad(path, "invalid binary centre: " + binary.status().message());
     s.binary = std::move(binary).value();
   }
-  f.file.Advise(MappedFile::Access::kWillNeed);  // codes are walked on every search
   s.codes.InitView(f.body() + records_at, rows);
-  s.mappings.push_back(std::move(f.file));
+  if (map_codes) {
+    f.file.Advise(MappedFile::Access::kWillNeed);  // codes are walked on every search
+    s.mappings.push_back(std::move(f.file));
+  } else {
+    // always_ram: copied into the index's own memory; the mapping goes.
+    f.file.Advise(MappedFile::Access::kSequential);
+    QUARRY_RETURN_IF_ERROR(s.codes.MakeOwned());
+  }
   s.codes_ready.store(true, std::memory_order_release);
   return Status::Ok();
 }
@@ -387,7 +394,7 @@ Status LoadCodesV1(HnswState& s, const VerifiedFile& f, uint64_t rows, const std
 }
 
 Status LoadCodes(Env& env, HnswState& s, const std::string& dir, uint64_t rows,
-                 uint32_t expected_crc, uint32_t version) {
+                 uint32_t expected_crc, uint32_t version, bool map_codes) {
   const std::string path = dir + "/" + std::string(fmt::CodesFile(s.config.quantization));
   QUARRY_ASSIGN_OR_RETURN(VerifiedFile f, OpenVerified(env, path, fmt::kCodesMagic, "codes"));
   QUARRY_RETURN_IF_ERROR(CheckSameVersion(f, version, path));
@@ -401,12 +408,13 @@ Status LoadCodes(Env& env, HnswState& s, const std::string& dir, uint64_t rows,
           fmt::QuantizationCode(s.config.quantization)) {
     return Bad(path, "dimensions, rows or quantization differ from the graph file's");
   }
-  return version == 1 ? LoadCodesV1(s, f, rows, path) : LoadCodesV2(s, f, rows, path);
+  return version == 1 ? LoadCodesV1(s, f, rows, path) : LoadCodesV2(s, f, rows, path, map_codes);
 }
 
 }  // namespace
 
-Result<std::unique_ptr<HnswState>> OpenHnsw(Env& env, const std::string& dir, bool map_vectors) {
+Result<std::unique_ptr<HnswState>> OpenHnsw(Env& env, const std::string& dir,
+                                            const HnswOpenOptions& options) {
   const std::string path = dir + "/" + std::string(fmt::kGraphFile);
   QUARRY_ASSIGN_OR_RETURN(VerifiedFile graph, OpenVerified(env, path, fmt::kGraphMagic, "graph"));
   const fmt::Header& h = graph.header;
@@ -422,10 +430,11 @@ Result<std::unique_ptr<HnswState>> OpenHnsw(Env& env, const std::string& dir, bo
   QUARRY_RETURN_IF_ERROR(LoadGraph(*state, graph, rows, path));
   QUARRY_RETURN_IF_ERROR(LoadVectors(env, *state, dir, rows,
                                      h.Get<uint32_t>(fmt::kGraphVectorsCrcOffset), graph.version,
-                                     map_vectors));
+                                     options.map_vectors));
   if (state->quantized()) {
     QUARRY_RETURN_IF_ERROR(LoadCodes(env, *state, dir, rows,
-                                     h.Get<uint32_t>(fmt::kGraphCodesCrcOffset), graph.version));
+                                     h.Get<uint32_t>(fmt::kGraphCodesCrcOffset), graph.version,
+                                     options.map_codes));
   }
   // Rows checked on first touch only when searches read nothing but the
   // rows they rescore: without trained codes, the graph is walked on the
@@ -435,8 +444,14 @@ Result<std::unique_ptr<HnswState>> OpenHnsw(Env& env, const std::string& dir, bo
     state->pread_rows.reset();
     state->vector_blocks.reset();
   }
-  graph.file.Advise(MappedFile::Access::kWillNeed);
-  state->mappings.push_back(std::move(graph.file));
+  if (options.map_graph) {
+    graph.file.Advise(MappedFile::Access::kWillNeed);
+    state->mappings.push_back(std::move(graph.file));
+  } else {
+    // on_disk_graph = false: the level-0 lists are copied into the graph's
+    // own memory (the rest was copied by LoadGraph); the mapping goes.
+    QUARRY_RETURN_IF_ERROR(state->graph.MakeLevel0Owned());
+  }
   state->rows.store(static_cast<uint32_t>(rows), std::memory_order_release);
   return state;
 }
