@@ -120,26 +120,22 @@ void WalkWithPolicy(const HnswState& state, const Space& space, const GraphQuery
 // row fails the search rather than rank anything.
 Status FindRescoredRows(const HnswState& state, SearchScratch& s) {
   const size_t n = s.results.size();
-  s.rescored.resize(n);
   const PreadRows* file = state.pread_rows.get();
-  if (file != nullptr) {
-    const size_t floats = state.vectors.stride() / sizeof(float);
-    s.row_copies.resize(n * floats);  // before any pointer into it is taken
-    for (size_t i = 0; i < n; ++i) {
-      const uint32_t row = s.results[i].node;
-      if (row >= file->rows()) continue;
+  const size_t floats = state.vectors.stride() / sizeof(float);
+  const size_t lines = PrefetchLinesFor(state.vectors.stride());
+  s.rescored.resize(n);
+  if (file != nullptr) s.row_copies.resize(n * floats);  // before any pointer into it is taken
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t row = s.results[i].node;
+    if (file != nullptr && row < file->rows()) {
       float* copy = s.row_copies.data() + i * floats;
       QUARRY_RETURN_IF_ERROR(file->Read(row, reinterpret_cast<uint8_t*>(copy), &s.block_copies));
       s.rescored[i] = copy;
+    } else {
+      QUARRY_RETURN_IF_ERROR(state.CheckVectors(row, 1));
+      s.rescored[i] = state.Vector(row);
+      PrefetchLines(s.rescored[i], lines);
     }
-  }
-  const size_t lines = PrefetchLinesFor(state.vectors.stride());
-  for (size_t i = 0; i < n; ++i) {
-    const uint32_t row = s.results[i].node;
-    if (file != nullptr && row < file->rows()) continue;
-    QUARRY_RETURN_IF_ERROR(state.CheckVectors(row, 1));
-    s.rescored[i] = state.Vector(row);
-    PrefetchLines(s.rescored[i], lines);
   }
   return Status::Ok();
 }

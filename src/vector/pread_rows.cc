@@ -48,7 +48,7 @@ Status PreadRows::Read(uint32_t row, uint8_t* out, std::vector<uint8_t>* scratch
   QUARRY_RETURN_IF_ERROR(ReadExactly(span_begin, scratch->data(), span));
   for (uint64_t b = first; b <= last; ++b) {
     if (blocks_.IsVerified(b)) continue;
-    QUARRY_RETURN_IF_ERROR(blocks_.VerifyCopy(b, scratch->data() + (b - first) * block_bytes));
+    QUARRY_RETURN_IF_ERROR(blocks_.Verify(b, scratch->data() + (b - first) * block_bytes));
   }
   std::memcpy(out, scratch->data() + (begin - span_begin), stride_);
   return Status::Ok();

@@ -40,27 +40,22 @@ Status VectorBlocks::Check(uint64_t offset, uint64_t n) const {
       b += 63;  // 64 verified blocks at once (long exact scans, CheckAll)
       continue;
     }
-    const uint64_t bit = uint64_t{1} << (b % 64);
-    if ((bits & bit) != 0) continue;
-    QUARRY_RETURN_IF_ERROR(VerifyBlock(b));
-    word.fetch_or(bit, std::memory_order_relaxed);
+    if ((bits >> (b % 64) & 1) != 0) continue;
+    QUARRY_RETURN_IF_ERROR(Verify(b, rows_ + b * block_bytes_));  // the mapped bytes
   }
   return Status::Ok();
 }
 
-Status VectorBlocks::VerifyCopy(uint64_t b, const uint8_t* bytes) const {
-  QUARRY_RETURN_IF_ERROR(VerifyBytes(b, bytes));
-  verified_[b / 64].fetch_or(uint64_t{1} << (b % 64), std::memory_order_relaxed);
-  return Status::Ok();
-}
-
-Status VectorBlocks::VerifyBytes(uint64_t block, const uint8_t* bytes) const {
+Status VectorBlocks::Verify(uint64_t block, const uint8_t* bytes) const {
   const uint64_t begin = block * block_bytes_;
   const uint64_t n = block_size(block);
   uint32_t stored;
   std::memcpy(&stored, table_ + block * sizeof(uint32_t), sizeof stored);
   const uint32_t computed = crc32c::Value(bytes, n);
-  if (computed == stored) return Status::Ok();
+  if (computed == stored) {
+    verified_[block / 64].fetch_or(uint64_t{1} << (block % 64), std::memory_order_relaxed);
+    return Status::Ok();
+  }
   return Status::Corruption(path_ + ": block " + std::to_string(block) + " (bytes " +
                             std::to_string(rows_offset_ + begin) + ".." +
                             std::to_string(rows_offset_ + begin + n - 1) +

@@ -48,14 +48,13 @@ class VectorBlocks {
   Status Check(uint64_t offset, uint64_t n) const;
   Status CheckAll() const { return Check(0, rows_bytes_); }
 
-  // For readers that copy the rows out of the file (pread_rows.h) rather
-  // than read them through the mapping: whether block `b` is verified, and
-  // verifying it from a copy of its bytes (block_size(b) of them), marking
-  // it on success. REQUIRES: b < block_count().
+  // Whether block `b` is verified, and verifying it from `bytes`, its
+  // block_size(b) bytes (the mapped ones, or a copy read from the file by
+  // pread_rows.h), marking it on success. REQUIRES: b < block_count().
   bool IsVerified(uint64_t b) const {
     return (verified_[b / 64].load(std::memory_order_relaxed) >> (b % 64) & 1) != 0;
   }
-  Status VerifyCopy(uint64_t b, const uint8_t* bytes) const;
+  Status Verify(uint64_t b, const uint8_t* bytes) const;
   uint64_t block_size(uint64_t b) const {
     return std::min<uint64_t>(block_bytes_, rows_bytes_ - b * block_bytes_);
   }
@@ -69,12 +68,6 @@ class VectorBlocks {
   uint64_t VerifiedCount() const;
 
  private:
-  Status VerifyBlock(uint64_t block) const {
-    return VerifyBytes(block, rows_ + block * block_bytes_);
-  }
-  // Checks `bytes`, block `block`'s content, against its stored CRC.
-  Status VerifyBytes(uint64_t block, const uint8_t* bytes) const;
-
   const std::string path_;
   const uint8_t* const rows_;
   const uint64_t rows_bytes_;
