@@ -22,7 +22,9 @@ two modes:
              one core, every ingestion step on one thread
   all-cores  the default: every core
 Wall time is from process start to exit (parsing, extraction, the PDF sandbox
-processes, chunking, embedding, the write-ahead log with its fsyncs, indexing).
+processes, chunking, embedding, the write-ahead log with its fsyncs, indexing,
+and at the end the seal of the last rows and the merge of the segments, whose
+share "of which merge s" gives; "segments" is sealed -> after the merge).
 Peak memory: "peak RSS" is the ru_maxrss that wait4 reports for the quarry
 process (the largest of it and the PDF helpers it waited for), which counts
 the pages of the collection's memory-mapped segment files it touched; "peak
@@ -57,6 +59,7 @@ GENERATOR_VERSION = 1  # bump when make_mixed_folder changes what it writes
 
 SUMMARY = re.compile(r"ingested (\d+) documents \((\d+) chunks\) into '[^']*', (\d+) unchanged, "
                      r"(\d+) skipped, (\d+) failed")
+SEGMENTS = re.compile(r"segments: (\d+), merged into (\d+) in ([0-9.]+) s")
 
 PDF_WRITER = r"""
 import json, sys
@@ -231,7 +234,14 @@ def run_ingest(args, dataset_path, embedder_args, one_core, data_dir):
     docs, chunks, _, _, failed = map(int, m.groups())
     if failed:
         sys.exit(f"bench-ingest: {failed} files failed in {dataset_path}: {out[-800:]}")
+    # The run ends by sealing its rows and merging its segments (wall_s
+    # includes that merge; merge_s is its share).
+    seg = SEGMENTS.search(out)
+    if not seg:
+        sys.exit(f"bench-ingest: no segments line in the output of {' '.join(argv)}: {out[-400:]}")
     return {"wall_s": wall, "documents": docs, "chunks": chunks,
+            "segments_sealed": int(seg.group(1)), "segments_merged": int(seg.group(2)),
+            "merge_s": float(seg.group(3)),
             "peak_rss_bytes": usage.ru_maxrss * 1024, "peak_anon_bytes": peak_anon[0],
             "cpu_s": usage.ru_utime + usage.ru_stime}
 
@@ -328,17 +338,19 @@ def main():
               "load_after": load_average(), "precision": args.precision, "results": results}
     print(f"\n### Ingestion ({args.label}; {os.cpu_count()} cores; load {load_before:.2f} -> "
           f"{report['load_after']:.2f})\n")
-    print("| embedder | dataset | documents | chunks | input MB | all cores: s | docs/s | chunks/s "
-          "| one core: s | speed-up | peak RSS MB (all / one) | peak anon MB (all / one) "
-          "| collection RSS MB |")
-    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    print("| embedder | dataset | documents | chunks | input MB | all cores: s | of which merge s "
+          "| segments | docs/s | chunks/s | one core: s | speed-up | peak RSS MB (all / one) "
+          "| peak anon MB (all / one) | collection RSS MB |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     mb = lambda run, key: f"{run[key] / 1e6:.0f}" if run else "-"
     for r in results:
         a, o = r["all-cores"], r.get("one-core")
         one_s = f"{o['wall_s']:.2f}" if o else "-"
         speedup = f"{r['speedup']:.2f}x" if o else "-"
         print(f"| {r['embedder']} | {r['dataset']} | {a['documents']} | {a['chunks']} | "
-              f"{r['input_bytes'] / 1e6:.1f} | {a['wall_s']:.2f} | {a['documents'] / a['wall_s']:.0f} | "
+              f"{r['input_bytes'] / 1e6:.1f} | {a['wall_s']:.2f} | {a['merge_s']:.2f} | "
+              f"{a['segments_sealed']} -> {a['segments_merged']} | "
+              f"{a['documents'] / a['wall_s']:.0f} | "
               f"{a['chunks'] / a['wall_s']:.0f} | {one_s} | {speedup} | "
               f"{mb(a, 'peak_rss_bytes')} / {mb(o, 'peak_rss_bytes')} | "
               f"{mb(a, 'peak_anon_bytes')} / {mb(o, 'peak_anon_bytes')} | "

@@ -57,8 +57,8 @@ Result<IngestResult> RunIngest(const ShortDocuments& corpus, const IngestSpec& s
   }
   if (spec.drain) {
     Stopwatch drain;
-    QUARRY_RETURN_IF_ERROR(impl->SealNow());
-    QUARRY_RETURN_IF_ERROR(impl->MergeNow());
+    QUARRY_RETURN_IF_ERROR(impl->Flush());
+    QUARRY_RETURN_IF_ERROR(impl->Compact());
     r.drain_s = drain.ElapsedMillis() / 1000;
   }
   r.segments = impl->sealed_segment_count();

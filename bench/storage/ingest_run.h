@@ -42,7 +42,7 @@ struct IngestResult {
   uint64_t chunks = 0;
   uint64_t input_bytes = 0;       // ids, titles and texts handed to Upsert
   double upsert_s = 0;            // summed wall time inside Upsert
-  double drain_s = 0;             // SealNow + MergeNow after the last call
+  double drain_s = 0;             // Flush + Compact after the last call
   LatencySummary call;            // per-Upsert latency
   uint64_t disk_write_bytes = 0;  // /proc/self/io write_bytes over the run (log + segments)
   double cpu_s = 0;               // user + system CPU of the process over the run

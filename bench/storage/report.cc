@@ -121,7 +121,7 @@ void IngestTable(const json::object& report, std::string* out) {
       "Default collection config (seal at 10,000 rows, quantization auto, size-tiered merges in "
       "the background) but for the fsync policy. Rate = documents / time spent inside Upsert "
       "(what a client waits for, background seals running meanwhile); \"with drain\" adds the "
-      "seal and merges still due after the last call (SealNow + MergeNow). MB/s counts ids, "
+      "seal and merges still due after the last call (Flush + Compact). MB/s counts ids, "
       "titles and texts handed in; disk writes are the process's (/proc/self/io: log, "
       "segments, MANIFEST).\n\n";
   *out +=

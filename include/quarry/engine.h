@@ -44,6 +44,7 @@ struct CollectionInfo {
   uint64_t chunks = 0;
   uint64_t generation = 0;
   std::string state_digest;  // CollectionState::digest
+  uint64_t sealed_segments = 0;  // on-disk segments searched (merging lowers it)
 };
 
 // A snapshot: one archive file holding a collection's files at one moment,
@@ -78,6 +79,16 @@ class Collection {
 
   // Where the collection is now; changes with every acknowledged write. Cheap.
   virtual CollectionState State() const = 0;
+
+  // Seals the rows held in memory into an on-disk segment now (as the
+  // background does at storage.seal_rows), so that the next open replays
+  // nothing from the log. The end of a bulk load.
+  virtual Status Flush() = 0;
+  // Merges sealed segments on the calling thread until the merge policy finds
+  // nothing more to merge (docs/design/storage-engine.md, "Merging"): what the
+  // background merge thread does over time, done now. The only way segments
+  // get merged when the engine was opened with background_merges = false.
+  virtual Status Compact() = 0;
 };
 
 class Engine {

@@ -18,7 +18,7 @@ struct CollectionsFlags {
 };
 
 int RunCollections(const CollectionsFlags& flags) {
-  auto engine = Engine::Open({.data_dir = flags.data});
+  auto engine = Engine::Open({.data_dir = flags.data, .background_merges = false});
   if (!engine.ok()) return FailWith(engine.status());
   std::vector<CollectionInfo> list = (*engine)->ListCollections();
   if (flags.json) {

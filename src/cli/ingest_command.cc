@@ -54,6 +54,7 @@ struct IngestFlags {
   size_t batch = 64;
   bool quiet = false;
   bool allow_failures = false;
+  bool merge = true;              // --no-merge: leave the new segments to the next server's merges
   double progress_interval = -1;  // seconds; < 0: 0.2 on a terminal, 5 otherwise
   std::vector<std::string> includes;
   std::vector<std::string> excludes;
@@ -113,6 +114,23 @@ ProgressReporter::Mode ProgressMode(const IngestFlags& flags) {
   if (flags.quiet) return ProgressReporter::Mode::kOff;
   return ::isatty(STDERR_FILENO) ? ProgressReporter::Mode::kTerminal
                                  : ProgressReporter::Mode::kLines;
+}
+
+// Seals what the collection holds in memory, then merges its segments unless
+// --no-merge; records the segment counts and the merge's time in `report`.
+Status FinishSegments(Collection& collection, const IngestFlags& flags, ProgressReporter& progress,
+                      IngestReport* report) {
+  QUARRY_RETURN_IF_ERROR(collection.Flush());
+  report->segments_before_merge = collection.Info().sealed_segments;
+  report->segments = report->segments_before_merge;
+  if (!flags.merge) return Status::Ok();
+  progress.Note("quarry: merging " + std::to_string(report->segments) + " segments");
+  Stopwatch merge_clock;
+  QUARRY_RETURN_IF_ERROR(collection.Compact());
+  report->merge_seconds = merge_clock.ElapsedMillis() / 1000.0;
+  report->merged = true;
+  report->segments = collection.Info().sealed_segments;
+  return Status::Ok();
 }
 
 int RunIngest(const IngestFlags& flags) {
@@ -256,6 +274,11 @@ int RunIngest(const IngestFlags& flags) {
   Status s = writer.Finish();
   update_progress();
   progress.Finish(counts);
+  // A bulk load's end: merges were held back while writing (the engine runs
+  // none in the background here, see OpenCollection), so the writes had both
+  // cores and none of the memory of a merge; now the rows still in memory are
+  // sealed (the next open replays nothing) and the segments merged.
+  if (s.ok()) s = FinishSegments(*opened->collection, flags, progress, &report);
   print_summary();
   if (!s.ok()) return FailWith(s);
   if (!HasFailures(report) || flags.allow_failures) return kExitOk;
@@ -339,6 +362,9 @@ CommandRunner RegisterIngest(CLI::App& app) {
                   "wins over --include; 'drafts/' matches folders only, which are not entered)")
       ->take_all()
       ->allow_extra_args(false);
+  cmd->add_flag("!--no-merge", flags->merge,
+                "Seal the new rows but leave merging the segments to the next 'quarry serve' "
+                "(whose background merges do it), instead of merging them before exiting");
   cmd->add_flag("--allow-failures", flags->allow_failures,
                 "Exit 0 even if some files or records failed (they are still listed)");
   cmd->add_option("--progress-interval", flags->progress_interval,

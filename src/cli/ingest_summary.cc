@@ -21,6 +21,17 @@ std::string FormatIngestSummary(const IngestReport& r, size_t max_failure_lines)
   std::snprintf(buffer, sizeof(buffer), "  rate: %.0f chunks/s, %.2f MB/s (%.2f MB read)\n",
                 chunk_rate, seconds > 0 ? megabytes / seconds : 0.0, megabytes);
   out += buffer;
+  if (r.segments_before_merge > 0) {
+    if (r.merged) {
+      std::snprintf(buffer, sizeof(buffer), "  segments: %llu, merged into %llu in %.2f s\n",
+                    static_cast<unsigned long long>(r.segments_before_merge),
+                    static_cast<unsigned long long>(r.segments), r.merge_seconds);
+    } else {
+      std::snprintf(buffer, sizeof(buffer), "  segments: %llu, not merged (--no-merge)\n",
+                    static_cast<unsigned long long>(r.segments_before_merge));
+    }
+    out += buffer;
+  }
   if (r.excluded_files > 0) {
     out += "  " + std::to_string(r.excluded_files) + " left out by --include/--exclude\n";
   }

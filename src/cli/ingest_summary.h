@@ -6,7 +6,10 @@
 // ("skipped": files left out on purpose, e.g. an unsupported extension;
 // "failed": files that could not be read or extracted, or were left out for
 // an error; "records skipped": JSON records that could not be read). Then the
-// rate, the files the include/exclude patterns left out, and one line per
+// rate, the collection's segments (and how the merge at the end changed them:
+//   segments: 14, merged into 5 in 41.20 s
+// or "segments: 14, not merged (--no-merge)"), the files the include/exclude
+// patterns left out, and one line per
 // failure ("path: reason"), at most `max_failure_lines` of them followed by
 // "... and N more".
 //
@@ -32,7 +35,13 @@ struct IngestReport {
   size_t failed_records = 0;
   std::vector<std::string> failures;  // "path: reason", files and records
   uint64_t bytes = 0;                 // of the files read
-  double elapsed_seconds = 0;
+  double elapsed_seconds = 0;         // everything, the merge included
+  // The collection's sealed segments once its rows were all sealed, and
+  // after the merge (the same without one); 0 = not sealed (a write failed).
+  uint64_t segments_before_merge = 0;
+  uint64_t segments = 0;
+  bool merged = false;  // false: --no-merge
+  double merge_seconds = 0;
 };
 
 inline constexpr size_t kDefaultFailureLines = 20;

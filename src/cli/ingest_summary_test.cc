@@ -50,5 +50,22 @@ TEST(IngestSummaryTest, CleanRunHasNoFailureSection) {
   EXPECT_NE(s.find("rate: 0 chunks/s, 0.00 MB/s"), std::string::npos);
 }
 
+TEST(IngestSummaryTest, SegmentsLineSaysWhatTheMergeDid) {
+  IngestReport r;
+  r.segments_before_merge = 14;
+  r.segments = 5;
+  r.merged = true;
+  r.merge_seconds = 41.2;
+  EXPECT_NE(FormatIngestSummary(r).find("\n  segments: 14, merged into 5 in 41.20 s\n"),
+            std::string::npos)
+      << FormatIngestSummary(r);
+  r.merged = false;
+  r.segments = 14;
+  EXPECT_NE(FormatIngestSummary(r).find("\n  segments: 14, not merged (--no-merge)\n"),
+            std::string::npos);
+  r.segments_before_merge = 0;  // a write failed before the seal
+  EXPECT_EQ(FormatIngestSummary(r).find("segments"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace quarry::cli

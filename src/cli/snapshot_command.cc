@@ -20,7 +20,7 @@ struct SnapshotFlags {
 };
 
 int RunCreate(const SnapshotFlags& f) {
-  auto engine = Engine::Open({.data_dir = f.data});
+  auto engine = Engine::Open({.data_dir = f.data, .background_merges = false});
   if (!engine.ok()) return FailWith(engine.status());
   Result<SnapshotInfo> snap = (*engine)->CreateSnapshot(f.collection);
   if (!snap.ok()) return FailWith(snap.status());
@@ -30,7 +30,7 @@ int RunCreate(const SnapshotFlags& f) {
 }
 
 int RunList(const SnapshotFlags& f) {
-  auto engine = Engine::Open({.data_dir = f.data});
+  auto engine = Engine::Open({.data_dir = f.data, .background_merges = false});
   if (!engine.ok()) return FailWith(engine.status());
   Result<std::vector<SnapshotInfo>> snaps = (*engine)->ListSnapshots(f.collection);
   if (!snaps.ok()) return FailWith(snaps.status());
@@ -43,7 +43,7 @@ int RunList(const SnapshotFlags& f) {
 }
 
 int RunRestore(const SnapshotFlags& f) {
-  auto engine = Engine::Open({.data_dir = f.data});
+  auto engine = Engine::Open({.data_dir = f.data, .background_merges = false});
   if (!engine.ok()) return FailWith(engine.status());
   Result<std::shared_ptr<Collection>> c =
       (*engine)->RestoreSnapshot(f.file, f.collection, f.replace);
@@ -56,7 +56,7 @@ int RunRestore(const SnapshotFlags& f) {
 }
 
 int RunDelete(const SnapshotFlags& f) {
-  auto engine = Engine::Open({.data_dir = f.data});
+  auto engine = Engine::Open({.data_dir = f.data, .background_merges = false});
   if (!engine.ok()) return FailWith(engine.status());
   Status s = (*engine)->DeleteSnapshot(f.collection, f.name);
   if (!s.ok()) return FailWith(s);

@@ -449,6 +449,7 @@ CollectionInfo CollectionImpl::Info() const {
   info.chunks = chunk_count_;
   info.generation = generation_;
   info.state_digest = state_digest_;
+  info.sealed_segments = sealed_.size();
   return info;
 }
 

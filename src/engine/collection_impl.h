@@ -63,8 +63,10 @@ class CollectionImpl final : public Collection {
   // Opens the collection in `dir`: reads the MANIFEST, maps the segments,
   // replays the log, removes leftovers of interrupted seals. A collection in
   // the foundation's single-file format is converted first.
+  // `background_merges`: EngineOptions::background_merges.
   static Result<std::shared_ptr<CollectionImpl>> Open(std::shared_ptr<Env> env, std::string name,
-                                                      std::string dir);
+                                                      std::string dir,
+                                                      bool background_merges = true);
   ~CollectionImpl() override;
 
   const std::string& name() const override { return name_; }
@@ -75,15 +77,15 @@ class CollectionImpl final : public Collection {
   Result<SearchResponse> Search(const SearchRequest& request) const override;
   Result<std::vector<float>> EmbedQuery(std::string_view query) const override;
   CollectionState State() const override;
+  // Seals the mutable segment now if it holds any row.
+  Status Flush() override;
+  // Runs merges on the calling thread until the policy finds nothing to merge.
+  Status Compact() override;
 
   // Refuses every later write and stops background work; the engine calls it
   // before removing the files.
   void MarkDropped();
   const std::string& dir() const { return dir_; }
-  // Seals the mutable segment now if it holds any row (tests, shutdown).
-  Status SealNow();
-  // Runs merges until the policy finds nothing to merge (tests).
-  Status MergeNow();
   // Writes the collection's files (MANIFEST, sealed segments, log) into a
   // snapshot archive at `archive_path`. Blocks seals and merges meanwhile.
   Status WriteSnapshot(const std::string& archive_path);

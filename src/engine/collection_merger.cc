@@ -105,7 +105,7 @@ void CollectionImpl::MergeLoop() {
   }
 }
 
-Status CollectionImpl::MergeNow() {
+Status CollectionImpl::Compact() {
   for (;;) {
     QUARRY_ASSIGN_OR_RETURN(bool merged, MaybeMerge());
     if (!merged) return Status::Ok();

@@ -130,7 +130,8 @@ Status CollectionImpl::Create(Env& env, const std::string& name, const std::stri
 }
 
 Result<std::shared_ptr<CollectionImpl>> CollectionImpl::Open(std::shared_ptr<Env> env,
-                                                             std::string name, std::string dir) {
+                                                             std::string name, std::string dir,
+                                                             bool background_merges) {
   Env& e = *env;
   if (!e.FileExists(dir + "/" + storage::kManifestFileName) &&
       e.FileExists(dir + "/" + storage::kCollectionFileName)) {
@@ -175,7 +176,7 @@ Result<std::shared_ptr<CollectionImpl>> CollectionImpl::Open(std::shared_ptr<Env
   c->mutable_rows_.store(c->mutable_->rows(), std::memory_order_relaxed);
   c->seal_requested_ = c->mutable_->rows() >= c->config_.storage.seal_rows;
   c->background_ = std::thread([raw = c.get()] { raw->BackgroundLoop(); });
-  c->merger_ = std::thread([raw = c.get()] { raw->MergeLoop(); });
+  if (background_merges) c->merger_ = std::thread([raw = c.get()] { raw->MergeLoop(); });
   return c;
 }
 

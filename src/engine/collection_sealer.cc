@@ -104,7 +104,7 @@ storage::Manifest CollectionImpl::ManifestLocked(uint64_t last_lsn, uint64_t gen
 }
 
 Status CollectionImpl::MaybeSeal(bool force) {
-  // One seal at a time (background and SealNow): frozen_ belongs to it.
+  // One seal at a time (background and Flush): frozen_ belongs to it.
   std::lock_guard<std::mutex> seal_lock(seal_mu_);
   std::vector<uint32_t> ordinals, live_rows;
   bool all_rows_live = false;  // read under write_mu_ with live_rows
@@ -215,7 +215,7 @@ Status CollectionImpl::MaybeSeal(bool force) {
   return storage::RemoveObsoleteWalFiles(*env_, dir_ + "/" + kWalDir, covered_lsn);
 }
 
-Status CollectionImpl::SealNow() { return MaybeSeal(/*force=*/true); }
+Status CollectionImpl::Flush() { return MaybeSeal(/*force=*/true); }
 
 void CollectionImpl::BackgroundLoop() {
   const bool interval = config_.storage.fsync == FsyncPolicy::kInterval;

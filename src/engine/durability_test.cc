@@ -75,8 +75,10 @@ Status RunOp(CollectionImpl& c, const Op& op) {
   switch (op.kind) {
     case Op::kUpsert: return c.Upsert({Doc(op.id, op.version)}).status();
     case Op::kDelete: return c.DeleteDocument("doc-" + std::to_string(op.id));
-    case Op::kSeal: return c.SealNow();
-    case Op::kMerge: return c.MergeNow();
+    case Op::kSeal:
+      return c.Flush();
+    case Op::kMerge:
+      return c.Compact();
   }
   return Status::Internal("unreachable");
 }
@@ -144,7 +146,7 @@ TEST(DurabilityTest, ADamagedVectorBlockFailsSearchesNotTheOpen) {
       for (int i = 0; i < 100; ++i) docs.push_back(Doc(batch * 100 + i, 1));
       ASSERT_TRUE((*c)->Upsert(std::move(docs)).ok());
     }
-    ASSERT_TRUE(AsImpl(*c)->SealNow().ok());
+    ASSERT_TRUE(AsImpl(*c)->Flush().ok());
     vectors_path = storage::SegmentDirName(AsImpl(*c)->dir(), 1) + "/vectors/vectors.f32";
     auto hits = (*c)->Search({.query = "Document 3 version 1", .k = 5});
     ASSERT_TRUE(hits.ok()) << hits.status().ToString();
@@ -180,7 +182,7 @@ TEST(DurabilityTest, TheBackgroundSealKeepsEveryDocumentSearchable) {
   auto c = (*engine)->CreateCollection("c", TestConfig(16));
   ASSERT_TRUE(c.ok());
   for (int i = 0; i < 40; ++i) ASSERT_TRUE((*c)->Upsert({Doc(i, 1)}).ok());
-  ASSERT_TRUE(AsImpl(*c)->SealNow().ok());
+  ASSERT_TRUE(AsImpl(*c)->Flush().ok());
   for (int i = 0; i < 40; i += 7) {
     auto d = (*c)->GetDocument("doc-" + std::to_string(i));
     ASSERT_TRUE(d.ok()) << d.status().ToString();
@@ -204,15 +206,15 @@ TEST(DurabilityTest, MergesKeepLogarithmicallyFewSegmentsAndPurgeDeletes) {
         ASSERT_TRUE(impl->Upsert({Doc(id, 1)}).ok());
         Apply({Op::kUpsert, id, 1}, &expected);
       }
-      ASSERT_TRUE(impl->SealNow().ok());
+      ASSERT_TRUE(impl->Flush().ok());
     }
     EXPECT_EQ(impl->sealed_segment_count(), 9u);
-    ASSERT_TRUE(impl->MergeNow().ok());
+    ASSERT_TRUE(impl->Compact().ok());
     // Four of tier 0 merge; then four of tier 0 again; one is left alone.
     EXPECT_LE(impl->sealed_segment_count(), 3u);
     ASSERT_TRUE(impl->DeleteDocument("doc-4").ok());
     expected.erase("doc-4");
-    ASSERT_TRUE(impl->MergeNow().ok());
+    ASSERT_TRUE(impl->Compact().ok());
     EXPECT_EQ(Stored(*impl).size(), 9u);  // Stored() looks at ids 0..9; doc-4 is gone
   }
   auto engine = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
@@ -243,7 +245,7 @@ TEST(DurabilityTest, SnapshotsRestoreTheStateTheyWereTakenAt) {
     ASSERT_TRUE((*c)->Upsert({Doc(i, 1)}).ok());
     Apply({Op::kUpsert, i, 1}, &at_snapshot);
   }
-  ASSERT_TRUE(AsImpl(*c)->SealNow().ok());
+  ASSERT_TRUE(AsImpl(*c)->Flush().ok());
   ASSERT_TRUE((*c)->Upsert({Doc(5, 1)}).ok());  // in the log only
   Apply({Op::kUpsert, 5, 1}, &at_snapshot);
   ASSERT_TRUE((*c)->DeleteDocument("doc-1").ok());

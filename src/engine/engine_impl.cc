@@ -30,7 +30,8 @@ Result<std::unique_ptr<EngineImpl>> EngineImpl::Open(const EngineOptions& option
   QUARRY_RETURN_IF_ERROR(e.SyncDir(options.data_dir));  // collections/ survives a power loss
   QUARRY_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock, e.LockFile(options.data_dir + "/LOCK"));
   std::unique_ptr<EngineImpl> engine(new EngineImpl(env, collections_dir,
-                                                    options.data_dir + "/snapshots", std::move(lock)));
+                                                    options.data_dir + "/snapshots",
+                                                    std::move(lock), options.background_merges));
 
   QUARRY_ASSIGN_OR_RETURN(std::vector<std::string> entries, e.ListDir(collections_dir));
   for (const std::string& name : entries) {
@@ -42,7 +43,8 @@ Result<std::unique_ptr<EngineImpl>> EngineImpl::Open(const EngineOptions& option
     }
     if (!ValidateCollectionName(name).ok()) continue;  // not ours; leave it alone
     if (e.FileSize(path).ok()) continue;               // a file, not a collection directory
-    Result<std::shared_ptr<CollectionImpl>> c = CollectionImpl::Open(env, name, path);
+    Result<std::shared_ptr<CollectionImpl>> c =
+        CollectionImpl::Open(env, name, path, engine->background_merges_);
     if (!c.ok()) return c.status().WithContext("cannot load collection '" + name + "'");
     engine->collections_[name] = std::move(c).value();
   }
@@ -70,7 +72,7 @@ Result<std::shared_ptr<Collection>> EngineImpl::CreateCollection(const std::stri
     return made;
   }
   QUARRY_ASSIGN_OR_RETURN(std::shared_ptr<CollectionImpl> c,
-                          CollectionImpl::Open(env_, name, final_dir));
+                          CollectionImpl::Open(env_, name, final_dir, background_merges_));
   collections_[name] = c;
   return std::shared_ptr<Collection>(c);
 }

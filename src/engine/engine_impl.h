@@ -46,11 +46,12 @@ class EngineImpl final : public Engine {
 
  private:
   EngineImpl(std::shared_ptr<Env> env, std::string collections_dir, std::string snapshots_dir,
-             std::unique_ptr<FileLock> lock)
+             std::unique_ptr<FileLock> lock, bool background_merges)
       : env_(std::move(env)),
         collections_dir_(std::move(collections_dir)),
         snapshots_dir_(std::move(snapshots_dir)),
-        lock_(std::move(lock)) {}
+        lock_(std::move(lock)),
+        background_merges_(background_merges) {}
 
   // Removes a collection from the map and its directory. REQUIRES: mu_ held.
   Status DropLocked(const std::string& name);
@@ -59,6 +60,7 @@ class EngineImpl final : public Engine {
   const std::string collections_dir_;
   const std::string snapshots_dir_;  // <data>/snapshots/<collection>/<name>.qsnap
   std::unique_ptr<FileLock> lock_;
+  const bool background_merges_;  // EngineOptions::background_merges, for every collection opened
   mutable std::shared_mutex mu_;
   std::map<std::string, std::shared_ptr<CollectionImpl>> collections_;  // guarded by mu_
   uint64_t trash_counter_ = 0;  // guarded by mu_

@@ -113,8 +113,10 @@ Result<std::shared_ptr<Collection>> EngineImpl::RestoreSnapshot(const std::strin
       storage::RestoreSnapshotArchive(*env_, archive_path, staging, storage::SnapshotLimits());
   if (!restored.ok()) return restored.WithContext("restoring '" + archive_path + "'");
   // Open it where it is: a snapshot that does not open never gets a name.
+  // (No merge thread: this open only checks, and a merge would be cancelled.)
   {
-    Result<std::shared_ptr<CollectionImpl>> probe = CollectionImpl::Open(env_, target, staging);
+    Result<std::shared_ptr<CollectionImpl>> probe =
+        CollectionImpl::Open(env_, target, staging, /*background_merges=*/false);
     if (!probe.ok()) {
       (void)env_->RemoveDirRecursively(staging);
       return probe.status().WithContext("restoring '" + archive_path + "'");
@@ -125,7 +127,7 @@ Result<std::shared_ptr<Collection>> EngineImpl::RestoreSnapshot(const std::strin
   QUARRY_RETURN_IF_ERROR(env_->RenameFile(staging, final_dir));
   QUARRY_RETURN_IF_ERROR(env_->SyncDir(collections_dir_));
   QUARRY_ASSIGN_OR_RETURN(std::shared_ptr<CollectionImpl> c,
-                          CollectionImpl::Open(env_, target, final_dir));
+                          CollectionImpl::Open(env_, target, final_dir, background_merges_));
   collections_[target] = c;
   return std::shared_ptr<Collection>(c);
 }

@@ -91,7 +91,7 @@ TEST(PagesTest, APageTwoMatchSaysPageTwoInMemorySealedAndAfterRestarts) {
     EXPECT_EQ(PageOf(**c, "granite", "r1"), 2) << "round " << round;
     EXPECT_EQ(PageOf(**c, "basalt", "plain"), 0) << "round " << round;
     if (round == 0) {
-      ASSERT_TRUE(AsImpl(*c)->SealNow().ok());
+      ASSERT_TRUE(AsImpl(*c)->Flush().ok());
       EXPECT_EQ(PageOf(**c, "granite", "r1"), 2);
       EXPECT_EQ((*c)->GetDocument("r1")->pages, (std::vector<uint32_t>{1, 2, 3}));
     }
@@ -153,7 +153,7 @@ TEST(PagesTest, ACollectionWrittenBeforePagesOpensAndKeepsWorking) {
     auto c = (*engine)->CreateCollection("c", TestConfig());
     ASSERT_TRUE(c.ok());
     ASSERT_TRUE((*c)->Upsert({PagedDoc("sealed", "granite")}).ok());
-    ASSERT_TRUE(AsImpl(*c)->SealNow().ok());
+    ASSERT_TRUE(AsImpl(*c)->Flush().ok());
     ASSERT_TRUE((*c)->Upsert({PagedDoc("logged", "marble")}).ok());
   }
   const std::string collection_dir = dir.path() + "/collections/c";
@@ -182,8 +182,8 @@ TEST(PagesTest, ACollectionWrittenBeforePagesOpensAndKeepsWorking) {
     EXPECT_EQ(PageOf(**c, "slate", "new"), 2);
     EXPECT_EQ(PageOf(**c, "marble", "logged"), 0);
     // Sealing and merging rewrite everything in the current version.
-    ASSERT_TRUE(AsImpl(*c)->SealNow().ok());
-    ASSERT_TRUE(AsImpl(*c)->MergeNow().ok());
+    ASSERT_TRUE(AsImpl(*c)->Flush().ok());
+    ASSERT_TRUE(AsImpl(*c)->Compact().ok());
     EXPECT_EQ(PageOf(**c, "slate", "new"), 2);
     EXPECT_EQ(PageOf(**c, "granite", "sealed"), 0);
     EXPECT_EQ((*c)->Info().documents, 3u);

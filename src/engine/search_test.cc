@@ -172,7 +172,7 @@ TEST_F(SearchTest, ChunkScoresByHandInEveryModeAndLayout) {
     }
   };
   check("in memory");
-  ASSERT_TRUE(impl().SealNow().ok());
+  ASSERT_TRUE(impl().Flush().ok());
   check("sealed");
   // The scores follow the collection: a fourth chunk with "violin" makes it
   // common, and b's importance falls.
@@ -194,7 +194,7 @@ TEST_F(SearchTest, ScoresAreTheSameWhateverTheSegmentLayout) {
           MustSearch({.query = q, .k = 20, .mode = mode});
     }
   }
-  ASSERT_TRUE(impl().SealNow().ok());
+  ASSERT_TRUE(impl().Flush().ok());
   ASSERT_EQ(impl().sealed_segment_count(), 1u);
   // Half in a sealed segment, half in memory: collection-wide statistics
   // make BM25 scores independent of where a chunk lives.
@@ -238,7 +238,7 @@ TEST_F(SearchTest, GraphAndCodesCopiedIntoRamAnswerAsMapped) {
     auto c = engine_->CreateCollection(name, config);
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     ASSERT_TRUE((*c)->Upsert(RandomDocs(600, 41)).ok());  // over 1,000 chunks: int8 trains
-    ASSERT_TRUE(dynamic_cast<CollectionImpl&>(**c).SealNow().ok());
+    ASSERT_TRUE(dynamic_cast<CollectionImpl&>(**c).Flush().ok());
     collections.push_back(*c);
   }
   const std::string ram_dir = dynamic_cast<CollectionImpl&>(*collections[0]).dir();
@@ -278,7 +278,7 @@ TEST_F(SearchTest, ASealWritesTheSamePostingsWithOrWithoutDeadRows) {
   const std::vector<DocumentInput> docs = RandomDocs(40, 31);
   const auto sealed_postings = [&](Collection& c) {
     auto& impl = dynamic_cast<CollectionImpl&>(c);
-    EXPECT_TRUE(impl.SealNow().ok());
+    EXPECT_TRUE(impl.Flush().ok());
     EXPECT_EQ(impl.sealed_segment_count(), 1u);
     std::string bytes;
     for (const auto& e : std::filesystem::directory_iterator(impl.dir() + "/segments")) {
@@ -315,7 +315,7 @@ TEST_F(SearchTest, AMergeKeepsKeywordAnswersExact) {
     std::vector<DocumentInput> docs = RandomDocs(25, 20 + batch);
     for (DocumentInput& d : docs) d.id = "b" + std::to_string(batch) + "-" + d.id;
     ASSERT_TRUE(collection_->Upsert(docs).ok());
-    ASSERT_TRUE(impl().SealNow().ok());
+    ASSERT_TRUE(impl().Flush().ok());
     for (size_t i = 0; i < docs.size(); ++i) {
       if (i % 4 == batch % 4) {
         deleted.push_back(docs[i].id);  // in every segment, first ones to last ones
@@ -326,7 +326,7 @@ TEST_F(SearchTest, AMergeKeepsKeywordAnswersExact) {
   }
   for (const std::string& id : deleted) ASSERT_TRUE(collection_->DeleteDocument(id).ok()) << id;
   ASSERT_EQ(impl().sealed_segment_count(), 4u);
-  ASSERT_TRUE(impl().MergeNow().ok());
+  ASSERT_TRUE(impl().Compact().ok());
   ASSERT_EQ(impl().sealed_segment_count(), 1u);
   EXPECT_EQ(collection_->Info().chunks, reference->Info().chunks);
   const auto sorted = [](const SearchResponse& r) {
@@ -409,7 +409,7 @@ TEST_F(SearchTest, LogReplayRebuildsKeywordPostings) {
 TEST_F(SearchTest, DeletedDocumentsLeaveBothRetrieversInMemoryAndSealed) {
   ASSERT_TRUE(collection_->Upsert(RandomDocs(40, 3)).ok());
   for (bool sealed : {false, true}) {
-    if (sealed) ASSERT_TRUE(impl().SealNow().ok());
+    if (sealed) ASSERT_TRUE(impl().Flush().ok());
     for (SearchMode mode : {SearchMode::kKeyword, SearchMode::kVector, SearchMode::kHybrid}) {
       SearchResponse r = MustSearch({.query = "orbit planet galaxy", .k = 5, .mode = mode});
       ASSERT_FALSE(r.hits.empty());
@@ -461,7 +461,7 @@ TEST_F(SearchTest, FiltersMatchABruteForceReference) {
   }
   ASSERT_TRUE(
       collection_->Upsert(std::vector<DocumentInput>(docs.begin(), docs.begin() + 60)).ok());
-  ASSERT_TRUE(impl().SealNow().ok());
+  ASSERT_TRUE(impl().Flush().ok());
   ASSERT_TRUE(collection_->Upsert(std::vector<DocumentInput>(docs.begin() + 60, docs.end())).ok());
 
   const std::vector<std::string> filters = {
@@ -615,7 +615,7 @@ void FlipBit(const std::string& path, std::streamoff offset) {
 
 TEST_F(SearchTest, DamagedOrMissingPostingsAreRefusedWithAClearError) {
   ASSERT_TRUE(collection_->Upsert(RandomDocs(20, 9)).ok());
-  ASSERT_TRUE(impl().SealNow().ok());
+  ASSERT_TRUE(impl().Flush().ok());
   const std::string segments = impl().dir() + "/segments";
   collection_.reset();
   engine_.reset();

@@ -41,6 +41,7 @@ json::object CollectionInfoToJson(const CollectionInfo& info) {
   out["chunks"] = info.chunks;
   out["generation"] = info.generation;
   out["state_digest"] = info.state_digest;  // what caches key on (docs/design/cache.md)
+  out["sealed_segments"] = info.sealed_segments;
   out["embedder"] = std::move(embedder);
   out["config"] = StoredJson(CollectionConfigToJson(info.config));
   return out;

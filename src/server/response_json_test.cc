@@ -19,12 +19,14 @@ TEST(ResponseJsonTest, CollectionInfo) {
   info.chunks = 7;
   info.generation = 9;
   info.state_digest = "00112233445566778899aabbccddeeff";
+  info.sealed_segments = 4;
   json::object out = CollectionInfoToJson(info);
   EXPECT_EQ(out.at("name").as_string(), "news");
   EXPECT_EQ(out.at("documents").to_number<uint64_t>(), 3u);
   EXPECT_EQ(out.at("chunks").to_number<uint64_t>(), 7u);
   EXPECT_EQ(out.at("generation").to_number<uint64_t>(), 9u);
   EXPECT_EQ(out.at("state_digest").as_string(), "00112233445566778899aabbccddeeff");
+  EXPECT_EQ(out.at("sealed_segments").to_number<uint64_t>(), 4u);
   const json::object& embedder = out.at("embedder").as_object();
   EXPECT_EQ(embedder.at("type").as_string(), "lexical");
   EXPECT_EQ(embedder.at("dimensions").to_number<uint32_t>(), 512u);

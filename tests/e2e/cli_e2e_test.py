@@ -91,6 +91,43 @@ class CliTest(unittest.TestCase):
         for hit in json.loads(r.stdout)["hits"]:
             self.assertNotIn("Knead", hit["text"])
 
+    def sealed_segments(self):
+        r = run("collections", "--data", self.data, "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)[0]["sealed_segments"]
+
+    def log_bytes(self):
+        wal = os.path.join(self.data, "collections", "notes", "wal")
+        return sum(os.path.getsize(os.path.join(wal, name)) for name in os.listdir(wal))
+
+    def test_ingest_seals_its_rows_and_merges_the_segments_at_the_end(self):
+        # Each run seals what it wrote into a segment of its own, so that the
+        # next open replays nothing; the fourth tier-0 segment makes a merge
+        # due, which the run does before it exits (no merge thread runs in a
+        # CLI process). --no-merge leaves the segments for `quarry serve`.
+        r = self.ingest(self.corpus)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("  segments: 1, merged into 1 in ", r.stdout)
+        after_first = self.log_bytes()
+        for n in range(2, 5):
+            write(os.path.join(self.tmp.name, f"more{n}", "note.md"),
+                  f"# Note {n}\n\nThe {n}th note talks about lighthouse number {n}.")
+            r = self.ingest(os.path.join(self.tmp.name, f"more{n}"))
+            self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("  segments: 4, merged into 1 in ", r.stdout)
+        self.assertEqual(self.sealed_segments(), 1)
+        # Every write is in the merged segment, none left to replay in the log.
+        self.assertLessEqual(self.log_bytes(), after_first)
+        found = run("search", "--data", self.data, "--collection", "notes", "--json", "lighthouse")
+        top = {h["document_id"] for h in json.loads(found.stdout)["hits"][:3]}
+        self.assertEqual(top, {f"more{n}/note.md" for n in range(2, 5)})
+
+        write(os.path.join(self.tmp.name, "more5", "note.md"), "# Note 5\n\nA fifth lighthouse.")
+        r = self.ingest(os.path.join(self.tmp.name, "more5"), extra=("--no-merge",))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("  segments: 2, not merged (--no-merge)", r.stdout)
+        self.assertEqual(self.sealed_segments(), 2)
+
     def test_single_file_ids_and_failures_do_not_stop_the_batch(self):
         big = os.path.join(self.tmp.name, "big.txt")
         write(big, "word " * 5000)
