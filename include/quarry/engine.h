@@ -80,14 +80,17 @@ class Collection {
   // Where the collection is now; changes with every acknowledged write. Cheap.
   virtual CollectionState State() const = 0;
 
-  // Seals the rows held in memory into an on-disk segment now (as the
-  // background does at storage.seal_rows), so that the next open replays
-  // nothing from the log. The end of a bulk load.
+  // Seals the rows held in memory when it is called into an on-disk segment
+  // (as the background does at storage.seal_rows), so that the next open
+  // replays none of the writes before it; the end of a bulk load. A log that
+  // holds only deletes of sealed documents is kept: the next seal or merge
+  // records them. Blocks for the seal, whose graph build uses every core.
   virtual Status Flush() = 0;
   // Merges sealed segments on the calling thread until the merge policy finds
   // nothing more to merge (docs/design/storage-engine.md, "Merging"): what the
-  // background merge thread does over time, done now. The only way segments
-  // get merged when the engine was opened with background_merges = false.
+  // background merge thread does over time, done now, and the only way
+  // segments get merged when the engine was opened with background_merges =
+  // false. Blocks for every merge, each using every core for its graph.
   virtual Status Compact() = 0;
 };
 

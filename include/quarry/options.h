@@ -219,8 +219,8 @@ struct EngineOptions {
   // Root of everything Quarry stores: <data_dir>/collections/<name>/...
   std::string data_dir;
   // Each collection merges its sealed segments on a thread of its own. A
-  // process that exits as soon as its work is written (the CLI's ingest,
-  // search and eval) sets false: a merge it started would be cancelled at
+  // process that exits as soon as its work is done (every command of the CLI
+  // but `serve`) sets false: a merge it started would be cancelled at
   // exit and its work lost, after taking CPU and memory from the writes. It
   // calls Collection::Compact() when it wants the segments merged.
   bool background_merges = true;

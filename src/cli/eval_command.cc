@@ -77,7 +77,10 @@ Status LoadCorpus(Collection& collection, const search::BeirDataset& dataset) {
     }
   }
   std::fprintf(stderr, "\ringested %zu documents in %.1f s\n", done, clock.ElapsedMillis() / 1000);
-  return Status::Ok();
+  // Sealed and merged as `quarry ingest` leaves a collection (no merge
+  // thread runs here), so the figures are those of the collection served.
+  QUARRY_RETURN_IF_ERROR(collection.Flush());
+  return collection.Compact();
 }
 
 int RunEval(EvalFlags flags) {

@@ -118,15 +118,27 @@ ProgressReporter::Mode ProgressMode(const IngestFlags& flags) {
 
 // Seals what the collection holds in memory, then merges its segments unless
 // --no-merge; records the segment counts and the merge's time in `report`.
+// A failure here loses nothing: every document is already in the log, which
+// the next open replays; the error says so.
 Status FinishSegments(Collection& collection, const IngestFlags& flags, ProgressReporter& progress,
                       IngestReport* report) {
-  QUARRY_RETURN_IF_ERROR(collection.Flush());
+  if (Status sealed = collection.Flush(); !sealed.ok()) {
+    return sealed.WithContext(
+        "every document is stored (in the log, replayed at the next open), but sealing failed");
+  }
   report->segments_before_merge = collection.Info().sealed_segments;
   report->segments = report->segments_before_merge;
   if (!flags.merge) return Status::Ok();
-  progress.Note("quarry: merging " + std::to_string(report->segments) + " segments");
+  if (!flags.quiet && report->segments > 1) {
+    progress.Note("quarry: " + std::to_string(report->segments) +
+                  " segments sealed; merging those due");
+  }
   Stopwatch merge_clock;
-  QUARRY_RETURN_IF_ERROR(collection.Compact());
+  if (Status merged = collection.Compact(); !merged.ok()) {
+    report->merge_failed = true;
+    report->segments = collection.Info().sealed_segments;
+    return merged.WithContext("every document is stored and sealed, but merging failed");
+  }
   report->merge_seconds = merge_clock.ElapsedMillis() / 1000.0;
   report->merged = true;
   report->segments = collection.Info().sealed_segments;

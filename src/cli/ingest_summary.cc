@@ -26,6 +26,10 @@ std::string FormatIngestSummary(const IngestReport& r, size_t max_failure_lines)
       std::snprintf(buffer, sizeof(buffer), "  segments: %llu, merged into %llu in %.2f s\n",
                     static_cast<unsigned long long>(r.segments_before_merge),
                     static_cast<unsigned long long>(r.segments), r.merge_seconds);
+    } else if (r.merge_failed) {
+      std::snprintf(buffer, sizeof(buffer), "  segments: %llu, merge failed, %llu left\n",
+                    static_cast<unsigned long long>(r.segments_before_merge),
+                    static_cast<unsigned long long>(r.segments));
     } else {
       std::snprintf(buffer, sizeof(buffer), "  segments: %llu, not merged (--no-merge)\n",
                     static_cast<unsigned long long>(r.segments_before_merge));

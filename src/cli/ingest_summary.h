@@ -8,7 +8,8 @@
 // an error; "records skipped": JSON records that could not be read). Then the
 // rate, the collection's segments (and how the merge at the end changed them:
 //   segments: 14, merged into 5 in 41.20 s
-// or "segments: 14, not merged (--no-merge)"), the files the include/exclude
+// "segments: 14, not merged (--no-merge)" or "segments: 14, merge failed,
+// 12 left"), the files the include/exclude
 // patterns left out, and one line per
 // failure ("path: reason"), at most `max_failure_lines` of them followed by
 // "... and N more".
@@ -37,10 +38,12 @@ struct IngestReport {
   uint64_t bytes = 0;                 // of the files read
   double elapsed_seconds = 0;         // everything, the merge included
   // The collection's sealed segments once its rows were all sealed, and
-  // after the merge (the same without one); 0 = not sealed (a write failed).
+  // after the merge (the same without one); 0 when nothing was sealed (a
+  // write or the seal failed, or the collection is empty): no line then.
   uint64_t segments_before_merge = 0;
   uint64_t segments = 0;
-  bool merged = false;  // false: --no-merge
+  bool merged = false;        // false: --no-merge, or merge_failed
+  bool merge_failed = false;  // the error follows the summary
   double merge_seconds = 0;
 };
 

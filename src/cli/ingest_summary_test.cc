@@ -63,6 +63,10 @@ TEST(IngestSummaryTest, SegmentsLineSaysWhatTheMergeDid) {
   r.segments = 14;
   EXPECT_NE(FormatIngestSummary(r).find("\n  segments: 14, not merged (--no-merge)\n"),
             std::string::npos);
+  r.merge_failed = true;
+  r.segments = 11;  // one merge went through before the failure
+  EXPECT_NE(FormatIngestSummary(r).find("\n  segments: 14, merge failed, 11 left\n"),
+            std::string::npos);
   r.segments_before_merge = 0;  // a write failed before the seal
   EXPECT_EQ(FormatIngestSummary(r).find("segments"), std::string::npos);
 }

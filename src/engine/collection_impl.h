@@ -16,7 +16,9 @@
 // fsync_interval_ms (policy `interval`) and seals: a mutable segment past
 // storage.seal_rows is frozen (still searched), written as an on-disk
 // segment, listed in a new MANIFEST, and the log files it covers removed.
-// The other merges sealed segments (size tiers, purges of deletes).
+// The other merges sealed segments (size tiers, purges of deletes); it is
+// not started when the engine is opened with background_merges = false,
+// and Compact() runs the same merges on the caller's thread.
 //
 // Thread-safety: all public methods may be called concurrently. Searches take
 // the state lock shared; writers are serialized by write_mu_ and take the
@@ -65,8 +67,7 @@ class CollectionImpl final : public Collection {
   // the foundation's single-file format is converted first.
   // `background_merges`: EngineOptions::background_merges.
   static Result<std::shared_ptr<CollectionImpl>> Open(std::shared_ptr<Env> env, std::string name,
-                                                      std::string dir,
-                                                      bool background_merges = true);
+                                                      std::string dir, bool background_merges);
   ~CollectionImpl() override;
 
   const std::string& name() const override { return name_; }

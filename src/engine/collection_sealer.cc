@@ -215,7 +215,17 @@ Status CollectionImpl::MaybeSeal(bool force) {
   return storage::RemoveObsoleteWalFiles(*env_, dir_ + "/" + kWalDir, covered_lsn);
 }
 
-Status CollectionImpl::Flush() { return MaybeSeal(/*force=*/true); }
+Status CollectionImpl::Flush() {
+  // A segment frozen by a background seal that failed (a full disk) is
+  // sealed first, and the rows written since then by a second seal.
+  bool frozen_before = false;
+  {
+    std::lock_guard<std::mutex> write_lock(write_mu_);
+    frozen_before = frozen_ != nullptr;
+  }
+  QUARRY_RETURN_IF_ERROR(MaybeSeal(/*force=*/true));
+  return frozen_before ? MaybeSeal(/*force=*/true) : Status::Ok();
+}
 
 void CollectionImpl::BackgroundLoop() {
   const bool interval = config_.storage.fsync == FsyncPolicy::kInterval;

@@ -87,8 +87,15 @@ Status HnswIndex::BuildFile(Env& env, const std::string& dir, uint32_t dimension
     state.mappings.push_back(std::move(mapped));
     if (state.quantized()) QUARRY_RETURN_IF_ERROR(state.codes.Reserve(rows));
     QUARRY_RETURN_IF_ERROR(state.graph.Reserve(rows));
-    QUARRY_RETURN_IF_ERROR(
-        LinkStoredRows(state, 0, static_cast<uint32_t>(rows), config.build_threads, cancel));
+    // Fewer rows than the full-scan threshold: every search scans them
+    // exactly, so no graph is built (a format version 4 file; hnsw_format.h).
+    if (rows < config.full_scan_threshold) {
+      QUARRY_RETURN_IF_ERROR(
+          StoreRowsUnlinked(state, 0, static_cast<uint32_t>(rows), config.build_threads));
+    } else {
+      QUARRY_RETURN_IF_ERROR(
+          LinkStoredRows(state, 0, static_cast<uint32_t>(rows), config.build_threads, cancel));
+    }
   }
   return SaveHnswCodesAndGraph(env, state, dir, vectors_crc);
 }

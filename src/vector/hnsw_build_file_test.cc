@@ -106,6 +106,55 @@ TEST_P(HnswBuildFile, ParallelBuildOpensAndFindsItsRows) {
   }
 }
 
+// Under the full-scan threshold every search is an exact scan, so the build
+// leaves the nodes unlinked (format version 4): no entry point, the exact
+// answers, with the file mapped or read, and no row can be added afterwards.
+TEST_P(HnswBuildFile, UnderTheFullScanThresholdNodesAreLeftUnlinked) {
+  const auto [q, d] = GetParam();
+  const DataSet data = Clustered(3000, 32, 10, 1.0f, 5);
+  HnswConfig config = ConfigFor(q, d, 2);
+  quarry::testing::TempDir dir;
+  config.full_scan_threshold = static_cast<uint32_t>(data.rows());  // linked at this many
+  ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), dir.path() + "/linked", data.dims, config,
+                                   data.rows(), SourceOf(data))
+                  .ok());
+  config.full_scan_threshold = static_cast<uint32_t>(data.rows()) + 1;
+  ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), dir.path() + "/unlinked", data.dims, config,
+                                   data.rows(), SourceOf(data))
+                  .ok());
+  const auto entry_of = [&](const std::string& sub) {
+    return testing::GetAt<uint32_t>(ReadAll(dir.path() + "/" + sub + "/graph.hnsw"),
+                                    fmt::kGraphEntryOffset);
+  };
+  EXPECT_NE(entry_of("linked"), 0xFFFFFFFFu);
+  EXPECT_EQ(entry_of("unlinked"), 0xFFFFFFFFu);
+  const std::string graph = ReadAll(dir.path() + "/unlinked/graph.hnsw");
+  EXPECT_EQ(testing::GetAt<uint32_t>(graph, fmt::kVersionOffset), 4u);
+
+  for (bool map_vectors : {false, true}) {
+    auto opened = HnswIndex::Open(TestEnv(), dir.path() + "/unlinked", map_vectors);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    ASSERT_EQ((*opened)->live_count(), data.rows());
+    double recall = 0;
+    for (size_t r = 0; r < data.rows(); r += 97) {
+      std::vector<float> query(data.Row(r).begin(), data.Row(r).end());
+      for (float& v : query) v += 0.05f;
+      auto hits = (*opened)->Search(query, {.k = 10, .oversampling = 8});
+      ASSERT_TRUE(hits.ok()) << hits.status().ToString();
+      const std::vector<RowId> truth = testing::BruteForce(data, d, query, 10);
+      if (q == Quantization::kNone) {
+        ASSERT_EQ(hits->size(), truth.size());
+        for (size_t i = 0; i < truth.size(); ++i) EXPECT_EQ((*hits)[i].row, truth[i]);
+      }
+      recall += testing::Recall(*hits, truth);
+    }
+    EXPECT_GE(recall / 31, 0.95) << "map_vectors " << map_vectors;
+    const Status added = (*opened)->Add(static_cast<RowId>(data.rows()), data.Row(0));
+    EXPECT_EQ(added.code(), StatusCode::kFailedPrecondition) << added.ToString();
+    EXPECT_EQ((*opened)->live_count(), data.rows());
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     QuantizationsAndDistances, HnswBuildFile,
     ::testing::Values(Case{Quantization::kNone, DistanceKind::kCosine},

@@ -186,7 +186,7 @@ TEST(HnswVersionTest, UnknownNewerAndMixedVersionsAreRefused) {
   ASSERT_TRUE((*index)->Save(TestEnv(), dir.path()).ok());
   const std::string graph = ReadAll(dir.Sub("graph.hnsw"));
   const std::string vectors = ReadAll(dir.Sub("vectors.f32"));
-  EXPECT_EQ(GetAt<uint32_t>(graph, fmt::kVersionOffset), 3u);
+  EXPECT_EQ(GetAt<uint32_t>(graph, fmt::kVersionOffset), 4u);
 
   auto open_with = [&](const std::string& file, std::string bytes) {
     WriteAll(dir.Sub(file), bytes);
@@ -202,29 +202,68 @@ TEST(HnswVersionTest, UnknownNewerAndMixedVersionsAreRefused) {
 
   Status s = open_with("graph.hnsw", with_version(graph, 0));
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
-  EXPECT_NE(s.message().find("unknown format version 0 (this build reads versions 1 to 3)"),
+  EXPECT_NE(s.message().find("unknown format version 0 (this build reads versions 1 to 4)"),
             std::string::npos)
       << s.ToString();
 
-  s = open_with("graph.hnsw", with_version(graph, 4));
+  s = open_with("graph.hnsw", with_version(graph, 5));
   EXPECT_EQ(s.code(), StatusCode::kNotSupported);
-  EXPECT_NE(s.message().find("format version 4 is newer than this build reads (3)"),
+  EXPECT_NE(s.message().find("format version 5 is newer than this build reads (4)"),
             std::string::npos)
       << s.ToString();
 
-  // A version-1 vectors file beside a version-3 graph: files of two saves.
+  // A version-1 vectors file beside a version-4 graph: files of two saves.
   s = open_with("vectors.f32", with_version(vectors, 1));
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
-  EXPECT_NE(s.message().find("vectors.f32: format version 1, but graph.hnsw has version 3"),
+  EXPECT_NE(s.message().find("vectors.f32: format version 1, but graph.hnsw has version 4"),
             std::string::npos)
       << s.ToString();
 
   EXPECT_TRUE(HnswIndex::Open(TestEnv(), dir.path(), true).ok());
 }
 
+// Version 3 files are version 4's, but for the unlinked graph version 4
+// added: a version-3 directory opens; an unlinked graph labelled version 3
+// is refused, as a version-3 reader refuses it.
+TEST(HnswVersionTest, Version3IsReadAndCannotBeUnlinked) {
+  quarry::testing::TempDir dir;
+  const DataSet data = V1FixtureData();
+  HnswConfig config = V1FixtureConfig(Quantization::kInt8);
+  const auto source = [&](size_t first, std::span<float> out) {
+    std::copy_n(data.values.begin() + static_cast<ptrdiff_t>(first * kDims), out.size(),
+                out.begin());
+    return Status::Ok();
+  };
+  const auto as_version_3 = [&](const std::string& sub) {
+    for (const std::string& f : {std::string("vectors.f32"), CodesFileOf(Quantization::kInt8),
+                                 std::string("graph.hnsw")}) {
+      std::string bytes = ReadAll(dir.Sub(sub) + "/" + f);
+      PutAt<uint32_t>(bytes, fmt::kVersionOffset, 3);
+      Reseal(bytes);
+      WriteAll(dir.Sub(sub) + "/" + f, bytes);
+    }
+    return HnswIndex::Open(TestEnv(), dir.Sub(sub), true);
+  };
+  config.full_scan_threshold = 0;
+  ASSERT_TRUE(
+      HnswIndex::BuildFile(TestEnv(), dir.Sub("linked"), kDims, config, kRows, source).ok());
+  auto linked = as_version_3("linked");
+  ASSERT_TRUE(linked.ok()) << linked.status().ToString();
+  EXPECT_EQ((*linked)->live_count(), kRows);
+
+  config.full_scan_threshold = kRows + 1;
+  ASSERT_TRUE(
+      HnswIndex::BuildFile(TestEnv(), dir.Sub("unlinked"), kDims, config, kRows, source).ok());
+  ASSERT_TRUE(HnswIndex::Open(TestEnv(), dir.Sub("unlinked"), true).ok());
+  auto unlinked = as_version_3("unlinked");
+  EXPECT_EQ(unlinked.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(unlinked.status().message().find("does not match the nodes"), std::string::npos)
+      << unlinked.status().ToString();
+}
+
 // Version 2 wrote vectors.f32 as one body under one CRC: it is read as it
-// is, every row verified at open (mapped or not), and saving writes
-// version 3.
+// is, every row verified at open (mapped or not), and saving writes the
+// current version.
 class HnswVersion2Test : public ::testing::TestWithParam<Quantization> {
  protected:
   std::string fixture() const {
@@ -233,7 +272,7 @@ class HnswVersion2Test : public ::testing::TestWithParam<Quantization> {
   quarry::testing::TempDir dir_;
 };
 
-TEST_P(HnswVersion2Test, IsReadAsItIsAndSavedAsVersion3) {
+TEST_P(HnswVersion2Test, IsReadAsItIsAndSavedAsTheCurrentVersion) {
   const DataSet data = V1FixtureData();
   const std::string v2 = CopyFixture(dir_, fixture());
   for (const std::string& f :
@@ -261,7 +300,7 @@ TEST_P(HnswVersion2Test, IsReadAsItIsAndSavedAsVersion3) {
     }
     EXPECT_GE(recall / 50, 0.9);
 
-    // The codes of version 2 are those of version 3: saving rewrites only
+    // The codes of version 2 are those of versions 3 and 4: saving rewrites only
     // the layout of vectors.f32.
     const std::string upgraded = dir_.Sub(map_vectors ? "up_mapped" : "up_read");
     ASSERT_TRUE(index.Save(TestEnv(), upgraded).ok());

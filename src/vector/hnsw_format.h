@@ -45,15 +45,21 @@ namespace quarry::vector::hnsw_format {
 static_assert(std::endian::native == std::endian::little,
               "index files are little-endian and written by memcpy");
 
+// Version 4 is written. It is version 3 but for one state of graph.hnsw that
+// version 3 refuses: rows with no entry point (entry 0xFFFFFFFF, max level
+// -1), every node on level 0. Such a graph is unlinked (its link lists are
+// never read): BuildFile writes it for fewer rows than the full-scan
+// threshold, and every search of it is an exact scan.
 // Version 3 (vectors.f32 rows page-aligned, with a CRC per block checked on
-// first touch instead of one body CRC checked at open) is written.
+// first touch instead of one body CRC checked at open) is read as it is.
 // Version 2 (per-dimension int8 ranges, centred binary codes, whole-body CRC
 // of vectors.f32) is read as it is, its vectors verified at open.
 // Version 1 (one int8 range for all dimensions, raw sign bits) is read: its
 // graph and vectors are used as they are and its codes are re-derived from
 // the vectors with the version-2 quantizers (hnsw_open.cc).
-inline constexpr uint32_t kVersion = 3;
+inline constexpr uint32_t kVersion = 4;
 inline constexpr uint32_t kFirstBlockCrcVersion = 3;
+inline constexpr uint32_t kFirstUnlinkedVersion = 4;
 inline constexpr uint32_t kOldestReadableVersion = 1;
 inline constexpr size_t kHeaderSize = 128;
 inline constexpr size_t kSectionAlign = 64;

@@ -106,7 +106,9 @@ class HnswIndex final : public VectorIndex {
   // missing. REQUIRES: no concurrent writer. `env` must outlive the call.
   Status Save(Env& env, const std::string& dir) const;
   // Writes into `dir` the index that Create + AddBatch(0, rows) + Save would,
-  // without ever holding the full-precision vectors in memory: `source` is
+  // but for the graph when rows < config.full_scan_threshold: every search of
+  // such an index is an exact scan, so its nodes are left unlinked (format
+  // version 4). It never holds the full-precision vectors in memory: `source` is
   // read a batch at a time straight into vectors.f32, and the graph is built
   // over that file, mapped (its pages belong to the kernel's page cache and
   // can be dropped under pressure, unlike the index's own rows). What the
@@ -117,7 +119,7 @@ class HnswIndex final : public VectorIndex {
   static Status BuildFile(Env& env, const std::string& dir, uint32_t dimensions,
                           const HnswConfig& config, size_t rows, const RowSource& source,
                           const std::atomic<bool>* cancel = nullptr);
-  // Opens an index saved by Save() (format version 3, or 2 or 1: see
+  // Opens an index saved by Save() or BuildFile() (format version 4, or 3, 2 or 1: see
   // docs/format/hnsw-index.md) through `env`. Full-precision vectors are
   // memory-mapped (paged by the kernel) when `map_vectors`, else read into
   // RAM; codes and graph are verified (checksums, bounds of every neighbour

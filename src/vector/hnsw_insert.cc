@@ -259,4 +259,13 @@ Status LinkStoredRows(HnswState& state, uint32_t first, uint32_t end, size_t thr
   return Status::Ok();
 }
 
+Status StoreRowsUnlinked(HnswState& state, uint32_t first, uint32_t end, size_t threads) {
+  QUARRY_CHECK(state.graph.entry().node == kNoNode,
+               "StoreRowsUnlinked: the graph is already linked");
+  if (state.quantized()) QUARRY_RETURN_IF_ERROR(TrainAndEncode(state, first, end, threads));
+  for (uint32_t r = first; r < end; ++r) state.graph.InitNode(r, 0);
+  state.rows.store(end, std::memory_order_release);
+  return Status::Ok();
+}
+
 }  // namespace quarry::vector

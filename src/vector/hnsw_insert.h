@@ -46,6 +46,15 @@ Status InsertRows(HnswState& state, uint32_t first, std::span<const float> vecto
 Status LinkStoredRows(HnswState& state, uint32_t first, uint32_t end, size_t threads,
                       const std::atomic<bool>* cancel = nullptr);
 
+// Stores rows [first, end) whose vectors are already stored without linking
+// them: codes as LinkStoredRows writes them, every node on level 0 with no
+// links and no entry point, so every search of the index is an exact scan
+// (SearchHnsw). For a sealed segment under full_scan_threshold rows, which
+// is scanned anyway: the graph would cost most of its build and never be
+// walked (docs/design/hnsw.md, "Segments under the full-scan threshold").
+// REQUIRES: as LinkStoredRows; the graph holds no linked node.
+Status StoreRowsUnlinked(HnswState& state, uint32_t first, uint32_t end, size_t threads);
+
 }  // namespace quarry::vector
 
 #endif  // QUARRY_VECTOR_HNSW_INSERT_H_

@@ -218,8 +218,13 @@ Status LoadGraph(HnswState& s, const VerifiedFile& f, uint64_t rows, const std::
   }
   const auto entry = h.Get<uint32_t>(fmt::kGraphEntryOffset);
   const auto max_level = h.Get<int32_t>(fmt::kGraphMaxLevelOffset);
-  if (rows == 0 ? (entry != kNoNode || max_level != -1)
-                : (entry >= rows || max_level != top || (meta[entry] & 0x3F) != top)) {
+  // Version 4 may leave rows unlinked (no entry point, every node on level
+  // 0; hnsw_format.h): such an index is only ever scanned exactly.
+  const bool unlinked = rows > 0 && f.version >= fmt::kFirstUnlinkedVersion && entry == kNoNode &&
+                        max_level == -1 && top == 0;
+  if ((rows == 0 || unlinked)
+          ? (entry != kNoNode || max_level != -1)
+          : (entry >= rows || max_level != top || (meta[entry] & 0x3F) != top)) {
     return Bad(path, "entry point " + std::to_string(entry) + " at level " +
                          std::to_string(max_level) + " does not match the nodes (top level " +
                          std::to_string(top) + ")");
@@ -246,7 +251,7 @@ Status LoadGraph(HnswState& s, const VerifiedFile& f, uint64_t rows, const std::
   QUARRY_RETURN_IF_ERROR(g.RestoreMeta({meta, rows}));
   QUARRY_RETURN_IF_ERROR(g.RestoreUpper({upper, upper_words}, rows));
   g.RestoreLevel0View(f.file.data() + layout.level0_offset, rows);
-  if (rows > 0) g.SetEntry({entry, max_level});
+  if (rows > 0 && !unlinked) g.SetEntry({entry, max_level});
   s.removed.store(removed, std::memory_order_relaxed);
   return Status::Ok();
 }

@@ -1,5 +1,5 @@
 // VectorBlocks: lazy verification of the full-precision rows of a mapped
-// vectors.f32 (format version 3, docs/format/hnsw-index.md).
+// vectors.f32 (format version 3 and later, docs/format/hnsw-index.md).
 //
 // The file stores a CRC-32C per fixed-size block of its rows region. Opening
 // checks only the small table of those CRCs; a block is checked the first

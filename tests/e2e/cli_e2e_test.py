@@ -112,8 +112,12 @@ class CliTest(unittest.TestCase):
         for n in range(2, 5):
             write(os.path.join(self.tmp.name, f"more{n}", "note.md"),
                   f"# Note {n}\n\nThe {n}th note talks about lighthouse number {n}.")
-            r = self.ingest(os.path.join(self.tmp.name, f"more{n}"))
+            r = self.ingest(os.path.join(self.tmp.name, f"more{n}"),
+                            extra=("--quiet",) if n == 4 else ())
             self.assertEqual(r.returncode, 0, r.stderr)
+            if n == 3:  # the wait for the merges is announced, unless --quiet
+                self.assertIn("quarry: 3 segments sealed; merging those due", r.stderr)
+        self.assertNotIn("merging", r.stderr)
         self.assertIn("  segments: 4, merged into 1 in ", r.stdout)
         self.assertEqual(self.sealed_segments(), 1)
         # Every write is in the merged segment, none left to replay in the log.
