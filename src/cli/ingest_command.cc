@@ -122,10 +122,12 @@ ProgressReporter::Mode ProgressMode(const IngestFlags& flags) {
 // the next open replays; the error says so.
 Status FinishSegments(Collection& collection, const IngestFlags& flags, ProgressReporter& progress,
                       IngestReport* report) {
+  Stopwatch seal_clock;
   if (Status sealed = collection.Flush(); !sealed.ok()) {
     return sealed.WithContext(
         "every document is stored (in the log, replayed at the next open), but sealing failed");
   }
+  report->seal_seconds = seal_clock.ElapsedMillis() / 1000.0;
   report->segments_before_merge = collection.Info().sealed_segments;
   report->segments = report->segments_before_merge;
   if (!flags.merge) return Status::Ok();

@@ -22,6 +22,8 @@ std::string FormatIngestSummary(const IngestReport& r, size_t max_failure_lines)
                 chunk_rate, seconds > 0 ? megabytes / seconds : 0.0, megabytes);
   out += buffer;
   if (r.segments_before_merge > 0) {
+    std::snprintf(buffer, sizeof(buffer), "  final seal: %.2f s\n", r.seal_seconds);
+    out += buffer;
     if (r.merged) {
       std::snprintf(buffer, sizeof(buffer), "  segments: %llu, merged into %llu in %.2f s\n",
                     static_cast<unsigned long long>(r.segments_before_merge),

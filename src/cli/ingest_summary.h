@@ -9,9 +9,9 @@
 // rate, the collection's segments (and how the merge at the end changed them:
 //   segments: 14, merged into 5 in 41.20 s
 // "segments: 14, not merged (--no-merge)" or "segments: 14, merge failed,
-// 12 left"), the files the include/exclude
-// patterns left out, and one line per
-// failure ("path: reason"), at most `max_failure_lines` of them followed by
+// 12 left") after the time the final seal took ("final seal: 0.12 s"), the files the
+// include/exclude patterns left out, and one line per failure ("path: reason"), at most
+// `max_failure_lines` of them followed by
 // "... and N more".
 //
 // Thread-safety: pure functions.
@@ -44,6 +44,7 @@ struct IngestReport {
   uint64_t segments = 0;
   bool merged = false;        // false: --no-merge, or merge_failed
   bool merge_failed = false;  // the error follows the summary
+  double seal_seconds = 0;    // of the seal of the rows still in memory at the end
   double merge_seconds = 0;
 };
 
