@@ -246,7 +246,8 @@ def run_ingest(args, dataset_path, embedder_args, one_core, data_dir):
     return {"wall_s": wall, "documents": docs, "chunks": chunks,
             "segments_sealed": int(seg.group(1)), "segments_merged": int(seg.group(2)),
             "merge_s": float(seg.group(3)),
-            "final_seal_s": float(FINAL_SEAL.search(out).group(1)),
+            # (a build before 565a953 prints no "final seal" line)
+            "final_seal_s": float(fs.group(1)) if (fs := FINAL_SEAL.search(out)) else 0.0,
             "peak_rss_bytes": usage.ru_maxrss * 1024, "peak_anon_bytes": peak_anon[0],
             "cpu_s": usage.ru_utime + usage.ru_stime}
 

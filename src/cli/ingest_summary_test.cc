@@ -56,9 +56,9 @@ TEST(IngestSummaryTest, SegmentsLineSaysWhatTheMergeDid) {
   r.segments = 5;
   r.merged = true;
   r.merge_seconds = 41.2;
-  r.seal_seconds = 0.125;
+  r.seal_seconds = 0.126;
   EXPECT_NE(FormatIngestSummary(r).find(
-                "\n  final seal: 0.12 s\n  segments: 14, merged into 5 in 41.20 s\n"),
+                "\n  final seal: 0.13 s\n  segments: 14, merged into 5 in 41.20 s\n"),
             std::string::npos)
       << FormatIngestSummary(r);
   r.merged = false;

@@ -23,10 +23,11 @@ namespace fmt = hnsw_format;
 // Rows read from the source per call: about 4 MiB of floats.
 constexpr size_t kBatchBytes = size_t{4} << 20;
 
-// Writes rows [0, rows) of `source` to `path`, normalized for cosine.
-// Returns the body CRC.
+// Writes rows [0, rows) of `source` to `path`, normalized for cosine, as
+// format `version`. Returns the body CRC.
 Result<uint32_t> WriteVectors(Env& env, const std::string& path, uint32_t dims,
-                              DistanceKind distance, size_t rows, const RowSource& source) {
+                              DistanceKind distance, size_t rows, const RowSource& source,
+                              uint32_t version) {
   QUARRY_ASSIGN_OR_RETURN(VectorsFileWriter writer, VectorsFileWriter::Create(env, path));
   const size_t batch_rows = std::max<size_t>(1, kBatchBytes / (size_t{dims} * sizeof(float)));
   std::vector<float> batch(std::min(rows, batch_rows) * dims);
@@ -45,7 +46,7 @@ Result<uint32_t> WriteVectors(Env& env, const std::string& path, uint32_t dims,
     QUARRY_RETURN_IF_ERROR(
         writer.Append(reinterpret_cast<const uint8_t*>(out.data()), out.size_bytes()));
   }
-  return writer.Finish(dims, rows, distance);
+  return writer.Finish(dims, rows, distance, version);
 }
 
 }  // namespace
@@ -70,8 +71,12 @@ Status HnswIndex::BuildFile(Env& env, const std::string& dir, uint32_t dimension
     }
     return source(first, out);
   };
+  // Fewer rows than the full-scan threshold: every search scans them
+  // exactly, so no graph is built (format version 4; hnsw_format.h).
+  const bool unlinked = rows > 0 && rows < config.full_scan_threshold;
   QUARRY_ASSIGN_OR_RETURN(const uint32_t vectors_crc,
-                          WriteVectors(env, path, dimensions, config.distance, rows, cancellable));
+                          WriteVectors(env, path, dimensions, config.distance, rows, cancellable,
+                                       fmt::VersionToWrite(unlinked)));
 
   HnswState state(dimensions, config);
   if (rows > 0) {
@@ -87,9 +92,7 @@ Status HnswIndex::BuildFile(Env& env, const std::string& dir, uint32_t dimension
     state.mappings.push_back(std::move(mapped));
     if (state.quantized()) QUARRY_RETURN_IF_ERROR(state.codes.Reserve(rows));
     QUARRY_RETURN_IF_ERROR(state.graph.Reserve(rows));
-    // Fewer rows than the full-scan threshold: every search scans them
-    // exactly, so no graph is built (a format version 4 file; hnsw_format.h).
-    if (rows < config.full_scan_threshold) {
+    if (unlinked) {
       QUARRY_RETURN_IF_ERROR(
           StoreRowsUnlinked(state, 0, static_cast<uint32_t>(rows), config.build_threads));
     } else {

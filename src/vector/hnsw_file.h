@@ -39,10 +39,10 @@ Status SaveHnsw(Env& env, const HnswState& state, const std::string& dir);
 // graph exists (HnswIndex::BuildFile):
 // Creates `dir` and any missing parent, syncing each parent it changes.
 Status CreateIndexDir(Env& env, const std::string& dir);
-// Streams vectors.f32 (the current version): rows appended in order, then
-// Finish() writes the block table and header, commits the file and returns
-// the body CRC the graph file records. Without Finish() the file is not
-// created. Move-only.
+// Streams vectors.f32 (version 3, or 4 beside an unlinked graph): rows
+// appended in order, then Finish() writes the block table and header,
+// commits the file and returns the body CRC the graph file records. Without
+// Finish() the file is not created. Move-only.
 class VectorsFileWriter {
  public:
   static Result<VectorsFileWriter> Create(Env& env, const std::string& path);
@@ -50,7 +50,8 @@ class VectorsFileWriter {
   ~VectorsFileWriter();
   // Appends whole rows (or any split of them).
   Status Append(const uint8_t* rows, size_t bytes);
-  Result<uint32_t> Finish(uint32_t dims, uint64_t rows, DistanceKind distance);
+  // `version`: hnsw_format::VersionToWrite of the index's graph.
+  Result<uint32_t> Finish(uint32_t dims, uint64_t rows, DistanceKind distance, uint32_t version);
 
  private:
   struct Impl;

@@ -127,7 +127,7 @@ TEST_P(HnswVersion1Test, IsReadAndItsCodesAreReDerived) {
     ASSERT_TRUE((*fresh)->Save(TestEnv(), dir_.Sub("fresh")).ok());
     const std::string a = ReadAll(upgraded + "/" + CodesFileOf(GetParam()));
     const std::string b = ReadAll(dir_.Sub("fresh") + "/" + CodesFileOf(GetParam()));
-    EXPECT_EQ(GetAt<uint32_t>(a, fmt::kVersionOffset), fmt::kVersion);
+    EXPECT_EQ(GetAt<uint32_t>(a, fmt::kVersionOffset), fmt::VersionToWrite(false));
     EXPECT_EQ(a.substr(fmt::kHeaderSize), b.substr(fmt::kHeaderSize));
     auto reopened = HnswIndex::Open(TestEnv(), upgraded, true);
     ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
@@ -186,7 +186,7 @@ TEST(HnswVersionTest, UnknownNewerAndMixedVersionsAreRefused) {
   ASSERT_TRUE((*index)->Save(TestEnv(), dir.path()).ok());
   const std::string graph = ReadAll(dir.Sub("graph.hnsw"));
   const std::string vectors = ReadAll(dir.Sub("vectors.f32"));
-  EXPECT_EQ(GetAt<uint32_t>(graph, fmt::kVersionOffset), 4u);
+  EXPECT_EQ(GetAt<uint32_t>(graph, fmt::kVersionOffset), 3u);  // linked: still version 3
 
   auto open_with = [&](const std::string& file, std::string bytes) {
     WriteAll(dir.Sub(file), bytes);
@@ -212,19 +212,20 @@ TEST(HnswVersionTest, UnknownNewerAndMixedVersionsAreRefused) {
             std::string::npos)
       << s.ToString();
 
-  // A version-1 vectors file beside a version-4 graph: files of two saves.
+  // A version-1 vectors file beside a version-3 graph: files of two saves.
   s = open_with("vectors.f32", with_version(vectors, 1));
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
-  EXPECT_NE(s.message().find("vectors.f32: format version 1, but graph.hnsw has version 4"),
+  EXPECT_NE(s.message().find("vectors.f32: format version 1, but graph.hnsw has version 3"),
             std::string::npos)
       << s.ToString();
 
   EXPECT_TRUE(HnswIndex::Open(TestEnv(), dir.path(), true).ok());
 }
 
-// Version 3 files are version 4's, but for the unlinked graph version 4
-// added: a version-3 directory opens; an unlinked graph labelled version 3
-// is refused, as a version-3 reader refuses it.
+// Version 4 is version 3 plus the unlinked graph, and is written only for
+// one: a linked index is still written as version 3 (so an older build reads
+// it), and an unlinked graph labelled version 3 is refused, as a version-3
+// reader refuses it.
 TEST(HnswVersionTest, Version3IsReadAndCannotBeUnlinked) {
   quarry::testing::TempDir dir;
   const DataSet data = V1FixtureData();
@@ -308,7 +309,7 @@ TEST_P(HnswVersion2Test, IsReadAsItIsAndSavedAsTheCurrentVersion) {
     EXPECT_EQ(ReadAll(upgraded + "/" + codes).substr(fmt::kHeaderSize),
               ReadAll(v2 + "/" + codes).substr(fmt::kHeaderSize));
     const std::string vectors = ReadAll(upgraded + "/vectors.f32");
-    EXPECT_EQ(GetAt<uint32_t>(vectors, fmt::kVersionOffset), fmt::kVersion);
+    EXPECT_EQ(GetAt<uint32_t>(vectors, fmt::kVersionOffset), fmt::VersionToWrite(false));
     EXPECT_EQ(vectors.substr(fmt::kVectorsRowsAt, size_t{kRows} * kDims * 4),
               ReadAll(v2 + "/vectors.f32").substr(fmt::kHeaderSize));
     auto reopened = HnswIndex::Open(TestEnv(), upgraded, true);

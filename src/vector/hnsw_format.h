@@ -45,13 +45,14 @@ namespace quarry::vector::hnsw_format {
 static_assert(std::endian::native == std::endian::little,
               "index files are little-endian and written by memcpy");
 
-// Version 4 is written. It is version 3 but for one state of graph.hnsw that
+// Version 4 is written for unlinked indexes only (VersionToWrite), version 3
+// for every other. Version 4 is version 3 but for one state of graph.hnsw that
 // version 3 refuses: rows with no entry point (entry 0xFFFFFFFF, max level
 // -1), every node on level 0. Such a graph is unlinked (its link lists are
 // never read): BuildFile writes it for fewer rows than the full-scan
 // threshold, and every search of it is an exact scan.
 // Version 3 (vectors.f32 rows page-aligned, with a CRC per block checked on
-// first touch instead of one body CRC checked at open) is read as it is.
+// first touch instead of one body CRC checked at open) is written otherwise.
 // Version 2 (per-dimension int8 ranges, centred binary codes, whole-body CRC
 // of vectors.f32) is read as it is, its vectors verified at open.
 // Version 1 (one int8 range for all dimensions, raw sign bits) is read: its
@@ -60,6 +61,11 @@ static_assert(std::endian::native == std::endian::little,
 inline constexpr uint32_t kVersion = 4;
 inline constexpr uint32_t kFirstBlockCrcVersion = 3;
 inline constexpr uint32_t kFirstUnlinkedVersion = 4;
+// The version a save writes into all three files: 4 only for an unlinked
+// graph, so that a linked index stays readable by a version-3 build.
+inline uint32_t VersionToWrite(bool unlinked) {
+  return unlinked ? kFirstUnlinkedVersion : kFirstBlockCrcVersion;
+}
 inline constexpr uint32_t kOldestReadableVersion = 1;
 inline constexpr size_t kHeaderSize = 128;
 inline constexpr size_t kSectionAlign = 64;
@@ -162,8 +168,8 @@ inline constexpr size_t kGraphOversamplingOffset = 64;       // f32
 inline constexpr size_t kGraphBuildThreadsOffset = 68;       // u32
 inline constexpr size_t kGraphFilterSelectivityOffset = 72;  // f64
 inline constexpr size_t kGraphSeedOffset = 80;               // u64
-inline constexpr size_t kGraphEntryOffset = 88;              // u32: 0xFFFFFFFF when empty
-inline constexpr size_t kGraphMaxLevelOffset = 92;           // i32: -1 when empty
+inline constexpr size_t kGraphEntryOffset = 88;     // u32: 0xFFFFFFFF when empty or unlinked
+inline constexpr size_t kGraphMaxLevelOffset = 92;  // i32: -1 when empty or unlinked
 inline constexpr size_t kGraphVectorsCrcOffset = 96;         // u32: body CRC of vectors.f32
 inline constexpr size_t kGraphCodesCrcOffset = 100;          // u32: body CRC of codes (0: none)
 inline constexpr size_t kGraphUpperWordsOffset = 104;        // u64: u32 words of upper lists

@@ -47,7 +47,9 @@ Status LinkStoredRows(HnswState& state, uint32_t first, uint32_t end, size_t thr
                       const std::atomic<bool>* cancel = nullptr);
 
 // Stores rows [first, end) whose vectors are already stored without linking
-// them: codes as LinkStoredRows writes them, every node on level 0 with no
+// them: codes as LinkStoredRows writes them (no search reads them, but a
+// trained index's vectors are then verified block by block on first read,
+// as in any quantized index), every node on level 0 with no
 // links and no entry point, so every search of the index is an exact scan
 // (SearchHnsw). For a sealed segment under full_scan_threshold rows, which
 // is scanned anyway: the graph would cost most of its build and never be

@@ -236,6 +236,9 @@ Status LoadGraph(HnswState& s, const VerifiedFile& f, uint64_t rows, const std::
   for (uint64_t node = 0; node < rows; ++node) {
     QUARRY_RETURN_IF_ERROR(CheckList(level0 + node * stride0, 2 * m, 0, static_cast<uint32_t>(node),
                                      rows, meta, path));
+    if (unlinked && level0[node * stride0] != 0) {
+      return Bad(path, "node " + std::to_string(node) + " has links in an unlinked graph");
+    }
   }
   const auto* upper = reinterpret_cast<const uint32_t*>(f.file.data() + layout.upper_offset);
   size_t at = 0;

@@ -44,9 +44,9 @@ class FileBuilder {
   uint32_t body_crc() const { return crc_; }
 
   // Fills the common fields of `h`, writes it, and commits the file.
-  Status Finish(fmt::Header& h, const std::array<uint8_t, 8>& magic) {
+  Status Finish(fmt::Header& h, const std::array<uint8_t, 8>& magic, uint32_t version) {
     std::memcpy(h.bytes.data() + fmt::kMagicOffset, magic.data(), magic.size());
-    h.Put<uint32_t>(fmt::kVersionOffset, fmt::kVersion);
+    h.Put<uint32_t>(fmt::kVersionOffset, version);
     h.Put<uint32_t>(fmt::kHeaderSizeOffset, fmt::kHeaderSize);
     h.Put<uint64_t>(fmt::kBodySizeOffset, writer_.size() - fmt::kHeaderSize);
     h.Put<uint32_t>(fmt::kBodyCrcOffset, crc_);
@@ -102,6 +102,11 @@ class BlockCrcs {
   std::vector<uint32_t> crcs_;
 };
 
+// What every file of a save of `s` is labelled (hnsw_format.h).
+uint32_t VersionOf(const HnswState& s, uint32_t rows) {
+  return fmt::VersionToWrite(/*unlinked=*/rows > 0 && s.graph.entry().node == kNoNode);
+}
+
 Result<uint32_t> SaveVectors(Env& env, const HnswState& s, const std::string& path, uint32_t rows) {
   QUARRY_ASSIGN_OR_RETURN(VectorsFileWriter w, VectorsFileWriter::Create(env, path));
   Status status;
@@ -109,7 +114,7 @@ Result<uint32_t> SaveVectors(Env& env, const HnswState& s, const std::string& pa
     if (status.ok()) status = w.Append(p, n * s.vectors.stride());
   });
   QUARRY_RETURN_IF_ERROR(status);
-  return w.Finish(s.dims, rows, s.config.distance);
+  return w.Finish(s.dims, rows, s.config.distance, VersionOf(s, rows));
 }
 
 // The quantizer section of the codes file: int8 scales then offsets, or the
@@ -140,7 +145,7 @@ Result<uint32_t> SaveCodes(Env& env, const HnswState& s, const std::string& path
   h.Put<uint32_t>(fmt::kCodeReadyOffset, ready ? 1 : 0);
   h.Put<uint32_t>(fmt::kCodeParamsBytesOffset, params_bytes);
   const uint32_t crc = b.body_crc();
-  QUARRY_RETURN_IF_ERROR(b.Finish(h, fmt::kCodesMagic));
+  QUARRY_RETURN_IF_ERROR(b.Finish(h, fmt::kCodesMagic, VersionOf(s, rows)));
   return crc;
 }
 
@@ -184,7 +189,7 @@ Status SaveGraph(Env& env, const HnswState& s, const std::string& path, uint32_t
   h.Put<uint32_t>(fmt::kGraphVectorsCrcOffset, vectors_crc);
   h.Put<uint32_t>(fmt::kGraphCodesCrcOffset, codes_crc);
   h.Put<uint64_t>(fmt::kGraphUpperWordsOffset, upper_words);
-  return b.Finish(h, fmt::kGraphMagic);
+  return b.Finish(h, fmt::kGraphMagic, VersionOf(s, rows));
 }
 
 // Creates `dir` and any missing parent, one level at a time through the
@@ -206,7 +211,7 @@ Status CreateDirs(Env& env, const std::string& dir) {
 
 }  // namespace
 
-// Version 3: page padding, the rows, padding, the block CRC table; the body
+// Version 3 (and 4): page padding, the rows, padding, the block CRC table; the body
 // CRC is the table's (docs/format/hnsw-index.md).
 struct VectorsFileWriter::Impl {
   explicit Impl(FileBuilder b) : builder(std::move(b)) {}
@@ -230,7 +235,8 @@ Status VectorsFileWriter::Append(const uint8_t* rows, size_t bytes) {
   return impl_->builder.Unsummed(rows, bytes);
 }
 
-Result<uint32_t> VectorsFileWriter::Finish(uint32_t dims, uint64_t rows, DistanceKind distance) {
+Result<uint32_t> VectorsFileWriter::Finish(uint32_t dims, uint64_t rows, DistanceKind distance,
+                                           uint32_t version) {
   FileBuilder& b = impl_->builder;
   QUARRY_RETURN_IF_ERROR(b.Align(/*summed=*/false));
   const std::vector<uint32_t> table = impl_->blocks.Finish();
@@ -241,7 +247,7 @@ Result<uint32_t> VectorsFileWriter::Finish(uint32_t dims, uint64_t rows, Distanc
   h.Put<uint32_t>(fmt::kVecDistanceOffset, fmt::DistanceCode(distance));
   h.Put<uint32_t>(fmt::kVecBlockBytesOffset, fmt::kVectorBlockBytes);
   const uint32_t crc = b.body_crc();
-  QUARRY_RETURN_IF_ERROR(b.Finish(h, fmt::kVectorsMagic));
+  QUARRY_RETURN_IF_ERROR(b.Finish(h, fmt::kVectorsMagic, version));
   return crc;
 }
 

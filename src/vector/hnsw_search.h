@@ -2,7 +2,8 @@
 // graph traversal, walking the graph on quantized codes, rescoring the best
 // candidates with full-precision vectors.
 //
-//   live rows < full_scan_threshold       exact scan over live rows
+//   live rows < full_scan_threshold,      exact scan over live rows
+//   or no graph (empty, or unlinked)
 //   filter selective (ChooseFilterPlan)   exact scan over the allowed rows
 //   otherwise                             greedy descent, beam search with
 //                                         ef' = max(ef, k·oversampling) on
