@@ -136,14 +136,14 @@ Status FinishSegments(Collection& collection, const IngestFlags& flags, Progress
                   " segments sealed; merging those due");
   }
   Stopwatch merge_clock;
-  if (Status merged = collection.Compact(); !merged.ok()) {
-    report->merge_failed = true;
-    report->segments = collection.Info().sealed_segments;
+  const Status merged = collection.Compact();
+  report->merge_seconds = merge_clock.ElapsedMillis() / 1000.0;
+  report->segments = collection.Info().sealed_segments;  // after the merges that went through
+  if (!merged.ok()) {
+    report->merge = IngestReport::Merge::kFailed;
     return merged.WithContext("every document is stored and sealed, but merging failed");
   }
-  report->merge_seconds = merge_clock.ElapsedMillis() / 1000.0;
-  report->merged = true;
-  report->segments = collection.Info().sealed_segments;
+  report->merge = IngestReport::Merge::kDone;
   return Status::Ok();
 }
 

@@ -24,11 +24,11 @@ std::string FormatIngestSummary(const IngestReport& r, size_t max_failure_lines)
   if (r.segments_before_merge > 0) {
     std::snprintf(buffer, sizeof(buffer), "  final seal: %.2f s\n", r.seal_seconds);
     out += buffer;
-    if (r.merged) {
+    if (r.merge == IngestReport::Merge::kDone) {
       std::snprintf(buffer, sizeof(buffer), "  segments: %llu, merged into %llu in %.2f s\n",
                     static_cast<unsigned long long>(r.segments_before_merge),
                     static_cast<unsigned long long>(r.segments), r.merge_seconds);
-    } else if (r.merge_failed) {
+    } else if (r.merge == IngestReport::Merge::kFailed) {
       std::snprintf(buffer, sizeof(buffer), "  segments: %llu, merge failed, %llu left\n",
                     static_cast<unsigned long long>(r.segments_before_merge),
                     static_cast<unsigned long long>(r.segments));

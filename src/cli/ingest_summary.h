@@ -42,9 +42,11 @@ struct IngestReport {
   // write or the seal failed, or the collection is empty): no line then.
   uint64_t segments_before_merge = 0;
   uint64_t segments = 0;
-  bool merged = false;        // false: --no-merge, or merge_failed
-  bool merge_failed = false;  // the error follows the summary
-  double seal_seconds = 0;    // of the seal of the rows still in memory at the end
+  // The merge at the end: skipped (--no-merge), done, or failed (the error
+  // follows the summary).
+  enum class Merge { kSkipped, kDone, kFailed };
+  Merge merge = Merge::kSkipped;
+  double seal_seconds = 0;  // of the seal of the rows still in memory at the end
   double merge_seconds = 0;
 };
 

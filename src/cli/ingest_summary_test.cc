@@ -54,18 +54,18 @@ TEST(IngestSummaryTest, SegmentsLineSaysWhatTheMergeDid) {
   IngestReport r;
   r.segments_before_merge = 14;
   r.segments = 5;
-  r.merged = true;
+  r.merge = IngestReport::Merge::kDone;
   r.merge_seconds = 41.2;
   r.seal_seconds = 0.126;
   EXPECT_NE(FormatIngestSummary(r).find(
                 "\n  final seal: 0.13 s\n  segments: 14, merged into 5 in 41.20 s\n"),
             std::string::npos)
       << FormatIngestSummary(r);
-  r.merged = false;
+  r.merge = IngestReport::Merge::kSkipped;
   r.segments = 14;
   EXPECT_NE(FormatIngestSummary(r).find("\n  segments: 14, not merged (--no-merge)\n"),
             std::string::npos);
-  r.merge_failed = true;
+  r.merge = IngestReport::Merge::kFailed;
   r.segments = 11;  // one merge went through before the failure
   EXPECT_NE(FormatIngestSummary(r).find("\n  segments: 14, merge failed, 11 left\n"),
             std::string::npos);

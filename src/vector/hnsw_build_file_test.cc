@@ -173,6 +173,13 @@ TEST_P(HnswBuildFile, UnderTheFullScanThresholdNodesAreLeftUnlinked) {
   EXPECT_NE(refused.status().message().find("node 0 has links in an unlinked graph"),
             std::string::npos)
       << refused.status().ToString();
+  // So is a node above level 0 in a graph with no entry point.
+  tampered = graph;
+  tampered[layout.meta_offset + 5] = 1;
+  testing::Reseal(tampered);
+  testing::WriteAll(dir.path() + "/unlinked/graph.hnsw", tampered);
+  refused = HnswIndex::Open(TestEnv(), dir.path() + "/unlinked", true);
+  EXPECT_EQ(refused.status().code(), StatusCode::kCorruption) << refused.status().ToString();
 }
 
 INSTANTIATE_TEST_SUITE_P(

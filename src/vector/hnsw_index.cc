@@ -33,11 +33,10 @@ Status CheckVector(std::span<const float> v, uint32_t dims, const char* what) {
   return Status::Ok();
 }
 
-// An index written unlinked (BuildFile under full_scan_threshold rows) has
-// rows but no entry point: rows inserted now would link only to each other,
-// and a graph search would never reach the old ones.
-Status CheckLinked(const HnswState& s, uint32_t rows) {
-  if (rows == 0 || s.graph.entry().node != kNoNode) return Status::Ok();
+// Rows inserted into an unlinked index would link only to each other, and a
+// graph search would never reach the old ones.
+Status CheckLinked(const HnswState& s) {
+  if (!s.unlinked()) return Status::Ok();
   return Status::FailedPrecondition(
       "hnsw: rows cannot be added to an index written unlinked (fewer rows than "
       "full_scan_threshold, searched by exact scan); build a new one");
@@ -126,7 +125,7 @@ Status HnswIndex::Add(RowId row, std::span<const float> vector) {
   // Inserting reads old rows (training sample, float32 distances) and copies
   // the partial chunk of a mapped view: verify them all first.
   QUARRY_RETURN_IF_ERROR(s.CheckAllVectors());
-  QUARRY_RETURN_IF_ERROR(CheckLinked(s, next));
+  QUARRY_RETURN_IF_ERROR(CheckLinked(s));
   return InsertRows(s, row, vector, 1);
 }
 
@@ -153,7 +152,7 @@ Status HnswIndex::AddBatch(RowId first, std::span<const float> vectors) {
   if (n == 0) return Status::Ok();
   if (uint64_t{first} + n > kMaxHnswRows) return Status::ResourceExhausted("hnsw: index is full");
   QUARRY_RETURN_IF_ERROR(s.CheckAllVectors());  // as in Add
-  QUARRY_RETURN_IF_ERROR(CheckLinked(s, next));
+  QUARRY_RETURN_IF_ERROR(CheckLinked(s));
   return InsertRows(s, first, vectors, s.config.build_threads);
 }
 

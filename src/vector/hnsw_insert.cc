@@ -260,7 +260,7 @@ Status LinkStoredRows(HnswState& state, uint32_t first, uint32_t end, size_t thr
 }
 
 Status StoreRowsUnlinked(HnswState& state, uint32_t first, uint32_t end, size_t threads) {
-  QUARRY_CHECK(state.graph.entry().node == kNoNode,
+  QUARRY_CHECK(state.rows.load(std::memory_order_relaxed) == 0 || state.unlinked(),
                "StoreRowsUnlinked: the graph is already linked");
   if (state.quantized()) QUARRY_RETURN_IF_ERROR(TrainAndEncode(state, first, end, threads));
   for (uint32_t r = first; r < end; ++r) state.graph.InitNode(r, 0);

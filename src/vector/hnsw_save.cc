@@ -102,11 +102,6 @@ class BlockCrcs {
   std::vector<uint32_t> crcs_;
 };
 
-// What every file of a save of `s` is labelled (hnsw_format.h).
-uint32_t VersionOf(const HnswState& s, uint32_t rows) {
-  return fmt::VersionToWrite(/*unlinked=*/rows > 0 && s.graph.entry().node == kNoNode);
-}
-
 Result<uint32_t> SaveVectors(Env& env, const HnswState& s, const std::string& path, uint32_t rows) {
   QUARRY_ASSIGN_OR_RETURN(VectorsFileWriter w, VectorsFileWriter::Create(env, path));
   Status status;
@@ -114,7 +109,7 @@ Result<uint32_t> SaveVectors(Env& env, const HnswState& s, const std::string& pa
     if (status.ok()) status = w.Append(p, n * s.vectors.stride());
   });
   QUARRY_RETURN_IF_ERROR(status);
-  return w.Finish(s.dims, rows, s.config.distance, VersionOf(s, rows));
+  return w.Finish(s.dims, rows, s.config.distance, fmt::VersionToWrite(s.unlinked()));
 }
 
 // The quantizer section of the codes file: int8 scales then offsets, or the
@@ -145,7 +140,7 @@ Result<uint32_t> SaveCodes(Env& env, const HnswState& s, const std::string& path
   h.Put<uint32_t>(fmt::kCodeReadyOffset, ready ? 1 : 0);
   h.Put<uint32_t>(fmt::kCodeParamsBytesOffset, params_bytes);
   const uint32_t crc = b.body_crc();
-  QUARRY_RETURN_IF_ERROR(b.Finish(h, fmt::kCodesMagic, VersionOf(s, rows)));
+  QUARRY_RETURN_IF_ERROR(b.Finish(h, fmt::kCodesMagic, fmt::VersionToWrite(s.unlinked())));
   return crc;
 }
 
@@ -189,7 +184,7 @@ Status SaveGraph(Env& env, const HnswState& s, const std::string& path, uint32_t
   h.Put<uint32_t>(fmt::kGraphVectorsCrcOffset, vectors_crc);
   h.Put<uint32_t>(fmt::kGraphCodesCrcOffset, codes_crc);
   h.Put<uint64_t>(fmt::kGraphUpperWordsOffset, upper_words);
-  return b.Finish(h, fmt::kGraphMagic, VersionOf(s, rows));
+  return b.Finish(h, fmt::kGraphMagic, fmt::VersionToWrite(s.unlinked()));
 }
 
 // Creates `dir` and any missing parent, one level at a time through the

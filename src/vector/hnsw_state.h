@@ -61,6 +61,12 @@ struct HnswState {
 
   bool l2() const { return config.distance == DistanceKind::kL2; }
   bool quantized() const { return config.quantization != Quantization::kNone; }
+  // Rows but no entry point: written unlinked by BuildFile under the
+  // full-scan threshold (format version 4), searched only by exact scans,
+  // and never to be linked into afterwards.
+  bool unlinked() const {
+    return rows.load(std::memory_order_acquire) > 0 && graph.entry().node == kNoNode;
+  }
   // What int8 scores estimate for this index's distance.
   ScalarQuantizer::Target Int8Target() const {
     return l2() ? ScalarQuantizer::Target::kL2 : ScalarQuantizer::Target::kDot;
