@@ -21,6 +21,13 @@ namespace {
 // Bytes read from a JSON Lines input at a time.
 constexpr size_t kReadBlockBytes = 1 << 20;
 
+// True if `line` holds nothing but JSON's white space (RFC 8259: space, tab,
+// line feed, carriage return). A line is raw bytes, not yet known to be UTF-8,
+// so no Unicode-aware test may read it; any other space is not JSON anyway.
+bool IsJsonBlank(std::string_view line) {
+  return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
 // Parses `text` as one JSON value under the options' limits. *extra_data
 // (if given) says whether it failed only because more followed a complete value.
 Result<json::value> ParseValue(std::string_view text, const JsonRecordOptions& options,
@@ -182,7 +189,7 @@ Status ReadJsonLines(const ReadBytes& read, const RecordOrigin& origin,
     if (too_long) {
       problems("line " + std::to_string(number) + ": longer than the limit of " +
                std::to_string(options.max_record_bytes) + " bytes; skipped");
-    } else if (!text::IsBlank(line)) {
+    } else if (!IsJsonBlank(line)) {
       s = Deliver(ParseJsonRecord(line, origin, number, options), "line", number, sink, problems);
     }
     line.clear();

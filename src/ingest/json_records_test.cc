@@ -140,6 +140,22 @@ TEST(JsonRecordsTest, OverLongLineIsSkippedWithoutBeingHeld) {
   EXPECT_EQ(got.problems[2], "line 4: longer than the limit of 100 bytes; skipped");
 }
 
+// A line is raw bytes until parsed: deciding whether it is blank must not
+// decode it as UTF-8 (the fuzzer found a read past the end of "\r...\xFF").
+TEST(JsonRecordsTest, BlankLinesAreJsonWhiteSpaceAndOtherBytesAreProblems) {
+  const std::string input = std::string(28, '\r') + "\xFF\n" +  // a lead byte at the end
+                            " \t \r\n" +                        // blank: skipped, not counted
+                            "\xC2\xA0\n" +                      // U+00A0 is not JSON space
+                            "{\"text\": \"kept\"}\n\xE2\x80";   // a cut sequence at the end
+  const Collected got = ReadLines(input, {}, 5);
+  ASSERT_EQ(got.docs.size(), 1u);
+  EXPECT_EQ(got.docs[0].text, "kept");
+  ASSERT_EQ(got.problems.size(), 3u);
+  EXPECT_EQ(got.problems[0].rfind("line 1: not valid JSON", 0), 0u) << got.problems[0];
+  EXPECT_EQ(got.problems[1].rfind("line 3: not valid JSON", 0), 0u) << got.problems[1];
+  EXPECT_EQ(got.problems[2].rfind("line 5: not valid JSON", 0), 0u) << got.problems[2];
+}
+
 TEST(JsonRecordsTest, SinkAndReadErrorsStopTheReading) {
   const ReadBytes failing = [](char*, size_t) -> Result<size_t> {
     return Status::IOError("disk on fire");
