@@ -196,13 +196,15 @@ class CollectionImpl final : public Collection {
   // what was written (no MANIFEST lists it yet). Documents pass through one
   // at a time into the chunk store. The keyword postings are written by
   // `postings` (a merge merges its inputs'), or when it is empty built from
-  // the documents, analyzed again (a seal). No lock needed.
+  // the documents, analyzed again (a seal). The HNSW graph starts from
+  // `seed`'s when given (its rows are the first, in order; a merge's
+  // largest input). No lock needed.
+  Result<std::unique_ptr<storage::Segment>> BuildSegment(
+      uint64_t id, const DocumentFeed& docs, size_t rows, const vector::RowSource& vectors,
+      const storage::PostingsWriter& postings = {}, const vector::HnswIndex* seed = nullptr) const;
   // How sealed segments are opened: what is mapped and what is copied into
   // RAM (the storage settings), and the shared cache of decoded blocks.
   storage::SegmentOpenOptions SegmentOptions() const;
-  Result<std::unique_ptr<storage::Segment>> BuildSegment(
-      uint64_t id, const DocumentFeed& docs, size_t rows, const vector::RowSource& vectors,
-      const storage::PostingsWriter& postings = {}) const;
   void StopBackground();
 
   const std::shared_ptr<Env> env_;

@@ -115,6 +115,17 @@ Status CollectionImpl::Compact() {
 Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
   // REQUIRES: merge_mu_ held (by MaybeMerge): the inputs stay in sealed_.
   const uint32_t dims = embedder_->dimensions();
+  // The merged HNSW graph starts from the graph of the largest input with
+  // no deleted document, so that only the other inputs' rows are linked
+  // (Lucene 9.9 starts a merge from its largest segment's graph the same
+  // way): that input goes first, its rows become the merged segment's
+  // first, in order (docs/design/storage-engine.md, "Merging").
+  const auto seed_candidate =
+      std::max_element(inputs.begin(), inputs.end(), [](storage::Segment* a, storage::Segment* b) {
+        const bool a_whole = a->deleted_count() == 0, b_whole = b->deleted_count() == 0;
+        return a_whole != b_whole ? b_whole : a->rows() < b->rows();
+      });
+  std::iter_swap(inputs.begin(), seed_candidate);
   // The live documents of the inputs now; deletes only ever set flags, so
   // anything deleted later is found again below.
   struct Source {
@@ -157,6 +168,14 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
       }
       sources.push_back({i, o});
     }
+  }
+  // A delete that reached the first input since it was chosen leaves a gap
+  // in its rows: then its graph is no longer theirs, and every row is linked.
+  const vector::HnswIndex* seed = &inputs.front()->index();
+  const uint32_t seed_rows = inputs.front()->rows();
+  if (rows.size() < seed_rows) seed = nullptr;
+  for (uint32_t r = 0; seed != nullptr && r < seed_rows; ++r) {
+    if (rows[r].index != seed || rows[r].row != r) seed = nullptr;
   }
   std::vector<lexical::MergeInput> postings_inputs;
   std::vector<std::string> postings_files;  // named in errors (terms are verified on first read)
@@ -202,7 +221,7 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
   std::unique_ptr<storage::Segment> merged;
   if (!sources.empty()) {
     Result<std::unique_ptr<storage::Segment>> built =
-        BuildSegment(id, feed, rows.size(), read_rows, merge_postings);
+        BuildSegment(id, feed, rows.size(), read_rows, merge_postings, seed);
     if (!built.ok()) {
       return built.status().WithContext("merging segments of collection '" + name_ + "'");
     }

@@ -69,9 +69,11 @@ class SegmentWriter {
   Status AddDocument(const StoredDocument& doc) { return store_.Add(doc); }
   Status FinishDocuments(std::span<const uint8_t> postings);
   Status FinishDocuments(const PostingsWriter& postings);
-  // `cancel`: see HnswIndex::BuildFile.
+  // `cancel` and `seed` (an index whose rows are the first `rows`, in
+  // order, whose graph the build starts from): see HnswIndex::BuildFile.
   Status Finish(size_t rows, const vector::RowSource& vectors, uint32_t dimensions,
-                const vector::HnswConfig& hnsw, const std::atomic<bool>* cancel = nullptr);
+                const vector::HnswConfig& hnsw, const std::atomic<bool>* cancel = nullptr,
+                const vector::HnswIndex* seed = nullptr);
 
  private:
   SegmentWriter(Env& env, std::string final_dir, ChunkStoreWriter store)

@@ -49,11 +49,20 @@ Result<uint32_t> WriteVectors(Env& env, const std::string& path, uint32_t dims,
   return writer.Finish(dims, rows, distance, version);
 }
 
+// Whether a linked build of `rows` rows can start from `seed`'s graph
+// (BuildFile's `seed`).
+bool CanSeed(const HnswState& seed, uint32_t dims, const HnswConfig& config, size_t rows) {
+  const uint32_t seed_rows = seed.rows.load(std::memory_order_acquire);
+  return seed.dims == dims && seed.config.m == config.m &&
+         seed.config.distance == config.distance && seed_rows > 0 && seed_rows <= rows &&
+         !seed.unlinked() && seed.removed.load(std::memory_order_acquire) == 0;
+}
+
 }  // namespace
 
 Status HnswIndex::BuildFile(Env& env, const std::string& dir, uint32_t dimensions,
                             const HnswConfig& config, size_t rows, const RowSource& source,
-                            const std::atomic<bool>* cancel) {
+                            const std::atomic<bool>* cancel, const HnswIndex* seed) {
   // The same checks as Create + AddBatch.
   if (dimensions == 0 || dimensions > kMaxInt8Dims) {
     return Status::InvalidArgument("hnsw: dimensions must be between 1 and " +
@@ -96,8 +105,14 @@ Status HnswIndex::BuildFile(Env& env, const std::string& dir, uint32_t dimension
       QUARRY_RETURN_IF_ERROR(
           StoreRowsUnlinked(state, 0, static_cast<uint32_t>(rows), config.build_threads));
     } else {
+      uint32_t first = 0;
+      if (seed != nullptr && CanSeed(*seed->impl_->state, dimensions, config, rows)) {
+        const HnswState& from = *seed->impl_->state;
+        first = from.rows.load(std::memory_order_acquire);
+        CopyGraph(state, from.graph, first);
+      }
       QUARRY_RETURN_IF_ERROR(
-          LinkStoredRows(state, 0, static_cast<uint32_t>(rows), config.build_threads, cancel));
+          LinkStoredRows(state, first, static_cast<uint32_t>(rows), config.build_threads, cancel));
     }
   }
   return SaveHnswCodesAndGraph(env, state, dir, vectors_crc);

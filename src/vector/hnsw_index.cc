@@ -81,10 +81,6 @@ Quantization ChooseQuantization(size_t rows, size_t int8_above, size_t binary_ab
   return Quantization::kBinary;
 }
 
-struct HnswIndex::Impl {
-  std::unique_ptr<HnswState> state;
-};
-
 HnswIndex::HnswIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HnswIndex::~HnswIndex() = default;
 

@@ -116,9 +116,18 @@ class HnswIndex final : public VectorIndex {
   // on a sample of all `rows`. Open() the directory to search it. Setting
   // `*cancel` (may be null) stops the build within a batch or a row's
   // insert, with Unavailable; the graph file is then not written.
+  //
+  // `seed` (may be null) is an index whose rows are the build's first
+  // seed->live_count() rows, in the same order (the caller's promise: a
+  // merge puts its largest input first). Its graph is copied and only the
+  // rows after it are inserted, as an AddBatch of them to `seed` would
+  // (Lucene's merge starts from the largest segment's graph the same way).
+  // It is used only where it applies: a linked build, a linked seed with no
+  // removed row and the same m and distance; otherwise every row is linked.
   static Status BuildFile(Env& env, const std::string& dir, uint32_t dimensions,
                           const HnswConfig& config, size_t rows, const RowSource& source,
-                          const std::atomic<bool>* cancel = nullptr);
+                          const std::atomic<bool>* cancel = nullptr,
+                          const HnswIndex* seed = nullptr);
   // Opens an index saved by Save() or BuildFile() (format version 4, or 3, 2 or 1: see
   // docs/format/hnsw-index.md) through `env`. Full-precision vectors are
   // memory-mapped (paged by the kernel) when `map_vectors`, else read into

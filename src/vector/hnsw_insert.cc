@@ -259,6 +259,23 @@ Status LinkStoredRows(HnswState& state, uint32_t first, uint32_t end, size_t thr
   return Status::Ok();
 }
 
+void CopyGraph(HnswState& state, const HnswGraph& from, uint32_t nodes) {
+  QUARRY_CHECK(state.rows.load(std::memory_order_relaxed) == 0 && from.m() == state.graph.m(),
+               "CopyGraph: into a fresh graph of the same m");
+  // Whole lists, words past the count too, so that the graph is the one an
+  // AddBatch to `from` would have grown (those words are never read). Only
+  // searches read `from`'s lists meanwhile, and nothing writes them.
+  for (uint32_t node = 0; node < nodes; ++node) {
+    const int level = from.Level(node);
+    state.graph.InitNode(node, level);
+    for (int l = 0; l <= level; ++l) {
+      std::memcpy(state.graph.MutableLinks(node, l), from.Links(node, l),
+                  (1 + size_t{from.Capacity(l)}) * sizeof(uint32_t));
+    }
+  }
+  state.graph.SetEntry(from.entry());
+}
+
 Status StoreRowsUnlinked(HnswState& state, uint32_t first, uint32_t end, size_t threads) {
   QUARRY_CHECK(state.rows.load(std::memory_order_relaxed) == 0 || state.unlinked(),
                "StoreRowsUnlinked: the graph is already linked");

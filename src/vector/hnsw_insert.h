@@ -46,6 +46,16 @@ Status InsertRows(HnswState& state, uint32_t first, std::span<const float> vecto
 Status LinkStoredRows(HnswState& state, uint32_t first, uint32_t end, size_t threads,
                       const std::atomic<bool>* cancel = nullptr);
 
+// Copies the levels, neighbour lists and entry point of nodes [0, nodes) of
+// `from` into state.graph, so that LinkStoredRows(state, nodes, end, ...)
+// inserts only the rows after them: a merge starts from the graph of its
+// largest input instead of linking every row again (HnswIndex::BuildFile).
+// The copy holds tombstones of no node. REQUIRES: a fresh state whose graph
+// has room for `nodes`; from.m() == state.graph.m(); every id in `from`'s
+// lists of these nodes is below `nodes` (true of a whole index); the rows
+// are `from`'s, in order.
+void CopyGraph(HnswState& state, const HnswGraph& from, uint32_t nodes);
+
 // Stores rows [first, end) whose vectors are already stored without linking
 // them: codes as LinkStoredRows writes them (no search reads them, but a
 // trained index's vectors are then verified block by block on first read,

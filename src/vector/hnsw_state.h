@@ -123,6 +123,12 @@ struct HnswState {
   std::vector<MappedFile> mappings;
 };
 
+// What an HnswIndex holds: here rather than in hnsw_index.cc so that
+// BuildFile can read the graph of the index it is seeded with.
+struct HnswIndex::Impl {
+  std::unique_ptr<HnswState> state;
+};
+
 }  // namespace quarry::vector
 
 #endif  // QUARRY_VECTOR_HNSW_STATE_H_

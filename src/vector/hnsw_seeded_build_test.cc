@@ -1,0 +1,220 @@
+// HnswIndex::BuildFile with a seed (a merge starting from its largest
+// input's graph): the graph it writes is the one an AddBatch of the other
+// rows to the seed gives, byte for byte on one thread; it finds what a
+// build from scratch finds; and a seed that does not apply is ignored.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/testing/temp_dir.h"
+#include "vector/hnsw_file_test_util.h"
+#include "vector/hnsw_format.h"
+#include "vector/hnsw_index.h"
+#include "vector/hnsw_test_util.h"
+
+namespace quarry::vector {
+namespace {
+
+namespace fmt = hnsw_format;
+using testing::Clustered;
+using testing::DataSet;
+using testing::ReadAll;
+using testing::TestEnv;
+
+constexpr size_t kSeedRows = 3000;
+
+HnswConfig ConfigFor(Quantization q, DistanceKind d) {
+  HnswConfig c;
+  c.m = 8;
+  c.ef_construct = 48;
+  c.full_scan_threshold = 0;
+  c.quantization = q;
+  c.distance = d;
+  c.build_threads = 1;  // a deterministic graph
+  return c;
+}
+
+RowSource SourceOf(const DataSet& data) {
+  return [&data](size_t first, std::span<float> out) {
+    std::copy_n(data.values.begin() + static_cast<ptrdiff_t>(first * data.dims), out.size(),
+                out.begin());
+    return Status::Ok();
+  };
+}
+
+std::string GraphOf(const std::string& dir) {
+  return ReadAll(dir + "/" + std::string(fmt::kGraphFile));
+}
+
+// The first `rows` rows of `data`, built into `dir` and opened.
+std::unique_ptr<HnswIndex> BuildSeed(const DataSet& data, const HnswConfig& config, size_t rows,
+                                     const std::string& dir) {
+  EXPECT_TRUE(HnswIndex::BuildFile(TestEnv(), dir, data.dims, config, rows, SourceOf(data)).ok());
+  auto opened = HnswIndex::Open(TestEnv(), dir, true);
+  EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+  return opened.ok() ? std::move(opened).value() : nullptr;
+}
+
+Status BuildSeeded(const DataSet& data, const HnswConfig& config, const std::string& dir,
+                   const HnswIndex* seed) {
+  return HnswIndex::BuildFile(TestEnv(), dir, data.dims, config, data.rows(), SourceOf(data),
+                              nullptr, seed);
+}
+
+struct Case {
+  Quantization quantization;
+  DistanceKind distance;
+};
+
+class HnswSeededBuild : public ::testing::TestWithParam<Case> {};
+
+// The graph is the one the seed grows to when the other rows are added to
+// it: byte for byte, on one thread. (On one thread that is also the graph of
+// a build from scratch; the next test tells the two apart.)
+TEST_P(HnswSeededBuild, WritesTheGraphOfTheSeedWithTheOtherRowsAdded) {
+  const auto [q, d] = GetParam();
+  const DataSet data = Clustered(5000, 48, 12, 1.0f, 21);
+  const HnswConfig config = ConfigFor(q, d);
+  quarry::testing::TempDir dir;
+  const std::unique_ptr<HnswIndex> seed = BuildSeed(data, config, kSeedRows, dir.Sub("seed"));
+  ASSERT_NE(seed, nullptr);
+  ASSERT_TRUE(BuildSeeded(data, config, dir.Sub("seeded"), seed.get()).ok());
+
+  auto grown = HnswIndex::Open(TestEnv(), dir.Sub("seed"), true);
+  ASSERT_TRUE(grown.ok());
+  const std::span<const float> all(data.values);
+  ASSERT_TRUE((*grown)->AddBatch(kSeedRows, all.subspan(kSeedRows * data.dims)).ok());
+  ASSERT_TRUE((*grown)->Save(TestEnv(), dir.Sub("grown")).ok());
+  const std::string seeded = GraphOf(dir.Sub("seeded"));
+  ASSERT_FALSE(seeded.empty());
+  // The whole body; of the header, all but the codes' CRC (the grown index
+  // kept the seed's quantizer, trained on its rows; the build trains on all).
+  std::string grown_graph = GraphOf(dir.Sub("grown"));
+  ASSERT_EQ(grown_graph.size(), seeded.size());
+  for (size_t at : {fmt::kGraphCodesCrcOffset, fmt::kHeaderCrcOffset}) {
+    grown_graph.replace(at, 4, seeded, at, 4);
+  }
+  EXPECT_TRUE(seeded == grown_graph);
+  ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), dir.Sub("scratch"), data.dims, config, data.rows(),
+                                   SourceOf(data))
+                  .ok());
+  EXPECT_TRUE(ReadAll(dir.Sub("seeded") + "/" + std::string(fmt::kVectorsFile)) ==
+              ReadAll(dir.Sub("scratch") + "/" + std::string(fmt::kVectorsFile)));
+}
+
+// A seed whose graph differs from the one a build from scratch would start
+// with (its levels are drawn from another seed): the seeded build keeps its
+// levels and links, draws the new rows' levels as a build from scratch
+// does, and answers as well as one.
+TEST_P(HnswSeededBuild, KeepsTheSeedsGraphAndFindsWhatABuildFromScratchFinds) {
+  const auto [q, d] = GetParam();
+  const DataSet data = Clustered(5000, 48, 12, 1.0f, 21);
+  const HnswConfig config = ConfigFor(q, d);
+  HnswConfig other_levels = config;
+  other_levels.seed = config.seed + 1;
+  quarry::testing::TempDir dir;
+  const std::unique_ptr<HnswIndex> seed = BuildSeed(data, other_levels, kSeedRows, dir.Sub("seed"));
+  ASSERT_NE(seed, nullptr);
+  ASSERT_TRUE(BuildSeeded(data, config, dir.Sub("seeded"), seed.get()).ok());
+  ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), dir.Sub("scratch"), data.dims, config, data.rows(),
+                                   SourceOf(data))
+                  .ok());
+
+  // The node metadata bytes (levels) lead the graph file's body.
+  const auto levels = [&](const std::string& sub, size_t first, size_t n) {
+    return GraphOf(dir.Sub(sub)).substr(fmt::kHeaderSize + first, n);
+  };
+  const std::string seeded_levels = levels("seeded", 0, data.rows());
+  ASSERT_EQ(seeded_levels.size(), data.rows());
+  EXPECT_EQ(seeded_levels.substr(0, kSeedRows), levels("seed", 0, kSeedRows));
+  EXPECT_NE(seeded_levels.substr(0, kSeedRows), levels("scratch", 0, kSeedRows));
+  EXPECT_EQ(seeded_levels.substr(kSeedRows), levels("scratch", kSeedRows, data.rows() - kSeedRows));
+
+  auto seeded_index = HnswIndex::Open(TestEnv(), dir.Sub("seeded"), true);
+  auto scratch_index = HnswIndex::Open(TestEnv(), dir.Sub("scratch"), true);
+  ASSERT_TRUE(seeded_index.ok() && scratch_index.ok());
+  ASSERT_EQ((*seeded_index)->live_count(), data.rows());
+  double seeded_recall = 0, scratch_recall = 0;
+  size_t queries = 0;
+  for (size_t r = 1; r < data.rows(); r += 25, ++queries) {
+    const std::vector<RowId> truth = testing::BruteForce(data, d, data.Row(r), 10);
+    auto a = (*seeded_index)->Search(data.Row(r), {.k = 10, .ef = 64});
+    auto b = (*scratch_index)->Search(data.Row(r), {.k = 10, .ef = 64});
+    ASSERT_TRUE(a.ok() && b.ok());
+    seeded_recall += testing::Recall(*a, truth);
+    scratch_recall += testing::Recall(*b, truth);
+  }
+  seeded_recall /= static_cast<double>(queries);
+  scratch_recall /= static_cast<double>(queries);
+  EXPECT_GE(seeded_recall, scratch_recall - 0.02)
+      << "seeded " << seeded_recall << ", from scratch " << scratch_recall;
+  std::printf("recall@10: seeded %.3f, from scratch %.3f\n", seeded_recall, scratch_recall);
+}
+
+INSTANTIATE_TEST_SUITE_P(QuantizationsAndDistances, HnswSeededBuild,
+                         ::testing::Values(Case{Quantization::kNone, DistanceKind::kCosine},
+                                           Case{Quantization::kInt8, DistanceKind::kCosine},
+                                           Case{Quantization::kInt8, DistanceKind::kL2},
+                                           Case{Quantization::kBinary, DistanceKind::kCosine},
+                                           Case{Quantization::kNone, DistanceKind::kDot}));
+
+// A seed that cannot start the graph leaves the build as it is from scratch.
+TEST(HnswSeededBuildTest, ASeedThatDoesNotApplyIsIgnored) {
+  const DataSet data = Clustered(4000, 32, 10, 1.0f, 23);
+  const HnswConfig config = ConfigFor(Quantization::kInt8, DistanceKind::kCosine);
+  quarry::testing::TempDir dir;
+  ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), dir.Sub("scratch"), data.dims, config, data.rows(),
+                                   SourceOf(data))
+                  .ok());
+  const std::string scratch = GraphOf(dir.Sub("scratch"));
+  ASSERT_FALSE(scratch.empty());
+
+  // Every seed draws its levels from another seed, so that its graph, if it
+  // were used, would show in the result.
+  HnswConfig other_levels = config;
+  other_levels.seed = config.seed + 1;
+  HnswConfig other_m = other_levels;
+  other_m.m = 12;
+  HnswConfig other_distance = other_levels;
+  other_distance.distance = DistanceKind::kL2;
+  HnswConfig unlinked = other_levels;
+  unlinked.full_scan_threshold = kSeedRows + 1;
+  struct Seed {
+    const char* why;
+    HnswConfig config;
+    size_t rows;
+    bool remove_a_row;
+  };
+  const Seed seeds[] = {
+      {"another m", other_m, kSeedRows, false},
+      {"another distance", other_distance, kSeedRows, false},
+      {"an unlinked seed", unlinked, kSeedRows, false},
+      {"a seed with a removed row", other_levels, kSeedRows, true},
+      {"a seed larger than the build", other_levels, data.rows(), false},
+  };
+  for (const Seed& s : seeds) {
+    SCOPED_TRACE(s.why);
+    quarry::testing::TempDir sub;
+    std::unique_ptr<HnswIndex> seed = BuildSeed(data, s.config, s.rows, sub.Sub("seed"));
+    ASSERT_NE(seed, nullptr);
+    if (s.remove_a_row) ASSERT_TRUE(seed->Remove(7).ok());
+    if (s.rows == data.rows()) {
+      // The build has fewer rows than the seed.
+      const DataSet fewer = Clustered(data.rows() - 1, data.dims, 10, 1.0f, 23);
+      ASSERT_TRUE(BuildSeeded(fewer, config, sub.Sub("seeded"), seed.get()).ok());
+      ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), sub.Sub("fewer"), fewer.dims, config,
+                                       fewer.rows(), SourceOf(fewer))
+                      .ok());
+      EXPECT_TRUE(GraphOf(sub.Sub("seeded")) == GraphOf(sub.Sub("fewer")));
+      continue;
+    }
+    ASSERT_TRUE(BuildSeeded(data, config, sub.Sub("seeded"), seed.get()).ok());
+    EXPECT_TRUE(GraphOf(sub.Sub("seeded")) == scratch);
+  }
+}
+
+}  // namespace
+}  // namespace quarry::vector
