@@ -19,31 +19,12 @@ namespace quarry::vector {
 namespace {
 
 namespace fmt = hnsw_format;
+using testing::BuildTestConfig;
 using testing::Clustered;
 using testing::DataSet;
 using testing::ReadAll;
+using testing::SourceOf;
 using testing::TestEnv;
-
-HnswConfig ConfigFor(Quantization q, DistanceKind d, uint32_t threads) {
-  HnswConfig c;
-  c.m = 8;
-  c.ef_construct = 48;
-  c.full_scan_threshold = 0;
-  c.quantization = q;
-  c.distance = d;
-  c.build_threads = threads;
-  return c;
-}
-
-// A source over `data`, counting its calls.
-RowSource SourceOf(const DataSet& data, size_t* calls = nullptr) {
-  return [&data, calls](size_t first, std::span<float> out) {
-    if (calls != nullptr) ++*calls;
-    std::copy_n(data.values.begin() + static_cast<ptrdiff_t>(first * data.dims), out.size(),
-                out.begin());
-    return Status::Ok();
-  };
-}
 
 std::vector<std::string> IndexFiles(Quantization q) {
   std::vector<std::string> files = {std::string(fmt::kVectorsFile), std::string(fmt::kGraphFile)};
@@ -51,19 +32,14 @@ std::vector<std::string> IndexFiles(Quantization q) {
   return files;
 }
 
-struct Case {
-  Quantization quantization;
-  DistanceKind distance;
-};
-
-class HnswBuildFile : public ::testing::TestWithParam<Case> {};
+class HnswBuildFile : public ::testing::TestWithParam<testing::BuildCase> {};
 
 TEST_P(HnswBuildFile, WritesTheFilesOfAnIndexBuiltInMemory) {
   const auto [q, d] = GetParam();
   // More rows than one 4 MiB batch of 300 dimensions (3,495 rows), so the
   // source is read several times and the quantizer's sample spans batches.
   const DataSet data = Clustered(9000, 300, 16, 1.0f, 7);
-  const HnswConfig config = ConfigFor(q, d, /*threads=*/1);
+  const HnswConfig config = BuildTestConfig(q, d, /*threads=*/1);
 
   quarry::testing::TempDir dir;
   auto built = HnswIndex::Create(data.dims, config);
@@ -89,7 +65,7 @@ TEST_P(HnswBuildFile, ParallelBuildOpensAndFindsItsRows) {
   if (d == DistanceKind::kDot) GTEST_SKIP() << "self-match does not hold for dot products";
   const DataSet data = Clustered(4000, 32, 10, 1.0f, 11);
   quarry::testing::TempDir dir;
-  ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), dir.path(), data.dims, ConfigFor(q, d, 2),
+  ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), dir.path(), data.dims, BuildTestConfig(q, d, 2),
                                    data.rows(), SourceOf(data))
                   .ok());
   for (bool map_vectors : {false, true}) {
@@ -112,7 +88,7 @@ TEST_P(HnswBuildFile, ParallelBuildOpensAndFindsItsRows) {
 TEST_P(HnswBuildFile, UnderTheFullScanThresholdNodesAreLeftUnlinked) {
   const auto [q, d] = GetParam();
   const DataSet data = Clustered(3000, 32, 10, 1.0f, 5);
-  HnswConfig config = ConfigFor(q, d, 2);
+  HnswConfig config = BuildTestConfig(q, d, 2);
   quarry::testing::TempDir dir;
   config.full_scan_threshold = static_cast<uint32_t>(data.rows());  // linked at this many
   ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), dir.path() + "/linked", data.dims, config,
@@ -182,13 +158,8 @@ TEST_P(HnswBuildFile, UnderTheFullScanThresholdNodesAreLeftUnlinked) {
   EXPECT_EQ(refused.status().code(), StatusCode::kCorruption) << refused.status().ToString();
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    QuantizationsAndDistances, HnswBuildFile,
-    ::testing::Values(Case{Quantization::kNone, DistanceKind::kCosine},
-                      Case{Quantization::kInt8, DistanceKind::kCosine},
-                      Case{Quantization::kInt8, DistanceKind::kL2},
-                      Case{Quantization::kBinary, DistanceKind::kCosine},
-                      Case{Quantization::kNone, DistanceKind::kDot}));
+INSTANTIATE_TEST_SUITE_P(QuantizationsAndDistances, HnswBuildFile,
+                         ::testing::ValuesIn(testing::kBuildCases));
 
 TEST(HnswBuildFileTest, NoRowsGiveAnEmptyIndex) {
   quarry::testing::TempDir dir;
@@ -197,8 +168,8 @@ TEST(HnswBuildFileTest, NoRowsGiveAnEmptyIndex) {
     return Status::Ok();
   };
   ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), dir.path(), 8,
-                                   ConfigFor(Quantization::kInt8, DistanceKind::kCosine, 2), 0,
-                                   never)
+                                   BuildTestConfig(Quantization::kInt8, DistanceKind::kCosine, 2),
+                                   0, never)
                   .ok());
   auto opened = HnswIndex::Open(TestEnv(), dir.path(), true);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
@@ -214,7 +185,7 @@ TEST(HnswBuildFileTest, ASourceErrorStopsTheBuildAndLeavesNoVectorsFile) {
     return SourceOf(data)(first, out);
   };
   Status s = HnswIndex::BuildFile(TestEnv(), dir.path(), data.dims,
-                                  ConfigFor(Quantization::kNone, DistanceKind::kL2, 1),
+                                  BuildTestConfig(Quantization::kNone, DistanceKind::kL2, 1),
                                   data.rows(), failing);
   EXPECT_EQ(s.code(), StatusCode::kIOError);
   EXPECT_NE(s.message().find("disk gone"), std::string::npos);
@@ -224,7 +195,7 @@ TEST(HnswBuildFileTest, ASourceErrorStopsTheBuildAndLeavesNoVectorsFile) {
 
 TEST(HnswBuildFileTest, ACancelledBuildStopsAndWritesNoGraph) {
   const DataSet data = Clustered(6000, 300, 4, 1.0f, 13);
-  const HnswConfig config = ConfigFor(Quantization::kInt8, DistanceKind::kCosine, 2);
+  const HnswConfig config = BuildTestConfig(Quantization::kInt8, DistanceKind::kCosine, 2);
   // Cancelled while the rows are being written.
   {
     quarry::testing::TempDir dir;
@@ -271,17 +242,17 @@ TEST(HnswBuildFileTest, RefusesNonFiniteRowsAndBadParameters) {
   DataSet data = Clustered(100, 8, 2, 1.0f, 5);
   data.values[57 * 8 + 3] = std::numeric_limits<float>::quiet_NaN();
   Status s = HnswIndex::BuildFile(TestEnv(), dir.path(), data.dims,
-                                  ConfigFor(Quantization::kNone, DistanceKind::kCosine, 1),
+                                  BuildTestConfig(Quantization::kNone, DistanceKind::kCosine, 1),
                                   data.rows(), SourceOf(data));
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("vector 57"), std::string::npos) << s.message();
 
-  HnswConfig bad = ConfigFor(Quantization::kNone, DistanceKind::kCosine, 1);
+  HnswConfig bad = BuildTestConfig(Quantization::kNone, DistanceKind::kCosine, 1);
   bad.m = 0;
   EXPECT_EQ(HnswIndex::BuildFile(TestEnv(), dir.path(), 8, bad, 1, SourceOf(data)).code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(HnswIndex::BuildFile(TestEnv(), dir.path(), 0,
-                                 ConfigFor(Quantization::kNone, DistanceKind::kCosine, 1), 1,
+                                 BuildTestConfig(Quantization::kNone, DistanceKind::kCosine, 1), 1,
                                  SourceOf(data))
                 .code(),
             StatusCode::kInvalidArgument);
@@ -289,7 +260,7 @@ TEST(HnswBuildFileTest, RefusesNonFiniteRowsAndBadParameters) {
 
 TEST(HnswBuildFileTest, StoredVectorsOfRemovedRowsStayReadable) {
   const DataSet data = Clustered(50, 8, 2, 1.0f, 9);
-  auto index = HnswIndex::Create(8, ConfigFor(Quantization::kNone, DistanceKind::kL2, 1));
+  auto index = HnswIndex::Create(8, BuildTestConfig(Quantization::kNone, DistanceKind::kL2, 1));
   ASSERT_TRUE(index.ok());
   ASSERT_TRUE((*index)->AddBatch(0, data.values).ok());
   ASSERT_TRUE((*index)->Remove(7).ok());

@@ -22,27 +22,13 @@ namespace fmt = hnsw_format;
 using testing::Clustered;
 using testing::DataSet;
 using testing::ReadAll;
+using testing::SourceOf;
 using testing::TestEnv;
 
 constexpr size_t kSeedRows = 3000;
 
 HnswConfig ConfigFor(Quantization q, DistanceKind d) {
-  HnswConfig c;
-  c.m = 8;
-  c.ef_construct = 48;
-  c.full_scan_threshold = 0;
-  c.quantization = q;
-  c.distance = d;
-  c.build_threads = 1;  // a deterministic graph
-  return c;
-}
-
-RowSource SourceOf(const DataSet& data) {
-  return [&data](size_t first, std::span<float> out) {
-    std::copy_n(data.values.begin() + static_cast<ptrdiff_t>(first * data.dims), out.size(),
-                out.begin());
-    return Status::Ok();
-  };
+  return testing::BuildTestConfig(q, d, /*threads=*/1);  // a deterministic graph
 }
 
 std::string GraphOf(const std::string& dir) {
@@ -64,12 +50,7 @@ Status BuildSeeded(const DataSet& data, const HnswConfig& config, const std::str
                               nullptr, seed);
 }
 
-struct Case {
-  Quantization quantization;
-  DistanceKind distance;
-};
-
-class HnswSeededBuild : public ::testing::TestWithParam<Case> {};
+class HnswSeededBuild : public ::testing::TestWithParam<testing::BuildCase> {};
 
 // The graph is the one the seed grows to when the other rows are added to
 // it: byte for byte, on one thread. (On one thread that is also the graph of
@@ -155,11 +136,7 @@ TEST_P(HnswSeededBuild, KeepsTheSeedsGraphAndFindsWhatABuildFromScratchFinds) {
 }
 
 INSTANTIATE_TEST_SUITE_P(QuantizationsAndDistances, HnswSeededBuild,
-                         ::testing::Values(Case{Quantization::kNone, DistanceKind::kCosine},
-                                           Case{Quantization::kInt8, DistanceKind::kCosine},
-                                           Case{Quantization::kInt8, DistanceKind::kL2},
-                                           Case{Quantization::kBinary, DistanceKind::kCosine},
-                                           Case{Quantization::kNone, DistanceKind::kDot}));
+                         ::testing::ValuesIn(testing::kBuildCases));
 
 // A seed that cannot start the graph leaves the build as it is from scratch.
 TEST(HnswSeededBuildTest, ASeedThatDoesNotApplyIsIgnored) {

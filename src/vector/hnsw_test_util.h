@@ -119,6 +119,41 @@ inline std::vector<RowId> BruteForce(const DataSet& data, DistanceKind kind,
   return out;
 }
 
+// A source (HnswIndex::BuildFile) over `data`, counting its calls in
+// *calls when given.
+inline RowSource SourceOf(const DataSet& data, size_t* calls = nullptr) {
+  return [&data, calls](size_t first, std::span<float> out) {
+    if (calls != nullptr) ++*calls;
+    std::copy_n(data.values.begin() + static_cast<std::ptrdiff_t>(first * data.dims), out.size(),
+                out.begin());
+    return Status::Ok();
+  };
+}
+
+// A small graph for file builds (m 8, ef_construct 48, linked at any size).
+inline HnswConfig BuildTestConfig(Quantization q, DistanceKind d, uint32_t threads) {
+  HnswConfig c;
+  c.m = 8;
+  c.ef_construct = 48;
+  c.full_scan_threshold = 0;
+  c.quantization = q;
+  c.distance = d;
+  c.build_threads = threads;
+  return c;
+}
+
+// A quantization and a distance: what the build tests are parameterized by.
+struct BuildCase {
+  Quantization quantization;
+  DistanceKind distance;
+};
+// Every quantization with cosine, and int8 with L2 and float32 with dot.
+inline constexpr BuildCase kBuildCases[] = {{Quantization::kNone, DistanceKind::kCosine},
+                                            {Quantization::kInt8, DistanceKind::kCosine},
+                                            {Quantization::kInt8, DistanceKind::kL2},
+                                            {Quantization::kBinary, DistanceKind::kCosine},
+                                            {Quantization::kNone, DistanceKind::kDot}};
+
 // |found ∩ truth| / |truth| (1 when truth is empty and found is too).
 inline double Recall(const std::vector<Neighbor>& found, const std::vector<RowId>& truth) {
   if (truth.empty()) return found.empty() ? 1.0 : 0.0;

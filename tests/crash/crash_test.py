@@ -53,6 +53,9 @@ def parse_args():
     p.add_argument("--recovery-kill-chance", type=float, default=0.15,
                    help="chance per cycle of a second kill while the server recovers")
     p.add_argument("--seal-rows", type=int, default=80, help="storage.seal_rows (chunks)")
+    p.add_argument("--full-scan-threshold", type=int, default=40,
+                   help="vectors.full_scan_threshold: segments of this many rows or more get "
+                        "an HNSW graph, and merges start from their largest input's")
     p.add_argument("--dimensions", type=int, default=256)
     p.add_argument("--max-docs", type=int, default=150,
                    help="live documents the fsync=always collection tends to")
@@ -100,6 +103,7 @@ def collection_specs(args):
         if fsync == "interval":
             storage["fsync_interval_ms"] = 50
         return {"embedder": {"dimensions": args.dimensions}, "chunking": {"target_tokens": 16},
+                "vectors": {"full_scan_threshold": args.full_scan_threshold},
                 "storage": storage}
     return [CollectionSpec("crash_always", "always", 1 - args.interval_share, args.max_docs,
                            config("always")),
