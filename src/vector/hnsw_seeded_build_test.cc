@@ -4,7 +4,10 @@
 // build from scratch finds; and a seed that does not apply is ignored.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -137,6 +140,73 @@ TEST_P(HnswSeededBuild, KeepsTheSeedsGraphAndFindsWhatABuildFromScratchFinds) {
 
 INSTANTIATE_TEST_SUITE_P(QuantizationsAndDistances, HnswSeededBuild,
                          ::testing::ValuesIn(testing::kBuildCases));
+
+// Reads an .fvecs or .ivecs file (each vector: its dimension as int32,
+// then that many 4-byte values) into `out`; returns the dimension, 0 if
+// the file is missing or malformed.
+template <typename T>
+uint32_t ReadVecs(const std::string& path, std::vector<T>* out) {
+  const std::string bytes = ReadAll(path);
+  uint32_t dims = 0;
+  for (size_t at = 0; at + 4 <= bytes.size();) {
+    const auto d = testing::GetAt<uint32_t>(bytes, at);
+    if (d == 0 || (dims != 0 && d != dims) || at + 4 + size_t{d} * 4 > bytes.size()) return 0;
+    dims = d;
+    const size_t first = out->size();
+    out->resize(first + d);
+    std::memcpy(out->data() + first, bytes.data() + at + 4, size_t{d} * 4);
+    at += 4 + size_t{d} * 4;
+  }
+  return dims;
+}
+
+// On real data (BIGANN's 10,000 SIFT descriptors, L2, with their ground
+// truth), a graph seeded with its first quarter, as a merge of four equal
+// segments is, finds what the graph built from scratch finds.
+TEST(HnswSeededBuildTest, OnBigann10kRecallMatchesABuildFromScratch) {
+  const char* shared = std::getenv("QUARRY_SHARED_DIR");
+  const std::string dir = std::string(shared ? shared : "../shared") + "/data/ann/bigann10k/";
+  DataSet base, queries;
+  std::vector<int32_t> truth;
+  base.dims = ReadVecs(dir + "bigann10k_base.fvecs", &base.values);
+  queries.dims = ReadVecs(dir + "bigann10k_query.fvecs", &queries.values);
+  const uint32_t truth_k = ReadVecs(dir + "bigann10k_groundtruth.ivecs", &truth);
+  if (base.dims == 0 || queries.dims != base.dims || truth_k < 10) {
+    GTEST_SKIP() << "BIGANN 10k (base, queries, ground truth) is not readable under " << dir;
+  }
+  ASSERT_EQ(base.rows(), 10000u);
+  for (Quantization q : {Quantization::kNone, Quantization::kInt8}) {
+    SCOPED_TRACE(q == Quantization::kNone ? "float32" : "int8");
+    HnswConfig config = testing::BuildTestConfig(q, DistanceKind::kL2, /*threads=*/2);
+    config.m = 16;
+    config.ef_construct = 100;
+    quarry::testing::TempDir tmp;
+    const std::unique_ptr<HnswIndex> seed =
+        BuildSeed(base, config, base.rows() / 4, tmp.Sub("seed"));
+    ASSERT_NE(seed, nullptr);
+    ASSERT_TRUE(BuildSeeded(base, config, tmp.Sub("seeded"), seed.get()).ok());
+    ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), tmp.Sub("scratch"), base.dims, config, base.rows(),
+                                     SourceOf(base))
+                    .ok());
+    for (uint32_t ef : {16u, 64u}) {
+      double recall[2] = {0, 0};
+      for (int which = 0; which < 2; ++which) {
+        auto index = HnswIndex::Open(TestEnv(), tmp.Sub(which == 0 ? "seeded" : "scratch"), true);
+        ASSERT_TRUE(index.ok());
+        for (size_t i = 0; i < queries.rows(); ++i) {
+          auto hits = (*index)->Search(queries.Row(i), {.k = 10, .ef = ef});
+          ASSERT_TRUE(hits.ok());
+          const std::vector<RowId> want(truth.begin() + static_cast<ptrdiff_t>(i * truth_k),
+                                        truth.begin() + static_cast<ptrdiff_t>(i * truth_k + 10));
+          recall[which] += testing::Recall(*hits, want) / static_cast<double>(queries.rows());
+        }
+      }
+      std::printf("bigann10k %s ef %u recall@10: seeded %.3f, from scratch %.3f\n",
+                  q == Quantization::kNone ? "float32" : "int8", ef, recall[0], recall[1]);
+      EXPECT_GE(recall[0], recall[1] - 0.02) << "ef " << ef;
+    }
+  }
+}
 
 // A seed that cannot start the graph leaves the build as it is from scratch.
 TEST(HnswSeededBuildTest, ASeedThatDoesNotApplyIsIgnored) {
