@@ -45,6 +45,12 @@ struct CollectionInfo {
   uint64_t generation = 0;
   std::string state_digest;  // CollectionState::digest
   uint64_t sealed_segments = 0;  // on-disk segments searched (merging lowers it)
+  // Since the collection was opened: merges done, the rows they wrote, and
+  // of those the rows whose HNSW links came from the merge's largest input
+  // (copied, not linked again; docs/design/storage-engine.md, "Merging").
+  uint64_t merges = 0;
+  uint64_t merged_rows = 0;
+  uint64_t merge_seeded_rows = 0;
 };
 
 // A snapshot: one archive file holding a collection's files at one moment,

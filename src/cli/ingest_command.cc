@@ -135,10 +135,15 @@ Status FinishSegments(Collection& collection, const IngestFlags& flags, Progress
     progress.Note("quarry: " + std::to_string(report->segments) +
                   " segments sealed; merging those due");
   }
+  const CollectionInfo before = collection.Info();
   Stopwatch merge_clock;
   const Status merged = collection.Compact();
   report->merge_seconds = merge_clock.ElapsedMillis() / 1000.0;
-  report->segments = collection.Info().sealed_segments;  // after the merges that went through
+  const CollectionInfo after = collection.Info();
+  report->segments = after.sealed_segments;  // after the merges that went through
+  report->merges = after.merges - before.merges;
+  report->merged_rows = after.merged_rows - before.merged_rows;
+  report->merge_seeded_rows = after.merge_seeded_rows - before.merge_seeded_rows;
   if (!merged.ok()) {
     report->merge = IngestReport::Merge::kFailed;
     return merged.WithContext("every document is stored and sealed, but merging failed");

@@ -7,7 +7,7 @@
 // "failed": files that could not be read or extracted, or were left out for
 // an error; "records skipped": JSON records that could not be read). Then the
 // rate, the collection's segments (and how the merge at the end changed them:
-//   segments: 14, merged into 5 in 41.20 s
+//   segments: 14, merged into 5 in 41.20 s (3 merges of 120000 rows, 30000 kept their graph links)
 // "segments: 14, not merged (--no-merge)" or "segments: 14, merge failed,
 // 12 left") after the time the final seal took ("final seal: 0.12 s"), the files the
 // include/exclude patterns left out, and one line per failure ("path: reason"), at most
@@ -48,6 +48,11 @@ struct IngestReport {
   Merge merge = Merge::kSkipped;
   double seal_seconds = 0;  // of the seal of the rows still in memory at the end
   double merge_seconds = 0;
+  // The merges of the end (CollectionInfo::merges and its rows): how many,
+  // the rows they wrote, and those whose graph links were kept.
+  uint64_t merges = 0;
+  uint64_t merged_rows = 0;
+  uint64_t merge_seeded_rows = 0;
 };
 
 inline constexpr size_t kDefaultFailureLines = 20;

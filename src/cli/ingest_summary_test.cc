@@ -61,6 +61,15 @@ TEST(IngestSummaryTest, SegmentsLineSaysWhatTheMergeDid) {
                 "\n  final seal: 0.13 s\n  segments: 14, merged into 5 in 41.20 s\n"),
             std::string::npos)
       << FormatIngestSummary(r);
+  r.merges = 3;
+  r.merged_rows = 120000;
+  r.merge_seeded_rows = 30000;
+  EXPECT_NE(FormatIngestSummary(r).find("\n  segments: 14, merged into 5 in 41.20 s (3 merges of "
+                                        "120000 rows, 30000 kept their graph links)\n"),
+            std::string::npos)
+      << FormatIngestSummary(r);
+  r.merges = 1;
+  EXPECT_NE(FormatIngestSummary(r).find("(1 merge of 120000 rows"), std::string::npos);
   r.merge = IngestReport::Merge::kSkipped;
   r.segments = 14;
   EXPECT_NE(FormatIngestSummary(r).find("\n  segments: 14, not merged (--no-merge)\n"),

@@ -450,6 +450,9 @@ CollectionInfo CollectionImpl::Info() const {
   info.generation = generation_;
   info.state_digest = state_digest_;
   info.sealed_segments = sealed_.size();
+  info.merges = merges_;
+  info.merged_rows = merged_rows_;
+  info.merge_seeded_rows = merge_seeded_rows_;
   return info;
 }
 

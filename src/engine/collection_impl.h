@@ -196,12 +196,12 @@ class CollectionImpl final : public Collection {
   // what was written (no MANIFEST lists it yet). Documents pass through one
   // at a time into the chunk store. The keyword postings are written by
   // `postings` (a merge merges its inputs'), or when it is empty built from
-  // the documents, analyzed again (a seal). The HNSW graph starts from
-  // `seed`'s when given (its rows are the first, in order; a merge's
-  // largest input). No lock needed.
+  // the documents, analyzed again (a seal). `build` may name a seed whose
+  // graph the HNSW build starts from (a merge's largest input); closing the
+  // collection cancels the build. No lock needed.
   Result<std::unique_ptr<storage::Segment>> BuildSegment(
       uint64_t id, const DocumentFeed& docs, size_t rows, const vector::RowSource& vectors,
-      const storage::PostingsWriter& postings = {}, const vector::HnswIndex* seed = nullptr) const;
+      const storage::PostingsWriter& postings = {}, vector::HnswBuildOptions build = {}) const;
   // How sealed segments are opened: what is mapped and what is copied into
   // RAM (the storage settings), and the shared cache of decoded blocks.
   storage::SegmentOpenOptions SegmentOptions() const;
@@ -245,6 +245,10 @@ class CollectionImpl final : public Collection {
   uint64_t frozen_generation_ = 0;
   std::string frozen_state_digest_;
   std::vector<std::unique_ptr<storage::Segment>> sealed_;
+  // Merges since open, and their rows (CollectionInfo).
+  uint64_t merges_ = 0;
+  uint64_t merged_rows_ = 0;
+  uint64_t merge_seeded_rows_ = 0;
   DocumentTable documents_{&DocRef::IdOf};  // engine/document_table.h
   uint64_t chunk_count_ = 0;
   uint64_t generation_ = 0;

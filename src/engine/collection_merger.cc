@@ -170,12 +170,16 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
     }
   }
   // A delete that reached the first input since it was chosen leaves a gap
-  // in its rows: then its graph is no longer theirs, and every row is linked.
-  const vector::HnswIndex* seed = &inputs.front()->index();
-  const uint32_t seed_rows = inputs.front()->rows();
-  if (rows.size() < seed_rows) seed = nullptr;
-  for (uint32_t r = 0; seed != nullptr && r < seed_rows; ++r) {
-    if (rows[r].index != seed || rows[r].row != r) seed = nullptr;
+  // in its rows: then its graph is no longer theirs, and every row is linked
+  // (so does one that reaches it before the build starts: BuildFile checks
+  // that no row of the seed is removed).
+  uint32_t seeded_rows = 0;
+  vector::HnswBuildOptions build{.seed = &inputs.front()->index(),
+                                 .seed_rows = inputs.front()->rows(),
+                                 .seeded_rows = &seeded_rows};
+  if (rows.size() < build.seed_rows) build.seed = nullptr;
+  for (uint32_t r = 0; build.seed != nullptr && r < build.seed_rows; ++r) {
+    if (rows[r].index != build.seed || rows[r].row != r) build.seed = nullptr;
   }
   std::vector<lexical::MergeInput> postings_inputs;
   std::vector<std::string> postings_files;  // named in errors (terms are verified on first read)
@@ -221,7 +225,7 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
   std::unique_ptr<storage::Segment> merged;
   if (!sources.empty()) {
     Result<std::unique_ptr<storage::Segment>> built =
-        BuildSegment(id, feed, rows.size(), read_rows, merge_postings, seed);
+        BuildSegment(id, feed, rows.size(), read_rows, merge_postings, build);
     if (!built.ok()) {
       return built.status().WithContext("merging segments of collection '" + name_ + "'");
     }
@@ -267,6 +271,9 @@ Status CollectionImpl::MergeSegments(std::vector<storage::Segment*> inputs) {
       return is_input(seg->id());
     });
     if (merged != nullptr) sealed_.push_back(std::move(merged));
+    ++merges_;
+    merged_rows_ += rows.size();
+    merge_seeded_rows_ += seeded_rows;
   }
   // The inputs are out of the durable MANIFEST and of memory: their files go.
   for (uint64_t seg_id : removed_ids) {

@@ -38,7 +38,7 @@ storage::SegmentOpenOptions CollectionImpl::SegmentOptions() const {
 
 Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
     uint64_t id, const DocumentFeed& docs, size_t rows, const vector::RowSource& vectors,
-    const storage::PostingsWriter& postings, const vector::HnswIndex* seed) const {
+    const storage::PostingsWriter& postings, vector::HnswBuildOptions build) const {
   const uint32_t dims = embedder_->dimensions();
   Result<storage::SegmentWriter> writer = storage::SegmentWriter::Create(*env_, dir_, id);
   Status written = writer.status();
@@ -72,7 +72,8 @@ Result<std::unique_ptr<storage::Segment>> CollectionImpl::BuildSegment(
     }
   }
   if (written.ok()) {
-    written = writer->Finish(rows, vectors, dims, HnswConfigFor(config_, rows), &stopping_, seed);
+    build.cancel = &stopping_;
+    written = writer->Finish(rows, vectors, dims, HnswConfigFor(config_, rows), build);
   }
   Result<std::unique_ptr<storage::Segment>> opened =
       written.ok() ? storage::Segment::Open(*env_, dir_, id, SegmentOptions())

@@ -1,8 +1,10 @@
-// A merge of segments that have HNSW graphs (over vectors.full_scan_threshold
-// rows) starts the merged graph from its largest input without deleted
-// documents (CollectionImpl::MergeSegments; the graph copy itself is tested
-// in hnsw_seeded_build_test.cc). Whichever input that is, every document
-// stays findable by a vector search through the merged graph.
+// A merge of segments that have HNSW graphs (at least
+// vectors.full_scan_threshold rows) starts the merged graph from its largest
+// input without deleted documents (CollectionImpl::MergeSegments; the graph
+// copy itself is tested in hnsw_seeded_build_test.cc): CollectionInfo counts
+// the rows whose links were kept. Whichever input that is, every document
+// stays findable by a vector search through the merged graph, a sparse one
+// here (m 4) so that a broken graph shows.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -30,8 +32,9 @@ std::string TextOf(int segment, int i) {
 }
 
 // Merges four graph-bearing segments, after deleting `deleted` (may be
-// empty), and checks that every other document is its own best vector hit.
-void MergeAndFindEveryDocument(const std::string& deleted) {
+// empty), checks that the merge kept the links of `seeded_rows` rows, and
+// that every other document is its own best vector hit.
+void MergeAndFindEveryDocument(const std::string& deleted, uint64_t seeded_rows) {
   TempDir dir;
   auto engine = Engine::Open({.data_dir = dir.path(), .background_merges = false});
   ASSERT_TRUE(engine.ok()) << engine.status().ToString();
@@ -39,6 +42,9 @@ void MergeAndFindEveryDocument(const std::string& deleted) {
   config.embedder.dimensions = 256;
   config.storage.seal_rows = 1000000;       // seals only on Flush
   config.vectors.full_scan_threshold = 20;  // every segment here has a graph
+  config.vectors.m = 6;
+  config.vectors.ef_construct = 24;
+  config.vectors.ef = 24;
   auto created = (*engine)->CreateCollection("c", config);
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   Collection& c = **created;
@@ -54,9 +60,13 @@ void MergeAndFindEveryDocument(const std::string& deleted) {
   if (!deleted.empty()) ASSERT_TRUE(c.DeleteDocument(deleted).ok());
   ASSERT_EQ(c.Info().sealed_segments, 4u);
   ASSERT_TRUE(c.Compact().ok());
-  ASSERT_EQ(c.Info().sealed_segments, 1u);
+  const CollectionInfo info = c.Info();
+  ASSERT_EQ(info.sealed_segments, 1u);
   const uint64_t total = 30 + 45 + 60 + 40 - (deleted.empty() ? 0 : 1);
-  EXPECT_EQ(c.Info().documents, total);
+  EXPECT_EQ(info.documents, total);
+  EXPECT_EQ(info.merges, 1u);
+  EXPECT_EQ(info.merged_rows, total);  // a chunk per document
+  EXPECT_EQ(info.merge_seeded_rows, seeded_rows);
 
   size_t found = 0, asked = 0;
   for (int s = 0; s < 4; ++s) {
@@ -75,12 +85,12 @@ void MergeAndFindEveryDocument(const std::string& deleted) {
 }
 
 TEST(MergeGraphTest, TheLargestInputSeedsTheGraphAndEveryDocumentIsFound) {
-  MergeAndFindEveryDocument("");
+  MergeAndFindEveryDocument("", /*seeded_rows=*/60);
 }
 
 TEST(MergeGraphTest, AnInputWithADeletedDocumentDoesNotSeedTheGraph) {
   // The largest input loses a document: the next largest seeds instead.
-  MergeAndFindEveryDocument(IdOf(2, 17));
+  MergeAndFindEveryDocument(IdOf(2, 17), /*seeded_rows=*/45);
 }
 
 }  // namespace

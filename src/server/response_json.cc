@@ -42,6 +42,9 @@ json::object CollectionInfoToJson(const CollectionInfo& info) {
   out["generation"] = info.generation;
   out["state_digest"] = info.state_digest;  // what caches key on (docs/design/cache.md)
   out["sealed_segments"] = info.sealed_segments;
+  out["merges"] = info.merges;
+  out["merged_rows"] = info.merged_rows;
+  out["merge_seeded_rows"] = info.merge_seeded_rows;
   out["embedder"] = std::move(embedder);
   out["config"] = StoredJson(CollectionConfigToJson(info.config));
   return out;

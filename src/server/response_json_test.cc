@@ -20,6 +20,9 @@ TEST(ResponseJsonTest, CollectionInfo) {
   info.generation = 9;
   info.state_digest = "00112233445566778899aabbccddeeff";
   info.sealed_segments = 4;
+  info.merges = 3;
+  info.merged_rows = 120000;
+  info.merge_seeded_rows = 30000;
   json::object out = CollectionInfoToJson(info);
   EXPECT_EQ(out.at("name").as_string(), "news");
   EXPECT_EQ(out.at("documents").to_number<uint64_t>(), 3u);
@@ -27,6 +30,9 @@ TEST(ResponseJsonTest, CollectionInfo) {
   EXPECT_EQ(out.at("generation").to_number<uint64_t>(), 9u);
   EXPECT_EQ(out.at("state_digest").as_string(), "00112233445566778899aabbccddeeff");
   EXPECT_EQ(out.at("sealed_segments").to_number<uint64_t>(), 4u);
+  EXPECT_EQ(out.at("merges").to_number<uint64_t>(), 3u);
+  EXPECT_EQ(out.at("merged_rows").to_number<uint64_t>(), 120000u);
+  EXPECT_EQ(out.at("merge_seeded_rows").to_number<uint64_t>(), 30000u);
   const json::object& embedder = out.at("embedder").as_object();
   EXPECT_EQ(embedder.at("type").as_string(), "lexical");
   EXPECT_EQ(embedder.at("dimensions").to_number<uint32_t>(), 512u);

@@ -29,12 +29,12 @@ Status SegmentWriter::FinishDocuments(const PostingsWriter& postings) {
 }
 
 Status SegmentWriter::Finish(size_t rows, const vector::RowSource& vectors, uint32_t dimensions,
-                             const vector::HnswConfig& hnsw, const std::atomic<bool>* cancel,
-                             const vector::HnswIndex* seed) {
+                             const vector::HnswConfig& hnsw,
+                             const vector::HnswBuildOptions& build) {
   Env& env = *env_;
   const std::string tmp_dir = final_dir_ + ".tmp";
   QUARRY_RETURN_IF_ERROR(vector::HnswIndex::BuildFile(env, tmp_dir + "/vectors", dimensions, hnsw,
-                                                      rows, vectors, cancel, seed));
+                                                      rows, vectors, build));
   QUARRY_RETURN_IF_ERROR(env.SyncDir(tmp_dir));
   QUARRY_RETURN_IF_ERROR(env.RenameFile(tmp_dir, final_dir_));
   return env.SyncDir(DirName(final_dir_));

@@ -69,11 +69,10 @@ class SegmentWriter {
   Status AddDocument(const StoredDocument& doc) { return store_.Add(doc); }
   Status FinishDocuments(std::span<const uint8_t> postings);
   Status FinishDocuments(const PostingsWriter& postings);
-  // `cancel` and `seed` (an index whose rows are the first `rows`, in
-  // order, whose graph the build starts from): see HnswIndex::BuildFile.
+  // `build`: cancelling, and a seed's graph to start from
+  // (vector::HnswBuildOptions).
   Status Finish(size_t rows, const vector::RowSource& vectors, uint32_t dimensions,
-                const vector::HnswConfig& hnsw, const std::atomic<bool>* cancel = nullptr,
-                const vector::HnswIndex* seed = nullptr);
+                const vector::HnswConfig& hnsw, const vector::HnswBuildOptions& build = {});
 
  private:
   SegmentWriter(Env& env, std::string final_dir, ChunkStoreWriter store)

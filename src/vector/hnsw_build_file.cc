@@ -51,18 +51,21 @@ Result<uint32_t> WriteVectors(Env& env, const std::string& path, uint32_t dims,
 
 // Whether a linked build of `rows` rows can start from `seed`'s graph
 // (BuildFile's `seed`).
-bool CanSeed(const HnswState& seed, uint32_t dims, const HnswConfig& config, size_t rows) {
-  const uint32_t seed_rows = seed.rows.load(std::memory_order_acquire);
+bool CanSeed(const HnswState& seed, uint32_t seed_rows, uint32_t dims, const HnswConfig& config,
+             size_t rows) {
   return seed.dims == dims && seed.config.m == config.m &&
          seed.config.distance == config.distance && seed_rows > 0 && seed_rows <= rows &&
-         !seed.unlinked() && seed.removed.load(std::memory_order_acquire) == 0;
+         seed.rows.load(std::memory_order_acquire) == seed_rows && !seed.unlinked() &&
+         seed.removed.load(std::memory_order_acquire) == 0;
 }
 
 }  // namespace
 
 Status HnswIndex::BuildFile(Env& env, const std::string& dir, uint32_t dimensions,
                             const HnswConfig& config, size_t rows, const RowSource& source,
-                            const std::atomic<bool>* cancel, const HnswIndex* seed) {
+                            const HnswBuildOptions& options) {
+  const std::atomic<bool>* cancel = options.cancel;
+  if (options.seeded_rows != nullptr) *options.seeded_rows = 0;
   // The same checks as Create + AddBatch.
   if (dimensions == 0 || dimensions > kMaxInt8Dims) {
     return Status::InvalidArgument("hnsw: dimensions must be between 1 and " +
@@ -106,13 +109,14 @@ Status HnswIndex::BuildFile(Env& env, const std::string& dir, uint32_t dimension
           StoreRowsUnlinked(state, 0, static_cast<uint32_t>(rows), config.build_threads));
     } else {
       uint32_t first = 0;
-      if (seed != nullptr && CanSeed(*seed->impl_->state, dimensions, config, rows)) {
-        const HnswState& from = *seed->impl_->state;
-        first = from.rows.load(std::memory_order_acquire);
-        CopyGraph(state, from.graph, first);
+      if (options.seed != nullptr &&
+          CanSeed(*options.seed->impl_->state, options.seed_rows, dimensions, config, rows)) {
+        first = options.seed_rows;
+        CopyGraph(state, options.seed->impl_->state->graph, first);
       }
       QUARRY_RETURN_IF_ERROR(
           LinkStoredRows(state, first, static_cast<uint32_t>(rows), config.build_threads, cancel));
+      if (options.seeded_rows != nullptr) *options.seeded_rows = first;
     }
   }
   return SaveHnswCodesAndGraph(env, state, dir, vectors_crc);

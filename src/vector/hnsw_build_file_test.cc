@@ -206,7 +206,7 @@ TEST(HnswBuildFileTest, ACancelledBuildStopsAndWritesNoGraph) {
       return SourceOf(data)(first, out);
     };
     Status s = HnswIndex::BuildFile(TestEnv(), dir.path(), data.dims, config, data.rows(), source,
-                                    &cancel);
+                                    {.cancel = &cancel});
     EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
     EXPECT_EQ(calls, 1u);
     EXPECT_FALSE(std::filesystem::exists(dir.path() + "/" + std::string(fmt::kGraphFile)));
@@ -224,7 +224,7 @@ TEST(HnswBuildFileTest, ACancelledBuildStopsAndWritesNoGraph) {
       return SourceOf(data)(first, out);
     };
     Status s = HnswIndex::BuildFile(TestEnv(), dir.path(), data.dims, config, data.rows(), source,
-                                    &cancel);
+                                    {.cancel = &cancel});
     canceller.join();
     // The flag may come after the last insert on a fast machine; then the
     // build is whole and valid.

@@ -74,6 +74,29 @@ Status ValidateHnswConfig(const HnswConfig& config);
 Quantization ChooseQuantization(size_t rows, size_t int8_above = 100000,
                                 size_t binary_above = 1000000);
 
+class HnswIndex;
+
+// How HnswIndex::BuildFile runs.
+struct HnswBuildOptions {
+  // Setting *cancel stops the build within a batch or a row's insert, with
+  // Unavailable; the graph file is then not written. May be null.
+  const std::atomic<bool>* cancel = nullptr;
+  // An index whose `seed_rows` rows (all of them) are the build's first
+  // rows, in the same order: the caller's promise (a merge puts its largest
+  // input first). Its graph is copied (levels, whole neighbour lists, entry
+  // point) and only the rows after it are inserted, as an AddBatch of them
+  // to the seed would insert them (Lucene's merges start from their largest
+  // segment's graph the same way). Used only where it applies: a linked
+  // build (rows >= full_scan_threshold); a linked seed with exactly
+  // `seed_rows` rows, none removed, no more than the build's; the same
+  // dimensions, m and distance. Otherwise every row is linked. May be null.
+  const HnswIndex* seed = nullptr;
+  uint32_t seed_rows = 0;
+  // Set, when not null, to the rows whose links came from the seed (0 when
+  // it was not used).
+  uint32_t* seeded_rows = nullptr;
+};
+
 // Fills `out` (a whole number of rows) with rows [first, first + n) of a
 // build: what HnswIndex::BuildFile reads its vectors from, a batch at a time.
 using RowSource = std::function<Status(size_t first, std::span<float> out)>;
@@ -113,21 +136,11 @@ class HnswIndex final : public VectorIndex {
   // over that file, mapped (its pages belong to the kernel's page cache and
   // can be dropped under pressure, unlike the index's own rows). What the
   // build holds is the graph, the codes and one batch. The quantizer trains
-  // on a sample of all `rows`. Open() the directory to search it. Setting
-  // `*cancel` (may be null) stops the build within a batch or a row's
-  // insert, with Unavailable; the graph file is then not written.
-  //
-  // `seed` (may be null) is an index whose rows are the build's first
-  // seed->live_count() rows, in the same order (the caller's promise: a
-  // merge puts its largest input first). Its graph is copied and only the
-  // rows after it are inserted, as an AddBatch of them to `seed` would
-  // (Lucene's merge starts from the largest segment's graph the same way).
-  // It is used only where it applies: a linked build, a linked seed with no
-  // removed row and the same m and distance; otherwise every row is linked.
+  // on a sample of all `rows`. Open() the directory to search it. See
+  // HnswBuildOptions for cancelling and for starting from a seed's graph.
   static Status BuildFile(Env& env, const std::string& dir, uint32_t dimensions,
                           const HnswConfig& config, size_t rows, const RowSource& source,
-                          const std::atomic<bool>* cancel = nullptr,
-                          const HnswIndex* seed = nullptr);
+                          const HnswBuildOptions& options = {});
   // Opens an index saved by Save() or BuildFile() (format version 4, or 3, 2 or 1: see
   // docs/format/hnsw-index.md) through `env`. Full-precision vectors are
   // memory-mapped (paged by the kernel) when `map_vectors`, else read into

@@ -263,8 +263,10 @@ void CopyGraph(HnswState& state, const HnswGraph& from, uint32_t nodes) {
   QUARRY_CHECK(state.rows.load(std::memory_order_relaxed) == 0 && from.m() == state.graph.m(),
                "CopyGraph: into a fresh graph of the same m");
   // Whole lists, words past the count too, so that the graph is the one an
-  // AddBatch to `from` would have grown (those words are never read). Only
-  // searches read `from`'s lists meanwhile, and nothing writes them.
+  // AddBatch to `from` would have grown (those words are never read).
+  // Meanwhile searches read `from`'s lists and nothing writes them; a delete
+  // may set a node's tombstone bit, which Level() masks (the copy holds no
+  // tombstone: the caller marks such rows deleted afterwards).
   for (uint32_t node = 0; node < nodes; ++node) {
     const int level = from.Level(node);
     state.graph.InitNode(node, level);

@@ -28,7 +28,7 @@ using testing::ReadAll;
 using testing::SourceOf;
 using testing::TestEnv;
 
-constexpr size_t kSeedRows = 3000;
+constexpr uint32_t kSeedRows = 3000;
 
 HnswConfig ConfigFor(Quantization q, DistanceKind d) {
   return testing::BuildTestConfig(q, d, /*threads=*/1);  // a deterministic graph
@@ -47,10 +47,18 @@ std::unique_ptr<HnswIndex> BuildSeed(const DataSet& data, const HnswConfig& conf
   return opened.ok() ? std::move(opened).value() : nullptr;
 }
 
-Status BuildSeeded(const DataSet& data, const HnswConfig& config, const std::string& dir,
-                   const HnswIndex* seed) {
-  return HnswIndex::BuildFile(TestEnv(), dir, data.dims, config, data.rows(), SourceOf(data),
-                              nullptr, seed);
+// Builds `data` into `dir` seeded with `seed`, promising its first
+// `seed_rows` rows. Returns the rows whose links came from the seed, or
+// kBuildFailed (and the test fails).
+constexpr uint32_t kBuildFailed = 0xFFFFFFFFu;
+uint32_t BuildSeeded(const DataSet& data, const HnswConfig& config, const std::string& dir,
+                     const HnswIndex* seed, uint32_t seed_rows = kSeedRows) {
+  uint32_t seeded = 12345;  // overwritten by every build
+  const Status s =
+      HnswIndex::BuildFile(TestEnv(), dir, data.dims, config, data.rows(), SourceOf(data),
+                           {.seed = seed, .seed_rows = seed_rows, .seeded_rows = &seeded});
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return s.ok() ? seeded : kBuildFailed;
 }
 
 class HnswSeededBuild : public ::testing::TestWithParam<testing::BuildCase> {};
@@ -65,7 +73,7 @@ TEST_P(HnswSeededBuild, WritesTheGraphOfTheSeedWithTheOtherRowsAdded) {
   quarry::testing::TempDir dir;
   const std::unique_ptr<HnswIndex> seed = BuildSeed(data, config, kSeedRows, dir.Sub("seed"));
   ASSERT_NE(seed, nullptr);
-  ASSERT_TRUE(BuildSeeded(data, config, dir.Sub("seeded"), seed.get()).ok());
+  ASSERT_EQ(BuildSeeded(data, config, dir.Sub("seeded"), seed.get()), kSeedRows);
 
   auto grown = HnswIndex::Open(TestEnv(), dir.Sub("seed"), true);
   ASSERT_TRUE(grown.ok());
@@ -102,7 +110,7 @@ TEST_P(HnswSeededBuild, KeepsTheSeedsGraphAndFindsWhatABuildFromScratchFinds) {
   quarry::testing::TempDir dir;
   const std::unique_ptr<HnswIndex> seed = BuildSeed(data, other_levels, kSeedRows, dir.Sub("seed"));
   ASSERT_NE(seed, nullptr);
-  ASSERT_TRUE(BuildSeeded(data, config, dir.Sub("seeded"), seed.get()).ok());
+  ASSERT_EQ(BuildSeeded(data, config, dir.Sub("seeded"), seed.get()), kSeedRows);
   ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), dir.Sub("scratch"), data.dims, config, data.rows(),
                                    SourceOf(data))
                   .ok());
@@ -184,7 +192,8 @@ TEST(HnswSeededBuildTest, OnBigann10kRecallMatchesABuildFromScratch) {
     const std::unique_ptr<HnswIndex> seed =
         BuildSeed(base, config, base.rows() / 4, tmp.Sub("seed"));
     ASSERT_NE(seed, nullptr);
-    ASSERT_TRUE(BuildSeeded(base, config, tmp.Sub("seeded"), seed.get()).ok());
+    const auto quarter = static_cast<uint32_t>(base.rows() / 4);
+    ASSERT_EQ(BuildSeeded(base, config, tmp.Sub("seeded"), seed.get(), quarter), quarter);
     ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), tmp.Sub("scratch"), base.dims, config, base.rows(),
                                      SourceOf(base))
                     .ok());
@@ -229,36 +238,44 @@ TEST(HnswSeededBuildTest, ASeedThatDoesNotApplyIsIgnored) {
   other_distance.distance = DistanceKind::kL2;
   HnswConfig unlinked = other_levels;
   unlinked.full_scan_threshold = kSeedRows + 1;
+  const DataSet narrower = Clustered(kSeedRows, data.dims / 2, 10, 1.0f, 23);
   struct Seed {
     const char* why;
+    const DataSet* data;
     HnswConfig config;
     size_t rows;
+    uint32_t promised;  // the rows the caller says the seed holds
     bool remove_a_row;
   };
   const Seed seeds[] = {
-      {"another m", other_m, kSeedRows, false},
-      {"another distance", other_distance, kSeedRows, false},
-      {"an unlinked seed", unlinked, kSeedRows, false},
-      {"a seed with a removed row", other_levels, kSeedRows, true},
-      {"a seed larger than the build", other_levels, data.rows(), false},
+      {"another m", &data, other_m, kSeedRows, kSeedRows, false},
+      {"another distance", &data, other_distance, kSeedRows, kSeedRows, false},
+      {"other dimensions", &narrower, other_levels, kSeedRows, kSeedRows, false},
+      {"an unlinked seed", &data, unlinked, kSeedRows, kSeedRows, false},
+      {"a seed with a removed row", &data, other_levels, kSeedRows, kSeedRows, true},
+      {"fewer rows than promised", &data, other_levels, kSeedRows, kSeedRows + 1, false},
+      {"more rows than promised", &data, other_levels, kSeedRows, kSeedRows - 1, false},
+      {"a seed larger than the build", &data, other_levels, data.rows(), 0, false},
   };
   for (const Seed& s : seeds) {
     SCOPED_TRACE(s.why);
     quarry::testing::TempDir sub;
-    std::unique_ptr<HnswIndex> seed = BuildSeed(data, s.config, s.rows, sub.Sub("seed"));
+    std::unique_ptr<HnswIndex> seed = BuildSeed(*s.data, s.config, s.rows, sub.Sub("seed"));
     ASSERT_NE(seed, nullptr);
     if (s.remove_a_row) ASSERT_TRUE(seed->Remove(7).ok());
     if (s.rows == data.rows()) {
       // The build has fewer rows than the seed.
       const DataSet fewer = Clustered(data.rows() - 1, data.dims, 10, 1.0f, 23);
-      ASSERT_TRUE(BuildSeeded(fewer, config, sub.Sub("seeded"), seed.get()).ok());
+      EXPECT_EQ(BuildSeeded(fewer, config, sub.Sub("seeded"), seed.get(),
+                            static_cast<uint32_t>(data.rows())),
+                0u);
       ASSERT_TRUE(HnswIndex::BuildFile(TestEnv(), sub.Sub("fewer"), fewer.dims, config,
                                        fewer.rows(), SourceOf(fewer))
                       .ok());
       EXPECT_TRUE(GraphOf(sub.Sub("seeded")) == GraphOf(sub.Sub("fewer")));
       continue;
     }
-    ASSERT_TRUE(BuildSeeded(data, config, sub.Sub("seeded"), seed.get()).ok());
+    EXPECT_EQ(BuildSeeded(data, config, sub.Sub("seeded"), seed.get(), s.promised), 0u);
     EXPECT_TRUE(GraphOf(sub.Sub("seeded")) == scratch);
   }
 }
