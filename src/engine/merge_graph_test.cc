@@ -4,7 +4,7 @@
 // copy itself is tested in hnsw_seeded_build_test.cc): CollectionInfo counts
 // the rows whose links were kept. Whichever input that is, every document
 // stays findable by a vector search through the merged graph, a sparse one
-// here (m 4) so that a broken graph shows.
+// here (m 6) so that a broken graph shows.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -57,7 +57,9 @@ void MergeAndFindEveryDocument(const std::string& deleted, uint64_t seeded_rows)
     ASSERT_TRUE(c.Upsert(docs).ok());
     ASSERT_TRUE(c.Flush().ok());
   }
-  if (!deleted.empty()) ASSERT_TRUE(c.DeleteDocument(deleted).ok());
+  if (!deleted.empty()) {
+    ASSERT_TRUE(c.DeleteDocument(deleted).ok());
+  }
   ASSERT_EQ(c.Info().sealed_segments, 4u);
   ASSERT_TRUE(c.Compact().ok());
   const CollectionInfo info = c.Info();

@@ -262,7 +262,9 @@ TEST(HnswSeededBuildTest, ASeedThatDoesNotApplyIsIgnored) {
     quarry::testing::TempDir sub;
     std::unique_ptr<HnswIndex> seed = BuildSeed(*s.data, s.config, s.rows, sub.Sub("seed"));
     ASSERT_NE(seed, nullptr);
-    if (s.remove_a_row) ASSERT_TRUE(seed->Remove(7).ok());
+    if (s.remove_a_row) {
+      ASSERT_TRUE(seed->Remove(7).ok());
+    }
     if (s.rows == data.rows()) {
       // The build has fewer rows than the seed.
       const DataSet fewer = Clustered(data.rows() - 1, data.dims, 10, 1.0f, 23);
