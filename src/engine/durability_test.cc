@@ -4,6 +4,7 @@
 // fault_injection_test is the model).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -447,6 +448,55 @@ TEST(DurabilityTest, OneIoErrorAtAnyStepThenRecoveryKeepsEveryAcknowledgedWrite)
 
 TEST(DurabilityTest, OneDiskFullAtAnyStepThenRecoveryKeepsEveryAcknowledgedWrite) {
   CheckOneFaultThenContinue(testing::InjectedFault::kNoSpace);
+}
+
+// A Flush whose seal fails at any step, then a write, then a Flush that
+// works: the second Flush seals what the first left frozen (when the fault
+// came after the freeze) and then the rows written since, so every document
+// is in a segment and an open finds them all without replaying the log.
+TEST(DurabilityTest, AFlushAfterAFailedSealSealsTheFrozenRowsAndThoseSince) {
+  bool frozen_path_seen = false;
+  for (uint64_t step = 1;; ++step) {
+    SCOPED_TRACE("failing operation " + std::to_string(step));
+    testing::TempDir dir;
+    auto faulty = std::make_shared<testing::FaultInjectionEnv>(NewPosixEnv());
+    bool flush_failed = false;
+    {
+      auto engine = EngineImpl::Open({.data_dir = dir.path(), .background_merges = false}, faulty);
+      ASSERT_TRUE(engine.ok());
+      auto c = (*engine)->CreateCollection("c", TestConfig(1000000));  // seals only on Flush
+      ASSERT_TRUE(c.ok());
+      ASSERT_TRUE((*c)->Upsert({Doc(1, 1), Doc(2, 1)}).ok());
+      faulty->ResetCounters();
+      // A full disk, not EIO: a failed log fsync would make the collection
+      // read-only, which is another test's subject.
+      faulty->FailAfter(step, testing::InjectedFault::kNoSpace);
+      flush_failed = !(*c)->Flush().ok();
+      faulty->ClearFaults();
+      if (!flush_failed) break;  // past the last operation of a seal
+      const Result<UpsertSummary> later = (*c)->Upsert({Doc(3, 1)});
+      if (!later.ok()) continue;  // the fault failed the log for good
+      ASSERT_TRUE((*c)->Flush().ok());
+      // Two segments when the first seal had frozen its rows before it
+      // failed: the frozen ones, then doc-3 on its own.
+      const uint64_t segments = (*c)->Info().sealed_segments;
+      EXPECT_TRUE(segments == 1 || segments == 2) << segments;
+      frozen_path_seen |= segments == 2;
+    }
+    auto engine = EngineImpl::Open({.data_dir = dir.path()}, NewPosixEnv());
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    auto c = (*engine)->GetCollection("c");
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ((*c)->Info().documents, 3u);
+    for (int id : {1, 2, 3}) EXPECT_TRUE((*c)->GetDocument("doc-" + std::to_string(id)).ok());
+    uintmax_t log_bytes = 0;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(dir.path() + "/collections/c/wal")) {
+      log_bytes += entry.file_size();
+    }
+    EXPECT_LT(log_bytes, 100u) << "rows left in the log to replay";
+  }
+  EXPECT_TRUE(frozen_path_seen) << "no step failed a seal after its rows were frozen";
 }
 
 TEST(DurabilityTest, AFailedFsyncMakesTheCollectionReadOnlyButSearchable) {
