@@ -19,6 +19,7 @@
 #include "base/stopwatch.h"
 #include "cli/cli_error.h"
 #include "cli/commands.h"
+#include "cli/finish_segments.h"
 #include "cli/ingest_progress.h"
 #include "cli/ingest_summary.h"
 #include "cli/open_collection.h"
@@ -114,42 +115,6 @@ ProgressReporter::Mode ProgressMode(const IngestFlags& flags) {
   if (flags.quiet) return ProgressReporter::Mode::kOff;
   return ::isatty(STDERR_FILENO) ? ProgressReporter::Mode::kTerminal
                                  : ProgressReporter::Mode::kLines;
-}
-
-// Seals what the collection holds in memory, then merges its segments unless
-// --no-merge; records the segment counts and the merge's time in `report`.
-// A failure here loses nothing: every document is already in the log, which
-// the next open replays; the error says so.
-Status FinishSegments(Collection& collection, const IngestFlags& flags, ProgressReporter& progress,
-                      IngestReport* report) {
-  Stopwatch seal_clock;
-  if (Status sealed = collection.Flush(); !sealed.ok()) {
-    return sealed.WithContext(
-        "every document is stored (in the log, replayed at the next open), but sealing failed");
-  }
-  report->seal_seconds = seal_clock.ElapsedMillis() / 1000.0;
-  report->segments_before_merge = collection.Info().sealed_segments;
-  report->segments = report->segments_before_merge;
-  if (!flags.merge) return Status::Ok();
-  if (!flags.quiet && report->segments > 1) {
-    progress.Note("quarry: " + std::to_string(report->segments) +
-                  " segments sealed; merging those due");
-  }
-  const CollectionInfo before = collection.Info();
-  Stopwatch merge_clock;
-  const Status merged = collection.Compact();
-  report->merge_seconds = merge_clock.ElapsedMillis() / 1000.0;
-  const CollectionInfo after = collection.Info();
-  report->segments = after.sealed_segments;  // after the merges that went through
-  report->merges = after.merges - before.merges;
-  report->merged_rows = after.merged_rows - before.merged_rows;
-  report->merge_seeded_rows = after.merge_seeded_rows - before.merge_seeded_rows;
-  if (!merged.ok()) {
-    report->merge = IngestReport::Merge::kFailed;
-    return merged.WithContext("every document is stored and sealed, but merging failed");
-  }
-  report->merge = IngestReport::Merge::kDone;
-  return Status::Ok();
 }
 
 int RunIngest(const IngestFlags& flags) {
@@ -297,7 +262,7 @@ int RunIngest(const IngestFlags& flags) {
   // none in the background here, see OpenCollection), so the writes had both
   // cores and none of the memory of a merge; now the rows still in memory are
   // sealed (the next open replays nothing) and the segments merged.
-  if (s.ok()) s = FinishSegments(*opened->collection, flags, progress, &report);
+  if (s.ok()) s = FinishSegments(*opened->collection, flags.merge, flags.quiet, progress, &report);
   print_summary();
   if (!s.ok()) return FailWith(s);
   if (!HasFailures(report) || flags.allow_failures) return kExitOk;
