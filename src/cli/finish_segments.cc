@@ -14,14 +14,14 @@ Status FinishSegments(Collection& collection, bool merge, bool quiet, ProgressRe
         "every document is stored (in the log, replayed at the next open), but sealing failed");
   }
   report->seal_seconds = seal_clock.ElapsedMillis() / 1000.0;
-  report->segments_before_merge = collection.Info().sealed_segments;
-  report->segments = report->segments_before_merge;
+  const CollectionInfo before = collection.Info();
+  report->segments_before_merge = before.sealed_segments;
+  report->segments = before.sealed_segments;
   if (!merge) return Status::Ok();
   if (!quiet && report->segments > 1) {
     progress.Note("quarry: " + std::to_string(report->segments) +
                   " segments sealed; merging those due");
   }
-  const CollectionInfo before = collection.Info();
   Stopwatch merge_clock;
   const Status merged = collection.Compact();
   report->merge_seconds = merge_clock.ElapsedMillis() / 1000.0;

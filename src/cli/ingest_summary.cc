@@ -25,19 +25,17 @@ std::string FormatIngestSummary(const IngestReport& r, size_t max_failure_lines)
     std::snprintf(buffer, sizeof(buffer), "  final seal: %.2f s\n", r.seal_seconds);
     out += buffer;
     if (r.merge == IngestReport::Merge::kDone) {
-      std::snprintf(buffer, sizeof(buffer), "  segments: %llu, merged into %llu in %.2f s",
-                    static_cast<unsigned long long>(r.segments_before_merge),
-                    static_cast<unsigned long long>(r.segments), r.merge_seconds);
-      out += buffer;
+      char merges[160] = "";  // what the merges did, when any ran
       if (r.merges > 0) {
-        std::snprintf(buffer, sizeof(buffer),
+        std::snprintf(merges, sizeof(merges),
                       " (%llu merge%s of %llu rows, %llu kept their graph links)",
                       static_cast<unsigned long long>(r.merges), r.merges == 1 ? "" : "s",
                       static_cast<unsigned long long>(r.merged_rows),
                       static_cast<unsigned long long>(r.merge_seeded_rows));
-        out += buffer;
       }
-      std::snprintf(buffer, sizeof(buffer), "\n");
+      std::snprintf(buffer, sizeof(buffer), "  segments: %llu, merged into %llu in %.2f s%s\n",
+                    static_cast<unsigned long long>(r.segments_before_merge),
+                    static_cast<unsigned long long>(r.segments), r.merge_seconds, merges);
     } else if (r.merge == IngestReport::Merge::kFailed) {
       std::snprintf(buffer, sizeof(buffer), "  segments: %llu, merge failed, %llu left\n",
                     static_cast<unsigned long long>(r.segments_before_merge),
